@@ -1,0 +1,38 @@
+// Unit tests sit beside the code; integration tests live under test/ and use the real broker and database.
+const swc = [
+  '@swc/jest',
+  {
+    module: { type: 'es6' },
+    jsc: {
+      target: 'es2023',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+  },
+];
+
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@hub/contracts$': '<rootDir>/contracts/src/index.ts',
+    '^@hub/messaging$': '<rootDir>/libs/messaging/src/index.ts',
+    '^@hub/policy$': '<rootDir>/libs/policy/src/index.ts',
+    '^@hub/agreements$': '<rootDir>/libs/agreements/src/index.ts',
+    '^@hub/audit$': '<rootDir>/libs/audit/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,contracts}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.spec.ts'],
+    },
+  ],
+};

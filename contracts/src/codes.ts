@@ -1,0 +1,101 @@
+/** The coded vocabulary of SPEC section 3. These strings are the contract: never translate or rename them. */
+
+export const PURPOSES = [
+  'vagledning',
+  'ekonomiskt-bistand',
+  'etablering',
+  'bostadsanpassning',
+  'arbetsmarknadsinsats',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const SECRECY_CLASSES = ['public', 'consent', 'legal-basis', 'never'] as const;
+export type SecrecyClass = (typeof SECRECY_CLASSES)[number];
+
+export const AGENCIES = ['fk', 'af', 'skv'] as const;
+export type AgencyCode = (typeof AGENCIES)[number];
+
+/** Agency codes are open-ended: a fourth agency only announces its catalogue. */
+export const AGENCY_CODE_PATTERN = /^[a-z][a-z0-9-]{1,15}$/;
+export const CATEGORY_CODE_PATTERN = /^[a-z][a-z0-9-]{1,15}\.[a-z0-9][a-z0-9-]{1,63}$/;
+
+export const QUERY_STATUSES = ['ok', 'denied', 'timeout', 'error', 'not-included'] as const;
+export type QueryStatus = (typeof QUERY_STATUSES)[number];
+
+export const REASON_CODES = [
+  'no-agreement',
+  'agreement-inactive',
+  'purpose-not-covered',
+  'role-not-allowed',
+  'consent-missing',
+  'category-never',
+  'category-not-covered',
+  'category-unknown',
+  'legal-basis-missing',
+  'protected-identity',
+  'justification-missing',
+  'sender-not-party',
+  'invalid-message',
+  'agency-unavailable',
+  'deadline-exceeded',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const AGREEMENT_STATUSES = ['draft', 'proposed', 'active', 'suspended', 'terminated', 'expired'] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+
+export const REFERRAL_STATUSES = [
+  'sent',
+  'received',
+  'accepted',
+  'declined',
+  'in-progress',
+  'closed',
+  'cancelled',
+] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+export const CONSENT_METHODS = ['in-person-verbal', 'in-person-written', 'e-signature'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
+export const CONTACT_PREFERENCES = ['phone', 'letter', 'e-mail', 'visit'] as const;
+export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
+
+export const STAFF_ROLES = ['guide', 'caseworker', 'admin', 'agency-admin', 'auditor', 'manager'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Public organisation numbers (organisationsnummer) of the parties in SPEC section 3. */
+export const ORGANISATIONS = {
+  fk: '2021005521',
+  af: '2021002114',
+  skv: '2021005448',
+  orebro: '2120001967',
+} as const;
+
+/** What an agency's adapter may answer: `timeout` and `not-included` are decided by the hub, never by the responder. */
+export const QUERY_REPLY_STATUSES = ['ok', 'denied', 'error'] as const;
+export type QueryReplyStatus = (typeof QUERY_REPLY_STATUSES)[number];
+
+/** Referral types share the shape of category codes: `<agency>.<name>`, e.g. `af.inskrivning-arbetssokande`. */
+export const REFERRAL_TYPE_PATTERN = CATEGORY_CODE_PATTERN;
+
+/** personnummer or samordningsnummer normalised to 12 digits (YYYYMMDDNNNC) */
+export const PERSONAL_IDENTITY_NUMBER_PATTERN = /^[0-9]{12}$/;
+
+/** A subject's keyed hash (HMAC-SHA-256, hex): how a subject is named wherever the personnummer must not appear. */
+export const SUBJECT_KEY_PATTERN = /^[0-9a-f]{64}$/;
+
+export const AGREEMENT_CHANGES = [
+  'proposed',
+  'approved',
+  'suspended',
+  'resumed',
+  'terminated',
+  'amended',
+  'expired',
+] as const;
+export type AgreementChange = (typeof AGREEMENT_CHANGES)[number];
+
+/** Address and location fields are withheld for a subject with protected identity. */
+export const FIELD_KINDS = ['address', 'location', 'other'] as const;
+export type FieldKind = (typeof FIELD_KINDS)[number];

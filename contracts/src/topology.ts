@@ -1,0 +1,48 @@
+/**
+ * Where messages travel on the broker. Part of the contract: an adapter written in another language binds
+ * its queues with these names and keys (see contracts/generated/asyncapi.json).
+ */
+export const EXCHANGES = {
+  /** topic; routing key `query.<agency>`; request/reply over direct reply-to, non-persistent, with expiry */
+  query: 'hub.query',
+  /** topic; routing key `referral.<agency>.<referral-type>`; persistent, confirmed */
+  referral: 'hub.referral',
+  /** topic; routing key = message kind, e.g. `referral.status.fk`, `consent.revoked`; persistent, confirmed */
+  event: 'hub.event',
+  /** direct; dead letters and parked messages, routing key = the queue they came from */
+  deadLetter: 'hub.dlx',
+  /** RabbitMQ's nameless default exchange: replies go through it to the requester's reply_to */
+  default: '',
+} as const;
+
+/** RabbitMQ's direct reply-to pseudo-queue, where a requester consumes the replies to its queries. */
+export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+export const routingKeys = {
+  query: (agency: string) => `query.${agency}`,
+  referral: (agency: string, referralType: string) => `referral.${agency}.${referralType}`,
+  referralStatus: (agency: string) => `referral.status.${agency}`,
+  consentRevoked: () => 'consent.revoked',
+  agreementChanged: () => 'agreement.changed',
+  catalogueAnnounced: (agency: string) => `catalogue.announced.${agency}`,
+};
+
+/** The parking queue of a consumer queue: parked (dead-lettered) messages with their reason. */
+export const parkingQueueOf = (queue: string) => `${queue}.parked`;
+
+/** AMQP headers the hub sets. */
+export const HEADERS = {
+  signature: 'x-signature',
+  parkedReason: 'x-parked-reason',
+  parkedAt: 'x-parked-at',
+  parkedFrom: 'x-parked-from',
+  deliveryCount: 'x-delivery-count',
+  /** on an error reply: why the responder could not answer */
+  error: 'x-error',
+} as const;
+
+/** Every queue a service owns is named `q.<service>.<name>`; broker permissions rely on the prefix. */
+export const queueName = (service: string, name: string) => `q.${service}.${name}`;
+
+/** AMQP `type` of a reply that carries no envelope, only the reason in the `x-error` header */
+export const ERROR_REPLY_TYPE = 'error';

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { brokerDefinitions, rabbitPasswordHash } from './broker-definitions.js';
+
+describe('broker definitions', () => {
+  it('hashes passwords the way RabbitMQ checks them', () => {
+    const salt = Buffer.from([1, 2, 3, 4]);
+    const hash = Buffer.from(rabbitPasswordHash('hemligt', salt), 'base64');
+    expect(hash.subarray(0, 4)).toEqual(salt);
+    expect(hash.subarray(4)).toEqual(
+      createHash('sha256')
+        .update(Buffer.concat([salt, Buffer.from('hemligt')]))
+        .digest(),
+    );
+  });
+
+  const definitions = brokerDefinitions([
+    { user: 'hub', password: 'a', role: 'hub' },
+    { user: 'adapter-fk', password: 'b', role: 'agency', agency: 'fk' },
+  ]) as {
+    permissions: Array<{ user: string; configure: string; write: string; read: string }>;
+    topic_permissions: Array<{ user: string; exchange: string; write: string; read: string }>;
+  };
+  const permission = (user: string) => definitions.permissions.find((p) => p.user === user)!;
+  const topic = (user: string, exchange: string) =>
+    definitions.topic_permissions.find((p) => p.user === user && p.exchange === exchange)!;
+
+  it('lets a service configure only its own queues', () => {
+    const configure = new RegExp(permission('adapter-fk').configure);
+    expect(configure.test('q.adapter-fk.query')).toBe(true);
+    expect(configure.test('q.adapter-af.query')).toBe(false);
+    expect(configure.test('hub.query')).toBe(false);
+  });
+
+  it('lets only the hub send queries and referrals', () => {
+    expect(new RegExp(permission('hub').write).test('hub.query')).toBe(true);
+    expect(new RegExp(permission('adapter-fk').write).test('hub.query')).toBe(false);
+    expect(new RegExp(permission('adapter-fk').write).test('hub.referral')).toBe(false);
+    expect(new RegExp(permission('adapter-fk').write).test('hub.event')).toBe(true);
+  });
+
+  it('binds an agency to its own routing keys', () => {
+    expect(new RegExp(topic('adapter-fk', 'hub.query').read).test('query.fk')).toBe(true);
+    expect(new RegExp(topic('adapter-fk', 'hub.query').read).test('query.af')).toBe(false);
+    expect(new RegExp(topic('adapter-fk', 'hub.query').read).test('query.#')).toBe(false);
+    expect(new RegExp(topic('adapter-fk', 'hub.event').write).test('referral.status.fk')).toBe(true);
+    expect(new RegExp(topic('adapter-fk', 'hub.event').write).test('referral.status.af')).toBe(false);
+    expect(new RegExp(topic('adapter-fk', 'hub.event').write).test('consent.revoked')).toBe(false);
+  });
+});

@@ -1,0 +1,123 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type * as amqp from 'amqplib';
+import { HEADERS, messageTypes } from '@hub/contracts';
+import { MessageCodec, type OutgoingMessage } from './message-codec.js';
+import { MessageSigner, SignatureVerifier } from './signing.js';
+
+const keys = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>(
+  ['hub', 'adapter-fk'].map((service) => [service, generateKeyPairSync('ed25519')]),
+);
+const trustedSenders = new Map([
+  ['hub', new Set(['2120001967'])],
+  ['adapter-fk', new Set(['2021005521'])],
+]);
+const codecFor = (service: string, organisation: string, signRequests = false) =>
+  new MessageCodec({
+    identity: { service, organisation },
+    registry: messageTypes,
+    trustedSenders,
+    verifier: new SignatureVerifier((kid) => keys.get(kid)?.publicKey),
+    signer: new MessageSigner(service, keys.get(service)!.privateKey),
+    signRequests,
+    maxBodyBytes: 16 * 1024,
+  });
+
+const hub = codecFor('hub', '2120001967');
+const fk = codecFor('adapter-fk', '2021005521');
+const AGREEMENT = { id: '6f1c1a52-4c8e-4f7a-9d7e-0c5b8a3e2f10', version: 3 };
+const referral: OutgoingMessage = {
+  type: 'referral.created.v1',
+  payload: messageTypes.get('referral.created.v1')!.example,
+  agreement: AGREEMENT,
+  purpose: 'etablering',
+};
+const query: OutgoingMessage = {
+  ...referral,
+  type: 'query.request.v1',
+  payload: messageTypes.get('query.request.v1')!.example,
+};
+
+/** What the consumer receives: the published bytes and properties, with the broker-validated user id. */
+const delivered = (content: Buffer, properties: amqp.Options.Publish): amqp.Message =>
+  ({ content, properties: { headers: {}, ...properties }, fields: {} }) as unknown as amqp.Message;
+
+describe('message codec', () => {
+  it('round-trips a signed persistent message with every envelope field', () => {
+    const { content, properties, envelope } = hub.encode(referral);
+    expect(properties).toMatchObject({
+      messageId: envelope.id,
+      correlationId: envelope.id,
+      type: 'referral.created.v1',
+      userId: 'hub',
+    });
+    expect(properties.headers?.[HEADERS.signature]).toMatch(/\.\./);
+    const decoded = fk.decode(delivered(content, properties));
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.envelope).toMatchObject({
+      id: envelope.id,
+      type: 'referral.created.v1',
+      sender: { organisation: '2120001967', service: 'hub' },
+      agreement: AGREEMENT,
+      purpose: 'etablering',
+    });
+    expect(decoded.spec.delivery).toBe('persistent');
+  });
+
+  it('signs requests only when the deployment asks, and then requires it', () => {
+    const plain = hub.encode(query);
+    expect(plain.properties.headers?.[HEADERS.signature]).toBeUndefined();
+    expect(fk.decode(delivered(plain.content, plain.properties)).ok).toBe(true);
+    const strict = codecFor('adapter-fk', '2021005521', true);
+    expect(strict.decode(delivered(plain.content, plain.properties))).toEqual({
+      ok: false,
+      reason: 'signature missing',
+    });
+    const signed = codecFor('hub', '2120001967', true).encode(query);
+    expect(strict.decode(delivered(signed.content, signed.properties)).ok).toBe(true);
+  });
+
+  it.each([
+    ['no user_id', (m: amqp.Message) => delete m.properties.userId, /no user_id/],
+    ['an unknown broker user', (m: amqp.Message) => (m.properties.userId = 'intruder'), /not a trusted service/],
+    [
+      'a user claiming another service',
+      (m: amqp.Message) => (m.properties.userId = 'adapter-fk'),
+      /bad signature: signed by hub/,
+    ],
+    ['a message id that differs', (m: amqp.Message) => (m.properties.messageId = 'other'), /message id property/],
+    ['a missing signature', (m: amqp.Message) => (m.properties.headers = {}), /signature missing/],
+  ])('refuses %s', (_name, tamper, reason) => {
+    const { content, properties } = hub.encode(referral);
+    const message = delivered(content, { ...properties, headers: { ...properties.headers } });
+    tamper(message);
+    expect(fk.decode(message)).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it('refuses an envelope speaking for an organisation its broker user may not speak for', () => {
+    const impostor = codecFor('hub', '2021005521');
+    const { content, properties } = impostor.encode(referral);
+    expect(fk.decode(delivered(content, properties))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/claims hub\/2021005521/),
+    });
+  });
+
+  it('refuses oversized bodies before reading them, and will not encode one', () => {
+    const big = delivered(Buffer.alloc(16 * 1024 + 1, 0x20), { userId: 'hub' });
+    expect(fk.decode(big)).toEqual({ ok: false, reason: expect.stringMatching(/^oversized/) });
+    expect(() => hub.encode({ ...referral, payload: { ...referral.payload, message: 'x'.repeat(20_000) } })).toThrow(
+      /limit/,
+    );
+  });
+
+  it('refuses a referral without its agreement, and an unknown type', () => {
+    const { agreement: _agreement, ...noAgreement } = referral;
+    const encoded = hub.encode(noAgreement);
+    expect(fk.decode(delivered(encoded.content, encoded.properties))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/agreement/),
+    });
+    expect(() => hub.encode({ ...referral, type: 'referral.created.v9' })).toThrow(/unknown message type/);
+  });
+});

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type * as amqp from 'amqplib';
+import {
+  HEADERS,
+  MessageValidator,
+  type AgreementRef,
+  type Envelope,
+  type MessageTypeRegistry,
+  type MessageTypeSpec,
+  type Purpose,
+} from '@hub/contracts';
+import type { MessageSigner, SignatureVerifier } from './signing.js';
+
+export interface ServiceIdentity {
+  /** the service's name, which is also its RabbitMQ user and its signing key id */
+  service: string;
+  /** organisationsnummer of the organisation the service acts for */
+  organisation: string;
+}
+
+export interface OutgoingMessage<P extends object = object> {
+  type: string;
+  payload: P;
+  agreement?: AgreementRef;
+  purpose?: Purpose;
+  /** defaults to a fresh id: the start of a conversation */
+  correlationId?: string;
+  expiresAt?: Date;
+}
+
+export interface EncodedMessage {
+  envelope: Envelope;
+  content: Buffer;
+  properties: amqp.Options.Publish;
+}
+
+export type Decoded = { ok: true; envelope: Envelope; spec: MessageTypeSpec } | { ok: false; reason: string };
+
+export interface MessageCodecOptions {
+  identity: ServiceIdentity;
+  registry: MessageTypeRegistry;
+  /** broker user -> the organisationsnummer it may speak for: who may send to this service, on whose behalf */
+  trustedSenders: ReadonlyMap<string, ReadonlySet<string>>;
+  verifier: SignatureVerifier;
+  /** signs persistent messages always, requests and replies when `signRequests` is set */
+  signer?: MessageSigner;
+  signRequests?: boolean;
+  maxBodyBytes: number;
+}
+
+/**
+ * Turns envelopes into AMQP messages and back. Nothing about an incoming message is taken on trust: its size,
+ * its broker-validated user, its signature, its shape and its claimed sender are all checked here.
+ */
+export class MessageCodec {
+  private readonly validator: MessageValidator;
+
+  constructor(private readonly options: MessageCodecOptions) {
+    this.validator = new MessageValidator(options.registry);
+  }
+
+  get identity(): ServiceIdentity {
+    return this.options.identity;
+  }
+
+  encode(message: OutgoingMessage): EncodedMessage {
+    const spec = this.options.registry.get(message.type);
+    if (!spec) throw new Error(`unknown message type ${message.type}`);
+    const id = randomUUID();
+    const envelope: Envelope = {
+      id,
+      correlationId: message.correlationId ?? id,
+      type: message.type,
+      sender: { organisation: this.options.identity.organisation, service: this.options.identity.service },
+      ...(message.agreement && { agreement: message.agreement }),
+      ...(message.purpose && { purpose: message.purpose }),
+      issuedAt: new Date().toISOString(),
+      ...(message.expiresAt && { expiresAt: message.expiresAt.toISOString() }),
+      payload: message.payload,
+    };
+    const content = Buffer.from(JSON.stringify(envelope));
+    if (content.length > this.options.maxBodyBytes) {
+      throw new Error(
+        `${message.type} is ${content.length} bytes, more than the limit of ${this.options.maxBodyBytes}`,
+      );
+    }
+    // Only what a receiver or the broker uses: every extra property costs encoding time on each message.
+    const properties: amqp.Options.Publish = {
+      messageId: id,
+      correlationId: envelope.correlationId,
+      type: envelope.type,
+      userId: this.options.identity.service,
+      contentType: 'application/json',
+    };
+    if (this.isSigned(spec)) {
+      if (!this.options.signer) throw new Error(`${message.type} must be signed but this service has no signing key`);
+      properties.headers = { [HEADERS.signature]: this.options.signer.sign(content) };
+    }
+    return { envelope, content, properties };
+  }
+
+  decode(message: amqp.Message): Decoded {
+    const { content, properties } = message;
+    if (content.length > this.options.maxBodyBytes) {
+      return { ok: false, reason: `oversized: ${content.length} bytes, limit ${this.options.maxBodyBytes}` };
+    }
+    const user = properties.userId as string | undefined;
+    if (!user) return { ok: false, reason: 'no user_id: sender unknown' };
+    const organisations = this.options.trustedSenders.get(user);
+    if (!organisations) return { ok: false, reason: `sender ${user} is not a trusted service` };
+    const signature = properties.headers?.[HEADERS.signature];
+    if (signature !== undefined) {
+      const verified = this.options.verifier.verify(content, signature, user);
+      if (!verified.ok) return { ok: false, reason: `bad signature: ${verified.reason}` };
+    }
+    let plain: unknown;
+    try {
+      plain = JSON.parse(content.toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'malformed JSON' };
+    }
+    const validated = this.validator.validate(plain);
+    if (!validated.ok) return { ok: false, reason: `invalid message: ${validated.reason}` };
+    const envelope = validated.envelope;
+    const spec = this.options.registry.get(envelope.type) as MessageTypeSpec;
+    if (envelope.sender.service !== user || !organisations.has(envelope.sender.organisation)) {
+      return {
+        ok: false,
+        reason: `envelope claims ${envelope.sender.service}/${envelope.sender.organisation}, broker says ${user}`,
+      };
+    }
+    if (properties.messageId !== undefined && properties.messageId !== envelope.id) {
+      return { ok: false, reason: 'message id property and envelope id differ' };
+    }
+    if (signature === undefined && this.isSigned(spec)) return { ok: false, reason: 'signature missing' };
+    return { ok: true, envelope, spec };
+  }
+
+  /** Persistent messages are evidence and always signed; requests and replies when the deployment asks. */
+  private isSigned(spec: MessageTypeSpec): boolean {
+    return spec.delivery === 'persistent' || this.options.signRequests === true;
+  }
+}

@@ -1,0 +1,220 @@
+import type * as amqp from 'amqplib';
+import { ERROR_REPLY_TYPE, EXCHANGES, HEADERS, type Envelope } from '@hub/contracts';
+import type { AmqpConnection, ConnectionLogger } from './amqp-connection.js';
+import type { ConfirmedPublisher } from './confirmed-publisher.js';
+import type { IdempotencyStore } from './idempotency.js';
+import type { MessageCodec, OutgoingMessage } from './message-codec.js';
+import { DEFAULT_DELIVERY_LIMIT, declareQueue, type QueueSpec } from './topology.js';
+
+export interface MessageContext<Tx = unknown> {
+  envelope: Envelope;
+  queue: string;
+  /** 1 on the first delivery */
+  attempt: number;
+  /** persistent messages: the transaction the message id is recorded in; write through it */
+  transaction?: Tx;
+  raw: amqp.ConsumeMessage;
+}
+
+/** A request handler returns its reply; an event handler returns nothing. */
+export type MessageHandlerFn = (envelope: Envelope, context: MessageContext) => Promise<OutgoingMessage | void>;
+
+export interface MessageConsumerOptions {
+  queue: QueueSpec;
+  prefetch?: number;
+  /** the handler for each message type this queue carries; any other type is parked */
+  handlers: ReadonlyMap<string, MessageHandlerFn>;
+  /** required for persistent queues */
+  idempotency?: IdempotencyStore;
+  /** the first retry waits this long, each next one twice as long */
+  retryBaseDelayMs?: number;
+}
+
+export interface ConsumerStats {
+  processed: number;
+  duplicates: number;
+  parked: number;
+  retried: number;
+  expired: number;
+  failedReplies: number;
+}
+
+/**
+ * Consumes one queue: checks every message through the codec, parks what is invalid at once with its reason, runs
+ * the handler, and acknowledges only after the handler has succeeded (and, for persistent messages, committed).
+ * A failing handler is retried with back-off up to the queue's delivery limit, then the message is parked.
+ */
+export class MessageConsumer {
+  private channel?: amqp.Channel;
+  private consumerTag?: string;
+  private inFlight = 0;
+  private stopping = false;
+  readonly stats: ConsumerStats = { processed: 0, duplicates: 0, parked: 0, retried: 0, expired: 0, failedReplies: 0 };
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly codec: MessageCodec,
+    private readonly publisher: ConfirmedPublisher,
+    private readonly options: MessageConsumerOptions,
+    private readonly logger: ConnectionLogger = console,
+  ) {
+    if (options.queue.kind === 'persistent' && !options.idempotency) {
+      throw new Error(`queue ${options.queue.queue} holds persistent messages and needs an idempotency store`);
+    }
+  }
+
+  get queue(): string {
+    return this.options.queue.queue;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    await this.connection.onConnect(async (model) => {
+      if (this.stopping) return;
+      const channel = await model.createChannel();
+      channel.on('error', (err: Error) => this.logger.warn(`consumer ${this.queue}: ${err.message}`));
+      channel.on('close', () => {
+        if (this.channel === channel) this.channel = undefined;
+      });
+      await declareQueue(channel, this.options.queue);
+      await channel.prefetch(this.options.prefetch ?? 32);
+      const { consumerTag } = await channel.consume(this.queue, (message) => {
+        if (message) void this.onMessage(channel, message);
+      });
+      this.channel = channel;
+      this.consumerTag = consumerTag;
+    });
+  }
+
+  /** Stops taking messages and waits for those in hand to finish (or the time to run out). */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    const until = Date.now() + timeoutMs;
+    while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    if (channel) await channel.close().catch(() => undefined);
+    this.channel = undefined;
+  }
+
+  private async onMessage(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
+    this.inFlight++;
+    try {
+      if (this.options.queue.kind === 'request') await this.onRequest(channel, message);
+      else await this.onPersistent(channel, message);
+    } catch (err) {
+      // Only broker trouble gets here (ack/park on a closed channel); the broker redelivers what was not acked.
+      this.logger.warn(`consumer ${this.queue}: ${(err as Error).message}`);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async onRequest(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
+    const decoded = this.codec.decode(message);
+    if (!decoded.ok) {
+      await this.park(message, decoded.reason);
+      this.replyError(channel, message, `invalid-message: ${decoded.reason}`);
+      channel.ack(message);
+      return;
+    }
+    const { envelope } = decoded;
+    if (envelope.expiresAt && Date.parse(envelope.expiresAt) < Date.now()) {
+      this.stats.expired++;
+      channel.ack(message);
+      return;
+    }
+    const handler = this.options.handlers.get(envelope.type);
+    if (!handler) {
+      await this.park(message, `no handler for ${envelope.type} on ${this.queue}`);
+      this.replyError(channel, message, `no handler for ${envelope.type}`);
+      channel.ack(message);
+      return;
+    }
+    try {
+      const reply = await handler(envelope, { envelope, queue: this.queue, attempt: 1, raw: message });
+      if (reply && message.properties.replyTo) {
+        const encoded = this.codec.encode({
+          agreement: envelope.agreement,
+          purpose: envelope.purpose,
+          ...reply,
+          correlationId: envelope.correlationId,
+        });
+        channel.publish('', message.properties.replyTo, encoded.content, {
+          ...encoded.properties,
+          correlationId: message.properties.messageId,
+        });
+      }
+      this.stats.processed++;
+    } catch (err) {
+      this.stats.failedReplies++;
+      this.replyError(channel, message, (err as Error).message);
+    }
+    channel.ack(message);
+  }
+
+  private async onPersistent(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
+    const decoded = this.codec.decode(message);
+    if (!decoded.ok) {
+      await this.park(message, decoded.reason);
+      channel.ack(message);
+      return;
+    }
+    const { envelope } = decoded;
+    const handler = this.options.handlers.get(envelope.type);
+    if (!handler) {
+      await this.park(message, `no handler for ${envelope.type} on ${this.queue}`);
+      channel.ack(message);
+      return;
+    }
+    const attempt = Number(message.properties.headers?.[HEADERS.deliveryCount] ?? 0) + 1;
+    try {
+      const processed = await this.options.idempotency!.runOnce(this.queue, envelope.id, async (transaction) => {
+        await handler(envelope, { envelope, queue: this.queue, attempt, transaction, raw: message });
+      });
+      if (processed) this.stats.processed++;
+      else this.stats.duplicates++;
+      channel.ack(message);
+    } catch (err) {
+      const limit = this.options.queue.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT;
+      if (attempt >= limit) {
+        await this.park(message, `handler failed ${attempt} times: ${(err as Error).message}`);
+        channel.ack(message);
+        return;
+      }
+      this.stats.retried++;
+      const delay = (this.options.retryBaseDelayMs ?? 200) * 2 ** (attempt - 1);
+      await new Promise((r) => setTimeout(r, delay));
+      channel.nack(message, false, true);
+    }
+  }
+
+  /** Moves a message to this queue's parking queue, with its reason, before the original is acknowledged. */
+  private async park(message: amqp.ConsumeMessage, reason: string): Promise<void> {
+    this.stats.parked++;
+    this.logger.warn(`consumer ${this.queue}: parked message ${String(message.properties.messageId)}: ${reason}`);
+    // The broker accepts only our own user_id, and a parked message must not expire.
+    const { userId, expiration: _expiration, ...properties } = message.properties;
+    await this.publisher.publish(EXCHANGES.deadLetter, this.queue, message.content, {
+      ...properties,
+      messageId: String(properties.messageId ?? `unidentified-${message.fields.deliveryTag}-${Date.now()}`),
+      headers: {
+        ...properties.headers,
+        [HEADERS.parkedReason]: reason.slice(0, 1_000),
+        [HEADERS.parkedAt]: new Date().toISOString(),
+        [HEADERS.parkedFrom]: this.queue,
+        'x-original-user-id': userId ?? null,
+      },
+    });
+  }
+
+  private replyError(channel: amqp.Channel, message: amqp.ConsumeMessage, reason: string): void {
+    if (!message.properties.replyTo) return;
+    channel.publish('', message.properties.replyTo, Buffer.from('{}'), {
+      type: ERROR_REPLY_TYPE,
+      correlationId: message.properties.messageId,
+      userId: this.codec.identity.service,
+      headers: { [HEADERS.error]: reason.slice(0, 500) },
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import type { MessageTypeRegistry } from '@hub/contracts';
+import { AmqpConnection, type AmqpConnectionOptions, type ConnectionLogger } from './amqp-connection.js';
+import { ConfirmedPublisher } from './confirmed-publisher.js';
+import { MessageCodec, type MessageCodecOptions, type OutgoingMessage } from './message-codec.js';
+import { MessageConsumer, type MessageConsumerOptions } from './message-consumer.js';
+import { KeyDirectory } from './signing.js';
+import type { MessagingConfig } from './messaging.config.js';
+import { RequestClient, type GatherResult, type RequestTarget } from './request-client.js';
+
+export interface MessagingOptions extends MessageCodecOptions {
+  connection: Omit<AmqpConnectionOptions, 'name'>;
+}
+
+/** A service's messaging options from its validated configuration: identity, keys, trust and broker login. */
+export function messagingOptionsFrom(config: MessagingConfig, registry: MessageTypeRegistry): MessagingOptions {
+  const keys = new KeyDirectory(config.keysDir);
+  return {
+    identity: { service: config.service, organisation: config.organisation },
+    registry,
+    trustedSenders: config.trustedSenders,
+    verifier: keys.verifier(),
+    signer: keys.signerFor(config.service, config.generateDevKeys),
+    signRequests: config.signRequests,
+    maxBodyBytes: config.maxBodyBytes,
+    connection: { url: config.amqpUrl, username: config.service, password: config.password },
+  };
+}
+
+/**
+ * A service's whole view of the broker: confirmed publishing, request/reply and scatter-gather, and consumers.
+ * Publishing and consuming use separate connections, so that flow control on one never stalls the other.
+ */
+export class MessagingClient {
+  readonly codec: MessageCodec;
+  readonly publishConnection: AmqpConnection;
+  readonly consumeConnection: AmqpConnection;
+  readonly publisher: ConfirmedPublisher;
+  readonly requests: RequestClient;
+  private readonly consumers: MessageConsumer[] = [];
+
+  constructor(
+    options: MessagingOptions,
+    private readonly logger: ConnectionLogger = console,
+  ) {
+    this.codec = new MessageCodec(options);
+    const name = options.identity.service;
+    this.publishConnection = new AmqpConnection({ ...options.connection, name: `${name}:publish` }, logger);
+    this.consumeConnection = new AmqpConnection({ ...options.connection, name: `${name}:consume` }, logger);
+    this.publisher = new ConfirmedPublisher(this.publishConnection);
+    this.requests = new RequestClient(this.publishConnection, this.codec);
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.publishConnection.connect(), this.consumeConnection.connect()]);
+    await this.publisher.start();
+    await this.requests.start();
+  }
+
+  get isConnected(): boolean {
+    return this.publishConnection.isConnected && this.consumeConnection.isConnected;
+  }
+
+  /** Publishes a persistent message; resolves when the broker has confirmed it. Returns the message id. */
+  async publish(exchange: string, routingKey: string, message: OutgoingMessage): Promise<string> {
+    const encoded = this.codec.encode(message);
+    await this.publisher.publish(exchange, routingKey, encoded.content, encoded.properties);
+    return encoded.envelope.id;
+  }
+
+  request<R = unknown>(target: RequestTarget, deadlineMs: number): Promise<GatherResult<R>> {
+    return this.requests.request<R>(target, deadlineMs);
+  }
+
+  scatterGather<R = unknown>(targets: RequestTarget[], deadlineMs: number): Promise<GatherResult<R>[]> {
+    return this.requests.scatterGather<R>(targets, deadlineMs);
+  }
+
+  async consume(options: MessageConsumerOptions): Promise<MessageConsumer> {
+    const consumer = new MessageConsumer(this.consumeConnection, this.codec, this.publisher, options, this.logger);
+    await consumer.start();
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  /** Graceful: stop taking messages, finish those in hand, wait for confirms, then close. */
+  async close(timeoutMs = 10_000): Promise<void> {
+    await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop(timeoutMs)));
+    await this.publisher.drain(timeoutMs);
+    await Promise.all([this.consumeConnection.close(), this.publishConnection.close()]);
+  }
+}

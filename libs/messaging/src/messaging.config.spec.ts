@@ -1,0 +1,40 @@
+import { ConfigError, loadMessagingConfig } from './messaging.config.js';
+
+describe('messaging configuration', () => {
+  const env = { AMQP_PASSWORD: 'secret', KEYS_DIR: '/tmp/keys' };
+
+  it('defaults to the local broker and the service’s organisation from the trusted senders', () => {
+    const config = loadMessagingConfig('adapter-fk', env);
+    expect(config).toMatchObject({
+      amqpUrl: 'amqp://127.0.0.1:5672',
+      organisation: '2021005521',
+      signRequests: false,
+      generateDevKeys: true,
+    });
+    expect(config.trustedSenders.get('hub')).toEqual(new Set(['2120001967']));
+  });
+
+  it('names every problem at once, at start-up', () => {
+    const attempt = () =>
+      loadMessagingConfig('adapter-csn', {
+        AMQP_URL: 'http://broker',
+        MAX_MESSAGE_BYTES: '12',
+        TRUSTED_SENDERS: 'hub=123,adapter-csn=2021004508',
+      });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/AMQP_URL must be amqp:\/\/host:port/);
+    expect(attempt).toThrow(/AMQP_PASSWORD is not set for adapter-csn/);
+    expect(attempt).toThrow(/MAX_MESSAGE_BYTES must be an integer >= 1024/);
+    expect(attempt).toThrow(/TRUSTED_SENDERS entry "hub=123"/);
+  });
+
+  it('reads several organisations for one broker user, and never generates keys in production', () => {
+    const config = loadMessagingConfig('hub', {
+      ...env,
+      NODE_ENV: 'production',
+      TRUSTED_SENDERS: 'hub=2120001967|2120000142',
+    });
+    expect(config.trustedSenders.get('hub')).toEqual(new Set(['2120001967', '2120000142']));
+    expect(config.generateDevKeys).toBe(false);
+  });
+});

@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ORGANISATIONS } from '@hub/contracts';
+
+/** The services of a deployment: broker user -> the organisations it may speak for. */
+export const DEFAULT_SERVICES: Record<string, string[]> = {
+  hub: [ORGANISATIONS.orebro],
+  'adapter-fk': [ORGANISATIONS.fk],
+  'adapter-af': [ORGANISATIONS.af],
+  'adapter-skv': [ORGANISATIONS.skv],
+};
+
+export interface MessagingConfig {
+  amqpUrl: string;
+  service: string;
+  password: string;
+  organisation: string;
+  keysDir: string;
+  generateDevKeys: boolean;
+  signRequests: boolean;
+  maxBodyBytes: number;
+  trustedSenders: Map<string, Set<string>>;
+}
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Where `npm run broker:setup` keeps the generated broker passwords of a development machine (git-ignored). */
+export const DEV_SECRETS_FILE = 'var/secrets/broker-users.json';
+
+export function devBrokerPassword(service: string, secretsFile = DEV_SECRETS_FILE): string | undefined {
+  if (!existsSync(secretsFile)) return undefined;
+  return (JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>)[service];
+}
+
+/**
+ * Reads the messaging settings of one service from the environment and fails at start-up, naming every problem,
+ * rather than at the first message.
+ */
+export function loadMessagingConfig(service: string, env: NodeJS.ProcessEnv = process.env): MessagingConfig {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  const amqpUrl = env.AMQP_URL ?? 'amqp://127.0.0.1:5672';
+  if (!/^amqps?:\/\/[^/]+/.test(amqpUrl)) problems.push(`AMQP_URL must be amqp://host:port, got ${amqpUrl}`);
+  const password = env.AMQP_PASSWORD ?? devBrokerPassword(service);
+  if (!password)
+    problems.push(`AMQP_PASSWORD is not set for ${service}, and no ${DEV_SECRETS_FILE} (run npm run broker:setup)`);
+  const services = parseServices(env.TRUSTED_SENDERS, problems);
+  const organisation = env.ORGANISATION ?? services[service]?.[0];
+  if (!organisation || !/^[0-9]{10}$/.test(organisation)) {
+    problems.push(`ORGANISATION must be a 10-digit organisationsnummer for ${service}, got ${String(organisation)}`);
+  }
+  const maxBodyBytes = Number(env.MAX_MESSAGE_BYTES ?? 256 * 1024);
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024)
+    problems.push('MAX_MESSAGE_BYTES must be an integer >= 1024');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    amqpUrl,
+    service,
+    password: password!,
+    organisation: organisation!,
+    keysDir: env.KEYS_DIR ?? join('var', 'keys'),
+    generateDevKeys: !production,
+    signRequests: env.SIGN_REQUESTS === 'true',
+    maxBodyBytes,
+    trustedSenders: new Map(Object.entries(services).map(([user, orgs]) => [user, new Set(orgs)])),
+  };
+}
+
+/** `TRUSTED_SENDERS=hub=2120001967|1234567890,adapter-fk=2021005521` */
+function parseServices(value: string | undefined, problems: string[]): Record<string, string[]> {
+  if (!value) return DEFAULT_SERVICES;
+  const services: Record<string, string[]> = {};
+  for (const entry of value.split(',')) {
+    const [user, orgs] = entry.split('=');
+    const organisations = (orgs ?? '').split('|').filter(Boolean);
+    if (!user || !organisations.length || organisations.some((o) => !/^[0-9]{10}$/.test(o))) {
+      problems.push(`TRUSTED_SENDERS entry "${entry}" must be user=orgnr[|orgnr]`);
+    } else services[user.trim()] = organisations;
+  }
+  return services;
+}

@@ -1,0 +1,6 @@
+export * from './calendar.js';
+export * from './decide.js';
+export * from './indexes.js';
+export * from './rules.js';
+export * from './types.js';
+export * from './validate-agreement.js';

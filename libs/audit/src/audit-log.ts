@@ -1,0 +1,459 @@
+import type { Pool, PoolClient } from 'pg';
+import {
+  entryHash,
+  entryTemplate,
+  fillTemplate,
+  GENESIS_HASH,
+  sha256Hex,
+  type EntryTemplate,
+  type Json,
+} from './canonical.js';
+import { prepareEntry, type AuditEntryInput, type AuditRecord } from './audit-entry.js';
+import { checkSubjectKeySecret, subjectKey, SUBJECT_KEY_FORMAT } from './subject-key.js';
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function schemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`audit schema name must match ${SCHEMA_NAME}`);
+  return schema;
+}
+
+/**
+ * `entry` is the chain, gap-free in `seq`; `chain_head` is its one-row head (last seq and hash), which every append
+ * locks and which lets `verify()` notice rows cut off the end. Triggers refuse UPDATE, DELETE and TRUNCATE of
+ * entries and any head change that does not move forward onto a stored entry.
+ */
+export function auditDdl(schema = 'audit'): string {
+  const s = schemaName(schema);
+  return `
+  CREATE SCHEMA IF NOT EXISTS ${s};
+  CREATE TABLE IF NOT EXISTS ${s}.entry (
+    seq                  bigint      PRIMARY KEY CHECK (seq > 0),
+    at                   timestamptz NOT NULL,
+    kind                 text        NOT NULL,
+    actor_kind           text        NOT NULL,
+    actor                text        NOT NULL,
+    organisation         text,
+    unit                 text,
+    agreement_id         text,
+    agreement_version    integer,
+    purpose              text,
+    subject_key          text,
+    categories_requested text[]      NOT NULL,
+    categories_released  text[]      NOT NULL,
+    categories_denied    jsonb       NOT NULL,
+    outcome              text        NOT NULL,
+    correlation_id       text,
+    protected_identity   boolean     NOT NULL,
+    details              jsonb       NOT NULL,
+    prev_hash            text        NOT NULL,
+    hash                 text        NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS entry_subject_key ON ${s}.entry (subject_key, at, seq) WHERE subject_key IS NOT NULL;
+  CREATE TABLE IF NOT EXISTS ${s}.chain_head (
+    id   smallint    PRIMARY KEY CHECK (id = 1),
+    seq  bigint      NOT NULL,
+    hash text        NOT NULL,
+    at   timestamptz
+  );
+  INSERT INTO ${s}.chain_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}') ON CONFLICT DO NOTHING;
+
+  CREATE OR REPLACE FUNCTION ${s}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION 'the audit log is append-only: % on %.% refused', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+      USING ERRCODE = 'insufficient_privilege';
+  END $$;
+  CREATE OR REPLACE FUNCTION ${s}.head_moves_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NEW.id <> OLD.id OR NEW.seq <= OLD.seq
+       OR NOT EXISTS (SELECT 1 FROM ${s}.entry WHERE seq = NEW.seq AND hash = NEW.hash) THEN
+      RAISE EXCEPTION 'the audit chain head only moves forward onto a stored entry'
+        USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+  END $$;
+  DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '${s}.entry'::regclass AND tgname = 'entry_append_only') THEN
+      CREATE TRIGGER entry_append_only BEFORE UPDATE OR DELETE ON ${s}.entry
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_change();
+      CREATE TRIGGER entry_no_truncate BEFORE TRUNCATE ON ${s}.entry
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
+      CREATE TRIGGER head_forward_only BEFORE UPDATE ON ${s}.chain_head
+        FOR EACH ROW EXECUTE FUNCTION ${s}.head_moves_forward();
+      CREATE TRIGGER head_kept BEFORE DELETE ON ${s}.chain_head
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_change();
+      CREATE TRIGGER head_no_truncate BEFORE TRUNCATE ON ${s}.chain_head
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
+    END IF;
+  END $$;
+`;
+}
+
+export const AUDIT_DDL = auditDdl();
+
+export interface AuditLogOptions {
+  /** HMAC key for `subjectKey()`, at least 32 bytes; not needed to append, verify or report */
+  subjectKeySecret?: string | Uint8Array;
+  /** default `audit` */
+  schema?: string;
+  /** most entries written in one transaction; default 1000 */
+  maxBatch?: number;
+  /** rows `verify()` reads per round trip; default 5000 */
+  verifyPageSize?: number;
+}
+
+export interface Appended {
+  seq: number;
+  at: string;
+  hash: string;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export type BreakReason =
+  | 'hash-mismatch'
+  | 'prev-hash-mismatch'
+  | 'gap'
+  | 'out-of-sequence'
+  | 'truncated'
+  | 'head-mismatch'
+  | 'head-missing'
+  | 'anchor-mismatch';
+
+export interface VerifyResult {
+  ok: boolean;
+  /** entries found intact, in chain order, before the first break */
+  rows: number;
+  head: ChainHead | null;
+  firstBroken?: { seq: number; reason: BreakReason; detail: string };
+}
+
+export type AccessReportEntry = Omit<AuditRecord, 'prevHash' | 'hash'>;
+
+interface Pending {
+  template: EntryTemplate;
+  resolve: (appended: Appended) => void;
+  reject: (err: unknown) => void;
+}
+
+interface EntryRow {
+  seq: string;
+  at: string | null;
+  kind: string;
+  actor_kind: string;
+  actor: string;
+  organisation: string | null;
+  unit: string | null;
+  agreement_id: string | null;
+  agreement_version: number | null;
+  purpose: string | null;
+  subject_key: string | null;
+  categories_requested: string[];
+  categories_released: string[];
+  categories_denied: string | null;
+  outcome: string;
+  correlation_id: string | null;
+  protected_identity: boolean;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * The hash-chained audit log on PostgreSQL. `append` batches: while one transaction commits, new entries queue and
+ * go together in the next one (one lock on the chain head, one INSERT), so throughput grows with concurrency.
+ * Several instances may append to the same chain: the head row's lock serialises their transactions.
+ */
+export class AuditLog {
+  private readonly schema: string;
+  private readonly maxBatch: number;
+  private readonly pageSize: number;
+  private readonly secret?: string | Uint8Array;
+  private queue: Pending[] = [];
+  private draining?: Promise<void>;
+
+  constructor(
+    private readonly pool: Pool,
+    options: AuditLogOptions = {},
+  ) {
+    this.schema = schemaName(options.schema ?? 'audit');
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.pageSize = options.verifyPageSize ?? 5000;
+    this.secret = options.subjectKeySecret;
+    if (this.secret !== undefined) checkSubjectKeySecret(this.secret);
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Instances starting together would otherwise race on CREATE ... IF NOT EXISTS.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit-migrate:${this.schema}`]);
+      await client.query(auditDdl(this.schema));
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The subject's keyed hash under this deployment's secret; see `subjectKey` in subject-key.ts. */
+  subjectKey(personnummer: string): string {
+    if (this.secret === undefined) throw new Error('AuditLog was built without subjectKeySecret');
+    return subjectKey(personnummer, this.secret);
+  }
+
+  /** Resolves once the entry is committed; rejects at once when the entry is invalid. */
+  append(entry: AuditEntryInput): Promise<Appended> {
+    let template: EntryTemplate;
+    try {
+      template = entryTemplate(prepareEntry(entry));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<Appended>((resolve, reject) => {
+      this.queue.push({ template, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Waits until everything appended so far is written (or has failed). Does not end the injected pool. */
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const appended = await this.writeBatch(batch.map((p) => p.template));
+          batch.forEach((p, i) => p.resolve(appended[i]!));
+        } catch (err) {
+          batch.forEach((p) => p.reject(err));
+        }
+        // Lets the callers just resolved append their next entries before the next batch is cut.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async writeBatch(templates: EntryTemplate[]): Promise<Appended[]> {
+    const s = this.schema;
+    const client = await this.pool.connect();
+    try {
+      // The head row lock orders all writers, in this process and in others; `at` comes from the database's clock
+      // and never goes back along the chain.
+      const [, locked] = (await client.query(
+        `BEGIN; SELECT seq::text AS seq, hash,
+           to_char(greatest(date_trunc('milliseconds', clock_timestamp()), at) AT TIME ZONE 'UTC',
+                   'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+         FROM ${s}.chain_head WHERE id = 1 FOR UPDATE`,
+      )) as unknown as [unknown, { rows: { seq: string; hash: string; at: string }[] }];
+      const head = locked.rows[0];
+      if (!head) throw new Error(`${s}.chain_head is empty: run migrate()`);
+      let seq = Number(head.seq);
+      let prevHash = head.hash;
+      const appended: Appended[] = [];
+      // The canonical document names every column, so with its hash added it is also the row to insert.
+      const rows = templates.map((template) => {
+        seq += 1;
+        const canonical = fillTemplate(template, { seq, at: head.at, prevHash });
+        prevHash = sha256Hex(canonical);
+        appended.push({ seq, at: head.at, hash: prevHash });
+        return `${canonical.slice(0, -1)},"hash":"${prevHash}"}`;
+      });
+      await client.query(
+        `INSERT INTO ${s}.entry (seq, at, kind, actor_kind, actor, organisation, unit, agreement_id, agreement_version,
+           purpose, subject_key, categories_requested, categories_released, categories_denied, outcome,
+           correlation_id, protected_identity, details, prev_hash, hash)
+         SELECT "seq", "at", "kind", "actorKind", "actor", "organisation", "unit", "agreementId", "agreementVersion",
+           "purpose", "subjectKey", "categoriesRequested", "categoriesReleased", "categoriesDenied", "outcome",
+           "correlationId", "protectedIdentity", "details", "prevHash", "hash"
+         FROM json_to_recordset($1::json) AS r("seq" bigint, "at" timestamptz, "kind" text, "actorKind" text,
+           "actor" text, "organisation" text, "unit" text, "agreementId" text, "agreementVersion" integer,
+           "purpose" text, "subjectKey" text, "categoriesRequested" text[], "categoriesReleased" text[],
+           "categoriesDenied" jsonb, "outcome" text, "correlationId" text, "protectedIdentity" boolean,
+           "details" jsonb, "prevHash" text, "hash" text)`,
+        [`[${rows.join(',')}]`],
+      );
+      // Inlined rather than bound so that the head update and COMMIT take one round trip; all three are ours.
+      await client.query(
+        `UPDATE ${s}.chain_head SET seq = ${seq}, hash = '${prevHash}', at = '${head.at}' WHERE id = 1; COMMIT`,
+      );
+      return appended;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async head(): Promise<ChainHead | null> {
+    const result = await this.pool.query<{ seq: string; hash: string }>(
+      `SELECT seq::text AS seq, hash FROM ${this.schema}.chain_head WHERE id = 1`,
+    );
+    const row = result.rows[0];
+    return row ? { seq: Number(row.seq), hash: row.hash } : null;
+  }
+
+  /**
+   * Walks the whole chain in seq order, a page at a time, recomputing every hash, inside one read-only snapshot so
+   * that appends running meanwhile neither break nor extend what is checked. Stops at the first break.
+   *
+   * The chain alone cannot show its last rows cut off together with a matching head, nor a rewrite from some row on
+   * with every later hash recomputed: `anchors`, heads published earlier (`head()`), can.
+   */
+  async verify(options: { anchors?: readonly ChainHead[] } = {}): Promise<VerifyResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await this.walk(client, new Map((options.anchors ?? []).map((a) => [a.seq, a.hash])));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async walk(client: PoolClient, anchors: Map<number, string>): Promise<VerifyResult> {
+    const headRow = (
+      await client.query<{ seq: string; hash: string }>(
+        `SELECT seq::text AS seq, hash FROM ${this.schema}.chain_head WHERE id = 1`,
+      )
+    ).rows[0];
+    if (!headRow) {
+      return { ok: false, rows: 0, head: null, firstBroken: { seq: 0, reason: 'head-missing', detail: 'no head row' } };
+    }
+    const head = { seq: Number(headRow.seq), hash: headRow.hash };
+    let rows = 0;
+    const broken = (seq: number, reason: BreakReason, detail: string): VerifyResult => ({
+      ok: false,
+      rows,
+      head,
+      firstBroken: { seq, reason, detail },
+    });
+
+    let expected = 1;
+    let prevHash = GENESIS_HASH;
+    let after = '-9223372036854775808';
+    for (;;) {
+      const page = await client.query<EntryRow>(`${this.selectEntries} WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`, [
+        after,
+        this.pageSize,
+      ]);
+      for (const row of page.rows) {
+        const seq = Number(row.seq);
+        if (seq < expected) return broken(seq, 'out-of-sequence', `row ${row.seq} where ${expected} was expected`);
+        if (seq > expected) return broken(expected, 'gap', `row ${expected} is missing; the next row is ${row.seq}`);
+        const record = toRecord(row);
+        let recomputed: string;
+        try {
+          recomputed = entryHash(record);
+        } catch (err) {
+          return broken(seq, 'hash-mismatch', `row cannot be encoded: ${(err as Error).message}`);
+        }
+        if (recomputed !== record.hash) return broken(seq, 'hash-mismatch', 'row content does not match its hash');
+        if (record.prevHash !== prevHash) {
+          return broken(seq, 'prev-hash-mismatch', `prev_hash does not match the hash of row ${seq - 1}`);
+        }
+        const anchored = anchors.get(seq);
+        if (anchored !== undefined && anchored !== record.hash) {
+          return broken(seq, 'anchor-mismatch', `row ${seq} does not match the published head ${seq}`);
+        }
+        prevHash = record.hash;
+        expected += 1;
+        rows += 1;
+        after = row.seq;
+      }
+      if (page.rows.length < this.pageSize) break;
+    }
+
+    const beyond = [...anchors.keys()].filter((seq) => seq > rows).sort((a, b) => a - b)[0];
+    if (beyond !== undefined) {
+      return broken(rows + 1, 'anchor-mismatch', `a head was published at ${beyond} but the last row is ${rows}`);
+    }
+    if (rows < head.seq) {
+      return broken(expected, 'truncated', `the chain head is at ${head.seq} but the last row is ${rows}`);
+    }
+    if (rows > head.seq) {
+      return broken(head.seq + 1, 'head-mismatch', `rows go on past the chain head at ${head.seq}`);
+    }
+    if (prevHash !== head.hash) return broken(head.seq, 'head-mismatch', 'the last row does not match the chain head');
+    return { ok: true, rows, head };
+  }
+
+  /**
+   * Every entry about one subject, oldest first: when, who (organisation, unit, actor), purpose, agreement, what was
+   * requested, released and denied. With `lookup`, the lookup itself is logged first, as SPEC asks. Whether the
+   * asker may see entries flagged `protectedIdentity` is the caller's decision.
+   */
+  async accessReport(
+    subjectKeyHex: string,
+    lookup?: Omit<AuditEntryInput, 'kind' | 'subjectKey'>,
+  ): Promise<AccessReportEntry[]> {
+    if (!SUBJECT_KEY_FORMAT.test(subjectKeyHex))
+      throw new Error('accessReport takes a subject key, not a personnummer');
+    if (lookup) await this.append({ ...lookup, kind: 'access-report', subjectKey: subjectKeyHex });
+    const result = await this.pool.query<EntryRow>(
+      `${this.selectEntries} WHERE e.subject_key = $1 ORDER BY e.at, e.seq`,
+      [subjectKeyHex],
+    );
+    return result.rows.map((row) => {
+      const { prevHash: _prev, hash: _hash, ...entry } = toRecord(row);
+      return entry;
+    });
+  }
+
+  // Read as text so that global pg type parsers cannot change what gets hashed, and with microseconds so that an
+  // edit below the millisecond still shows. Filter and sort on `e.`: the bare names are these text columns.
+  private get selectEntries(): string {
+    return `SELECT seq::text AS seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at, kind,
+      actor_kind, actor, organisation, unit, agreement_id, agreement_version, purpose, subject_key,
+      categories_requested, categories_released, categories_denied::text AS categories_denied, outcome,
+      correlation_id, protected_identity, details::text AS details, prev_hash, hash
+      FROM ${this.schema}.entry e`;
+  }
+}
+
+function toRecord(row: EntryRow): AuditRecord {
+  return {
+    seq: Number(row.seq),
+    // A NULL only gets here by tampering; kept as null, it fails the hash.
+    at: row.at === null ? (null as never) : isoMillis(row.at),
+    kind: row.kind,
+    actorKind: row.actor_kind,
+    actor: row.actor,
+    organisation: row.organisation,
+    unit: row.unit,
+    agreementId: row.agreement_id,
+    agreementVersion: row.agreement_version,
+    purpose: row.purpose,
+    subjectKey: row.subject_key,
+    categoriesRequested: row.categories_requested,
+    categoriesReleased: row.categories_released,
+    categoriesDenied: JSON.parse(row.categories_denied ?? 'null') as never,
+    outcome: row.outcome,
+    correlationId: row.correlation_id,
+    protectedIdentity: row.protected_identity,
+    details: JSON.parse(row.details ?? 'null') as { [key: string]: Json },
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** `2026-03-01T09:30:00.123000` → `2026-03-01T09:30:00.123Z`; a non-zero sub-millisecond part is kept, so it fails. */
+function isoMillis(microseconds: string): string {
+  return microseconds.endsWith('000') ? `${microseconds.slice(0, -3)}Z` : `${microseconds}Z`;
+}

@@ -1,0 +1,4 @@
+export * from './audit-entry.js';
+export * from './audit-log.js';
+export * from './canonical.js';
+export * from './subject-key.js';

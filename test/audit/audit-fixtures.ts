@@ -1,0 +1,44 @@
+import type pg from 'pg';
+import { AuditLog, type AuditEntryInput } from '@hub/audit';
+
+export const SECRET = 'integration-test-subject-key-secret-0123456789';
+
+/** Each spec file has its own schema, dropped and created afresh, so the real `audit` schema is never touched. */
+export async function freshLog(pool: pg.Pool, schema: string, maxBatch?: number): Promise<AuditLog> {
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  const log = new AuditLog(pool, { schema, subjectKeySecret: SECRET, maxBatch, verifyPageSize: 64 });
+  await log.migrate();
+  return log;
+}
+
+export function queryEntry(n: number, overrides: Partial<AuditEntryInput> = {}): AuditEntryInput {
+  return {
+    kind: 'query',
+    actorKind: 'staff',
+    actor: `staff-${n % 7}`,
+    organisation: '2120001967',
+    unit: 'Servicecenter',
+    agreementId: '6f1c1a52-4c8e-4f7a-9d7e-0c5b8a3e2f10',
+    agreementVersion: 3,
+    purpose: 'vagledning',
+    categoriesRequested: ['fk.utbetalningar', 'skv.inkomst', 'af.inskrivning'],
+    categoriesReleased: ['fk.utbetalningar', 'af.inskrivning'],
+    categoriesDenied: [{ category: 'skv.inkomst', reason: 'legal-basis-missing' }],
+    outcome: 'partial',
+    correlationId: `corr-${n}`,
+    details: { n, agencies: { fk: 'ok', af: 'ok', skv: 'denied' }, ms: 12.5 },
+    ...overrides,
+  };
+}
+
+/** What an attacker with superuser access to the database can do: write with the append-only triggers skipped. */
+export async function tamper(pool: pg.Pool, sql: string, params: unknown[] = []): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SET session_replication_role = replica');
+    await client.query(sql, params);
+  } finally {
+    await client.query('RESET session_replication_role').catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,445 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  assertAmendable,
+  effectiveStatus,
+  LifecycleError,
+  partyOf,
+  transition,
+  type Actor,
+  type AgreementAction,
+} from '@hub/agreements';
+import { AuditLog } from '@hub/audit';
+import { EXCHANGES, routingKeys, type AgreementStatus } from '@hub/contracts';
+import { MessagingClient } from '@hub/messaging';
+import {
+  swedishDay,
+  validateAgreement,
+  type AgreementTerms,
+  type AgreementVersion,
+  type PurposeTerms,
+} from '@hub/policy';
+import type { StaffUser } from '../auth/staff-user.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
+import {
+  AgreementEntity,
+  AgreementEventEntity,
+  AgreementVersionEntity,
+  OrganisationEntity,
+  UnitEntity,
+  type StoredApproval,
+} from './agreement.entities.js';
+import {
+  PurposeTermsDto,
+  type AgreementEventView,
+  type AgreementTermsDto,
+  type AgreementVersionView,
+  type AgreementView,
+  type CreateAgreementDto,
+} from './dto/agreement.dto.js';
+
+const LIFECYCLE_HTTP: Record<string, (body: object) => Error> = {
+  'not-a-party': (body) => new ForbiddenException(body),
+  'not-an-admin': (body) => new ForbiddenException(body),
+  'own-proposal': (body) => new ConflictException(body),
+  'agreement-closed': (body) => new ConflictException(body),
+  'invalid-transition': (body) => new ConflictException(body),
+};
+
+type StateChange = Exclude<AgreementAction, 'amend'>;
+
+/**
+ * The agreement registry: drafts, two-party approval, suspension, termination, amendments as new versions and
+ * expiry. Every change is recorded as an event, written to the audit chain and announced as `agreement.changed.v1`.
+ */
+@Injectable()
+export class AgreementsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalogues: CatalogueService,
+    private readonly audit: AuditLog,
+    private readonly messaging: MessagingClient,
+  ) {}
+
+  async create(dto: CreateAgreementDto, user: StaffUser): Promise<AgreementView> {
+    const agency = await this.dataSource
+      .getRepository(OrganisationEntity)
+      .findOneBy({ number: dto.agency.organisation, kind: 'agency' });
+    if (!agency?.agencyCode)
+      throw badRequest('unknown-party', `no agency with organisationsnummer ${dto.agency.organisation}`);
+    const unit = await this.dataSource
+      .getRepository(UnitEntity)
+      .findOneBy({ organisation: dto.municipality.organisation, name: dto.municipality.unit });
+    if (!unit)
+      throw badRequest(
+        'unknown-party',
+        `no unit "${dto.municipality.unit}" of organisation ${dto.municipality.organisation}`,
+      );
+    const parties = {
+      municipality: dto.municipality,
+      agency: { organisation: agency.number, agency: agency.agencyCode },
+    };
+    lifecycle(() => partyOf(parties, actorOf(user)));
+    const terms = this.checkedTerms(dto, parties);
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(AgreementEntity, {
+        id,
+        municipality: parties.municipality.organisation,
+        unit: parties.municipality.unit,
+        agency: parties.agency.organisation,
+        agencyCode: parties.agency.agency,
+        latestVersion: 1,
+        createdBy: user.id,
+      });
+      await manager.insert(AgreementVersionEntity, {
+        ...terms,
+        agreementId: id,
+        version: 1,
+        status: 'draft',
+        approvals: [],
+        createdBy: user.id,
+      });
+      await this.record(manager, id, 1, 'created', 'draft', user);
+    });
+    await this.announce(id, 1, 'created', user);
+    return this.show(id, user);
+  }
+
+  async change(id: string, action: StateChange, user: StaffUser, note?: string): Promise<AgreementView> {
+    const now = new Date();
+    const { version, status } = await this.dataSource.transaction(async (manager) => {
+      const { agreement, latest } = await this.lockLatest(manager, id);
+      const next = lifecycle(() =>
+        transition(
+          {
+            ...latest,
+            status: effectiveStatus(latest.status, latest.validTo, swedishDay(now)),
+            parties: partiesOf(agreement),
+            approvals: approvalsOf(latest),
+          },
+          action,
+          actorOf(user),
+          now,
+          swedishDay(now),
+        ),
+      );
+      await manager.update(
+        AgreementVersionEntity,
+        { agreementId: id, version: latest.version },
+        { status: next.status, approvals: next.approvals.map(storeApproval) },
+      );
+      if (next.status === 'active' && action === 'approve') {
+        // The approved amendment replaces the versions before it; they stay readable.
+        await manager
+          .createQueryBuilder()
+          .update(AgreementVersionEntity)
+          .set({ supersededAt: now })
+          .where('agreement_id = :id AND version < :version AND superseded_at IS NULL', { id, version: latest.version })
+          .execute();
+      }
+      await this.record(manager, id, latest.version, action, next.status, user, note);
+      return { version: latest.version, status: next.status };
+    });
+    await this.announce(id, version, pastTense(action, status), user);
+    return this.show(id, user);
+  }
+
+  async amend(id: string, dto: AgreementTermsDto, user: StaffUser, note?: string): Promise<AgreementView> {
+    const version = await this.dataSource.transaction(async (manager) => {
+      const { agreement, latest } = await this.lockLatest(manager, id);
+      const parties = partiesOf(agreement);
+      lifecycle(() =>
+        assertAmendable(
+          {
+            ...latest,
+            status: effectiveStatus(latest.status, latest.validTo, swedishDay(new Date())),
+            parties,
+            approvals: approvalsOf(latest),
+          },
+          actorOf(user),
+        ),
+      );
+      if (latest.status === 'draft' || latest.status === 'proposed') {
+        throw new ConflictException({
+          error: 'amendment-pending',
+          message: `version ${latest.version} is still ${latest.status}; propose, approve or terminate it first`,
+        });
+      }
+      const terms = this.checkedTerms(dto, parties);
+      const next = latest.version + 1;
+      await manager.insert(AgreementVersionEntity, {
+        ...terms,
+        agreementId: id,
+        version: next,
+        status: 'draft',
+        approvals: [],
+        createdBy: user.id,
+      });
+      await manager.update(AgreementEntity, { id }, { latestVersion: next });
+      await this.record(manager, id, next, 'amended', 'draft', user, note);
+      return next;
+    });
+    await this.announce(id, version, 'amended', user);
+    return this.show(id, user);
+  }
+
+  async list(user: StaffUser): Promise<AgreementView[]> {
+    const agreements = await this.dataSource
+      .getRepository(AgreementEntity)
+      .createQueryBuilder('a')
+      .where('a.municipality = :org OR a.agency = :org', { org: user.organisation })
+      .orderBy('a.created_at', 'DESC')
+      .getMany();
+    const versions = await this.dataSource
+      .getRepository(AgreementVersionEntity)
+      .find({ where: agreements.map((a) => ({ agreementId: a.id, version: a.latestVersion })) });
+    const byId = new Map(versions.map((v) => [v.agreementId, v]));
+    return agreements
+      .filter((a) => byId.has(a.id))
+      .map((a) => ({ ...versionView(a, byId.get(a.id)!), latestVersion: a.latestVersion }));
+  }
+
+  async show(id: string, user: StaffUser): Promise<AgreementView> {
+    const agreement = await this.visible(id, user);
+    const versions = await this.dataSource
+      .getRepository(AgreementVersionEntity)
+      .find({ where: { agreementId: id }, order: { version: 'ASC' } });
+    const history = await this.dataSource
+      .getRepository(AgreementEventEntity)
+      .find({ where: { agreementId: id }, order: { id: 'ASC' } });
+    const latest = versions[versions.length - 1];
+    return {
+      ...versionView(agreement, latest),
+      latestVersion: agreement.latestVersion,
+      versions: versions.map((v) => versionView(agreement, v)),
+      history: history.map(eventView),
+    };
+  }
+
+  async version(id: string, version: number, user: StaffUser): Promise<AgreementVersionView> {
+    const agreement = await this.visible(id, user);
+    const found = await this.dataSource.getRepository(AgreementVersionEntity).findOneBy({ agreementId: id, version });
+    if (!found)
+      throw new NotFoundException({ error: 'not-found', message: `agreement ${id} has no version ${version}` });
+    return versionView(agreement, found);
+  }
+
+  /** Every version the policy may need, with the status as of now; loaded by the query path and the adapters' view. */
+  async versionsForPolicy(): Promise<AgreementVersion[]> {
+    const rows = await this.dataSource.getRepository(AgreementVersionEntity).find({ where: {} });
+    const agreements = new Map((await this.dataSource.getRepository(AgreementEntity).find()).map((a) => [a.id, a]));
+    return rows.map((v) => policyVersion(agreements.get(v.agreementId)!, v));
+  }
+
+  /** Marks every version past its last day as expired and announces it; returns how many. */
+  async expireDue(now = new Date()): Promise<number> {
+    const today = swedishDay(now);
+    const expired: Array<{ agreement_id: string; version: number }> = await this.dataSource.transaction(
+      async (manager) => {
+        const [rows] = await manager.query(
+          `UPDATE hub.agreement_version SET status = 'expired'
+          WHERE status IN ('draft', 'proposed', 'active', 'suspended') AND valid_to < $1::date
+          RETURNING agreement_id, version`,
+          [today],
+        );
+        for (const row of rows as Array<{ agreement_id: string; version: number }>) {
+          await manager.insert(AgreementEventEntity, {
+            agreementId: row.agreement_id,
+            version: row.version,
+            change: 'expired',
+            status: 'expired',
+            actor: 'hub',
+            organisation: null,
+          });
+        }
+        return rows;
+      },
+    );
+    for (const row of expired) await this.announce(row.agreement_id, row.version, 'expired');
+    return expired.length;
+  }
+
+  private checkedTerms(dto: AgreementTermsDto, parties: AgreementTerms['parties']) {
+    const purposes: Record<string, PurposeTerms> = {};
+    const shapeProblems: string[] = [];
+    for (const [purpose, value] of Object.entries(dto.purposes ?? {})) {
+      const terms = plainToInstance(PurposeTermsDto, value);
+      const errors = validateSync(terms, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+      for (const error of errors)
+        shapeProblems.push(
+          `purposes.${purpose}.${error.property}: ${Object.values(error.constraints ?? { invalid: 'invalid' }).join(', ')}`,
+        );
+      purposes[purpose] = { ...terms, legalBasis: terms.legalBasis ?? null };
+    }
+    if (shapeProblems.length) throw badRequest('invalid-request', shapeProblems.join('; '), shapeProblems);
+    const terms: AgreementTerms = { parties, validFrom: dto.validFrom, validTo: dto.validTo, purposes };
+    const problems = validateAgreement(terms, this.catalogues.catalogues()).filter((p) => p.severity === 'error');
+    if (problems.length)
+      throw badRequest('invalid-agreement', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+    return { title: dto.title, validFrom: dto.validFrom, validTo: dto.validTo, purposes };
+  }
+
+  private async lockLatest(manager: EntityManager, id: string) {
+    const agreement = await manager
+      .getRepository(AgreementEntity)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!agreement) throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
+    const latest = await manager
+      .getRepository(AgreementVersionEntity)
+      .findOneByOrFail({ agreementId: id, version: agreement.latestVersion });
+    return { agreement, latest };
+  }
+
+  private async visible(id: string, user: StaffUser): Promise<AgreementEntity> {
+    const agreement = await this.dataSource.getRepository(AgreementEntity).findOneBy({ id });
+    // Someone else's agreement is as good as absent: its existence is not the caller's business.
+    if (!agreement || (agreement.municipality !== user.organisation && agreement.agency !== user.organisation)) {
+      throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
+    }
+    return agreement;
+  }
+
+  private async record(
+    manager: EntityManager,
+    id: string,
+    version: number,
+    change: string,
+    status: AgreementStatus,
+    user: StaffUser,
+    note?: string,
+  ) {
+    await manager.insert(AgreementEventEntity, {
+      agreementId: id,
+      version,
+      change,
+      status,
+      actor: user.id,
+      organisation: user.organisation,
+      note: note ?? null,
+    });
+  }
+
+  /** After commit: the audit entry, and the event adapters refresh their cache on. */
+  private async announce(id: string, version: number, change: string, user?: StaffUser): Promise<void> {
+    const agreement = await this.dataSource.getRepository(AgreementEntity).findOneByOrFail({ id });
+    const stored = await this.dataSource
+      .getRepository(AgreementVersionEntity)
+      .findOneByOrFail({ agreementId: id, version });
+    await this.audit.append({
+      kind: 'agreement',
+      actorKind: user ? 'staff' : 'service',
+      actor: user?.id ?? 'hub',
+      organisation: user?.organisation ?? null,
+      unit: user?.unit ?? null,
+      agreementId: id,
+      agreementVersion: version,
+      outcome: change,
+      details: { status: stored.status },
+    });
+    await this.messaging.publish(EXCHANGES.event, routingKeys.agreementChanged(), {
+      type: 'agreement.changed.v1',
+      payload: {
+        agreementId: id,
+        version,
+        status: stored.status,
+        change,
+        validFrom: stored.validFrom,
+        validTo: stored.validTo,
+        parties: [{ organisation: agreement.municipality, unit: agreement.unit }, { organisation: agreement.agency }],
+      },
+    });
+  }
+}
+
+function lifecycle<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof LifecycleError) throw LIFECYCLE_HTTP[err.code]({ error: err.code, message: err.message });
+    throw err;
+  }
+}
+
+const badRequest = (error: string, message: string, details?: unknown) =>
+  new BadRequestException({ error, message, details });
+
+const actorOf = (user: StaffUser): Actor => ({ id: user.id, organisation: user.organisation, roles: user.roles });
+
+const partiesOf = (a: AgreementEntity) => ({
+  municipality: { organisation: a.municipality, unit: a.unit },
+  agency: { organisation: a.agency, agency: a.agencyCode },
+});
+
+const approvalsOf = (v: AgreementVersionEntity) =>
+  v.approvals.map((a) => ({ ...a, approvedAt: a.approvedAt ? new Date(a.approvedAt) : undefined }));
+
+const storeApproval = (a: { organisation: string; approvedBy?: string; approvedAt?: Date }): StoredApproval => ({
+  organisation: a.organisation,
+  approvedBy: a.approvedBy,
+  approvedAt: a.approvedAt?.toISOString(),
+});
+
+const PAST: Record<StateChange, string> = {
+  propose: 'proposed',
+  approve: 'approved',
+  suspend: 'suspended',
+  resume: 'resumed',
+  terminate: 'terminated',
+};
+const pastTense = (action: StateChange, status: AgreementStatus) => (status === 'expired' ? 'expired' : PAST[action]);
+
+function policyVersion(a: AgreementEntity, v: AgreementVersionEntity): AgreementVersion {
+  return {
+    id: a.id,
+    version: v.version,
+    status: v.status,
+    parties: partiesOf(a),
+    approvals: approvalsOf(v),
+    validFrom: v.validFrom,
+    validTo: v.validTo,
+    purposes: v.purposes,
+  };
+}
+
+function versionView(a: AgreementEntity, v: AgreementVersionEntity): AgreementVersionView {
+  return {
+    id: a.id,
+    version: v.version,
+    title: v.title,
+    status: effectiveStatus(v.status, v.validTo, swedishDay(new Date())),
+    municipality: { organisation: a.municipality, unit: a.unit },
+    agency: { organisation: a.agency, agency: a.agencyCode },
+    validFrom: v.validFrom,
+    validTo: v.validTo,
+    purposes: v.purposes,
+    approvals: v.approvals.map((x) => ({
+      organisation: x.organisation,
+      approvedBy: x.approvedBy,
+      approvedAt: x.approvedAt,
+    })),
+    supersededAt: v.supersededAt?.toISOString(),
+    createdAt: v.createdAt.toISOString(),
+    createdBy: v.createdBy,
+  };
+}
+
+const eventView = (e: AgreementEventEntity): AgreementEventView => ({
+  version: e.version,
+  change: e.change,
+  status: e.status,
+  actor: e.actor,
+  organisation: e.organisation ?? undefined,
+  note: e.note ?? undefined,
+  at: e.at.toISOString(),
+});

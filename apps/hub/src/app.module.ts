@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgreementsModule } from './agreements/agreements.module.js';
+import { AuditController } from './audit/audit.controller.js';
+import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
+import { ConsentModule } from './consents/consent.module.js';
+import { CoreModule } from './core/core.module.js';
+import { MIGRATIONS } from './database/migrations.js';
+import { HealthController } from './health/health.controller.js';
+import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
+
+@Module({
+  imports: [
+    CoreModule,
+    AgreementsModule,
+    TypeOrmModule.forRootAsync({
+      inject: [HUB_CONFIG],
+      useFactory: (config: HubConfig) => ({
+        type: 'postgres',
+        url: config.databaseUrl,
+        autoLoadEntities: true,
+        migrations: MIGRATIONS,
+        migrationsRun: true,
+        migrationsTransactionMode: 'each',
+        synchronize: false,
+      }),
+    }),
+    CatalogueModule,
+    ConsentModule,
+  ],
+  controllers: [HealthController, AuditController],
+  providers: [
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
+    { provide: APP_PIPE, useValue: validationPipe },
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
+  ],
+})
+export class AppModule {}

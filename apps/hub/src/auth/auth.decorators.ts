@@ -1,0 +1,16 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { StaffRole } from '@hub/contracts';
+import type { StaffUser } from './staff-user.js';
+
+export const ROLES_KEY = 'hub:roles';
+export const PUBLIC_KEY = 'hub:public';
+
+/** The roles that may call an endpoint; every endpoint names its roles or is explicitly public. */
+export const Roles = (...roles: StaffRole[]) => SetMetadata(ROLES_KEY, roles);
+
+/** Marks the few endpoints that need no token (health). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): StaffUser => context.switchToHttp().getRequest().user,
+);

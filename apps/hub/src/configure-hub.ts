@@ -1,0 +1,40 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type pg from 'pg';
+import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
+import { PG_POOL } from './core/core.module.js';
+import { HUB_QUEUES } from './messaging/hub-queues.js';
+
+export const MAX_BODY = '64kb';
+
+/**
+ * Shared by main.ts and the tests: body limits, the `/api` prefix, the OpenAPI document at /api/docs, shutdown
+ * hooks, and the hub's consumers of broker events (started by `startAllMicroservices`).
+ */
+export function configureHub(app: NestExpressApplication): INestApplication {
+  app.useBodyParser('json', { limit: MAX_BODY });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.connectMicroservice({
+    strategy: new AmqpServer({
+      messaging: app.get(MessagingClient),
+      idempotency: new PgIdempotencyStore(app.get<pg.Pool>(PG_POOL)),
+      queues: HUB_QUEUES,
+    }),
+  });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Samtjänst hub API')
+      .setDescription(
+        'Agreements, consents, catalogues and audit of the samtjänst hub. Every operation needs a bearer token.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+}

@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { AuditLog } from '@hub/audit';
+import { EXCHANGES, maskPersonnummer, routingKeys, type ConsentRevokedV1 } from '@hub/contracts';
+import { MessagingClient, UnroutableMessageError } from '@hub/messaging';
+import { dayKey, oneYearAfter, swedishDay, swedishDayKey, type CatalogueIndex, type Consent } from '@hub/policy';
+import type { StaffUser } from '../auth/staff-user.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { ConsentEntity } from './consent.entity.js';
+import type { ConsentStatus, ConsentView, RecordConsentDto } from './consent.dto.js';
+import { Subjects } from '../core/subjects.js';
+
+/** How long a revocation waits for the broker's confirm before it gives up and rolls back. */
+const PUBLISH_TIMEOUT_MS = 10_000;
+
+export interface ScopeProblem {
+  error:
+    'unknown-agency' | 'unknown-category' | 'category-agency-not-named' | 'category-never' | 'agency-without-category';
+  message: string;
+}
+
+/** What the catalogues say against a consent's agencies and categories; empty when the scope is acceptable. */
+export function scopeProblems(
+  agencies: readonly string[],
+  categories: readonly string[],
+  index: CatalogueIndex,
+): ScopeProblem[] {
+  const problems: ScopeProblem[] = [];
+  const named = new Set<string>();
+  for (const agency of agencies) {
+    if (!index.agency(agency)) {
+      problems.push({ error: 'unknown-agency', message: `agency ${agency} has announced no catalogue` });
+    }
+  }
+  for (const code of categories) {
+    const owner = code.slice(0, code.indexOf('.'));
+    const category = index.agency(owner)?.categories.get(code);
+    if (agencies.includes(owner)) named.add(owner);
+    if (!category) {
+      problems.push({ error: 'unknown-category', message: `${code} is in no agency's catalogue` });
+    } else if (!agencies.includes(owner)) {
+      problems.push({ error: 'category-agency-not-named', message: `${code} belongs to ${owner}, which is not named` });
+    } else if (category.secrecyClass === 'never') {
+      problems.push({ error: 'category-never', message: `${code} never crosses the hub, whatever the consent` });
+    }
+  }
+  for (const agency of agencies) {
+    if (index.agency(agency) && !named.has(agency)) {
+      problems.push({ error: 'agency-without-category', message: `no category of ${agency} is named` });
+    }
+  }
+  return problems;
+}
+
+export function consentStatus(consent: Pick<ConsentEntity, 'validFrom' | 'validUntil' | 'revokedAt'>, today: number) {
+  const status: ConsentStatus = consent.revokedAt
+    ? 'revoked'
+    : today < dayKey(consent.validFrom)
+      ? 'pending'
+      : today > dayKey(consent.validUntil)
+        ? 'expired'
+        : 'active';
+  return status;
+}
+
+const badRequest = (error: string, message: string, details?: unknown) =>
+  new BadRequestException({ error, message, ...(details !== undefined && { details }) });
+
+/**
+ * The consent registry (samtycke). Subjects are stored and compared only as their keyed hash; a consent belongs to
+ * the municipality unit it was given to, and only that unit's guides and caseworkers see or revoke it.
+ */
+@Injectable()
+export class ConsentService {
+  private readonly logger = new Logger('consents');
+
+  constructor(
+    @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalogues: CatalogueService,
+    private readonly audit: AuditLog,
+    private readonly messaging: MessagingClient,
+    private readonly subjects: Subjects,
+  ) {}
+
+  async record(body: RecordConsentDto, user: StaffUser): Promise<ConsentView> {
+    const unit = unitOf(user);
+    const subject = this.subjects.parse(body.subject);
+    const today = swedishDay(new Date());
+    const validFrom = body.validFrom ?? today;
+    const from = dayKey(validFrom);
+    const until = dayKey(body.validUntil);
+    if (Number.isNaN(from)) throw badRequest('invalid-date', 'validFrom is not a calendar day');
+    if (Number.isNaN(until)) throw badRequest('invalid-date', 'validUntil is not a calendar day');
+    if (from < dayKey(today)) throw badRequest('valid-from-in-past', `validFrom may not be before today (${today})`);
+    if (until < from) throw badRequest('invalid-validity', 'validUntil is before validFrom');
+    if (until > oneYearAfter(from)) {
+      throw badRequest(
+        'consent-too-long',
+        'a consent is valid for at most 12 months: validUntil may be at most the same date a year after validFrom',
+      );
+    }
+    const problems = scopeProblems(body.agencies, body.categories, this.catalogues.index());
+    if (problems.length > 0) {
+      throw badRequest(problems[0]!.error, problems.map((p) => p.message).join('; '), problems);
+    }
+
+    const consent: ConsentEntity = {
+      id: randomUUID(),
+      subjectKey: subject.key,
+      organisation: user.organisation,
+      unit,
+      purposes: body.purposes,
+      agencies: body.agencies,
+      categories: body.categories,
+      method: body.method,
+      recordedBy: user.id,
+      validFrom,
+      validUntil: body.validUntil,
+      revokedAt: null,
+      revokedBy: null,
+      createdAt: new Date(),
+    };
+    // The audit entry is committed before the consent: a failure leaves a recorded attempt, never a silent consent.
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(ConsentEntity, consent);
+      await this.audit.append(auditEntry(consent, user, 'recorded'));
+    });
+    return view(consent, swedishDayKey(new Date()), maskPersonnummer(subject.personnummer));
+  }
+
+  /** The subject's consents given to the caller's own organisation and unit, newest first. */
+  async list(subjectInput: string, user: StaffUser): Promise<ConsentView[]> {
+    const unit = unitOf(user);
+    const subject = this.subjects.parse(subjectInput);
+    const rows = await this.repository.find({
+      where: { subjectKey: subject.key, organisation: user.organisation, unit },
+      order: { createdAt: 'DESC', id: 'ASC' },
+    });
+    const today = swedishDayKey(new Date());
+    const masked = maskPersonnummer(subject.personnummer);
+    return rows.map((row) => view(row, today, masked));
+  }
+
+  /**
+   * Revokes at once, and answers only after the broker confirmed `consent.revoked.v1`: if it does not, nothing is
+   * revoked and the caller is told to try again, so that adapters are never left relying on a revoked consent.
+   */
+  async revoke(id: string, user: StaffUser): Promise<ConsentView> {
+    const unit = unitOf(user);
+    return this.dataSource.transaction(async (manager) => {
+      const consent = await manager.findOne(ConsentEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      // Another unit's consent is reported as missing, so that its existence is not disclosed either.
+      if (!consent || consent.organisation !== user.organisation || consent.unit !== unit) {
+        throw new NotFoundException({ error: 'not-found', message: `no consent ${id} given to your unit` });
+      }
+      if (consent.revokedAt) {
+        throw new ConflictException({
+          error: 'already-revoked',
+          message: `the consent was revoked at ${consent.revokedAt.toISOString()}`,
+        });
+      }
+      consent.revokedAt = new Date();
+      consent.revokedBy = user.id;
+      await manager.update(ConsentEntity, { id }, { revokedAt: consent.revokedAt, revokedBy: consent.revokedBy });
+      const messageId = await this.announceRevocation(consent);
+      await this.audit.append({ ...auditEntry(consent, user, 'revoked'), details: { ...details(consent), messageId } });
+      return view(consent, swedishDayKey(new Date()));
+    });
+  }
+
+  /** A subject's consents, all of them, as the policy reads them; `subject` is the subject key. */
+  async policyConsents(subjectKey: string): Promise<Consent[]> {
+    const rows = await this.repository.find({ where: { subjectKey }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map((row): Consent => ({
+      id: row.id,
+      subject: row.subjectKey,
+      organisation: row.organisation,
+      unit: row.unit,
+      purposes: row.purposes,
+      agencies: row.agencies,
+      categories: row.categories,
+      method: row.method,
+      recordedBy: row.recordedBy,
+      validFrom: row.validFrom,
+      validUntil: row.validUntil,
+      revokedAt: row.revokedAt,
+    }));
+  }
+
+  private async announceRevocation(consent: ConsentEntity): Promise<string | null> {
+    const payload: ConsentRevokedV1 = {
+      consentId: consent.id,
+      subjectKey: consent.subjectKey,
+      organisation: consent.organisation,
+      unit: consent.unit,
+      revokedAt: consent.revokedAt!.toISOString(),
+      revokedBy: consent.revokedBy!,
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.messaging.publish(EXCHANGES.event, routingKeys.consentRevoked(), { type: 'consent.revoked.v1', payload }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no confirm from the broker in time')), PUBLISH_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      // No queue is bound: no adapter subscribes, so nobody holds work that relied on the consent.
+      if (err instanceof UnroutableMessageError) {
+        this.logger.warn(`consent.revoked for ${consent.id} reached no queue`);
+        return null;
+      }
+      this.logger.error(`consent.revoked for ${consent.id} was not confirmed: ${(err as Error).message}`);
+      throw new ServiceUnavailableException({
+        error: 'broker-unavailable',
+        message: 'the agencies could not be told, so the consent was not revoked; try again',
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function unitOf(user: StaffUser): string {
+  if (!user.unit) {
+    throw new ForbiddenException({
+      error: 'no-unit',
+      message: 'consents are given to a municipality unit, and your token names none',
+    });
+  }
+  return user.unit;
+}
+
+function details(consent: ConsentEntity) {
+  return {
+    consentId: consent.id,
+    purposes: consent.purposes,
+    agencies: consent.agencies,
+    categories: consent.categories,
+    method: consent.method,
+    validFrom: consent.validFrom,
+    validUntil: consent.validUntil,
+  };
+}
+
+function auditEntry(consent: ConsentEntity, user: StaffUser, outcome: 'recorded' | 'revoked') {
+  return {
+    kind: 'consent' as const,
+    actorKind: 'staff' as const,
+    actor: user.id,
+    organisation: consent.organisation,
+    unit: consent.unit,
+    // A consent spans several purposes; the one-purpose column is for exchanges, the list is in details.
+    purpose: null,
+    subjectKey: consent.subjectKey,
+    outcome,
+    details: details(consent),
+  };
+}
+
+function view(consent: ConsentEntity, today: number, maskedSubject?: string): ConsentView {
+  return {
+    id: consent.id,
+    ...(maskedSubject && { subject: maskedSubject }),
+    organisation: consent.organisation,
+    unit: consent.unit,
+    purposes: consent.purposes,
+    agencies: consent.agencies,
+    categories: consent.categories,
+    method: consent.method,
+    recordedBy: consent.recordedBy,
+    validFrom: consent.validFrom,
+    validUntil: consent.validUntil,
+    status: consentStatus(consent, today),
+    createdAt: consent.createdAt.toISOString(),
+    ...(consent.revokedAt && { revokedAt: consent.revokedAt.toISOString() }),
+    ...(consent.revokedBy && { revokedBy: consent.revokedBy }),
+  };
+}

@@ -1,0 +1,50 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import pg from 'pg';
+import { AuditLog } from '@hub/audit';
+import { messageTypes } from '@hub/contracts';
+import { loadMessagingConfig, MessagingClient, messagingOptionsFrom } from '@hub/messaging';
+import { HUB_CONFIG, loadHubConfig, type HubConfig } from '../config/hub.config.js';
+import { Subjects } from './subjects.js';
+
+export const PG_POOL = Symbol('PG_POOL');
+
+/** What every part of the hub shares: its validated configuration, the audit log and its broker connection. */
+@Global()
+@Module({
+  providers: [
+    Subjects,
+    { provide: HUB_CONFIG, useFactory: () => loadHubConfig() },
+    {
+      provide: PG_POOL,
+      inject: [HUB_CONFIG],
+      useFactory: (config: HubConfig) => new pg.Pool({ connectionString: config.databaseUrl, max: 10 }),
+    },
+    {
+      provide: AuditLog,
+      inject: [PG_POOL, HUB_CONFIG],
+      useFactory: (pool: pg.Pool, config: HubConfig) =>
+        new AuditLog(pool, { subjectKeySecret: config.auditSubjectKey }),
+    },
+    {
+      provide: MessagingClient,
+      useFactory: () =>
+        new MessagingClient(messagingOptionsFrom(loadMessagingConfig('hub'), messageTypes), new Logger('messaging')),
+    },
+  ],
+  exports: [HUB_CONFIG, PG_POOL, AuditLog, MessagingClient, Subjects],
+})
+export class CoreModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly messaging: MessagingClient,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.messaging.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.messaging.close();
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,12 @@
+import { MessagingAndAudit1763900000000 } from './migrations/1763900000000-messaging-and-audit.js';
+import { Agreements1763900100000 } from './migrations/1763900100000-agreements.js';
+import { Catalogue1763900200000 } from './migrations/1763900200000-catalogue.js';
+import { Consents1763900300000 } from './migrations/1763900300000-consents.js';
+
+/** In order. A module that owns tables adds its migration here. */
+export const MIGRATIONS = [
+  MessagingAndAudit1763900000000,
+  Agreements1763900100000,
+  Catalogue1763900200000,
+  Consents1763900300000,
+];

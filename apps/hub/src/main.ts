@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
+import { configureHub } from './configure-hub.js';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  configureHub(app);
+  const config = app.get<HubConfig>(HUB_CONFIG);
+  await app.startAllMicroservices();
+  await app.listen(config.port, '127.0.0.1');
+  new Logger('hub').log(`listening on http://127.0.0.1:${config.port} (API docs at /api/docs)`);
+}
+
+bootstrap().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

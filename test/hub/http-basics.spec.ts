@@ -1,0 +1,56 @@
+import { startHub, tokenFor, USERS, type RunningHub } from '../support/hub.js';
+
+describe('hub HTTP basics', () => {
+  let hub: RunningHub;
+
+  beforeAll(async () => {
+    hub = await startHub();
+  }, 30_000);
+
+  afterAll(async () => {
+    await hub.close();
+  });
+
+  it('is live and ready when RabbitMQ and PostgreSQL answer, without a token', async () => {
+    expect(await hub.call('GET', '/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await hub.call('GET', '/health/ready')).toEqual({
+      status: 200,
+      body: { status: 'ok', database: 'ok', broker: 'ok' },
+    });
+  });
+
+  it('publishes its OpenAPI document', async () => {
+    const { status, body } = await hub.call('GET', '/api/docs/openapi.json');
+    expect(status).toBe(200);
+    expect(body.openapi).toMatch(/^3\./);
+    expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('refuses every documented operation without a token, and with a token from another issuer or audience', async () => {
+    const { body: document } = await hub.call('GET', '/api/docs/openapi.json');
+    const foreign = await tokenFor(USERS.guide, { issuer: 'https://evil.example' });
+    const wrongAudience = await tokenFor(USERS.guide, { audience: 'another-app' });
+    const operations = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) =>
+        Object.keys(methods).map((method) => ({
+          method: method.toUpperCase(),
+          path: path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000'),
+        })),
+    );
+    expect(operations.length).toBeGreaterThan(0);
+    for (const { method, path } of operations) {
+      if (path.startsWith('/health')) continue;
+      expect({ method, path, status: (await hub.call(method, path)).status }).toEqual({ method, path, status: 401 });
+      expect({ method, path, status: (await hub.call(method, path, { token: foreign })).status }).toEqual({
+        method,
+        path,
+        status: 401,
+      });
+      expect({ method, path, status: (await hub.call(method, path, { token: wrongAudience })).status }).toEqual({
+        method,
+        path,
+        status: 401,
+      });
+    }
+  });
+});

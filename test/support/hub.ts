@@ -1,0 +1,146 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
+import type { StaffRole } from '@hub/contracts';
+import { AppModule } from '../../apps/hub/src/app.module.js';
+import { configureHub } from '../../apps/hub/src/configure-hub.js';
+import { MIGRATIONS } from '../../apps/hub/src/database/migrations.js';
+import { DATABASE_URL } from './env.js';
+
+const ISSUER = 'https://idp.test.invalid';
+const AUDIENCE = 'samtjanst-hub';
+
+/** A token issuer of the tests' own: the hub trusts its keys through AUTH_JWKS_FILE, as it would an OIDC provider's. */
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const keysDir = mkdtempSync(join(tmpdir(), 'hub-test-idp-'));
+const jwksFile = join(keysDir, 'jwks.json');
+writeFileSync(
+  jwksFile,
+  JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'test', alg: 'ES256', use: 'sig' }] }),
+);
+
+export interface TestUser {
+  id?: string;
+  name?: string;
+  organisation: string;
+  unit?: string;
+  roles: StaffRole[];
+}
+
+/** Demo staff of SPEC section 2. */
+export const USERS = {
+  guide: {
+    id: 'anna.guide',
+    name: 'Anna Vägledare',
+    organisation: '2120001967',
+    unit: 'Servicecenter',
+    roles: ['guide'],
+  },
+  caseworker: {
+    id: 'sam.soc',
+    name: 'Sam Socialsekreterare',
+    organisation: '2120001967',
+    unit: 'Servicecenter',
+    roles: ['caseworker'],
+  },
+  municipalityAdmin: {
+    id: 'maria.admin',
+    name: 'Maria Admin',
+    organisation: '2120001967',
+    unit: 'Servicecenter',
+    roles: ['admin'],
+  },
+  fkAdmin: { id: 'fredrik.fk', name: 'Fredrik FK', organisation: '2021005521', roles: ['agency-admin'] },
+  afAdmin: { id: 'alva.af', name: 'Alva AF', organisation: '2021002114', roles: ['agency-admin'] },
+  auditor: {
+    id: 'ada.auditor',
+    name: 'Ada Revisor',
+    organisation: '2120001967',
+    unit: 'Servicecenter',
+    roles: ['auditor'],
+  },
+  manager: {
+    id: 'max.manager',
+    name: 'Max Chef',
+    organisation: '2120001967',
+    unit: 'Servicecenter',
+    roles: ['manager'],
+  },
+} satisfies Record<string, TestUser>;
+
+export async function tokenFor(
+  user: TestUser,
+  overrides: { issuer?: string; audience?: string; expiresIn?: string } = {},
+): Promise<string> {
+  return new SignJWT({ name: user.name, organisation: user.organisation, unit: user.unit, roles: user.roles })
+    .setProtectedHeader({ alg: 'ES256', kid: 'test' })
+    .setSubject(user.id ?? randomUUID())
+    .setIssuer(overrides.issuer ?? ISSUER)
+    .setAudience(overrides.audience ?? AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(overrides.expiresIn ?? '5m')
+    .sign(privateKey);
+}
+
+export interface RunningHub {
+  app: INestApplication;
+  url: string;
+  /** fetch against the hub as a user (or anonymously), JSON in and out */
+  call(
+    method: string,
+    path: string,
+    options?: { as?: TestUser; body?: unknown; token?: string },
+  ): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/** Brings the test database to the hub's schema, so a suite may clear tables before its hub starts. */
+export async function migrateTestDatabase(): Promise<void> {
+  const dataSource = new DataSource({ type: 'postgres', url: DATABASE_URL, migrations: MIGRATIONS });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The hub app as it runs in production (same module, guards, pipes, body limits), on the test database. */
+export async function startHub(): Promise<RunningHub> {
+  Object.assign(process.env, { DATABASE_URL, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_FILE: jwksFile });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  configureHub(app);
+  await app.startAllMicroservices();
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return {
+    app,
+    url,
+    async call(method, path, options = {}) {
+      const token = options.token ?? (options.as ? await tokenFor(options.as) : undefined);
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(token && { authorization: `Bearer ${token}` }),
+          ...(options.body !== undefined && { 'content-type': 'application/json' }),
+        },
+        body:
+          options.body === undefined
+            ? undefined
+            : typeof options.body === 'string'
+              ? options.body
+              : JSON.stringify(options.body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    close: () => app.close(),
+  };
+}

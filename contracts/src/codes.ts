@@ -31,6 +31,8 @@ export const REASON_CODES = [
   'category-never',
   'category-not-covered',
   'category-unknown',
+  'referral-type-unknown',
+  'referral-type-not-covered',
   'legal-basis-missing',
   'protected-identity',
   'justification-missing',
@@ -86,6 +88,7 @@ export const PERSONAL_IDENTITY_NUMBER_PATTERN = /^[0-9]{12}$/;
 export const SUBJECT_KEY_PATTERN = /^[0-9a-f]{64}$/;
 
 export const AGREEMENT_CHANGES = [
+  'created',
   'proposed',
   'approved',
   'suspended',
@@ -93,6 +96,8 @@ export const AGREEMENT_CHANGES = [
   'terminated',
   'amended',
   'expired',
+  /** the hub re-sends the current versions, e.g. when an adapter starts and announces its catalogue */
+  'republished',
 ] as const;
 export type AgreementChange = (typeof AGREEMENT_CHANGES)[number];
 

@@ -7,3 +7,4 @@ export * from './topology.js';
 export * from './validate.js';
 export * from './message-validator.js';
 export * from './personnummer.js';
+export * from './staff-claims.js';

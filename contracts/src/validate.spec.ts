@@ -3,7 +3,7 @@ import {
   exampleEnvelope,
   messageTypes,
   QueryReplyV1,
-  QueryRequester,
+  StaffRequester,
   QueryRequestV1,
   ReleasedCategory,
 } from './messages/index.js';
@@ -23,7 +23,7 @@ describe('validateMessage', () => {
     expect(result.envelope).toBeInstanceOf(Envelope);
     expect(result.envelope.sender).toBeInstanceOf(Sender);
     expect(result.envelope.payload).toBeInstanceOf(QueryRequestV1);
-    expect((result.envelope.payload as QueryRequestV1).requester).toBeInstanceOf(QueryRequester);
+    expect((result.envelope.payload as QueryRequestV1).requester).toBeInstanceOf(StaffRequester);
   });
 
   it('turns arrays of nested objects into instances too', () => {
@@ -32,7 +32,7 @@ describe('validateMessage', () => {
     const payload = result.envelope.payload as QueryReplyV1;
     expect(payload.released[0]).toBeInstanceOf(ReleasedCategory);
     expect(payload.released[0].data).toEqual({
-      payments: [{ benefit: 'barnbidrag', amount: 1250, period: '2025-02' }],
+      records: [{ benefit: 'barnbidrag', amount: 1250, period: '2025-02', paidOn: '2025-02-20' }],
     });
   });
 

@@ -1,5 +1,26 @@
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { Describe, Optional } from '../decorators.js';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import {
+  AGENCY_CODE_PATTERN,
+  CATEGORY_CODE_PATTERN,
+  CONSENT_METHODS,
+  PURPOSES,
+  STAFF_ROLES,
+  type ConsentMethod,
+  type Purpose,
+  type StaffRole,
+} from '../codes.js';
+import { Describe, IsDate, Optional } from '../decorators.js';
 import { ORGANISATION_NUMBER_PATTERN } from '../envelope.js';
 
 export class Requester {
@@ -32,4 +53,67 @@ export class LegalBasis {
   @IsString()
   @MaxLength(2000)
   text?: string;
+}
+
+@Describe(
+  "The citizen's consent as the hub holds it, so that the agency can re-check it; revocations arrive as consent.revoked.v1.",
+)
+export class ConsentSnapshot {
+  @IsUUID()
+  id: string;
+
+  @Describe('the municipality the consent was given to')
+  @Matches(ORGANISATION_NUMBER_PATTERN)
+  organisation: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  unit: string;
+
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(PURPOSES.length)
+  @ArrayUnique()
+  @IsIn(PURPOSES, { each: true })
+  purposes: Purpose[];
+
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(AGENCY_CODE_PATTERN, { each: true })
+  agencies: string[];
+
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @Matches(CATEGORY_CODE_PATTERN, { each: true })
+  categories: string[];
+
+  @IsIn(CONSENT_METHODS)
+  method: ConsentMethod;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  recordedBy: string;
+
+  @IsDate()
+  validFrom: string;
+
+  @Describe('last day of validity, inclusive')
+  @IsDate()
+  validUntil: string;
+}
+
+/** The staff member behind a query or referral, with the roles the agreement is checked against. */
+export class StaffRequester extends Requester {
+  @Describe("the staff member's roles, checked against the roles the agreement allows for the purpose")
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(STAFF_ROLES.length)
+  @ArrayUnique()
+  @IsIn(STAFF_ROLES, { each: true })
+  roles: StaffRole[];
 }

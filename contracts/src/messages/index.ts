@@ -39,6 +39,18 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
       categories: ['fk.utbetalningar', 'fk.pagaende-arenden', 'fk.bostadsbidrag'],
       requester: { ...GUIDE, roles: ['guide'] },
       consentId: CONSENT_ID,
+      consent: {
+        id: CONSENT_ID,
+        organisation: ORGANISATIONS.orebro,
+        unit: 'Servicecenter',
+        purposes: ['vagledning'],
+        agencies: ['fk', 'af'],
+        categories: ['fk.utbetalningar', 'fk.pagaende-arenden', 'af.inskrivning'],
+        method: 'in-person-written',
+        recordedBy: 'orebro-sc-0042',
+        validFrom: '2025-03-04',
+        validUntil: '2025-09-04',
+      },
     },
   }),
   define({
@@ -58,11 +70,11 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
       released: [
         {
           category: 'fk.utbetalningar',
-          data: { payments: [{ benefit: 'barnbidrag', amount: 1250, period: '2025-02' }] },
+          data: { records: [{ benefit: 'barnbidrag', amount: 1250, period: '2025-02', paidOn: '2025-02-20' }] },
         },
         {
           category: 'fk.pagaende-arenden',
-          data: { cases: [{ type: 'sjukpenning', status: 'under utredning', received: '2025-01-20' }] },
+          data: { records: [{ type: 'sjukpenning', status: 'under-utredning', received: '2025-01-20' }] },
         },
       ],
       denied: [{ category: 'fk.bostadsbidrag', reason: 'legal-basis-missing' }],
@@ -85,7 +97,7 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
       message: 'Personen har blivit uppsagd och vill skriva in sig som arbetssökande. Behöver tolk (arabiska).',
       contactPreference: 'phone',
       consentId: CONSENT_ID,
-      requester: GUIDE,
+      requester: { ...GUIDE, roles: ['guide'] },
       respondBy: '2025-03-06T09:15:00Z',
     },
   }),
@@ -142,6 +154,28 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
       validFrom: '2025-01-01',
       validTo: '2026-12-31',
       parties: [{ organisation: ORGANISATIONS.orebro, unit: 'Servicecenter' }, { organisation: ORGANISATIONS.fk }],
+      agency: 'fk',
+      approvals: [
+        { organisation: ORGANISATIONS.orebro, approvedBy: 'maria.admin', approvedAt: '2024-12-02T10:00:00Z' },
+        { organisation: ORGANISATIONS.fk, approvedBy: 'fredrik.fk', approvedAt: '2024-12-09T14:30:00Z' },
+      ],
+      purposes: [
+        {
+          purpose: 'vagledning',
+          categories: ['fk.utbetalningar', 'fk.pagaende-arenden'],
+          referralTypes: ['fk.bostadsbidrag-ansokan'],
+          roles: ['guide', 'caseworker'],
+          consentRequired: true,
+        },
+        {
+          purpose: 'ekonomiskt-bistand',
+          categories: ['fk.utbetalningar', 'fk.bostadsbidrag'],
+          referralTypes: [],
+          roles: ['caseworker'],
+          consentRequired: false,
+          legalBasis: { reference: 'SFS 2001:453 11 kap. 11 §', text: 'Uppgiftsskyldighet enligt socialtjänstlagen' },
+        },
+      ],
     },
   }),
   define({

@@ -21,25 +21,13 @@ import {
   PERSONAL_IDENTITY_NUMBER_PATTERN,
   QUERY_REPLY_STATUSES,
   REASON_CODES,
-  STAFF_ROLES,
   type QueryReplyStatus,
   type ReasonCode,
-  type StaffRole,
 } from '../codes.js';
 import { Describe, IsRecord, Optional } from '../decorators.js';
-import { LegalBasis, Requester } from './common.js';
+import { ConsentSnapshot, LegalBasis, StaffRequester } from './common.js';
 
 export const MAX_CATEGORIES_PER_QUERY = 50;
-
-export class QueryRequester extends Requester {
-  @Describe("the staff member's roles, checked against the roles the agreement allows for the purpose")
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(STAFF_ROLES.length)
-  @ArrayUnique()
-  @IsIn(STAFF_ROLES, { each: true })
-  roles: StaffRole[];
-}
 
 @Describe('A query to one agency about one subject for the purpose in the envelope.')
 export class QueryRequestV1 {
@@ -56,14 +44,20 @@ export class QueryRequestV1 {
   categories: string[];
 
   @ValidateNested()
-  @Type(() => QueryRequester)
+  @Type(() => StaffRequester)
   @IsDefined()
-  requester: QueryRequester;
+  requester: StaffRequester;
 
   @Describe("the citizen's consent (samtycke) the query relies on")
   @Optional()
   @IsUUID()
   consentId?: string;
+
+  @Describe('the consent named by consentId, as recorded; required with consentId')
+  @Optional()
+  @ValidateNested()
+  @Type(() => ConsentSnapshot)
+  consent?: ConsentSnapshot;
 
   @Optional()
   @ValidateNested()
@@ -87,7 +81,7 @@ export class ReleasedCategory {
   @Matches(CATEGORY_CODE_PATTERN)
   category: string;
 
-  @Describe("the category's content; its shape is given by the agency's catalogue")
+  @Describe("the category's content: `records`, a list of objects with the fields the agency's catalogue names")
   @IsRecord(100)
   data: Record<string, unknown>;
 }

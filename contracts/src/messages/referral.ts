@@ -12,7 +12,7 @@ import {
 } from '../codes.js';
 import { Describe, IsDateTime, Optional, RequiredUnless } from '../decorators.js';
 import { ORGANISATION_NUMBER_PATTERN, SERVICE_NAME_PATTERN } from '../envelope.js';
-import { LegalBasis, Requester } from './common.js';
+import { ConsentSnapshot, LegalBasis, StaffRequester } from './common.js';
 
 @Describe('A referral (remiss) from the front office to one agency. Consumed idempotently by referralId.')
 export class ReferralCreatedV1 {
@@ -43,15 +43,21 @@ export class ReferralCreatedV1 {
   @IsUUID()
   consentId?: string;
 
+  @Describe('the consent named by consentId, as recorded, so that the agency can re-check it')
+  @Optional()
+  @ValidateNested()
+  @Type(() => ConsentSnapshot)
+  consent?: ConsentSnapshot;
+
   @Optional()
   @ValidateNested()
   @Type(() => LegalBasis)
   legalBasis?: LegalBasis;
 
   @ValidateNested()
-  @Type(() => Requester)
+  @Type(() => StaffRequester)
   @IsDefined()
-  requester: Requester;
+  requester: StaffRequester;
 
   @Describe('the agreed response time of the referral type, from when it was sent')
   @IsDateTime()

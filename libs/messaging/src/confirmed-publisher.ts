@@ -72,7 +72,8 @@ export class ConfirmedPublisher {
         exchange,
         routingKey,
         content,
-        options: { ...options, persistent: true, mandatory: true },
+        // mandatory unless the caller says otherwise: a message nobody is bound for is an error, not a silent loss
+        options: { mandatory: true, ...options, persistent: true },
         resolve,
         reject,
         returned: false,

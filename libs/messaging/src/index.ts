@@ -10,3 +10,4 @@ export * from './request-client.js';
 export * from './signing.js';
 export * from './topology.js';
 export * from './amqp.transport.js';
+export * from './outbox.js';

@@ -61,9 +61,21 @@ export class MessagingClient {
   }
 
   /** Publishes a persistent message; resolves when the broker has confirmed it. Returns the message id. */
-  async publish(exchange: string, routingKey: string, message: OutgoingMessage): Promise<string> {
+  /**
+   * A confirmed persistent publish. It fails when no queue is bound for the routing key, unless `broadcast` says
+   * that nobody listening is fine (a notice such as agreement.changed while no adapter is deployed).
+   */
+  async publish(
+    exchange: string,
+    routingKey: string,
+    message: OutgoingMessage,
+    options: { broadcast?: boolean } = {},
+  ): Promise<string> {
     const encoded = this.codec.encode(message);
-    await this.publisher.publish(exchange, routingKey, encoded.content, encoded.properties);
+    await this.publisher.publish(exchange, routingKey, encoded.content, {
+      ...encoded.properties,
+      mandatory: !options.broadcast,
+    });
     return encoded.envelope.id;
   }
 

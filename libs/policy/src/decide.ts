@@ -1,6 +1,7 @@
 import type { ReasonCode } from '@hub/contracts';
 import { dayKey, swedishDayKey } from './calendar.js';
 import {
+  type AgreementIndex,
   indexAgreements,
   indexCatalogues,
   type CompiledAgreement,
@@ -12,10 +13,12 @@ import {
   AGREEMENT_IN_FORCE_RULES,
   CATEGORY_RULES,
   CONSENT_RULES,
+  REFERRAL_RULES,
   type AgencyRuleInput,
   type CategoryRuleInput,
   type ConsentRuleInput,
   type ConsentRuleName,
+  type ReferralRuleInput,
 } from './rules.js';
 import type {
   AgencyDecision,
@@ -25,7 +28,10 @@ import type {
   DecisionInput,
   PolicyRuleName,
   ReleaseBasis,
+  ReferralDecision,
+  ReferralDecisionInput,
   RequestedCategories,
+  StaffMember,
 } from './types.js';
 
 export const PROTECTED_IDENTITY_INSTRUCTION =
@@ -33,7 +39,7 @@ export const PROTECTED_IDENTITY_INSTRUCTION =
   'antecknas eller lämnas vidare. Skicka post till personen via Skatteverket, visa inte uppgifterna där andra kan se ' +
   'dem och hantera ärendet enligt rutinen för skyddade personuppgifter.';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -66,30 +72,7 @@ export function decide(input: DecisionInput): Decision {
     const agency = list[i];
     if (list.indexOf(agency) !== i) continue;
     const catalogue = catalogues.agency(agency);
-    const candidates = agreements.candidates(staff.organisation, staff.unit, agency);
-
-    let chosen: CompiledAgreement | undefined;
-    let closest: CompiledAgreement | undefined;
-    let closestRule = 0;
-    let inForceId: string | undefined;
-    for (let j = 0; j < candidates.length; j++) {
-      const a = candidates[j];
-      // a newer version of this agreement is in force and supersedes the older ones
-      if (a.ref.id === inForceId) continue;
-      ruleInput.agreement = a;
-      ruleInput.terms = a.terms.get(request.purpose);
-      let k = 1;
-      while (k < AGENCY_RULES.length && AGENCY_RULES[k].holds(ruleInput)) k++;
-      if (k >= AGREEMENT_IN_FORCE_RULES) inForceId = a.ref.id;
-      if (k === AGENCY_RULES.length) {
-        chosen = a;
-        break;
-      }
-      if (k > closestRule) {
-        closestRule = k;
-        closest = a;
-      }
-    }
+    const { chosen, closest, closestRule } = chooseAgreement(agreements, staff, agency, request.purpose, ruleInput);
 
     const requested = requestedFor(request.categories, agency);
     if (chosen === undefined) {
@@ -108,6 +91,44 @@ export function decide(input: DecisionInput): Decision {
     handlingInstruction: protectedIdentity ? PROTECTED_IDENTITY_INSTRUCTION : undefined,
     agencies,
   };
+}
+
+export interface AgreementChoice {
+  /** the newest version that passes every agency rule */
+  readonly chosen: CompiledAgreement | undefined;
+  /** otherwise the version that came closest, and the index of the first agency rule it failed */
+  readonly closest: CompiledAgreement | undefined;
+  readonly closestRule: number;
+}
+
+/** The agreement version in force for the staff member, the agency and the purpose (README: Versions). */
+export function chooseAgreement(
+  agreements: AgreementIndex,
+  staff: StaffMember,
+  agency: string,
+  purpose: string,
+  ruleInput: Mutable<AgencyRuleInput>,
+): AgreementChoice {
+  const candidates = agreements.candidates(staff.organisation, staff.unit, agency);
+  let closest: CompiledAgreement | undefined;
+  let closestRule = 0;
+  let inForceId: string | undefined;
+  for (let j = 0; j < candidates.length; j++) {
+    const a = candidates[j];
+    // a newer version of this agreement is in force and supersedes the older ones
+    if (a.ref.id === inForceId) continue;
+    ruleInput.agreement = a;
+    ruleInput.terms = a.terms.get(purpose);
+    let k = 1;
+    while (k < AGENCY_RULES.length && AGENCY_RULES[k].holds(ruleInput)) k++;
+    if (k >= AGREEMENT_IN_FORCE_RULES) inForceId = a.ref.id;
+    if (k === AGENCY_RULES.length) return { chosen: a, closest: undefined, closestRule: k };
+    if (k > closestRule) {
+      closestRule = k;
+      closest = a;
+    }
+  }
+  return { chosen: undefined, closest, closestRule };
 }
 
 function requestedFor(categories: RequestedCategories, agency: string): readonly string[] | undefined {
@@ -237,7 +258,13 @@ interface ConsentPool {
 const COVERS_AGENCY = CONSENT_RULES.length - 1;
 const NO_CONSENTS: ConsentPool = Object.freeze({ usable: NONE, closestRule: 0 });
 
-function consentPool(input: DecisionInput, today: number, nowMs: number): ConsentPool {
+function consentPool(
+  input: Pick<DecisionInput, 'consents' | 'staff'> & {
+    readonly request: Pick<DecisionInput['request'], 'subject' | 'purpose' | 'consentId'>;
+  },
+  today: number,
+  nowMs: number,
+): ConsentPool {
   const { consents, request } = input;
   if (consents.length === 0) return NO_CONSENTS;
   const c: Mutable<ConsentRuleInput> = {
@@ -301,4 +328,70 @@ function coverage(consent: Consent, codes: readonly string[]): number {
   let n = 0;
   for (let j = 0; j < codes.length; j++) if (consent.categories.includes(codes[j])) n++;
   return n;
+}
+
+/**
+ * Decides whether a referral may go to an agency: the agency rules as for a query (a referral releases no agency
+ * data, so no justification is asked for), then REFERRAL_RULES. Pure and synchronous, like decide.
+ */
+export function decideReferral(input: ReferralDecisionInput): ReferralDecision {
+  const agreements = indexAgreements(input.agreements);
+  const catalogues = indexCatalogues(input.catalogues);
+  const { request, staff } = input;
+  const today = swedishDayKey(input.now);
+  const ruleInput: Mutable<AgencyRuleInput> = {
+    agreement: undefined,
+    terms: undefined,
+    staff,
+    today,
+    protectedIdentity: false,
+    justification: undefined,
+  };
+  const base = {
+    agency: request.agency,
+    referralType: request.referralType,
+    consentId: undefined,
+    legalBasis: undefined,
+    consentProblem: undefined,
+  };
+  const { chosen, closest, closestRule } = chooseAgreement(
+    agreements,
+    staff,
+    request.agency,
+    request.purpose,
+    ruleInput,
+  );
+  if (chosen === undefined) {
+    const rule = AGENCY_RULES[closestRule];
+    return { ...base, status: 'deny', reason: rule.reason, rule: rule.name, agreement: closest?.ref };
+  }
+  const terms = chosen.terms.get(request.purpose)!;
+  const { consent, problem } = chooseConsent(consentPool(input, today, input.now.getTime()), request.agency, NONE);
+  const referralInput: ReferralRuleInput = {
+    referralType: request.referralType,
+    catalogueTypes: catalogues.agency(request.agency)?.referralTypes,
+    terms,
+    consentUsable: consent !== undefined,
+  };
+  for (const rule of REFERRAL_RULES) {
+    if (!rule.holds(referralInput)) {
+      return {
+        ...base,
+        status: 'deny',
+        reason: rule.reason,
+        rule: rule.name,
+        agreement: chosen.ref,
+        consentProblem: rule.reason === 'consent-missing' ? problem : undefined,
+      };
+    }
+  }
+  return {
+    ...base,
+    status: 'allow',
+    reason: undefined,
+    rule: undefined,
+    agreement: chosen.ref,
+    consentId: consent?.id,
+    legalBasis: consent === undefined || terms.consentRequired ? terms.legalBasis : undefined,
+  };
 }

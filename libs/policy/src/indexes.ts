@@ -12,6 +12,7 @@ import type {
 export interface CompiledTerms {
   readonly categories: ReadonlySet<string>;
   readonly categoryList: readonly string[];
+  readonly referralTypes: ReadonlySet<string>;
   readonly roles: readonly StaffRole[];
   readonly consentRequired: boolean;
   /** only a legal basis with a non-blank reference counts */
@@ -35,6 +36,7 @@ function compileTerms(t: PurposeTerms): CompiledTerms {
   return {
     categories: new Set(categories),
     categoryList: Object.freeze([...new Set(categories)]),
+    referralTypes: new Set(Array.isArray(t.referralTypes) ? t.referralTypes : NONE),
     roles: Object.freeze(Array.isArray(t.roles) ? [...t.roles] : []),
     consentRequired: t.consentRequired !== false,
     legalBasis:

@@ -235,9 +235,43 @@ export const CONSENT_RULES = [
 /** `consent-covers-category` is checked per category, against the consent chosen for the agency. */
 export type ConsentRuleName = (typeof CONSENT_RULES)[number]['name'] | 'consent-covers-category';
 
+export interface ReferralRuleInput {
+  readonly referralType: string;
+  /** the referral types of the agency's catalogue; undefined when the agency announced none */
+  readonly catalogueTypes: ReadonlySet<string> | undefined;
+  readonly terms: CompiledTerms;
+  /** a usable consent covers the purpose and the agency */
+  readonly consentUsable: boolean;
+}
+
+/** What a referral needs beyond the agency rules (which apply as to a query, but for the justification). */
+export const REFERRAL_RULES = [
+  rule(
+    'referral-type-in-catalogue',
+    'referral-type-unknown',
+    "the referral type is in the agency's catalogue",
+    (c: ReferralRuleInput) => c.catalogueTypes?.has(c.referralType) === true,
+  ),
+  rule(
+    'referral-type-in-agreement',
+    'referral-type-not-covered',
+    "the referral type is in the agreement's allowed referral types for the purpose",
+    (c: ReferralRuleInput) => c.terms.referralTypes.has(c.referralType),
+  ),
+  rule(
+    'referral-needs-consent-or-legal-basis',
+    'consent-missing',
+    "a referral needs the citizen's valid consent covering the purpose and the agency, or a legal basis in the " +
+      'agreement for the purpose where the agreement does not require consent',
+    (c: ReferralRuleInput) => c.consentUsable || (c.terms.legalBasis !== undefined && !c.terms.consentRequired),
+  ),
+] as const;
+
+export type ReferralRuleName = (typeof REFERRAL_RULES)[number]['name'];
+
 export interface RuleDescription {
   readonly name: string;
-  readonly scope: 'agency' | 'category' | 'consent';
+  readonly scope: 'agency' | 'category' | 'consent' | 'referral';
   readonly reason: ReasonCode;
   readonly description: string;
 }
@@ -247,6 +281,7 @@ export const POLICY_RULES: readonly RuleDescription[] = Object.freeze([
   ...AGENCY_RULES.map(({ name, reason, description }) => ({ name, scope: 'agency' as const, reason, description })),
   ...CATEGORY_RULES.map(({ name, reason, description }) => ({ name, scope: 'category' as const, reason, description })),
   ...CONSENT_RULES.map(({ name, reason, description }) => ({ name, scope: 'consent' as const, reason, description })),
+  ...REFERRAL_RULES.map(({ name, reason, description }) => ({ name, scope: 'referral' as const, reason, description })),
   {
     name: 'consent-covers-category',
     scope: 'consent',

@@ -8,7 +8,7 @@ import type {
   StaffRole,
 } from '@hub/contracts';
 import type { AgreementIndex, CatalogueIndex } from './indexes.js';
-import type { AgencyRuleName, CategoryRuleName, ConsentRuleName } from './rules.js';
+import type { AgencyRuleName, CategoryRuleName, ConsentRuleName, ReferralRuleName } from './rules.js';
 
 /** A calendar day `YYYY-MM-DD`; validity ends are inclusive and read in Swedish time (Europe/Stockholm). */
 export type CalendarDay = string;
@@ -186,4 +186,37 @@ export interface Decision {
   readonly protectedIdentity: boolean;
   readonly handlingInstruction: string | undefined;
   readonly agencies: readonly AgencyDecision[];
+}
+
+export interface ReferralRequest {
+  readonly subject: string;
+  readonly purpose: Purpose;
+  readonly agency: string;
+  readonly referralType: string;
+  /** the consent the referral relies on; without it the best valid consent of the subject is used */
+  readonly consentId?: string;
+}
+
+export interface ReferralDecisionInput {
+  readonly agreements: AgreementIndex | readonly AgreementVersion[];
+  readonly consents: readonly Consent[];
+  readonly catalogues: CatalogueIndex | readonly AgencyCatalogue[];
+  readonly staff: StaffMember;
+  readonly request: ReferralRequest;
+  readonly now: Date;
+}
+
+/** Whether a referral may be sent to (hub) or taken in by (adapter) the agency. */
+export interface ReferralDecision {
+  readonly agency: string;
+  readonly referralType: string;
+  readonly status: 'allow' | 'deny';
+  readonly reason: ReasonCode | undefined;
+  readonly rule: AgencyRuleName | ReferralRuleName | undefined;
+  readonly agreement: AgreementRef | undefined;
+  /** the consent the referral relies on, when one is usable */
+  readonly consentId: string | undefined;
+  /** the agreement's legal basis, when the referral relies on it */
+  readonly legalBasis: LegalBasisRef | undefined;
+  readonly consentProblem: ConsentRuleName | undefined;
 }

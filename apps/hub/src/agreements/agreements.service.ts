@@ -5,6 +5,7 @@ import {
   ForbiddenException,
   Injectable,
   NotFoundException,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
@@ -20,7 +21,14 @@ import {
   type AgreementAction,
 } from '@hub/agreements';
 import { AuditLog } from '@hub/audit';
-import { EXCHANGES, routingKeys, type AgreementStatus } from '@hub/contracts';
+import {
+  EXCHANGES,
+  routingKeys,
+  type AgreementChange,
+  type AgreementChangedV1,
+  type AgreementStatus,
+  type Purpose,
+} from '@hub/contracts';
 import { MessagingClient } from '@hub/messaging';
 import {
   swedishDay,
@@ -63,13 +71,17 @@ type StateChange = Exclude<AgreementAction, 'amend'>;
  * expiry. Every change is recorded as an event, written to the audit chain and announced as `agreement.changed.v1`.
  */
 @Injectable()
-export class AgreementsService {
+export class AgreementsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalogues: CatalogueService,
     private readonly audit: AuditLog,
     private readonly messaging: MessagingClient,
   ) {}
+
+  onModuleInit(): void {
+    this.catalogues.onAnnounced(async (agency) => void (await this.republish(agency)));
+  }
 
   async create(dto: CreateAgreementDto, user: StaffUser): Promise<AgreementView> {
     const agency = await this.dataSource
@@ -331,7 +343,7 @@ export class AgreementsService {
   }
 
   /** After commit: the audit entry, and the event adapters refresh their cache on. */
-  private async announce(id: string, version: number, change: string, user?: StaffUser): Promise<void> {
+  private async announce(id: string, version: number, change: AgreementChange, user?: StaffUser): Promise<void> {
     const agreement = await this.dataSource.getRepository(AgreementEntity).findOneByOrFail({ id });
     const stored = await this.dataSource
       .getRepository(AgreementVersionEntity)
@@ -347,18 +359,39 @@ export class AgreementsService {
       outcome: change,
       details: { status: stored.status },
     });
-    await this.messaging.publish(EXCHANGES.event, routingKeys.agreementChanged(), {
-      type: 'agreement.changed.v1',
-      payload: {
-        agreementId: id,
-        version,
-        status: stored.status,
-        change,
-        validFrom: stored.validFrom,
-        validTo: stored.validTo,
-        parties: [{ organisation: agreement.municipality, unit: agreement.unit }, { organisation: agreement.agency }],
+    await this.publishChanged(agreement, stored, change);
+  }
+
+  /**
+   * An adapter keeps the versions it is party to from these events. When it (re)starts it announces its catalogue,
+   * and the hub answers with every version of the agency's agreements, so a cache that missed events catches up.
+   */
+  async republish(agency: string): Promise<number> {
+    const agreements = await this.dataSource.getRepository(AgreementEntity).findBy({ agencyCode: agency });
+    let sent = 0;
+    for (const agreement of agreements) {
+      const versions = await this.dataSource
+        .getRepository(AgreementVersionEntity)
+        .find({ where: { agreementId: agreement.id }, order: { version: 'ASC' } });
+      for (const version of versions) {
+        await this.publishChanged(agreement, version, 'republished');
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  private async publishChanged(a: AgreementEntity, v: AgreementVersionEntity, change: AgreementChange): Promise<void> {
+    await this.messaging.publish(
+      EXCHANGES.event,
+      routingKeys.agreementChanged(),
+      {
+        type: 'agreement.changed.v1',
+        agreement: { id: a.id, version: v.version },
+        payload: agreementChanged(a, v, change),
       },
-    });
+      { broadcast: true },
+    );
   }
 }
 
@@ -390,14 +423,43 @@ const storeApproval = (a: { organisation: string; approvedBy?: string; approvedA
   approvedAt: a.approvedAt?.toISOString(),
 });
 
-const PAST: Record<StateChange, string> = {
+const PAST: Record<StateChange, AgreementChange> = {
   propose: 'proposed',
   approve: 'approved',
   suspend: 'suspended',
   resume: 'resumed',
   terminate: 'terminated',
 };
-const pastTense = (action: StateChange, status: AgreementStatus) => (status === 'expired' ? 'expired' : PAST[action]);
+const pastTense = (action: StateChange, status: AgreementStatus): AgreementChange =>
+  status === 'expired' ? 'expired' : PAST[action];
+
+function agreementChanged(a: AgreementEntity, v: AgreementVersionEntity, change: AgreementChange): AgreementChangedV1 {
+  return {
+    agreementId: a.id,
+    version: v.version,
+    status: v.status,
+    change,
+    validFrom: v.validFrom,
+    validTo: v.validTo,
+    parties: [{ organisation: a.municipality, unit: a.unit }, { organisation: a.agency }],
+    agency: a.agencyCode,
+    approvals: v.approvals.map((x) => ({
+      organisation: x.organisation,
+      ...(x.approvedBy && { approvedBy: x.approvedBy }),
+      ...(x.approvedAt && { approvedAt: x.approvedAt }),
+    })),
+    purposes: Object.entries(v.purposes).map(([purpose, t]) => ({
+      purpose: purpose as Purpose,
+      categories: [...t.categories],
+      referralTypes: [...t.referralTypes],
+      roles: [...t.roles],
+      consentRequired: t.consentRequired,
+      ...(t.legalBasis && {
+        legalBasis: { reference: t.legalBasis.reference, ...(t.legalBasis.text && { text: t.legalBasis.text }) },
+      }),
+    })),
+  };
+}
 
 function policyVersion(a: AgreementEntity, v: AgreementVersionEntity): AgreementVersion {
   return {

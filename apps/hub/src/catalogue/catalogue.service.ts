@@ -90,6 +90,13 @@ export class CatalogueService implements OnModuleInit, OnModuleDestroy {
     return this.byAgency.get(agency);
   }
 
+  private readonly announcedListeners: Array<(agency: string) => Promise<void>> = [];
+
+  /** Called in the announcement's handler after each accepted announcement; a throw makes the broker redeliver. */
+  onAnnounced(listener: (agency: string) => Promise<void>): void {
+    this.announcedListeners.push(listener);
+  }
+
   /** The policy's index of the same catalogues; rebuilt only when a catalogue changes. */
   index(): CatalogueIndex {
     return this.cachedIndex;
@@ -145,6 +152,7 @@ export class CatalogueService implements OnModuleInit, OnModuleDestroy {
         ...(refusal && { reason: refusal }),
       },
     });
+    if (outcome !== 'refused') for (const listener of this.announcedListeners) await listener(payload.agency);
     return outcome;
   }
 

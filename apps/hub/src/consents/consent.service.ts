@@ -210,7 +210,12 @@ export class ConsentService {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        this.messaging.publish(EXCHANGES.event, routingKeys.consentRevoked(), { type: 'consent.revoked.v1', payload }),
+        this.messaging.publish(
+          EXCHANGES.event,
+          routingKeys.consentRevoked(),
+          { type: 'consent.revoked.v1', payload },
+          { broadcast: true },
+        ),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('no confirm from the broker in time')), PUBLISH_TIMEOUT_MS);
         }),

@@ -1,0 +1,155 @@
+import type { Pool, PoolClient } from 'pg';
+import type { ConnectionLogger } from './amqp-connection.js';
+import { sqlIdentifier } from './idempotency.js';
+import type { OutgoingMessage } from './message-codec.js';
+import type { MessagingClient } from './messaging-client.js';
+
+export const outboxDdl = (schema: string) => `
+  CREATE SCHEMA IF NOT EXISTS ${schema};
+  CREATE TABLE IF NOT EXISTS ${schema}.outbox (
+    seq         bigserial   PRIMARY KEY,
+    exchange    text        NOT NULL,
+    routing_key text        NOT NULL,
+    content     bytea       NOT NULL,
+    properties  jsonb       NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+  );
+`;
+
+export interface OutboxOptions {
+  /** the schema the outbox table lives in, next to the writes it goes with */
+  schema: string;
+  /** a safety net under LISTEN/NOTIFY: how often to look for rows nobody was told about */
+  pollMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * The transactional outbox: a message is encoded and signed, then stored in the same transaction as the writes it
+ * reports, and a relay publishes it with broker confirms and only then deletes it. A crash between commit and
+ * publish loses nothing; a crash between publish and delete publishes it again, with the same message id, which
+ * idempotent consumers drop.
+ */
+export class PgOutbox {
+  private readonly table: string;
+  private readonly channel: string;
+  private listener: PoolClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  published = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly messaging: MessagingClient,
+    private readonly options: OutboxOptions,
+    private readonly logger: ConnectionLogger,
+  ) {
+    this.table = `${sqlIdentifier(options.schema)}.outbox`;
+    this.channel = `${options.schema}_outbox`;
+  }
+
+  async migrate(): Promise<void> {
+    await this.pool.query(outboxDdl(this.options.schema));
+  }
+
+  /** Stores the message in the caller's transaction; it is published after that transaction commits. */
+  async enqueue(
+    tx: PoolClient,
+    exchange: string,
+    routingKey: string,
+    message: OutgoingMessage,
+    options: { broadcast?: boolean } = {},
+  ): Promise<string> {
+    const encoded = this.messaging.codec.encode(message);
+    const properties = { ...encoded.properties, mandatory: !options.broadcast };
+    await tx.query(`INSERT INTO ${this.table} (exchange, routing_key, content, properties) VALUES ($1, $2, $3, $4)`, [
+      exchange,
+      routingKey,
+      encoded.content,
+      JSON.stringify(properties),
+    ]);
+    // delivered at commit, to every instance listening
+    await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
+    return encoded.envelope.id;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.listener = await this.pool.connect();
+    this.listener.on('notification', () => this.kick());
+    this.listener.on('error', (err) => this.logger.warn(`outbox listener: ${err.message}`));
+    await this.listener.query(`LISTEN ${this.channel}`);
+    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 1_000);
+    this.kick();
+  }
+
+  /** Relays what is waiting, now; concurrent kicks fold into one more pass. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.relayAll()
+      .catch((err: Error) => this.logger.warn(`outbox relay: ${err.message}; retrying`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Stops relaying after the pass in hand; what is left is published by the next start, here or elsewhere. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    if (this.listener) {
+      await this.listener.query(`UNLISTEN ${this.channel}`).catch(() => undefined);
+      this.listener.release();
+      this.listener = undefined;
+    }
+  }
+
+  private async relayAll(): Promise<void> {
+    while (!this.stopped && (await this.relayBatch()) > 0);
+  }
+
+  /** One batch, oldest first, locked so that another instance's relay skips it rather than sending it twice. */
+  private async relayBatch(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{
+        seq: string;
+        exchange: string;
+        routing_key: string;
+        content: Buffer;
+        properties: Record<string, unknown>;
+      }>(
+        `SELECT seq, exchange, routing_key, content, properties FROM ${this.table}
+          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize ?? 200],
+      );
+      // handed to the channel in order, confirmed together
+      await Promise.all(
+        rows.map((row) => this.messaging.publisher.publish(row.exchange, row.routing_key, row.content, row.properties)),
+      );
+      if (rows.length > 0) {
+        await client.query(`DELETE FROM ${this.table} WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      }
+      await client.query('COMMIT');
+      this.published += rows.length;
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

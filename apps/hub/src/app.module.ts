@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgreementsModule } from './agreements/agreements.module.js';
 import { AuditController } from './audit/audit.controller.js';
+import { AuthModule } from './auth/auth.module.js';
 import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
@@ -30,6 +31,7 @@ import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
     }),
     CatalogueModule,
     ConsentModule,
+    AuthModule,
   ],
   controllers: [HealthController, AuditController],
   providers: [

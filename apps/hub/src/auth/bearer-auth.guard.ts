@@ -11,12 +11,33 @@ import { Reflector } from '@nestjs/core';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { StaffRole } from '@hub/contracts';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
-import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
-import { staffUserFromClaims } from './staff-user.js';
+import { AUTHENTICATED_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
+import { parseCookieHeader, SESSION_COOKIE } from './cookies.js';
+import { SessionStore } from './session.store.js';
+import { staffUserFromClaims, type StaffUser } from './staff-user.js';
 
 /**
- * Every request needs a bearer access token from the configured issuer, verified against its keys, and a role the
- * endpoint allows. An endpoint that names no roles and is not marked public is refused: nothing is open by accident.
+ * A header that a browser sends cross-origin only after a CORS preflight, which the hub never grants: a forged form
+ * or image on another site cannot carry it, so a state-changing request that has it comes from the hub's own pages.
+ */
+export const CSRF_HEADER = 'x-requested-with';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** How the caller proved who they are; `request.authentication` after the guard. */
+export type Authentication = { method: 'bearer' } | { method: 'session'; sessionExpiresAt: Date };
+
+interface GuardedRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  user?: StaffUser;
+  authentication?: Authentication;
+}
+
+/**
+ * Every request needs either a bearer access token from the configured issuer, verified against its keys (tools), or
+ * the cookie of a staff session the hub created at login (web UI); then a role the endpoint allows. A bearer header
+ * wins over a cookie. An endpoint that names no roles and is neither public nor open to any signed-in caller is
+ * refused: nothing is open by accident.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
@@ -25,6 +46,7 @@ export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly sessions: SessionStore,
   ) {
     const jwks = config.authJwks;
     this.keys =
@@ -38,11 +60,45 @@ export class BearerAuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const request = context.switchToHttp().getRequest();
-    const header: unknown = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
-    if (!token)
-      throw new UnauthorizedException({ error: 'unauthenticated', message: 'a bearer access token is required' });
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const header = request.headers.authorization;
+    const sessionId =
+      header === undefined ? parseCookieHeader(String(request.headers.cookie ?? '')).get(SESSION_COOKIE) : undefined;
+    if (typeof header === 'string' && header.startsWith('Bearer ')) {
+      request.user = await this.userFromBearerToken(header.slice(7));
+      request.authentication = { method: 'bearer' };
+    } else if (sessionId) {
+      const session = await this.sessions.findSession(sessionId);
+      if (!session) {
+        throw new UnauthorizedException({ error: 'session-expired', message: 'the session has ended; log in again' });
+      }
+      if (!SAFE_METHODS.has(request.method) && !request.headers[CSRF_HEADER]) {
+        throw new ForbiddenException({
+          error: 'csrf-header-missing',
+          message: `a request that changes something with the session cookie needs the ${CSRF_HEADER} header`,
+        });
+      }
+      request.user = session.user;
+      request.authentication = { method: 'session', sessionExpiresAt: session.expiresAt };
+    } else {
+      throw new UnauthorizedException({
+        error: 'unauthenticated',
+        message: 'a bearer access token or a login session is required',
+      });
+    }
+    if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_KEY, targets)) return true;
+    const user = request.user;
+    const allowed = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_KEY, targets) ?? [];
+    if (!allowed.some((role) => user.roles.includes(role))) {
+      throw new ForbiddenException({
+        error: 'role-not-allowed',
+        message: `this needs one of the roles: ${allowed.join(', ') || '(none)'}`,
+      });
+    }
+    return true;
+  }
+
+  private async userFromBearerToken(token: string): Promise<StaffUser> {
     let claims: Record<string, unknown>;
     try {
       ({ payload: claims } = await jwtVerify(token, this.keys, {
@@ -57,14 +113,6 @@ export class BearerAuthGuard implements CanActivate {
     }
     const user = staffUserFromClaims(claims);
     if (typeof user === 'string') throw new UnauthorizedException({ error: 'invalid-token', message: user });
-    request.user = user;
-    const allowed = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_KEY, targets) ?? [];
-    if (!allowed.some((role) => user.roles.includes(role))) {
-      throw new ForbiddenException({
-        error: 'role-not-allowed',
-        message: `this needs one of the roles: ${allowed.join(', ') || '(none)'}`,
-      });
-    }
-    return true;
+    return user;
   }
 }

@@ -3,7 +3,7 @@ import { ConfigError } from '@hub/messaging';
 export interface HubConfig {
   port: number;
   databaseUrl: string;
-  /** OIDC issuer whose access tokens the API accepts */
+  /** OIDC issuer whose access tokens the API accepts and where staff log in */
   authIssuer: string;
   authAudience: string;
   /** where the issuer's signing keys are: a JWKS URL, or a file for development and tests */
@@ -11,9 +11,39 @@ export interface HubConfig {
   /** the secret behind the keyed hash of personnummer in the audit log */
   auditSubjectKey: string;
   production: boolean;
+  /** where browsers reach the hub, without trailing slash */
+  publicUrl: string;
+  /** the hub as an OIDC client of the issuer (staff login in the browser) */
+  oidc: {
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    postLogoutRedirectUri: string;
+    scope: string;
+  };
+  /** how long a login lasts; the session cookie and the server-side session end together */
+  sessionTtlSeconds: number;
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
+
+/** Matches the development identity provider's default (apps/oidc-provider). */
+export const DEVELOPMENT_OIDC_CLIENT_SECRET = 'development-only-hub-client-secret';
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** "3600", "90s", "30m", "8h", "1d" → seconds; undefined when it is none of these. */
+export function parseDurationSeconds(value: string): number | undefined {
+  const match = /^\s*([0-9]+)\s*([smhd]?)\s*$/.exec(value);
+  if (!match) return undefined;
+  const seconds = Number(match[1]) * DURATION_UNITS[match[2] || 's'];
+  return Number.isSafeInteger(seconds) ? seconds : undefined;
+}
+
+function httpUrl(value: string): URL | undefined {
+  const url = URL.parse(value);
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;
+}
 
 /** Reads the hub's settings from the environment; names every problem at once so start-up fails clearly. */
 export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -24,12 +54,54 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const databaseUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub';
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
   const authIssuer = env.AUTH_ISSUER ?? 'http://127.0.0.1:3100';
+  const issuerUrl = httpUrl(authIssuer);
+  if (!issuerUrl) problems.push(`AUTH_ISSUER must be an http(s) URL, got ${authIssuer}`);
+  else if (production && issuerUrl.protocol !== 'https:')
+    problems.push('AUTH_ISSUER must be an https URL in production');
   const authAudience = env.AUTH_AUDIENCE ?? 'samtjanst-hub';
   const authJwks = env.AUTH_JWKS_FILE
     ? { file: env.AUTH_JWKS_FILE }
     : { url: env.AUTH_JWKS_URL ?? `${authIssuer}/jwks` };
   const auditSubjectKey = env.AUDIT_SUBJECT_KEY ?? (production ? '' : 'development-only-subject-key-0123456789abcdef');
   if (auditSubjectKey.length < 32) problems.push('AUDIT_SUBJECT_KEY must be set to a secret of at least 32 characters');
+
+  if (production && !env.PUBLIC_URL)
+    problems.push('PUBLIC_URL must be set in production (https://…, where staff reach the hub)');
+  const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+  const publicUrlParsed = httpUrl(publicUrl);
+  if (!publicUrlParsed) problems.push(`PUBLIC_URL must be an http(s) URL, got ${env.PUBLIC_URL}`);
+  // The session cookie is `secure` in production, so browsers would never send it over plain http.
+  else if (production && publicUrlParsed.protocol !== 'https:') problems.push('PUBLIC_URL must be https in production');
+
+  const clientId = env.OIDC_CLIENT_ID ?? 'samtjanst-hub-web';
+  if (!clientId) problems.push('OIDC_CLIENT_ID must not be empty');
+  const clientSecret = env.OIDC_CLIENT_SECRET ?? (production ? '' : DEVELOPMENT_OIDC_CLIENT_SECRET);
+  if (!clientSecret) problems.push('OIDC_CLIENT_SECRET must be set to the hub client’s secret at the OIDC provider');
+  const redirectUri = env.OIDC_REDIRECT_URI ?? `${publicUrl}/api/auth/callback`;
+  if (!httpUrl(redirectUri)) problems.push(`OIDC_REDIRECT_URI must be an http(s) URL, got ${redirectUri}`);
+  const postLogoutRedirectUri = env.OIDC_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/`;
+  if (!httpUrl(postLogoutRedirectUri)) {
+    problems.push(`OIDC_POST_LOGOUT_REDIRECT_URI must be an http(s) URL, got ${postLogoutRedirectUri}`);
+  }
+  const scope = env.OIDC_SCOPE ?? 'openid profile samtjanst';
+  if (!scope.split(' ').includes('openid')) problems.push(`OIDC_SCOPE must include openid, got "${scope}"`);
+
+  const sessionTtlSeconds = parseDurationSeconds(env.SESSION_TTL ?? '8h');
+  if (sessionTtlSeconds === undefined || sessionTtlSeconds < 60 || sessionTtlSeconds > 30 * 86_400) {
+    problems.push(`SESSION_TTL must be a duration from 1m to 30d (e.g. 3600, 30m, 8h), got ${env.SESSION_TTL}`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
-  return { port, databaseUrl, authIssuer, authAudience, authJwks, auditSubjectKey, production };
+  return {
+    port,
+    databaseUrl,
+    authIssuer,
+    authAudience,
+    authJwks,
+    auditSubjectKey,
+    production,
+    publicUrl,
+    oidc: { clientId, clientSecret, redirectUri, postLogoutRedirectUri, scope },
+    sessionTtlSeconds: sessionTtlSeconds as number,
+  };
 }

@@ -2,6 +2,7 @@ import { MessagingAndAudit1763900000000 } from './migrations/1763900000000-messa
 import { Agreements1763900100000 } from './migrations/1763900100000-agreements.js';
 import { Catalogue1763900200000 } from './migrations/1763900200000-catalogue.js';
 import { Consents1763900300000 } from './migrations/1763900300000-consents.js';
+import { StaffSessions1763900450000 } from './migrations/1763900450000-staff-sessions.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Agreements1763900100000,
   Catalogue1763900200000,
   Consents1763900300000,
+  StaffSessions1763900450000,
 ];

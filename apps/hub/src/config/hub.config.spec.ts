@@ -1,0 +1,110 @@
+import { ConfigError } from '@hub/messaging';
+import { DEVELOPMENT_OIDC_CLIENT_SECRET, loadHubConfig, parseDurationSeconds } from './hub.config.js';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  AUDIT_SUBJECT_KEY: 'a-production-secret-of-at-least-32-characters',
+  AUTH_ISSUER: 'https://login.example.se/realms/samtjanst',
+  PUBLIC_URL: 'https://samtjanst.example.se',
+  OIDC_CLIENT_SECRET: 'a-real-client-secret',
+};
+
+describe('hub configuration', () => {
+  it('works without settings on a development machine, pointing at the bundled identity provider', () => {
+    const config = loadHubConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      authIssuer: 'http://127.0.0.1:3100',
+      authAudience: 'samtjanst-hub',
+      authJwks: { url: 'http://127.0.0.1:3100/jwks' },
+      production: false,
+      publicUrl: 'http://127.0.0.1:3000',
+      oidc: {
+        clientId: 'samtjanst-hub-web',
+        clientSecret: DEVELOPMENT_OIDC_CLIENT_SECRET,
+        redirectUri: 'http://127.0.0.1:3000/api/auth/callback',
+        postLogoutRedirectUri: 'http://127.0.0.1:3000/',
+        scope: 'openid profile samtjanst',
+      },
+      sessionTtlSeconds: 8 * 3600,
+    });
+  });
+
+  it('derives the redirect URIs from PUBLIC_URL and the port, unless they are given', () => {
+    expect(loadHubConfig({ PORT: '8080' }).oidc.redirectUri).toBe('http://127.0.0.1:8080/api/auth/callback');
+    const behindProxy = loadHubConfig({ PUBLIC_URL: 'https://hub.example.se/' });
+    expect(behindProxy.publicUrl).toBe('https://hub.example.se');
+    expect(behindProxy.oidc.redirectUri).toBe('https://hub.example.se/api/auth/callback');
+    expect(behindProxy.oidc.postLogoutRedirectUri).toBe('https://hub.example.se/');
+    const explicit = loadHubConfig({
+      OIDC_REDIRECT_URI: 'https://hub.example.se/login/callback',
+      OIDC_POST_LOGOUT_REDIRECT_URI: 'https://hub.example.se/bye',
+      OIDC_CLIENT_ID: 'hub',
+      OIDC_SCOPE: 'openid email',
+      SESSION_TTL: '30m',
+    });
+    expect(explicit.oidc).toMatchObject({
+      clientId: 'hub',
+      redirectUri: 'https://hub.example.se/login/callback',
+      postLogoutRedirectUri: 'https://hub.example.se/bye',
+      scope: 'openid email',
+    });
+    expect(explicit.sessionTtlSeconds).toBe(1800);
+  });
+
+  it('starts in production only with secrets, an https issuer and an https public URL', () => {
+    expect(loadHubConfig(PRODUCTION)).toMatchObject({
+      production: true,
+      oidc: { clientSecret: 'a-real-client-secret' },
+    });
+    const attempt = () => loadHubConfig({ NODE_ENV: 'production', AUTH_ISSUER: 'http://idp.internal' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/AUDIT_SUBJECT_KEY must be set/);
+    expect(attempt).toThrow(/AUTH_ISSUER must be an https URL in production/);
+    expect(attempt).toThrow(/PUBLIC_URL must be set in production/);
+    expect(attempt).toThrow(/OIDC_CLIENT_SECRET must be set/);
+    expect(() => loadHubConfig({ ...PRODUCTION, PUBLIC_URL: 'http://samtjanst.example.se' })).toThrow(
+      /PUBLIC_URL must be https in production/,
+    );
+  });
+
+  it('names every malformed login setting at once', () => {
+    const attempt = () =>
+      loadHubConfig({
+        AUTH_ISSUER: 'not a url',
+        PUBLIC_URL: 'ftp://hub',
+        OIDC_REDIRECT_URI: '/relative',
+        OIDC_POST_LOGOUT_REDIRECT_URI: 'nope',
+        OIDC_CLIENT_ID: '',
+        OIDC_SCOPE: 'profile',
+        SESSION_TTL: '8 hours',
+      });
+    expect(attempt).toThrow(/AUTH_ISSUER must be an http\(s\) URL, got not a url/);
+    expect(attempt).toThrow(/PUBLIC_URL must be an http\(s\) URL/);
+    expect(attempt).toThrow(/OIDC_REDIRECT_URI must be an http\(s\) URL, got \/relative/);
+    expect(attempt).toThrow(/OIDC_POST_LOGOUT_REDIRECT_URI must be an http\(s\) URL/);
+    expect(attempt).toThrow(/OIDC_CLIENT_ID must not be empty/);
+    expect(attempt).toThrow(/OIDC_SCOPE must include openid/);
+    expect(attempt).toThrow(/SESSION_TTL must be a duration from 1m to 30d/);
+  });
+
+  it.each(['30', '59s', '31d', '0h'])('refuses a SESSION_TTL of %s', (ttl) => {
+    expect(() => loadHubConfig({ SESSION_TTL: ttl })).toThrow(/SESSION_TTL/);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['3600', 3600],
+    ['90s', 90],
+    ['30m', 1800],
+    [' 8h ', 28_800],
+    ['1d', 86_400],
+  ])('reads %s as %i seconds', (text, seconds) => {
+    expect(parseDurationSeconds(text)).toBe(seconds);
+  });
+
+  it.each(['', 'h', '1.5h', '-1m', '8 hours', '1w', '99999999999999999999d'])('refuses "%s"', (text) => {
+    expect(parseDurationSeconds(text)).toBeUndefined();
+  });
+});

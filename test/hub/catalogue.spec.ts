@@ -91,7 +91,7 @@ describe('catalogue: adapters announce, the hub keeps the latest per agency', ()
     const fkIndex = catalogues.index().agency('fk');
     expect(fkIndex?.categories.get('fk.medicinskt-underlag')?.secrecyClass).toBe('never');
     expect(fkIndex?.categories.get('fk.bostadsbidrag')?.withheldFields).toEqual(['dwellingAddress']);
-    expect([...(fkIndex?.referralTypes ?? [])]).toEqual(['fk.bostadsbidrag-ansokan']);
+    expect([...(fkIndex?.referralTypes ?? [])]).toEqual(SPEC_CATALOGUES.fk.referralTypes.map((r) => r.code));
   });
 
   it('never stores an announcement for fk sent by another adapter, and audits the refusal', async () => {

@@ -1,99 +1,17 @@
-import { EXCHANGES, HEADERS, ORGANISATIONS, routingKeys, type CatalogueAnnouncedV1 } from '@hub/contracts';
+import { catalogueOf } from '@hub/adapter-kit';
+import { EXCHANGES, HEADERS, routingKeys, type CatalogueAnnouncedV1 } from '@hub/contracts';
 import { KeyDirectory, loadMessagingConfig, type MessagingClient } from '@hub/messaging';
+import { AF_ADAPTER } from '../../apps/adapter-af/src/af.adapter.js';
+import { FK_ADAPTER } from '../../apps/adapter-fk/src/fk.adapter.js';
+import { SKV_ADAPTER } from '../../apps/adapter-skv/src/skv.adapter.js';
 import type { RunningHub, TestUser } from './hub.js';
 import { waitFor } from './env.js';
 
-const other = (name: string) => ({ name, kind: 'other' as const });
-
-/** The mock agencies' catalogues of SPEC section 3 (codes and classes are the contract). */
+/** The mock agencies' catalogues of SPEC section 3, exactly as their adapters announce them. */
 export const SPEC_CATALOGUES: Record<'fk' | 'af' | 'skv', CatalogueAnnouncedV1> = {
-  fk: {
-    agency: 'fk',
-    organisation: ORGANISATIONS.fk,
-    name: 'Försäkringskassan',
-    categories: [
-      {
-        code: 'fk.utbetalningar',
-        secrecyClass: 'consent',
-        description: 'Utbetalningar de senaste 12 månaderna',
-        fields: [other('benefit'), other('amount'), other('period')],
-      },
-      {
-        code: 'fk.pagaende-arenden',
-        secrecyClass: 'consent',
-        description: 'Pågående ärenden',
-        fields: [other('type'), other('status'), other('received')],
-      },
-      {
-        code: 'fk.bostadsbidrag',
-        secrecyClass: 'legal-basis',
-        description: 'Beslut om bostadsbidrag och belopp',
-        fields: [other('decision'), other('amount'), { name: 'dwellingAddress', kind: 'address' }],
-      },
-      {
-        code: 'fk.medicinskt-underlag',
-        secrecyClass: 'never',
-        description: 'Läkarintyg',
-        fields: [other('certificate')],
-      },
-    ],
-    referralTypes: [
-      { code: 'fk.bostadsbidrag-ansokan', description: 'Hjälp att ansöka om bostadsbidrag', responseTimeHours: 120 },
-    ],
-  },
-  af: {
-    agency: 'af',
-    organisation: ORGANISATIONS.af,
-    name: 'Arbetsförmedlingen',
-    categories: [
-      {
-        code: 'af.inskrivning',
-        secrecyClass: 'consent',
-        description: 'Inskriven som arbetssökande',
-        fields: [other('status'), other('since'), other('category')],
-      },
-      {
-        code: 'af.program',
-        secrecyClass: 'consent',
-        description: 'Arbetsmarknadspolitiska program',
-        fields: [other('name'), other('from'), other('to')],
-      },
-      {
-        code: 'af.handlaggare',
-        secrecyClass: 'public',
-        description: 'Handläggarens kontor och telefon',
-        fields: [{ name: 'office', kind: 'location' }, other('phone')],
-      },
-    ],
-    referralTypes: [
-      { code: 'af.inskrivning-arbetssokande', description: 'Inskrivning som arbetssökande', responseTimeHours: 72 },
-    ],
-  },
-  skv: {
-    agency: 'skv',
-    organisation: ORGANISATIONS.skv,
-    name: 'Skatteverket',
-    categories: [
-      {
-        code: 'skv.folkbokforing',
-        secrecyClass: 'consent',
-        description: 'Folkbokföringsadress, kommun, civilstånd',
-        fields: [
-          { name: 'address', kind: 'address' },
-          { name: 'municipality', kind: 'location' },
-          other('civilStatus'),
-        ],
-      },
-      {
-        code: 'skv.inkomst',
-        secrecyClass: 'legal-basis',
-        description: 'Taxerad inkomst senaste året',
-        fields: [other('income'), other('year')],
-      },
-      { code: 'skv.f-skatt', secrecyClass: 'public', description: 'F-skattsedel', fields: [other('registered')] },
-    ],
-    referralTypes: [{ code: 'skv.adressandring', description: 'Adressändring', responseTimeHours: 120 }],
-  },
+  fk: catalogueOf(FK_ADAPTER),
+  af: catalogueOf(AF_ADAPTER),
+  skv: catalogueOf(SKV_ADAPTER),
 };
 
 /** Announces a catalogue as the agency's own adapter would, on hub.event; resolves on the broker's confirm. */

@@ -54,3 +54,16 @@ export async function drainQueue(channel: amqp.Channel, queue: string): Promise<
     messages.push(message);
   }
 }
+
+/**
+ * Deletes a service's queues, so that a suite starts without what earlier suites left in them (the queues are
+ * durable and bound to the shared exchanges); the service declares them again when it starts.
+ */
+export async function deleteQueues(service: string, names: string[]): Promise<void> {
+  const { channel, close } = await rawChannel(service);
+  try {
+    for (const name of names) await channel.deleteQueue(name);
+  } finally {
+    await close();
+  }
+}

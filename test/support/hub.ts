@@ -11,7 +11,8 @@ import type { StaffRole } from '@hub/contracts';
 import { AppModule } from '../../apps/hub/src/app.module.js';
 import { configureHub } from '../../apps/hub/src/configure-hub.js';
 import { MIGRATIONS } from '../../apps/hub/src/database/migrations.js';
-import { DATABASE_URL } from './env.js';
+import { DATABASE_URL, deleteQueues } from './env.js';
+import { HUB_EVENTS_QUEUE } from '../../apps/hub/src/messaging/hub-queues.js';
 
 const ISSUER = 'https://idp.test.invalid';
 const AUDIENCE = 'samtjanst-hub';
@@ -111,14 +112,29 @@ export async function migrateTestDatabase(): Promise<void> {
   }
 }
 
+export interface StartHubOptions {
+  /**
+   * Settings on top of the tests' own (which trust the tokens of `tokenFor`); `undefined` removes one, e.g.
+   * `AUTH_JWKS_FILE: undefined` to use the JWKS of the configured AUTH_ISSUER instead.
+   */
+  env?: Record<string, string | undefined>;
+  /** listen here instead of on a free port, when the URL must be known before the hub starts (OIDC redirect URI) */
+  port?: number;
+}
+
 /** The hub app as it runs in production (same module, guards, pipes, body limits), on the test database. */
-export async function startHub(): Promise<RunningHub> {
+export async function startHub(options: StartHubOptions = {}): Promise<RunningHub> {
+  await deleteQueues('hub', [HUB_EVENTS_QUEUE.queue]);
   Object.assign(process.env, { DATABASE_URL, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_FILE: jwksFile });
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
   configureHub(app);
   await app.startAllMicroservices();
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const url = await app.getUrl();
   return {
     app,
@@ -144,3 +160,6 @@ export async function startHub(): Promise<RunningHub> {
     close: () => app.close(),
   };
 }
+
+/** The tests' token issuer, for other services (the adapters' caseworker APIs) to trust as the hub does. */
+export const TEST_AUTH = { issuer: ISSUER, audience: AUDIENCE, jwksFile };

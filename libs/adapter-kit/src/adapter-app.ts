@@ -1,0 +1,95 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { EXCHANGES, routingKeys } from '@hub/contracts';
+import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
+import type { AdapterConfig } from './adapter.config.js';
+import { adapterQueues } from './adapter-queues.js';
+import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';
+import { ADAPTER_CONFIG } from './nest/adapter.tokens.js';
+import { AdapterModule } from './nest/adapter.module.js';
+
+export interface RunningAdapter {
+  app: NestExpressApplication;
+  url: string;
+  /** resolves when the hub has the catalogue (the broker routed the announcement to its queue) */
+  announced: Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AdapterStartOptions {
+  env?: NodeJS.ProcessEnv;
+  host?: string;
+  /** Nest's log levels; the default logs everything but debug */
+  logger?: Array<'log' | 'error' | 'warn' | 'debug' | 'verbose'>;
+}
+
+/**
+ * Starts an agency adapter: seeds its register on first start, consumes its queries, referrals and the hub's
+ * notices, serves the caseworker API, and announces its catalogue (again and again until the hub's queue takes it).
+ */
+export async function startAdapter(
+  definition: AgencyAdapterDefinition,
+  options: AdapterStartOptions = {},
+): Promise<RunningAdapter> {
+  const env = options.env ?? process.env;
+  const app = await NestFactory.create<NestExpressApplication>(AdapterModule.forAgency(definition, env), {
+    bodyParser: false,
+    logger: options.logger ?? ['log', 'error', 'warn'],
+  });
+  app.useBodyParser('json', { limit: '16kb' });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.enableShutdownHooks();
+  const messaging = app.get(MessagingClient);
+  app.connectMicroservice(
+    {
+      strategy: new AmqpServer({
+        messaging,
+        idempotency: app.get(PgIdempotencyStore),
+        queues: adapterQueues(definition),
+      }),
+    },
+    { inheritAppConfig: true },
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`${definition.name}: caseworker API`)
+      .setDescription(`The referral inbox of ${definition.name} in the samtjänst hub; a bearer token of its staff.`)
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  const config = app.get<AdapterConfig>(ADAPTER_CONFIG);
+  await app.startAllMicroservices();
+  await app.listen(config.port, options.host ?? '127.0.0.1');
+  const url = await app.getUrl();
+  const logger = new Logger(definition.service);
+  let closing = false;
+  const announced = (async () => {
+    for (let attempt = 1; !closing; attempt++) {
+      try {
+        await messaging.publish(EXCHANGES.event, routingKeys.catalogueAnnounced(definition.agency), {
+          type: 'catalogue.announced.v1',
+          payload: catalogueOf(definition),
+        });
+        logger.log(`catalogue announced (${definition.categories.length} categories)`);
+        return;
+      } catch (err) {
+        if (attempt === 1) logger.warn(`catalogue not announced yet: ${(err as Error).message}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * attempt)));
+      }
+    }
+  })();
+  return {
+    app,
+    url: url.replace('[::1]', '127.0.0.1'),
+    announced,
+    async close() {
+      closing = true;
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import type pg from 'pg';
+import type { AgreementChangedV1, Envelope } from '@hub/contracts';
+import type { ConnectionLogger } from '@hub/messaging';
+import { AgreementIndex, type AgreementVersion } from '@hub/policy';
+
+export const agreementBookDdl = (schema: string) => `
+  CREATE SCHEMA IF NOT EXISTS ${schema};
+  CREATE TABLE IF NOT EXISTS ${schema}.agreement_version (
+    agreement_id uuid        NOT NULL,
+    version      integer     NOT NULL,
+    body         jsonb       NOT NULL,
+    issued_at    timestamptz NOT NULL,
+    received_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (agreement_id, version)
+  );
+  CREATE TABLE IF NOT EXISTS ${schema}.revoked_consent (
+    consent_id uuid        PRIMARY KEY,
+    revoked_at timestamptz NOT NULL
+  );
+`;
+
+/** The policy's view of one version, as the hub announced it. */
+export function agreementVersionOf(p: AgreementChangedV1): AgreementVersion | undefined {
+  const municipality = p.parties.find((x) => x.unit !== undefined);
+  const agency = p.parties.find((x) => x !== municipality);
+  if (!municipality?.unit || !agency) return undefined;
+  return {
+    id: p.agreementId,
+    version: p.version,
+    status: p.status,
+    parties: {
+      municipality: { organisation: municipality.organisation, unit: municipality.unit },
+      agency: { organisation: agency.organisation, agency: p.agency },
+    },
+    approvals: p.approvals.map((a) => ({
+      organisation: a.organisation,
+      approvedBy: a.approvedBy,
+      approvedAt: a.approvedAt ? new Date(a.approvedAt) : undefined,
+    })),
+    validFrom: p.validFrom,
+    validTo: p.validTo,
+    purposes: Object.fromEntries(
+      p.purposes.map((t) => [
+        t.purpose,
+        {
+          categories: t.categories,
+          referralTypes: t.referralTypes,
+          roles: t.roles,
+          consentRequired: t.consentRequired,
+          legalBasis: t.legalBasis ?? null,
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * The agreement versions the agency is party to, kept from `agreement.changed` events in the adapter's schema, and
+ * the consents revoked. Every instance of the adapter keeps the policy index in memory and reloads it when any
+ * instance records a change (LISTEN/NOTIFY), since only one of them consumes each event.
+ */
+export class AgreementBook {
+  private index = new AgreementIndex([]);
+  private versionList: AgreementVersion[] = [];
+  private listener: pg.PoolClient | undefined;
+  private readonly channel: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly agency: string,
+    private readonly logger: ConnectionLogger,
+  ) {
+    this.channel = `${schema}_agreements`;
+  }
+
+  async migrate(): Promise<void> {
+    await this.pool.query(agreementBookDdl(this.schema));
+  }
+
+  async start(): Promise<void> {
+    this.listener = await this.pool.connect();
+    this.listener.on('notification', () => {
+      this.load().catch((err: Error) => this.logger.warn(`agreement reload: ${err.message}`));
+    });
+    this.listener.on('error', (err) => this.logger.warn(`agreement listener: ${err.message}`));
+    await this.listener.query(`LISTEN ${this.channel}`);
+    await this.load();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.listener) return;
+    await this.listener.query(`UNLISTEN ${this.channel}`).catch(() => undefined);
+    this.listener.release();
+    this.listener = undefined;
+  }
+
+  async load(): Promise<void> {
+    const { rows } = await this.pool.query<{ body: AgreementChangedV1 }>(
+      `SELECT body FROM ${this.schema}.agreement_version`,
+    );
+    const versions = rows.map((r) => agreementVersionOf(r.body)).filter((v): v is AgreementVersion => !!v);
+    this.versionList = versions;
+    this.index = new AgreementIndex(versions);
+  }
+
+  /** The policy index over every version the agency is party to. */
+  current(): AgreementIndex {
+    return this.index;
+  }
+
+  versions(): readonly AgreementVersion[] {
+    return this.versionList;
+  }
+
+  /**
+   * Keeps the announced version unless an announcement issued later is already kept (events may arrive out of
+   * order). Returns whether it was kept. Announcements for other agencies are not the adapter's business.
+   */
+  async record(tx: pg.PoolClient, envelope: Envelope<AgreementChangedV1>): Promise<boolean> {
+    const p = envelope.payload;
+    if (p.agency !== this.agency || !agreementVersionOf(p)) return false;
+    const stored = await tx.query(
+      `INSERT INTO ${this.schema}.agreement_version AS v (agreement_id, version, body, issued_at)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (agreement_id, version) DO UPDATE SET body = excluded.body, issued_at = excluded.issued_at,
+         received_at = now()
+       WHERE v.issued_at <= excluded.issued_at`,
+      [p.agreementId, p.version, JSON.stringify(p), envelope.issuedAt],
+    );
+    if (stored.rowCount === 1) await tx.query('SELECT pg_notify($1, $2)', [this.channel, p.agreementId]);
+    return stored.rowCount === 1;
+  }
+
+  async recordRevocation(tx: pg.PoolClient, consentId: string, revokedAt: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.schema}.revoked_consent (consent_id, revoked_at) VALUES ($1, $2)
+       ON CONFLICT (consent_id) DO UPDATE SET revoked_at = LEAST(excluded.revoked_at, revoked_consent.revoked_at)`,
+      [consentId, revokedAt],
+    );
+  }
+
+  async revokedAt(consentId: string): Promise<Date | undefined> {
+    const { rows } = await this.pool.query<{ revoked_at: Date }>(
+      `SELECT revoked_at FROM ${this.schema}.revoked_consent WHERE consent_id = $1`,
+      [consentId],
+    );
+    return rows[0]?.revoked_at;
+  }
+}

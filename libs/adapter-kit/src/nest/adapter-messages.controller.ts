@@ -1,0 +1,66 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import type { PoolClient } from 'pg';
+import type { AgreementChangedV1, ConsentRevokedV1, Envelope, QueryRequestV1, ReferralCreatedV1 } from '@hub/contracts';
+import type { AmqpContext, OutgoingMessage } from '@hub/messaging';
+import type { AgencyAdapterDefinition } from '../agency-adapter.js';
+import { AgreementBook } from '../agreement-book.js';
+import { Faults } from '../faults.js';
+import { QueryAnswerer } from '../query-answerer.js';
+import { ReferralInbox } from '../referral-inbox.js';
+import { ADAPTER_DEFINITION } from './adapter.tokens.js';
+
+const ENDED = ['terminated', 'expired'];
+
+/** What the hub sends the agency over RabbitMQ. Sender, signature and schema are checked by the transport. */
+@Controller()
+export class AdapterMessagesController {
+  constructor(
+    @Inject(ADAPTER_DEFINITION) private readonly definition: AgencyAdapterDefinition,
+    private readonly answerer: QueryAnswerer,
+    private readonly inbox: ReferralInbox,
+    private readonly book: AgreementBook,
+    private readonly faults: Faults,
+  ) {}
+
+  @MessagePattern<string>('query.request.v1')
+  async query(@Payload() envelope: Envelope<QueryRequestV1>): Promise<OutgoingMessage | undefined> {
+    // a down agency takes the message and never answers: the hub sees a timeout
+    if (this.faults.down) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs()));
+    if (this.faults.shouldFail()) throw new Error('the agency register did not answer (simulated fault)');
+    const { reply, agreement } = await this.answerer.answer(envelope);
+    return { type: 'query.reply.v1', ...(agreement && { agreement }), payload: reply };
+  }
+
+  @EventPattern<string>('referral.created.v1')
+  async referral(
+    @Payload() envelope: Envelope<ReferralCreatedV1>,
+    @Ctx() context: AmqpContext<PoolClient>,
+  ): Promise<void> {
+    await this.inbox.receive(context.getTransaction(), envelope);
+  }
+
+  @EventPattern<string>('consent.revoked.v1')
+  async consentRevoked(
+    @Payload() envelope: Envelope<ConsentRevokedV1>,
+    @Ctx() context: AmqpContext<PoolClient>,
+  ): Promise<void> {
+    const tx = context.getTransaction();
+    await this.book.recordRevocation(tx, envelope.payload.consentId, envelope.payload.revokedAt);
+    await this.inbox.cancelForConsent(tx, envelope.payload.consentId);
+  }
+
+  @EventPattern<string>('agreement.changed.v1')
+  async agreementChanged(
+    @Payload() envelope: Envelope<AgreementChangedV1>,
+    @Ctx() context: AmqpContext<PoolClient>,
+  ): Promise<void> {
+    const tx = context.getTransaction();
+    const kept = await this.book.record(tx, envelope);
+    const p = envelope.payload;
+    if (kept && p.agency === this.definition.agency && ENDED.includes(p.status)) {
+      await this.inbox.cancelForAgreement(tx, p.agreementId);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import type { ConsentSnapshot, Envelope, QueryReplyV1, QueryRequestV1, ReasonCode } from '@hub/contracts';
+import { CatalogueIndex, decide, PROTECTED_IDENTITY_INSTRUCTION, type Consent } from '@hub/policy';
+import type pg from 'pg';
+import { catalogueOf, type AgencyAdapterDefinition, type RegisterRecord } from './agency-adapter.js';
+import type { AgreementBook } from './agreement-book.js';
+
+export interface QueryAnswer {
+  reply: QueryReplyV1;
+  /** the agreement version the adapter's own decision used */
+  agreement: { id: string; version: number } | undefined;
+}
+
+/**
+ * Answers one query for the agency. The hub has decided already; the adapter decides again with the same policy
+ * on its own copy of the agreements, and releases nothing the second decision does not: defence in depth against a
+ * wrong or bypassed hub. Address and location fields of a protected person never leave the adapter.
+ */
+export class QueryAnswerer {
+  private readonly catalogues: CatalogueIndex;
+
+  constructor(
+    private readonly definition: AgencyAdapterDefinition,
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly book: AgreementBook,
+    private readonly trustedRequesters: readonly string[],
+  ) {
+    this.catalogues = new CatalogueIndex([catalogueOf(definition)]);
+  }
+
+  async answer(envelope: Envelope<QueryRequestV1>, now = new Date()): Promise<QueryAnswer> {
+    const { agency } = this.definition;
+    const query = envelope.payload;
+    if (!this.trustedRequesters.includes(envelope.sender.service) || !envelope.purpose) {
+      return { reply: this.denied('sender-not-party', query.categories), agreement: undefined };
+    }
+    const consent = query.consent && query.consent.id === query.consentId ? query.consent : undefined;
+    const [record, revokedAt] = await Promise.all([
+      this.definition.register.lookup(this.pool, this.schema, query.subject),
+      consent ? this.book.revokedAt(consent.id) : undefined,
+    ]);
+    const protectedIdentity = (record?.protectedIdentity ?? null) !== null || query.protectedIdentityKnown === true;
+    const decision = decide({
+      agreements: this.book.current(),
+      consents: consent ? [consentOf(consent, query.subject, revokedAt)] : [],
+      catalogues: this.catalogues,
+      staff: query.requester,
+      protectedIdentity,
+      request: {
+        subject: query.subject,
+        purpose: envelope.purpose,
+        agencies: [agency],
+        categories: { [agency]: query.categories },
+        consentId: query.consentId,
+        justification: query.justification,
+      },
+      now,
+    }).agencies[0];
+    const denied = decision.categories
+      .filter((c) => c.status === 'deny')
+      .map((c) => ({ category: c.category, reason: c.reason! }));
+    if (decision.status === 'deny') {
+      const reply = this.denied(decision.reason ?? 'category-not-covered', [], denied);
+      // the staff member must learn that a justification is what is missing
+      if (decision.reason === 'justification-missing') markProtected(reply);
+      return { reply, agreement: decision.agreement };
+    }
+    const released = record
+      ? decision.categories
+          .filter((c) => c.status === 'release')
+          .map((c) => ({
+            category: c.category,
+            data: { records: withheld(record, c.category, c.withheldFields) },
+          }))
+      : [];
+    const reply: QueryReplyV1 = {
+      agency,
+      status: 'ok',
+      found: record !== undefined,
+      protectedIdentity: false,
+      released,
+      denied,
+    };
+    if (protectedIdentity) markProtected(reply);
+    return { reply, agreement: decision.agreement };
+  }
+
+  private denied(
+    reason: ReasonCode,
+    categories: readonly string[],
+    denied = categories.map((category) => ({ category, reason })),
+  ): QueryReplyV1 {
+    return {
+      agency: this.definition.agency,
+      status: 'denied',
+      reason,
+      found: false,
+      protectedIdentity: false,
+      released: [],
+      denied,
+    };
+  }
+}
+
+function markProtected(reply: QueryReplyV1): void {
+  reply.protectedIdentity = true;
+  reply.handlingInstruction = PROTECTED_IDENTITY_INSTRUCTION;
+}
+
+function consentOf(c: ConsentSnapshot, subject: string, revokedAt: Date | undefined): Consent {
+  return { ...c, subject, revokedAt: revokedAt ?? null };
+}
+
+function withheld(record: RegisterRecord, category: string, fields: readonly string[]): Array<Record<string, unknown>> {
+  const rows = record.categories[category] ?? [];
+  if (fields.length === 0) return rows;
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => !fields.includes(name))));
+}

@@ -1,0 +1,380 @@
+import {
+  EXCHANGES,
+  routingKeys,
+  type Envelope,
+  type Purpose,
+  type ReferralActor,
+  type ReferralCreatedV1,
+  type ReferralStatus,
+  type ReferralStatusV1,
+} from '@hub/contracts';
+import type { PgOutbox } from '@hub/messaging';
+import { CatalogueIndex, decideReferral, type Consent } from '@hub/policy';
+import type pg from 'pg';
+import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';
+import type { AgreementBook } from './agreement-book.js';
+
+export const referralInboxDdl = (schema: string) => `
+  CREATE SCHEMA IF NOT EXISTS ${schema};
+  CREATE TABLE IF NOT EXISTS ${schema}.referral (
+    id                 uuid        PRIMARY KEY,
+    referral_type      text        NOT NULL,
+    subject            text        NOT NULL,
+    purpose            text        NOT NULL,
+    message            text        NOT NULL,
+    contact_preference text        NOT NULL,
+    consent_id         uuid,
+    consent            jsonb,
+    agreement_id       uuid,
+    agreement_version  integer,
+    requester          jsonb       NOT NULL,
+    respond_by         timestamptz NOT NULL,
+    status             text        NOT NULL,
+    status_at          timestamptz NOT NULL,
+    received_at        timestamptz NOT NULL DEFAULT now(),
+    message_id         uuid        NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS referral_status ON ${schema}.referral (status, status_at);
+  CREATE INDEX IF NOT EXISTS referral_consent ON ${schema}.referral (consent_id) WHERE consent_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS referral_agreement ON ${schema}.referral (agreement_id);
+  CREATE TABLE IF NOT EXISTS ${schema}.referral_event (
+    seq         bigserial   PRIMARY KEY,
+    referral_id uuid        NOT NULL REFERENCES ${schema}.referral (id),
+    status      text        NOT NULL,
+    at          timestamptz NOT NULL,
+    actor       jsonb       NOT NULL,
+    note        text
+  );
+  CREATE INDEX IF NOT EXISTS referral_event_referral ON ${schema}.referral_event (referral_id, seq);
+`;
+
+/** The moves a caseworker (or the simulation) may make; cancellation is the hub's or the adapter's own. */
+export const NEXT_STATUSES: Readonly<Record<ReferralStatus, readonly ReferralStatus[]>> = {
+  sent: ['received'],
+  received: ['accepted', 'declined', 'cancelled'],
+  accepted: ['in-progress', 'cancelled'],
+  declined: [],
+  'in-progress': ['closed'],
+  closed: [],
+  cancelled: [],
+};
+
+export class TransitionError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'invalid-transition',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ReferralView {
+  referralId: string;
+  referralType: string;
+  subject: string;
+  purpose: string;
+  message: string;
+  contactPreference: string;
+  consentId?: string;
+  agreement?: { id: string; version: number };
+  requester: ReferralCreatedV1['requester'];
+  respondBy: string;
+  overdue: boolean;
+  status: ReferralStatus;
+  statusAt: string;
+  receivedAt: string;
+}
+
+export interface ReferralEventView {
+  status: ReferralStatus;
+  at: string;
+  actor: ReferralActor;
+  note?: string;
+}
+
+interface ReferralRow {
+  id: string;
+  referral_type: string;
+  subject: string;
+  purpose: string;
+  message: string;
+  contact_preference: string;
+  consent_id: string | null;
+  consent: ReferralCreatedV1['consent'] | null;
+  agreement_id: string | null;
+  agreement_version: number | null;
+  requester: ReferralCreatedV1['requester'];
+  respond_by: Date;
+  status: ReferralStatus;
+  status_at: Date;
+  received_at: Date;
+}
+
+/**
+ * The agency's referral inbox: each referral stored once, every status change recorded with time and actor and
+ * published as `referral.status.v1` through the outbox, in the same transaction as the change.
+ */
+export class ReferralInbox {
+  private readonly catalogues: CatalogueIndex;
+  readonly serviceActor: ReferralActor;
+
+  constructor(
+    private readonly definition: AgencyAdapterDefinition,
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly book: AgreementBook,
+    private readonly outbox: PgOutbox,
+  ) {
+    this.catalogues = new CatalogueIndex([catalogueOf(definition)]);
+    this.serviceActor = { organisation: definition.organisation, service: definition.service };
+  }
+
+  async migrate(): Promise<void> {
+    await this.pool.query(referralInboxDdl(this.schema));
+  }
+
+  /**
+   * Stores a referral once (by referral id, whatever the message id) and answers `received`; a referral the
+   * adapter's own policy check refuses is then declined at once, with the reason as note.
+   */
+  async receive(tx: pg.PoolClient, envelope: Envelope<ReferralCreatedV1>, now = new Date()): Promise<boolean> {
+    const r = envelope.payload;
+    if (r.agency !== this.definition.agency) throw new Error(`referral ${r.referralId} is for ${r.agency}`);
+    const inserted = await tx.query(
+      `INSERT INTO ${this.schema}.referral (id, referral_type, subject, purpose, message, contact_preference,
+         consent_id, consent, agreement_id, agreement_version, requester, respond_by, status, status_at, message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        r.referralId,
+        r.referralType,
+        r.subject,
+        envelope.purpose,
+        r.message,
+        r.contactPreference,
+        r.consentId ?? null,
+        r.consent ? JSON.stringify(r.consent) : null,
+        envelope.agreement?.id ?? null,
+        envelope.agreement?.version ?? null,
+        JSON.stringify(r.requester),
+        r.respondBy,
+        now,
+        envelope.id,
+      ],
+    );
+    if (inserted.rowCount === 0) return false;
+    await this.record(tx, r.referralId, 'received', now, this.serviceActor);
+    const refusal = await this.refusal(tx, r.referralId, now);
+    if (refusal) await this.move(tx, r.referralId, 'declined', now, this.serviceActor, `Avvisad: ${refusal}`);
+    return true;
+  }
+
+  /** A caseworker's (or the simulation's) move, checked against the lifecycle. */
+  async transition(
+    id: string,
+    to: ReferralStatus,
+    actor: ReferralActor,
+    note?: string,
+    now = new Date(),
+  ): Promise<ReferralView> {
+    return this.inTransaction(async (tx) => {
+      const row = await this.locked(tx, id);
+      if (!row) throw new TransitionError('not-found', `no referral ${id}`);
+      if (!NEXT_STATUSES[row.status].includes(to)) {
+        throw new TransitionError('invalid-transition', `a ${row.status} referral cannot become ${to}`);
+      }
+      // acceptance is where the agency takes the case on: the consent and the agreement must still hold
+      if (to === 'accepted') {
+        const refusal = await this.refusal(tx, id, now);
+        if (refusal) {
+          await this.move(tx, id, 'cancelled', now, this.serviceActor, `Makulerad: ${refusal}`);
+          return viewOf((await this.locked(tx, id))!, now);
+        }
+      }
+      await this.move(tx, id, to, now, actor, note);
+      return viewOf((await this.locked(tx, id))!, now);
+    });
+  }
+
+  /** A consent was revoked: referrals relying on it that are not yet accepted are cancelled. */
+  async cancelForConsent(tx: pg.PoolClient, consentId: string, now = new Date()): Promise<number> {
+    const { rows } = await tx.query<{ id: string }>(
+      `SELECT id FROM ${this.schema}.referral WHERE consent_id = $1 AND status IN ('sent', 'received')
+        ORDER BY id FOR UPDATE`,
+      [consentId],
+    );
+    for (const { id } of rows) {
+      await this.move(tx, id, 'cancelled', now, this.serviceActor, 'Makulerad: samtycket har återkallats');
+    }
+    return rows.length;
+  }
+
+  /** An agreement ended (terminated or expired): its referrals not yet accepted are cancelled. */
+  async cancelForAgreement(tx: pg.PoolClient, agreementId: string, now = new Date()): Promise<number> {
+    const { rows } = await tx.query<{ id: string }>(
+      `SELECT id FROM ${this.schema}.referral WHERE agreement_id = $1 AND status IN ('sent', 'received')
+        ORDER BY id FOR UPDATE`,
+      [agreementId],
+    );
+    for (const { id } of rows) {
+      await this.move(tx, id, 'cancelled', now, this.serviceActor, 'Makulerad: samtjänstavtalet har upphört');
+    }
+    return rows.length;
+  }
+
+  /** Referrals in a status since before `before`, oldest first: the simulated caseworker's work list. */
+  async due(status: ReferralStatus, before: Date, limit = 50): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM ${this.schema}.referral WHERE status = $1 AND status_at <= $2 ORDER BY status_at LIMIT $3`,
+      [status, before, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async list(filter: { status?: ReferralStatus; limit?: number } = {}, now = new Date()): Promise<ReferralView[]> {
+    const { rows } = await this.pool.query<ReferralRow>(
+      `SELECT * FROM ${this.schema}.referral WHERE ($1::text IS NULL OR status = $1)
+        ORDER BY received_at DESC, id LIMIT $2`,
+      [filter.status ?? null, filter.limit ?? 100],
+    );
+    return rows.map((r) => viewOf(r, now));
+  }
+
+  async show(id: string, now = new Date()): Promise<(ReferralView & { timeline: ReferralEventView[] }) | undefined> {
+    const { rows } = await this.pool.query<ReferralRow>(`SELECT * FROM ${this.schema}.referral WHERE id = $1`, [id]);
+    if (!rows[0]) return undefined;
+    const events = await this.pool.query<{
+      status: ReferralStatus;
+      at: Date;
+      actor: ReferralActor;
+      note: string | null;
+    }>(`SELECT status, at, actor, note FROM ${this.schema}.referral_event WHERE referral_id = $1 ORDER BY seq`, [id]);
+    return {
+      ...viewOf(rows[0], now),
+      timeline: events.rows.map((e) => ({
+        status: e.status,
+        at: e.at.toISOString(),
+        actor: e.actor,
+        ...(e.note !== null && { note: e.note }),
+      })),
+    };
+  }
+
+  /** Why the agency may not (or no longer) take the referral on, by the policy on its own agreements; or nothing. */
+  private async refusal(tx: pg.PoolClient, id: string, now: Date): Promise<string | undefined> {
+    const row = (await this.locked(tx, id))!;
+    const revoked = row.consent_id
+      ? await tx.query<{ revoked_at: Date }>(
+          `SELECT revoked_at FROM ${this.schema}.revoked_consent WHERE consent_id = $1`,
+          [row.consent_id],
+        )
+      : undefined;
+    const consents: Consent[] =
+      row.consent && row.consent.id === row.consent_id
+        ? [{ ...row.consent, subject: row.subject, revokedAt: revoked?.rows[0]?.revoked_at ?? null }]
+        : [];
+    const decision = decideReferral({
+      agreements: this.book.current(),
+      consents,
+      catalogues: this.catalogues,
+      staff: {
+        organisation: row.requester.organisation,
+        unit: row.requester.unit,
+        roles: row.requester.roles,
+      },
+      request: {
+        subject: row.subject,
+        purpose: row.purpose as Purpose,
+        agency: this.definition.agency,
+        referralType: row.referral_type,
+        consentId: row.consent_id ?? undefined,
+      },
+      now,
+    });
+    return decision.status === 'allow' ? undefined : decision.reason;
+  }
+
+  private async move(
+    tx: pg.PoolClient,
+    id: string,
+    status: ReferralStatus,
+    at: Date,
+    actor: ReferralActor,
+    note?: string,
+  ): Promise<void> {
+    await tx.query(`UPDATE ${this.schema}.referral SET status = $2, status_at = $3 WHERE id = $1`, [id, status, at]);
+    await this.record(tx, id, status, at, actor, note);
+  }
+
+  private async record(
+    tx: pg.PoolClient,
+    id: string,
+    status: ReferralStatus,
+    at: Date,
+    actor: ReferralActor,
+    note?: string,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.schema}.referral_event (referral_id, status, at, actor, note) VALUES ($1, $2, $3, $4, $5)`,
+      [id, status, at, JSON.stringify(actor), note ?? null],
+    );
+    const row = (await this.locked(tx, id))!;
+    const payload: ReferralStatusV1 = {
+      referralId: id,
+      agency: this.definition.agency,
+      status,
+      at: at.toISOString(),
+      actor,
+      ...(note && { note }),
+    };
+    await this.outbox.enqueue(tx, EXCHANGES.event, routingKeys.referralStatus(this.definition.agency), {
+      type: 'referral.status.v1',
+      correlationId: id,
+      purpose: row.purpose as Purpose,
+      ...(row.agreement_id && { agreement: { id: row.agreement_id, version: row.agreement_version! } }),
+      payload,
+    });
+  }
+
+  private async locked(tx: pg.PoolClient, id: string): Promise<ReferralRow | undefined> {
+    const { rows } = await tx.query<ReferralRow>(`SELECT * FROM ${this.schema}.referral WHERE id = $1 FOR UPDATE`, [
+      id,
+    ]);
+    return rows[0];
+  }
+
+  private async inTransaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function viewOf(r: ReferralRow, now: Date): ReferralView {
+  const open = !['closed', 'declined', 'cancelled'].includes(r.status);
+  return {
+    referralId: r.id,
+    referralType: r.referral_type,
+    subject: r.subject,
+    purpose: r.purpose,
+    message: r.message,
+    contactPreference: r.contact_preference,
+    ...(r.consent_id && { consentId: r.consent_id }),
+    ...(r.agreement_id && { agreement: { id: r.agreement_id, version: r.agreement_version! } }),
+    requester: r.requester,
+    respondBy: r.respond_by.toISOString(),
+    overdue: open && r.respond_by.getTime() < now.getTime(),
+    status: r.status,
+    statusAt: r.status_at.toISOString(),
+    receivedAt: r.received_at.toISOString(),
+  };
+}

@@ -12,6 +12,7 @@ import { CoreModule } from './core/core.module.js';
 import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
+import { QueriesModule } from './queries/queries.module.js';
 
 @Module({
   imports: [
@@ -32,6 +33,7 @@ import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
     CatalogueModule,
     ConsentModule,
     AuthModule,
+    QueriesModule,
   ],
   controllers: [HealthController, AuditController],
   providers: [

@@ -4,7 +4,10 @@ import {
   ConflictException,
   ForbiddenException,
   Injectable,
+  Inject,
+  Logger,
   NotFoundException,
+  type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -31,6 +34,7 @@ import {
 } from '@hub/contracts';
 import { MessagingClient } from '@hub/messaging';
 import {
+  AgreementIndex,
   swedishDay,
   validateAgreement,
   type AgreementTerms,
@@ -39,6 +43,8 @@ import {
 } from '@hub/policy';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
+import { ChangeFeed } from '../core/change-feed.js';
 import {
   AgreementEntity,
   AgreementEventEntity,
@@ -66,21 +72,45 @@ const LIFECYCLE_HTTP: Record<string, (body: object) => Error> = {
 
 type StateChange = Exclude<AgreementAction, 'amend'>;
 
+/** Committed agreement changes are announced on this PostgreSQL channel, so every hub instance reloads its index. */
+const AGREEMENTS_CHANGED = 'hub_agreements_changed';
+
 /**
  * The agreement registry: drafts, two-party approval, suspension, termination, amendments as new versions and
  * expiry. Every change is recorded as an event, written to the audit chain and announced as `agreement.changed.v1`.
  */
 @Injectable()
-export class AgreementsService implements OnModuleInit {
+export class AgreementsService implements OnModuleInit, OnModuleDestroy {
+  private readonly feed: ChangeFeed;
+  private policy = new AgreementIndex([]);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalogues: CatalogueService,
     private readonly audit: AuditLog,
     private readonly messaging: MessagingClient,
-  ) {}
+    @Inject(HUB_CONFIG) config: HubConfig,
+  ) {
+    this.feed = new ChangeFeed(
+      config.databaseUrl,
+      AGREEMENTS_CHANGED,
+      async () => void (this.policy = new AgreementIndex(await this.versionsForPolicy())),
+      new Logger('agreements'),
+    );
+  }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.catalogues.onAnnounced(async (agency) => void (await this.republish(agency)));
+    await this.feed.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.feed.stop();
+  }
+
+  /** The policy's index over every agreement version, kept current across instances; what queries decide on. */
+  policyIndex(): AgreementIndex {
+    return this.policy;
   }
 
   async create(dto: CreateAgreementDto, user: StaffUser): Promise<AgreementView> {
@@ -359,6 +389,9 @@ export class AgreementsService implements OnModuleInit {
       outcome: change,
       details: { status: stored.status },
     });
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [AGREEMENTS_CHANGED, id]);
+    // this instance decides on the change at once; the others as soon as the notice reaches them
+    await this.feed.reload();
     await this.publishChanged(agreement, stored, change);
   }
 

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Repository } from 'typeorm';
 import { AuditLog } from '@hub/audit';
 import type { CatalogueAnnouncedV1, CatalogueCategory, CatalogueReferralType, Envelope } from '@hub/contracts';
 import { CatalogueIndex, type AgencyCatalogue } from '@hub/policy';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
+import { ChangeFeed } from '../core/change-feed.js';
 import { AgencyCatalogueEntity } from './catalogue.entity.js';
 
 /** An agency's catalogue as the hub holds it; structurally a policy `AgencyCatalogue`. */
@@ -58,27 +59,22 @@ export class CatalogueService implements OnModuleInit, OnModuleDestroy {
   private list: readonly StoredCatalogue[] = [];
   private byAgency = new Map<string, StoredCatalogue>();
   private cachedIndex = new CatalogueIndex([]);
-  private running?: Promise<void>;
-  private queued?: Promise<void>;
-  private listener?: pg.Client;
-  private stopped = false;
-  private retryDelayMs = 500;
+  private readonly feed: ChangeFeed;
 
   constructor(
     @InjectRepository(AgencyCatalogueEntity) private readonly repository: Repository<AgencyCatalogueEntity>,
-    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(HUB_CONFIG) config: HubConfig,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.feed = new ChangeFeed(config.databaseUrl, CHANGED_CHANNEL, () => this.load(), this.logger);
+  }
 
   async onModuleInit(): Promise<void> {
-    await this.listen();
-    await this.reload();
+    await this.feed.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    await this.listener?.end().catch(() => undefined);
-    await this.running?.catch(() => undefined);
+    await this.feed.stop();
   }
 
   /** Every agency's latest catalogue, ordered by agency code. */
@@ -158,18 +154,7 @@ export class CatalogueService implements OnModuleInit, OnModuleDestroy {
 
   /** Reads the catalogues again; concurrent calls share one pending reload that starts after the running one. */
   reload(): Promise<void> {
-    if (this.queued) return this.queued;
-    if (!this.running) {
-      this.running = this.load().finally(() => (this.running = undefined));
-      return this.running;
-    }
-    this.queued = this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        return this.reload();
-      });
-    return this.queued;
+    return this.feed.reload();
   }
 
   private async load(): Promise<void> {
@@ -188,49 +173,5 @@ export class CatalogueService implements OnModuleInit, OnModuleDestroy {
     this.cachedIndex = new CatalogueIndex(list);
     this.byAgency = new Map(list.map((c) => [c.agency, c]));
     this.list = Object.freeze(list);
-  }
-
-  /** A change committed by any instance reaches this one through LISTEN; a lost connection is re-made and reloads. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', () => {
-      this.reload().catch((err: Error) => this.logger.error(`reloading the catalogues failed: ${err.message}`));
-    });
-    client.on('error', (err) => {
-      if (this.listener !== client || this.stopped) return;
-      this.listener = undefined;
-      this.logger.warn(`catalogue change listener lost: ${err.message}`);
-      client.end().catch(() => undefined);
-      this.relisten();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANGED_CHANNEL}`);
-      if (this.stopped) {
-        await client.end();
-        return;
-      }
-      this.listener = client;
-      this.retryDelayMs = 500;
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      throw err;
-    }
-  }
-
-  private relisten(): void {
-    const delay = this.retryDelayMs;
-    this.retryDelayMs = Math.min(delay * 2, 30_000);
-    setTimeout(() => {
-      if (this.stopped) return;
-      this.listen()
-        // What changed while nobody listened is read now.
-        .then(() => this.reload())
-        .catch((err: Error) => {
-          this.logger.warn(`catalogue change listener: ${err.message}`);
-          this.relisten();
-        });
-    }, delay).unref();
   }
 }

@@ -3,6 +3,7 @@ import { Agreements1763900100000 } from './migrations/1763900100000-agreements.j
 import { Catalogue1763900200000 } from './migrations/1763900200000-catalogue.js';
 import { Consents1763900300000 } from './migrations/1763900300000-consents.js';
 import { StaffSessions1763900450000 } from './migrations/1763900450000-staff-sessions.js';
+import { QueriesAndReferrals1763900500000 } from './migrations/1763900500000-queries-and-referrals.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Catalogue1763900200000,
   Consents1763900300000,
   StaffSessions1763900450000,
+  QueriesAndReferrals1763900500000,
 ];

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AgreementsModule } from '../agreements/agreements.module.js';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { ConsentModule } from '../consents/consent.module.js';
+import { QueriesController } from './queries.controller.js';
+import { QueryService } from './query.service.js';
+
+@Module({
+  imports: [AgreementsModule, CatalogueModule, ConsentModule],
+  controllers: [QueriesController],
+  providers: [QueryService],
+})
+export class QueriesModule {}

@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { AuditLog } from '@hub/audit';
+import {
+  EXCHANGES,
+  maskPersonnummer,
+  routingKeys,
+  type ConsentSnapshot,
+  type QueryReplyV1,
+  type QueryRequestV1,
+} from '@hub/contracts';
+import { MessagingClient, type GatherResult } from '@hub/messaging';
+import { decide, type AgencyDecision, type Consent, type Decision, type RequestedCategories } from '@hub/policy';
+import { AgreementsService } from '../agreements/agreements.service.js';
+import type { StaffUser } from '../auth/staff-user.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { ConsentService } from '../consents/consent.service.js';
+import { PG_POOL } from '../core/core.module.js';
+import { Subjects, type Subject } from '../core/subjects.js';
+import type { AgencyResultView, MultiAgencyQueryDto, MultiAgencyQueryView } from './query.dto.js';
+
+export const DEFAULT_DEADLINE_MS = 3_000;
+
+/** The agency whose answer says whether the subject has protected identity (SPEC section 3). */
+const POPULATION_REGISTER = 'skv';
+
+/** A query checked and decided on, ready to be sent. */
+export interface PreparedQuery {
+  queryId: string;
+  subject: Subject;
+  dto: MultiAgencyQueryDto;
+  user: StaffUser & { unit: string };
+  consents: Consent[];
+  knownProtected: boolean;
+  decision: Decision;
+  redecide: (protectedIdentity: boolean) => Decision;
+  now: Date;
+}
+
+/**
+ * The multi-agency query (SPEC section 3): the policy decides per agency and category, each agency with something
+ * to release is asked under one deadline, and each answer is checked against the decision again before it leaves
+ * the hub. SKV's answer carries the protected-identity flag, which then governs every agency's answer: nothing
+ * from another agency is shown before SKV has answered (or timed out), and address and location fields are
+ * withheld from all of them.
+ */
+@Injectable()
+export class QueryService {
+  constructor(
+    private readonly subjects: Subjects,
+    private readonly agreements: AgreementsService,
+    private readonly catalogues: CatalogueService,
+    private readonly consents: ConsentService,
+    private readonly messaging: MessagingClient,
+    private readonly audit: AuditLog,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+  ) {}
+
+  async prepare(dto: MultiAgencyQueryDto, user: StaffUser, now = new Date()): Promise<PreparedQuery> {
+    if (!user.unit) {
+      throw new ForbiddenException({
+        error: 'no-unit',
+        message: 'queries are asked on behalf of a municipal unit; the token names none',
+      });
+    }
+    const subject = this.subjects.parse(dto.subject);
+    const categories = requestedCategories(dto);
+    const [consents, knownProtected] = await Promise.all([
+      this.consents.policyConsents(subject.key),
+      this.isProtected(subject.key),
+    ]);
+    const staff = { organisation: user.organisation, unit: user.unit, roles: user.roles };
+    const agreements = this.agreements.policyIndex();
+    const catalogues = this.catalogues.index();
+    const redecide = (protectedIdentity: boolean) =>
+      decide({
+        agreements,
+        consents,
+        catalogues,
+        staff,
+        protectedIdentity,
+        request: {
+          subject: subject.key,
+          purpose: dto.purpose,
+          agencies: dto.agencies,
+          categories,
+          consentId: dto.consentId,
+          justification: dto.justification,
+        },
+        now,
+      });
+    return {
+      queryId: randomUUID(),
+      subject,
+      dto,
+      user: { ...user, unit: user.unit },
+      consents,
+      knownProtected,
+      decision: redecide(knownProtected),
+      redecide,
+      now,
+    };
+  }
+
+  /** Asks the agencies and answers; `onResult` sees each agency's result as soon as it may be shown. */
+  async execute(q: PreparedQuery, onResult?: (result: AgencyResultView) => void): Promise<MultiAgencyQueryView> {
+    const deadlineMs = q.dto.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const results = new Map<string, AgencyResultView>();
+    const asked = q.decision.agencies.filter((a) => a.status === 'release');
+    let learnedProtected = false;
+    let protectedDecision: Decision | undefined;
+    const guarded = (result: AgencyResultView): AgencyResultView => {
+      if (!(q.knownProtected || learnedProtected) || result.status !== 'ok') return result;
+      protectedDecision ??= q.redecide(true);
+      return withholdFor(
+        result,
+        protectedDecision.agencies.find((a) => a.agency === result.agency)!,
+      );
+    };
+    const waitForRegister = !q.knownProtected && asked.some((a) => a.agency === POPULATION_REGISTER);
+    let registerAnswered = !waitForRegister;
+    const held: AgencyResultView[] = [];
+    const show = (result: AgencyResultView) => {
+      const final = guarded(result);
+      results.set(final.agency, final);
+      onResult?.(final);
+    };
+
+    for (const a of q.decision.agencies) if (a.status === 'deny') show(deniedAtHub(a));
+    await Promise.all(
+      asked.map(async (a) => {
+        const result = toResult(a, await this.ask(q, a, deadlineMs));
+        if (result.protectedIdentity) learnedProtected = true;
+        if (a.agency === POPULATION_REGISTER) {
+          registerAnswered = true;
+          show(result.view);
+          for (const h of held.splice(0)) show(h);
+        } else if (!registerAnswered) {
+          held.push(result.view);
+        } else {
+          show(result.view);
+        }
+      }),
+    );
+    for (const h of held.splice(0)) show(h);
+
+    const protectedIdentity = q.knownProtected || learnedProtected;
+    if (learnedProtected && !q.knownProtected) await this.rememberProtected(q.subject.key);
+    const ordered = q.dto.agencies.filter((x, i, all) => all.indexOf(x) === i).map((agency) => results.get(agency)!);
+    await this.record(q, ordered, protectedIdentity);
+    return {
+      queryId: q.queryId,
+      subject: maskPersonnummer(q.subject.personnummer),
+      purpose: q.dto.purpose,
+      protectedIdentity,
+      ...(protectedIdentity && { handlingInstruction: q.redecide(true).handlingInstruction }),
+      results: ordered,
+    };
+  }
+
+  private ask(q: PreparedQuery, a: AgencyDecision, deadlineMs: number): Promise<GatherResult<QueryReplyV1>> {
+    const released = a.categories.filter((c) => c.status === 'release').map((c) => c.category);
+    const consent = a.consentId ? q.consents.find((c) => c.id === a.consentId) : undefined;
+    const payload: QueryRequestV1 = {
+      subject: q.subject.personnummer,
+      categories: released,
+      requester: {
+        organisation: q.user.organisation,
+        unit: q.user.unit,
+        staffId: q.user.id,
+        roles: q.user.roles,
+      },
+      ...(consent && { consentId: consent.id, consent: snapshotOf(consent) }),
+      ...(a.legalBasis && { legalBasis: { ...a.legalBasis } }),
+      ...(q.dto.justification && { justification: q.dto.justification }),
+      ...(q.knownProtected && { protectedIdentityKnown: true }),
+    };
+    return this.messaging.request<QueryReplyV1>(
+      {
+        name: a.agency,
+        exchange: EXCHANGES.query,
+        routingKey: routingKeys.query(a.agency),
+        message: {
+          type: 'query.request.v1',
+          correlationId: q.queryId,
+          purpose: q.dto.purpose,
+          agreement: a.agreement,
+          payload,
+        },
+      },
+      deadlineMs,
+    );
+  }
+
+  private async isProtected(subjectKey: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM hub.protected_subject WHERE subject_key = $1', [
+      subjectKey,
+    ]);
+    return rowCount === 1;
+  }
+
+  private async rememberProtected(subjectKey: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO hub.protected_subject (subject_key, reported_by) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [subjectKey, POPULATION_REGISTER],
+    );
+  }
+
+  /** One audit entry per agency, denials included, and the outcome rows the follow-up counts. */
+  private async record(q: PreparedQuery, results: AgencyResultView[], protectedIdentity: boolean): Promise<void> {
+    const requested = new Map(q.decision.agencies.map((a) => [a.agency, a.categories.map((c) => c.category)]));
+    await Promise.all(
+      results.map((r) =>
+        this.audit.append({
+          kind: 'query',
+          actorKind: 'staff',
+          actor: q.user.id,
+          organisation: q.user.organisation,
+          unit: q.user.unit,
+          agreementId: r.agreement?.id ?? null,
+          agreementVersion: r.agreement?.version ?? null,
+          purpose: q.dto.purpose,
+          subjectKey: q.subject.key,
+          categoriesRequested: requested.get(r.agency) ?? [],
+          categoriesReleased: r.released.map((c) => c.category),
+          categoriesDenied: r.denied,
+          outcome: r.status,
+          correlationId: q.queryId,
+          protectedIdentity,
+          details: {
+            agency: r.agency,
+            ...(r.reason && { reason: r.reason }),
+            ...(r.latencyMs !== undefined && { latencyMs: r.latencyMs }),
+            ...(q.dto.justification && { justification: q.dto.justification }),
+          },
+        }),
+      ),
+    );
+    await this.pool.query(
+      `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms)
+       SELECT $1, r.agency, $2, $3, $4, $5, r.status, r.reason, r.latency_ms
+         FROM unnest($6::text[], $7::text[], $8::text[], $9::int[]) AS r(agency, status, reason, latency_ms)`,
+      [
+        q.queryId,
+        q.now,
+        q.dto.purpose,
+        q.user.organisation,
+        q.user.unit,
+        results.map((r) => r.agency),
+        results.map((r) => r.status),
+        results.map((r) => r.reason ?? null),
+        results.map((r) => (r.latencyMs === undefined ? null : Math.round(r.latencyMs))),
+      ],
+    );
+  }
+}
+
+/** Category codes grouped by agency; a code of an agency the query does not name is a mistake worth a 400. */
+function requestedCategories(dto: MultiAgencyQueryDto): RequestedCategories {
+  if (!dto.categories) return 'all';
+  const byAgency: Record<string, string[]> = Object.fromEntries(dto.agencies.map((a) => [a, []]));
+  for (const code of dto.categories) {
+    const agency = code.slice(0, code.indexOf('.'));
+    if (!byAgency[agency]) {
+      throw new BadRequestException({
+        error: 'category-agency-not-named',
+        message: `${code} belongs to ${agency}, which the query does not ask`,
+      });
+    }
+    byAgency[agency].push(code);
+  }
+  // an agency named without any of its categories is asked for everything the agreement allows
+  return Object.fromEntries(Object.entries(byAgency).map(([a, codes]) => [a, codes.length ? codes : 'all']));
+}
+
+function snapshotOf(c: Consent): ConsentSnapshot {
+  return {
+    id: c.id,
+    organisation: c.organisation,
+    unit: c.unit,
+    purposes: [...c.purposes],
+    agencies: [...c.agencies],
+    categories: [...c.categories],
+    method: c.method,
+    recordedBy: c.recordedBy,
+    validFrom: c.validFrom,
+    validUntil: c.validUntil,
+  };
+}
+
+const deniedCategories = (a: AgencyDecision) =>
+  a.categories.filter((c) => c.status === 'deny').map((c) => ({ category: c.category, reason: c.reason! }));
+
+function deniedAtHub(a: AgencyDecision): AgencyResultView {
+  return {
+    agency: a.agency,
+    status: 'denied',
+    reason: a.reason,
+    ...(a.agreement && { agreement: a.agreement }),
+    released: [],
+    denied: deniedCategories(a),
+  };
+}
+
+/** An agency's answer, checked: only categories the hub released, with the hub's denials added. */
+function toResult(
+  a: AgencyDecision,
+  gathered: GatherResult<QueryReplyV1>,
+): { view: AgencyResultView; protectedIdentity: boolean } {
+  const base = { agency: a.agency, ...(a.agreement && { agreement: a.agreement }), latencyMs: gathered.latencyMs };
+  if (gathered.status === 'timeout') {
+    return {
+      view: { ...base, status: 'timeout', reason: 'deadline-exceeded', released: [], denied: [] },
+      protectedIdentity: false,
+    };
+  }
+  if (gathered.status === 'error') {
+    return {
+      view: { ...base, status: 'error', reason: 'agency-unavailable', released: [], denied: [] },
+      protectedIdentity: false,
+    };
+  }
+  const reply = gathered.reply.payload;
+  const allowed = new Set(a.categories.filter((c) => c.status === 'release').map((c) => c.category));
+  const denied = [...deniedCategories(a), ...reply.denied.filter((d) => allowed.has(d.category))];
+  const view: AgencyResultView =
+    reply.status === 'ok'
+      ? {
+          ...base,
+          status: 'ok',
+          found: reply.found,
+          released: reply.released.filter((r) => allowed.has(r.category)),
+          denied,
+        }
+      : { ...base, status: reply.status, reason: reply.reason, released: [], denied };
+  return { view, protectedIdentity: reply.protectedIdentity };
+}
+
+/** The answer as the policy allows it for a protected subject: withheld fields removed, or denied outright. */
+function withholdFor(result: AgencyResultView, decision: AgencyDecision): AgencyResultView {
+  if (decision.status === 'deny') {
+    return {
+      agency: result.agency,
+      status: 'denied',
+      reason: decision.reason,
+      ...(result.agreement && { agreement: result.agreement }),
+      released: [],
+      denied: deniedCategories(decision),
+      latencyMs: result.latencyMs,
+    };
+  }
+  const byCategory = new Map(decision.categories.map((c) => [c.category, c]));
+  const released = result.released.flatMap((r) => {
+    const c = byCategory.get(r.category);
+    if (!c || c.status !== 'release') return [];
+    const records = Array.isArray(r.data.records) ? (r.data.records as Array<Record<string, unknown>>) : [];
+    const withheld = new Set(c.withheldFields);
+    return [
+      {
+        category: r.category,
+        data: {
+          records: records.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !withheld.has(k)))),
+        },
+      },
+    ];
+  });
+  const stillReleased = new Set(released.map((r) => r.category));
+  const newlyDenied = result.released
+    .filter((r) => !stillReleased.has(r.category))
+    .map((r) => ({
+      category: r.category,
+      reason: byCategory.get(r.category)?.reason ?? ('protected-identity' as const),
+    }));
+  return { ...result, released, denied: [...result.denied, ...newlyDenied] };
+}

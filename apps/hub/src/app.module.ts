@@ -13,6 +13,7 @@ import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
 import { QueriesModule } from './queries/queries.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 
 @Module({
   imports: [
@@ -34,6 +35,7 @@ import { QueriesModule } from './queries/queries.module.js';
     ConsentModule,
     AuthModule,
     QueriesModule,
+    ReferralsModule,
   ],
   controllers: [HealthController, AuditController],
   providers: [

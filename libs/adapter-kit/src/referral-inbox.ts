@@ -165,7 +165,32 @@ export class ReferralInbox {
     if (inserted.rowCount === 0) return false;
     await this.record(tx, r.referralId, 'received', now, this.serviceActor);
     const refusal = await this.refusal(tx, r.referralId, now);
-    if (refusal) await this.move(tx, r.referralId, 'declined', now, this.serviceActor, `Avvisad: ${refusal}`);
+    if (refusal === 'consent-revoked') {
+      await this.move(tx, r.referralId, 'cancelled', now, this.serviceActor, 'Makulerad: samtycket har återkallats');
+    } else if (refusal) {
+      await this.move(tx, r.referralId, 'declined', now, this.serviceActor, `Avvisad: ${refusal}`);
+    }
+    return true;
+  }
+
+  /** The municipality withdrew the referral: unless the agency has finished it, it is cancelled. */
+  async cancelledByRequester(
+    tx: pg.PoolClient,
+    envelope: Envelope<ReferralStatusV1>,
+    now = new Date(),
+  ): Promise<boolean> {
+    const event = envelope.payload;
+    if (event.status !== 'cancelled' || event.agency !== this.definition.agency) return false;
+    const row = await this.locked(tx, event.referralId);
+    if (!row || ['declined', 'closed', 'cancelled'].includes(row.status)) return false;
+    await this.move(
+      tx,
+      row.id,
+      'cancelled',
+      now,
+      this.serviceActor,
+      `Återkallad av kommunen${event.note ? `: ${event.note}` : ''}`,
+    );
     return true;
   }
 
@@ -187,7 +212,8 @@ export class ReferralInbox {
       if (to === 'accepted') {
         const refusal = await this.refusal(tx, id, now);
         if (refusal) {
-          await this.move(tx, id, 'cancelled', now, this.serviceActor, `Makulerad: ${refusal}`);
+          const why = refusal === 'consent-revoked' ? 'samtycket har återkallats' : refusal;
+          await this.move(tx, id, 'cancelled', now, this.serviceActor, `Makulerad: ${why}`);
           return viewOf((await this.locked(tx, id))!, now);
         }
       }
@@ -291,7 +317,8 @@ export class ReferralInbox {
       },
       now,
     });
-    return decision.status === 'allow' ? undefined : decision.reason;
+    if (decision.status === 'allow') return undefined;
+    return revoked?.rows[0] && decision.reason === 'consent-missing' ? 'consent-revoked' : decision.reason;
   }
 
   private async move(
@@ -360,7 +387,8 @@ export class ReferralInbox {
 }
 
 function viewOf(r: ReferralRow, now: Date): ReferralView {
-  const open = !['closed', 'declined', 'cancelled'].includes(r.status);
+  // the agreed response time is the time to answer: accepted or declined
+  const open = r.status === 'sent' || r.status === 'received';
   return {
     referralId: r.id,
     referralType: r.referral_type,

@@ -1,8 +1,16 @@
-import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import pg from 'pg';
 import { AuditLog } from '@hub/audit';
 import { messageTypes } from '@hub/contracts';
-import { loadMessagingConfig, MessagingClient, messagingOptionsFrom } from '@hub/messaging';
+import { loadMessagingConfig, MessagingClient, messagingOptionsFrom, PgOutbox } from '@hub/messaging';
 import { HUB_CONFIG, loadHubConfig, type HubConfig } from '../config/hub.config.js';
 import { Subjects } from './subjects.js';
 
@@ -30,12 +38,19 @@ export const PG_POOL = Symbol('PG_POOL');
       useFactory: () =>
         new MessagingClient(messagingOptionsFrom(loadMessagingConfig('hub'), messageTypes), new Logger('messaging')),
     },
+    {
+      provide: PgOutbox,
+      inject: [PG_POOL, MessagingClient],
+      useFactory: (pool: pg.Pool, messaging: MessagingClient) =>
+        new PgOutbox(pool, messaging, { schema: 'hub' }, new Logger('outbox')),
+    },
   ],
-  exports: [HUB_CONFIG, PG_POOL, AuditLog, MessagingClient, Subjects],
+  exports: [HUB_CONFIG, PG_POOL, AuditLog, MessagingClient, Subjects, PgOutbox],
 })
-export class CoreModule implements OnModuleInit, OnApplicationShutdown {
+export class CoreModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly messaging: MessagingClient,
+    private readonly outbox: PgOutbox,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
   ) {}
 
@@ -43,7 +58,13 @@ export class CoreModule implements OnModuleInit, OnApplicationShutdown {
     await this.messaging.connect();
   }
 
+  /** After the migrations (TypeORM runs them at init), so that the outbox table exists. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.outbox.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.outbox.stop();
     await this.messaging.close();
     await this.pool.end();
   }

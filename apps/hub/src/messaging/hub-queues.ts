@@ -5,7 +5,10 @@ import type { QueueSpec } from '@hub/messaging';
 export const HUB_EVENTS_QUEUE: QueueSpec = {
   queue: queueName('hub', 'events'),
   kind: 'persistent',
-  bindings: [{ exchange: EXCHANGES.event, routingKey: 'catalogue.announced.*' }],
+  bindings: [
+    { exchange: EXCHANGES.event, routingKey: 'catalogue.announced.*' },
+    { exchange: EXCHANGES.event, routingKey: 'referral.status.*' },
+  ],
 };
 
 export const HUB_QUEUES: QueueSpec[] = [HUB_EVENTS_QUEUE];

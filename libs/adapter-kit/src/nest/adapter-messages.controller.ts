@@ -1,14 +1,22 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import type { PoolClient } from 'pg';
-import type { AgreementChangedV1, ConsentRevokedV1, Envelope, QueryRequestV1, ReferralCreatedV1 } from '@hub/contracts';
+import type {
+  AgreementChangedV1,
+  ConsentRevokedV1,
+  Envelope,
+  QueryRequestV1,
+  ReferralCreatedV1,
+  ReferralStatusV1,
+} from '@hub/contracts';
 import type { AmqpContext, OutgoingMessage } from '@hub/messaging';
 import type { AgencyAdapterDefinition } from '../agency-adapter.js';
 import { AgreementBook } from '../agreement-book.js';
 import { Faults } from '../faults.js';
 import { QueryAnswerer } from '../query-answerer.js';
 import { ReferralInbox } from '../referral-inbox.js';
-import { ADAPTER_DEFINITION } from './adapter.tokens.js';
+import type { AdapterConfig } from '../adapter.config.js';
+import { ADAPTER_CONFIG, ADAPTER_DEFINITION } from './adapter.tokens.js';
 
 const ENDED = ['terminated', 'expired'];
 
@@ -17,6 +25,7 @@ const ENDED = ['terminated', 'expired'];
 export class AdapterMessagesController {
   constructor(
     @Inject(ADAPTER_DEFINITION) private readonly definition: AgencyAdapterDefinition,
+    @Inject(ADAPTER_CONFIG) private readonly config: AdapterConfig,
     private readonly answerer: QueryAnswerer,
     private readonly inbox: ReferralInbox,
     private readonly book: AgreementBook,
@@ -39,6 +48,16 @@ export class AdapterMessagesController {
     @Ctx() context: AmqpContext<PoolClient>,
   ): Promise<void> {
     await this.inbox.receive(context.getTransaction(), envelope);
+  }
+
+  /** The municipality withdrew a referral: the hub says so on the referral exchange, where only it writes. */
+  @EventPattern<string>('referral.status.v1')
+  async referralStatus(
+    @Payload() envelope: Envelope<ReferralStatusV1>,
+    @Ctx() context: AmqpContext<PoolClient>,
+  ): Promise<void> {
+    if (!this.config.trustedRequesters.includes(envelope.sender.service)) return;
+    await this.inbox.cancelledByRequester(context.getTransaction(), envelope);
   }
 
   @EventPattern<string>('consent.revoked.v1')

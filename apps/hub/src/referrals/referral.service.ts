@@ -1,0 +1,387 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type pg from 'pg';
+import { AuditLog } from '@hub/audit';
+import {
+  EXCHANGES,
+  maskPersonnummer,
+  routingKeys,
+  type Envelope,
+  type Purpose,
+  type ReferralActor,
+  type ReferralCreatedV1,
+  type ReferralStatus,
+  type ReferralStatusV1,
+} from '@hub/contracts';
+import { PgOutbox } from '@hub/messaging';
+import { decideReferral } from '@hub/policy';
+import { AgreementsService } from '../agreements/agreements.service.js';
+import type { StaffUser } from '../auth/staff-user.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { ConsentService } from '../consents/consent.service.js';
+import { PG_POOL } from '../core/core.module.js';
+import { Subjects } from '../core/subjects.js';
+import type { CreateReferralDto, ListReferralsQuery, ReferralEventView, ReferralView } from './referral.dto.js';
+
+/** How far along the lifecycle a status is; a status event never moves a referral back. */
+const STAGE: Record<ReferralStatus, number> = {
+  sent: 0,
+  received: 1,
+  accepted: 2,
+  declined: 2,
+  'in-progress': 3,
+  closed: 4,
+  cancelled: 4,
+};
+const ANSWERED: ReferralStatus[] = ['accepted', 'declined', 'in-progress', 'closed', 'cancelled'];
+const FINISHED: ReferralStatus[] = ['declined', 'closed', 'cancelled'];
+
+interface ReferralRow {
+  id: string;
+  subject_key: string;
+  subject_masked: string;
+  agency: string;
+  referral_type: string;
+  purpose: string;
+  message: string;
+  contact_preference: string;
+  consent_id: string | null;
+  agreement_id: string;
+  agreement_version: number;
+  organisation: string;
+  unit: string;
+  created_by: string;
+  created_at: Date;
+  respond_by: Date;
+  status: ReferralStatus;
+  status_at: Date;
+}
+
+/**
+ * Referrals (remisser) from the front office to one agency. A referral is checked with the policy, then stored
+ * and published in one transaction through the outbox, so a crash between commit and publish loses nothing. The
+ * agency's status events build its timeline; an event never moves a referral back in its lifecycle.
+ */
+@Injectable()
+export class ReferralService {
+  private readonly logger = new Logger('referrals');
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly subjects: Subjects,
+    private readonly agreements: AgreementsService,
+    private readonly catalogues: CatalogueService,
+    private readonly consents: ConsentService,
+    private readonly outbox: PgOutbox,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async create(dto: CreateReferralDto, user: StaffUser, now = new Date()): Promise<ReferralView> {
+    const unit = unitOf(user);
+    const subject = this.subjects.parse(dto.subject);
+    const consents = await this.consents.policyConsents(subject.key);
+    const decision = decideReferral({
+      agreements: this.agreements.policyIndex(),
+      consents,
+      catalogues: this.catalogues.index(),
+      staff: { organisation: user.organisation, unit, roles: user.roles },
+      request: {
+        subject: subject.key,
+        purpose: dto.purpose,
+        agency: dto.agency,
+        referralType: dto.referralType,
+        consentId: dto.consentId,
+      },
+      now,
+    });
+    const id = randomUUID();
+    const base = {
+      kind: 'referral' as const,
+      actorKind: 'staff' as const,
+      actor: user.id,
+      organisation: user.organisation,
+      unit,
+      agreementId: decision.agreement?.id ?? null,
+      agreementVersion: decision.agreement?.version ?? null,
+      purpose: dto.purpose,
+      subjectKey: subject.key,
+      correlationId: id,
+    };
+    if (decision.status === 'deny') {
+      await this.audit.append({
+        ...base,
+        outcome: 'denied',
+        details: { agency: dto.agency, referralType: dto.referralType, reason: decision.reason },
+      });
+      throw new ForbiddenException({
+        error: decision.reason,
+        message: `the referral may not be sent: ${decision.reason} (${decision.rule})`,
+        details: { rule: decision.rule, consentProblem: decision.consentProblem },
+      });
+    }
+    const responseHours =
+      this.catalogues.catalogue(dto.agency)?.referralTypes.find((r) => r.code === dto.referralType)
+        ?.responseTimeHours ?? 120;
+    const respondBy = new Date(now.getTime() + responseHours * 3_600_000);
+    const consent = decision.consentId ? consents.find((c) => c.id === decision.consentId) : undefined;
+    const payload: ReferralCreatedV1 = {
+      referralId: id,
+      agency: dto.agency,
+      referralType: dto.referralType,
+      subject: subject.personnummer,
+      message: dto.message,
+      contactPreference: dto.contactPreference,
+      ...(consent && {
+        consentId: consent.id,
+        consent: {
+          id: consent.id,
+          organisation: consent.organisation,
+          unit: consent.unit,
+          purposes: [...consent.purposes],
+          agencies: [...consent.agencies],
+          categories: [...consent.categories],
+          method: consent.method,
+          recordedBy: consent.recordedBy,
+          validFrom: consent.validFrom,
+          validUntil: consent.validUntil,
+        },
+      }),
+      ...(decision.legalBasis && { legalBasis: { ...decision.legalBasis } }),
+      requester: { organisation: user.organisation, unit, staffId: user.id, roles: user.roles },
+      respondBy: respondBy.toISOString(),
+    };
+    await this.inTransaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO hub.referral (id, subject_key, subject_masked, agency, referral_type, purpose, message,
+           contact_preference, consent_id, legal_basis, agreement_id, agreement_version, organisation, unit,
+           created_by, created_at, respond_by, status, status_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'sent', $16)`,
+        [
+          id,
+          subject.key,
+          maskPersonnummer(subject.personnummer),
+          dto.agency,
+          dto.referralType,
+          dto.purpose,
+          dto.message,
+          dto.contactPreference,
+          consent?.id ?? null,
+          decision.legalBasis ? JSON.stringify(decision.legalBasis) : null,
+          decision.agreement!.id,
+          decision.agreement!.version,
+          user.organisation,
+          unit,
+          user.id,
+          now,
+          respondBy,
+        ],
+      );
+      await this.addEvent(tx, id, 'sent', now, { organisation: user.organisation, name: user.name });
+      await this.outbox.enqueue(tx, EXCHANGES.referral, routingKeys.referral(dto.agency, dto.referralType), {
+        type: 'referral.created.v1',
+        correlationId: id,
+        purpose: dto.purpose,
+        agreement: decision.agreement,
+        payload,
+      });
+    });
+    await this.audit.append({
+      ...base,
+      outcome: 'sent',
+      details: { agency: dto.agency, referralType: dto.referralType, ...(consent && { consentId: consent.id }) },
+    });
+    return (await this.show(id, user))!;
+  }
+
+  async list(query: ListReferralsQuery, user: StaffUser, now = new Date()): Promise<ReferralView[]> {
+    const unit = unitOf(user);
+    const subjectKey = query.subject ? this.subjects.parse(query.subject).key : null;
+    const { rows } = await this.pool.query<ReferralRow>(
+      `SELECT * FROM hub.referral
+        WHERE organisation = $1 AND unit = $2
+          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR agency = $4)
+          AND ($5::text IS NULL OR subject_key = $5)
+          AND ($6::boolean IS NULL OR (status IN ('sent', 'received') AND respond_by < $7) = $6)
+        ORDER BY created_at DESC, id LIMIT 500`,
+      [user.organisation, unit, query.status ?? null, query.agency ?? null, subjectKey, query.overdue ?? null, now],
+    );
+    return rows.map((r) => viewOf(r, now));
+  }
+
+  async show(id: string, user: StaffUser, now = new Date()): Promise<ReferralView | undefined> {
+    const row = await this.visible(id, user);
+    const events = await this.pool.query<{
+      status: ReferralStatus;
+      at: Date;
+      actor: ReferralActor;
+      note: string | null;
+    }>(`SELECT status, at, actor, note FROM hub.referral_event WHERE referral_id = $1 ORDER BY at, seq`, [id]);
+    return {
+      ...viewOf(row, now),
+      timeline: events.rows.map((e): ReferralEventView => ({
+        status: e.status,
+        at: e.at.toISOString(),
+        actor: e.actor,
+        ...(e.note !== null && { note: e.note }),
+      })),
+    };
+  }
+
+  /** The front office withdraws a referral the agency has not finished; the agency is told through the outbox. */
+  async cancel(id: string, user: StaffUser, note?: string, now = new Date()): Promise<ReferralView> {
+    const row = await this.visible(id, user);
+    await this.inTransaction(async (tx) => {
+      const { rows } = await tx.query<ReferralRow>('SELECT * FROM hub.referral WHERE id = $1 FOR UPDATE', [id]);
+      if (FINISHED.includes(rows[0].status)) {
+        throw new ConflictException({
+          error: 'referral-finished',
+          message: `the referral is ${rows[0].status} and can no longer be cancelled`,
+        });
+      }
+      const actor = { organisation: user.organisation, name: user.name };
+      await tx.query(`UPDATE hub.referral SET status = 'cancelled', status_at = $2 WHERE id = $1`, [id, now]);
+      await this.addEvent(tx, id, 'cancelled', now, actor, note ?? 'Återkallad av kommunen');
+      const payload: ReferralStatusV1 = {
+        referralId: id,
+        agency: row.agency,
+        status: 'cancelled',
+        at: now.toISOString(),
+        actor,
+        note: note ?? 'Återkallad av kommunen',
+      };
+      // on the referral exchange, where only the hub writes and the agency's adapter listens
+      await this.outbox.enqueue(tx, EXCHANGES.referral, routingKeys.referral(row.agency, row.referral_type), {
+        type: 'referral.status.v1',
+        correlationId: id,
+        purpose: row.purpose as Purpose,
+        agreement: { id: row.agreement_id, version: row.agreement_version },
+        payload,
+      });
+    });
+    await this.audit.append({
+      kind: 'referral',
+      actorKind: 'staff',
+      actor: user.id,
+      organisation: user.organisation,
+      unit: user.unit ?? null,
+      agreementId: row.agreement_id,
+      agreementVersion: row.agreement_version,
+      purpose: row.purpose,
+      subjectKey: row.subject_key,
+      outcome: 'cancelled',
+      correlationId: id,
+      details: { agency: row.agency, referralType: row.referral_type },
+    });
+    return (await this.show(id, user))!;
+  }
+
+  /**
+   * A status event from the agency's adapter, in the consumer's transaction. Only the agency's own adapter speaks
+   * for its referrals; an event that comes late never moves the referral back, but it joins the timeline.
+   */
+  async recordStatus(tx: pg.PoolClient, envelope: Envelope<ReferralStatusV1>): Promise<void> {
+    const event = envelope.payload;
+    const { rows } = await tx.query<ReferralRow>('SELECT * FROM hub.referral WHERE id = $1 FOR UPDATE', [
+      event.referralId,
+    ]);
+    const row = rows[0];
+    if (!row) {
+      this.logger.warn(
+        `status ${event.status} for unknown referral ${event.referralId} from ${envelope.sender.service}`,
+      );
+      return;
+    }
+    if (envelope.sender.service !== `adapter-${row.agency}` || event.agency !== row.agency) {
+      this.logger.warn(`refused status for ${row.id} of ${row.agency} from ${envelope.sender.service}`);
+      return;
+    }
+    const at = new Date(event.at);
+    const inserted = await this.addEvent(tx, row.id, event.status, at, event.actor, event.note, envelope.id);
+    if (!inserted) return;
+    if (STAGE[event.status] > STAGE[row.status]) {
+      await tx.query('UPDATE hub.referral SET status = $2, status_at = $3 WHERE id = $1', [row.id, event.status, at]);
+    }
+    await this.audit.append({
+      kind: 'referral',
+      actorKind: 'service',
+      actor: envelope.sender.service,
+      organisation: envelope.sender.organisation,
+      agreementId: row.agreement_id,
+      agreementVersion: row.agreement_version,
+      purpose: row.purpose,
+      subjectKey: row.subject_key,
+      outcome: event.status,
+      correlationId: row.id,
+      details: { agency: row.agency, ...(event.note && { note: event.note }) },
+    });
+  }
+
+  private async addEvent(
+    tx: pg.PoolClient,
+    referralId: string,
+    status: ReferralStatus,
+    at: Date,
+    actor: ReferralActor,
+    note?: string,
+    messageId?: string,
+  ): Promise<boolean> {
+    const result = await tx.query(
+      `INSERT INTO hub.referral_event (referral_id, status, at, actor, note, message_id)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING`,
+      [referralId, status, at, JSON.stringify(actor), note ?? null, messageId ?? null],
+    );
+    return result.rowCount === 1;
+  }
+
+  private async visible(id: string, user: StaffUser): Promise<ReferralRow> {
+    const unit = unitOf(user);
+    const { rows } = await this.pool.query<ReferralRow>(
+      'SELECT * FROM hub.referral WHERE id = $1 AND organisation = $2 AND unit = $3',
+      [id, user.organisation, unit],
+    );
+    if (!rows[0]) throw new NotFoundException({ error: 'not-found', message: `no referral ${id} from your unit` });
+    return rows[0];
+  }
+
+  private async inTransaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function unitOf(user: StaffUser): string {
+  if (!user.unit) {
+    throw new ForbiddenException({ error: 'no-unit', message: 'referrals are sent by a municipal unit' });
+  }
+  return user.unit;
+}
+
+function viewOf(r: ReferralRow, now: Date): ReferralView {
+  return {
+    id: r.id,
+    subject: r.subject_masked,
+    agency: r.agency,
+    referralType: r.referral_type,
+    purpose: r.purpose,
+    message: r.message,
+    contactPreference: r.contact_preference,
+    ...(r.consent_id && { consentId: r.consent_id }),
+    agreement: { id: r.agreement_id, version: r.agreement_version },
+    createdBy: r.created_by,
+    createdAt: r.created_at.toISOString(),
+    respondBy: r.respond_by.toISOString(),
+    overdue: !ANSWERED.includes(r.status) && r.respond_by.getTime() < now.getTime(),
+    status: r.status,
+    statusAt: r.status_at.toISOString(),
+  };
+}

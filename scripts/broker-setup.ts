@@ -16,7 +16,10 @@ import {
   type ServiceAccount,
 } from '@hub/messaging';
 
-export function setupBroker(root = process.cwd()): Record<string, string> {
+/** The vhosts to prepare: `/` for the hub, plus e.g. `hub_test` so that tests never meet a running demo's services. */
+const VHOSTS = (process.env.SETUP_VHOSTS ?? '/').split(',').filter(Boolean);
+
+export function setupBroker(root = process.cwd(), vhosts = VHOSTS): Record<string, string> {
   const secretsFile = resolve(root, DEV_SECRETS_FILE);
   const passwords: Record<string, string> = existsSync(secretsFile)
     ? JSON.parse(readFileSync(secretsFile, 'utf8'))
@@ -30,7 +33,16 @@ export function setupBroker(root = process.cwd()): Record<string, string> {
   });
   mkdirSync(dirname(secretsFile), { recursive: true, mode: 0o700 });
   writeFileSync(secretsFile, JSON.stringify(passwords, null, 2), { mode: 0o600 });
-  const definitions = JSON.stringify(brokerDefinitions(accounts), null, 2);
+  const perVhost = vhosts.map((vhost) => brokerDefinitions(accounts, vhost));
+  const merged: Record<string, unknown[]> = {};
+  for (const definition of perVhost) {
+    for (const [key, value] of Object.entries(definition)) {
+      // users are the same in every vhost; the rest is per vhost
+      if (key === 'users' && merged.users) continue;
+      merged[key] = [...(merged[key] ?? []), ...(value as unknown[])];
+    }
+  }
+  const definitions = JSON.stringify(merged, null, 2);
   const definitionsFile = resolve(root, 'var/broker/definitions.json');
   mkdirSync(dirname(definitionsFile), { recursive: true });
   writeFileSync(definitionsFile, definitions, { mode: 0o600 });

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { PoolClient } from 'pg';
 import { EXCHANGES, messageTypes, queueName, routingKeys } from '@hub/contracts';
 import { PgIdempotencyStore, type MessageConsumer, type MessagingClient, type QueueSpec } from '@hub/messaging';
-import { messagingFor, rawChannel, testPool, waitFor } from '../support/env.js';
+import { messagingFor, rawChannel, TEST_VHOST, testPool, waitFor } from '../support/env.js';
 
 const run = promisify(execFile);
 const referralExample = messageTypes.get('referral.created.v1')!.example;
@@ -85,7 +85,13 @@ describe('persistent delivery: exactly-once processing over a real broker and Po
           .publish(EXCHANGES.referral, routingKeys.referral('fk', 'fk.bostadsbidrag-ansokan'), referral(id))
           .then((m) => (confirmed++, m)),
       );
-      if (i === 300) dropped = run('rabbitmqctl', ['close_all_connections', 'test: broker drops every connection']);
+      if (i === 300)
+        dropped = run('rabbitmqctl', [
+          'close_all_connections',
+          '-p',
+          TEST_VHOST,
+          'test: broker drops every connection',
+        ]);
       if (i % 20 === 0) await new Promise((r) => setTimeout(r, 10));
     }
     await dropped;

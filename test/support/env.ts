@@ -5,6 +5,10 @@ import { loadMessagingConfig, MessagingClient, messagingOptionsFrom, type Messag
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_test';
 
+/** The tests' RabbitMQ vhost (AMQP_URL's path), apart from a running demo's `/`. */
+export const TEST_VHOST =
+  decodeURIComponent(new URL(process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').pathname.slice(1)) || '/';
+
 export const quietLogger = { log: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
 /** A real messaging client for one of the deployment's services, as an app would build it. */

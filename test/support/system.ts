@@ -2,7 +2,7 @@ import type { RunningAdapter } from '@hub/adapter-kit';
 import { ORGANISATIONS } from '@hub/contracts';
 import { ADAPTERS, AGENCY_STAFF, callAdapter, startTestAdapter } from './adapters.js';
 import { testPool, waitFor } from './env.js';
-import { migrateTestDatabase, startHub, tokenFor, USERS, type RunningHub } from './hub.js';
+import { migrateTestDatabase, startHub, tokenFor, USERS, type RunningHub, type StartHubOptions } from './hub.js';
 
 export type Agency = keyof typeof ADAPTERS;
 export const AGENCIES: Agency[] = ['fk', 'af', 'skv'];
@@ -46,8 +46,15 @@ export interface RunningSystem {
  * The whole system on the test database: the hub and the three adapters, and an agreement with each agency
  * registered, proposed by Örebro kommun and approved by the agency over the hub's API, as people would do it.
  */
+export interface SystemOptions {
+  hub?: StartHubOptions;
+  /** the hub registers the demo agreements itself (DEMO_AGREEMENTS=true), as `npm start` has it */
+  demoAgreements?: boolean;
+}
+
 export async function startSystem(
   adapterEnv: Partial<Record<Agency, Record<string, string>>> = {},
+  options: SystemOptions = {},
 ): Promise<RunningSystem> {
   await migrateTestDatabase();
   const pool = testPool();
@@ -55,17 +62,30 @@ export async function startSystem(
     `TRUNCATE hub.agreement_event, hub.agreement_version, hub.agreement, hub.consent, hub.agency_catalogue,
        hub.protected_subject, hub.referral_event, hub.referral CASCADE`,
   );
+  // what earlier suites left in the adapters' own schemas (agreements the hub no longer has, referrals)
+  for (const agency of AGENCIES) {
+    await pool
+      .query(
+        `TRUNCATE ${agency}.agreement_version, ${agency}.revoked_consent, ${agency}.referral_event, ${agency}.referral`,
+      )
+      .catch(() => undefined);
+  }
   await pool.end();
-  const hub = await startHub();
+  const hub = await startHub({
+    ...options.hub,
+    env: { DEMO_AGREEMENTS: options.demoAgreements ? 'true' : 'false', ...options.hub?.env },
+  });
   const adapters = {} as Record<Agency, RunningAdapter>;
   for (const agency of AGENCIES) adapters[agency] = await startTestAdapter(ADAPTERS[agency], adapterEnv[agency]);
   await Promise.all(AGENCIES.map((agency) => adapters[agency].announced));
-  await waitFor(async () => {
-    const { body } = await hub.call('GET', '/api/catalogues', { as: USERS.guide });
-    return Array.isArray(body) && AGENCIES.every((a) => body.some((c: { agency: string }) => c.agency === a));
-  });
   const agreements = {} as Record<Agency, string>;
-  for (const agency of AGENCIES) {
+  for (const agency of options.demoAgreements ? [] : AGENCIES) {
+    if (agency === AGENCIES[0]) {
+      await waitFor(async () => {
+        const { body } = await hub.call('GET', '/api/catalogues', { as: USERS.guide });
+        return Array.isArray(body) && AGENCIES.every((a) => body.some((c: { agency: string }) => c.agency === a));
+      });
+    }
     const created = await hub.call('POST', '/api/agreements', { as: USERS.municipalityAdmin, body: demoTerms(agency) });
     if (created.status !== 201) throw new Error(`agreement with ${agency}: ${JSON.stringify(created.body)}`);
     const id = created.body.id as string;
@@ -82,10 +102,16 @@ export async function startSystem(
     const token = await tokenFor(AGENCY_STAFF[agency].caseworker);
     await waitFor(
       async () => {
-        const { body } = await callAdapter(adapters[agency], 'GET', '/api/agreements', { token });
-        return body.some((v: { id: string; status: string }) => v.id === agreements[agency] && v.status === 'active');
+        const { status, body } = await callAdapter(adapters[agency], 'GET', '/api/agreements', { token });
+        if (status !== 200) throw new Error(`${agency} adapter answered ${status}: ${JSON.stringify(body)}`);
+        const active = body.find(
+          (v: { id: string; status: string }) =>
+            v.status === 'active' && (options.demoAgreements ? v.id !== undefined : v.id === agreements[agency]),
+        );
+        if (active) agreements[agency] = active.id;
+        return active !== undefined;
       },
-      10_000,
+      15_000,
       `${agency} to enforce the agreement`,
     );
   }

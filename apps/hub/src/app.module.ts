@@ -9,9 +9,12 @@ import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
 import { ConsentModule } from './consents/consent.module.js';
 import { CoreModule } from './core/core.module.js';
+import { DemoModule } from './demo/demo.module.js';
+import { FollowUpModule } from './follow-up/follow-up.module.js';
 import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 
@@ -36,6 +39,9 @@ import { ReferralsModule } from './referrals/referrals.module.js';
     AuthModule,
     QueriesModule,
     ReferralsModule,
+    DemoModule,
+    FollowUpModule,
+    MetricsModule,
   ],
   controllers: [HealthController, AuditController],
   providers: [

@@ -14,7 +14,7 @@ export const MAX_BODY = '64kb';
  */
 export function configureHub(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: MAX_BODY });
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.connectMicroservice({
     strategy: new AmqpServer({
       messaging: app.get(MessagingClient),

@@ -91,6 +91,16 @@ describe('hub configuration', () => {
   it.each(['30', '59s', '31d', '0h'])('refuses a SESSION_TTL of %s', (ttl) => {
     expect(() => loadHubConfig({ SESSION_TTL: ttl })).toThrow(/SESSION_TTL/);
   });
+
+  it('takes a metrics scrape token of at least 24 characters, and none when it is unset or empty', () => {
+    const token = 'a-scrape-token-of-24-chars';
+    expect(loadHubConfig({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(loadHubConfig({}).metricsToken).toBeUndefined();
+    expect(loadHubConfig({ METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    expect(() => loadHubConfig({ METRICS_TOKEN: 'too-short-a-token' })).toThrow(
+      /METRICS_TOKEN must be at least 24 characters when set, got 17/,
+    );
+  });
 });
 
 describe('durations', () => {

@@ -23,6 +23,10 @@ export interface HubConfig {
   };
   /** how long a login lasts; the session cookie and the server-side session end together */
   sessionTtlSeconds: number;
+  /** register and approve a demo agreement with each agency whose adapter announces itself (`npm start`) */
+  demoAgreements: boolean;
+  /** a static bearer token a Prometheus scraper may send to GET /metrics, besides an admin's access token */
+  metricsToken?: string;
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
@@ -91,6 +95,15 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     problems.push(`SESSION_TTL must be a duration from 1m to 30d (e.g. 3600, 30m, 8h), got ${env.SESSION_TTL}`);
   }
 
+  const demoAgreements = env.DEMO_AGREEMENTS === 'true';
+  if (demoAgreements && production) problems.push('DEMO_AGREEMENTS is for demos and refused in production');
+
+  // an empty value, as `METRICS_TOKEN=` in an env file leaves it, means no scrape token
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 24) {
+    problems.push(`METRICS_TOKEN must be at least 24 characters when set, got ${metricsToken.length}`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -103,5 +116,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     publicUrl,
     oidc: { clientId, clientSecret, redirectUri, postLogoutRedirectUri, scope },
     sessionTtlSeconds: sessionTtlSeconds as number,
+    demoAgreements,
+    ...(metricsToken && { metricsToken }),
   };
 }

@@ -4,6 +4,7 @@ import { Catalogue1763900200000 } from './migrations/1763900200000-catalogue.js'
 import { Consents1763900300000 } from './migrations/1763900300000-consents.js';
 import { StaffSessions1763900450000 } from './migrations/1763900450000-staff-sessions.js';
 import { QueriesAndReferrals1763900500000 } from './migrations/1763900500000-queries-and-referrals.js';
+import { FollowUpIndexes1763900600000 } from './migrations/1763900600000-follow-up-indexes.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Consents1763900300000,
   StaffSessions1763900450000,
   QueriesAndReferrals1763900500000,
+  FollowUpIndexes1763900600000,
 ];

@@ -18,6 +18,7 @@ import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { ConsentService } from '../consents/consent.service.js';
 import { PG_POOL } from '../core/core.module.js';
 import { Subjects, type Subject } from '../core/subjects.js';
+import { HubMetrics } from '../metrics/hub-metrics.js';
 import type { AgencyResultView, MultiAgencyQueryDto, MultiAgencyQueryView } from './query.dto.js';
 
 export const DEFAULT_DEADLINE_MS = 3_000;
@@ -55,6 +56,7 @@ export class QueryService {
     private readonly messaging: MessagingClient,
     private readonly audit: AuditLog,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly metrics: HubMetrics,
   ) {}
 
   async prepare(dto: MultiAgencyQueryDto, user: StaffUser, now = new Date()): Promise<PreparedQuery> {
@@ -149,6 +151,7 @@ export class QueryService {
     if (learnedProtected && !q.knownProtected) await this.rememberProtected(q.subject.key);
     const ordered = q.dto.agencies.filter((x, i, all) => all.indexOf(x) === i).map((agency) => results.get(agency)!);
     await this.record(q, ordered, protectedIdentity);
+    this.metrics.recordQueryResults(ordered);
     return {
       queryId: q.queryId,
       subject: maskPersonnummer(q.subject.personnummer),

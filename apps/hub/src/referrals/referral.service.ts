@@ -21,6 +21,7 @@ import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { ConsentService } from '../consents/consent.service.js';
 import { PG_POOL } from '../core/core.module.js';
 import { Subjects } from '../core/subjects.js';
+import { HubMetrics } from '../metrics/hub-metrics.js';
 import type { CreateReferralDto, ListReferralsQuery, ReferralEventView, ReferralView } from './referral.dto.js';
 
 /** How far along the lifecycle a status is; a status event never moves a referral back. */
@@ -74,6 +75,7 @@ export class ReferralService {
     private readonly consents: ConsentService,
     private readonly outbox: PgOutbox,
     private readonly audit: AuditLog,
+    private readonly metrics: HubMetrics,
   ) {}
 
   async create(dto: CreateReferralDto, user: StaffUser, now = new Date()): Promise<ReferralView> {
@@ -185,6 +187,7 @@ export class ReferralService {
         payload,
       });
     });
+    this.metrics.recordReferralCreated(dto.agency);
     await this.audit.append({
       ...base,
       outcome: 'sent',
@@ -258,6 +261,7 @@ export class ReferralService {
         payload,
       });
     });
+    this.metrics.recordReferralStatus(row.agency, 'cancelled');
     await this.audit.append({
       kind: 'referral',
       actorKind: 'staff',
@@ -298,6 +302,7 @@ export class ReferralService {
     const at = new Date(event.at);
     const inserted = await this.addEvent(tx, row.id, event.status, at, event.actor, event.note, envelope.id);
     if (!inserted) return;
+    this.metrics.recordReferralStatus(row.agency, event.status);
     if (STAGE[event.status] > STAGE[row.status]) {
       await tx.query('UPDATE hub.referral SET status = $2, status_at = $3 WHERE id = $1', [row.id, event.status, at]);
     }

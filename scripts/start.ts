@@ -1,0 +1,124 @@
+/**
+ * `npm start`: the whole hub on this machine — the development identity provider, the three agency adapters and
+ * the hub — against the local RabbitMQ and PostgreSQL (prepared by `npm run setup`). Each service runs as its own
+ * process, as it would in production; their output is prefixed with their name. Ctrl-C stops them all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+interface Service {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  ready: string;
+}
+
+const HUB_PORT = process.env.PORT ?? '3000';
+const IDP_PORT = process.env.IDP_PORT ?? '3100';
+const ADAPTER_PORTS = { fk: '3201', af: '3202', skv: '3203' };
+
+const SERVICES: Service[] = [
+  {
+    name: 'idp',
+    entry: 'dist/apps/oidc-provider/src/main.js',
+    env: { PORT: IDP_PORT, HUB_URL: `http://127.0.0.1:${HUB_PORT}` },
+    ready: `http://127.0.0.1:${IDP_PORT}/.well-known/openid-configuration`,
+  },
+  ...Object.entries(ADAPTER_PORTS).map(([agency, port]) => ({
+    name: agency,
+    entry: `dist/apps/adapter-${agency}/src/main.js`,
+    env: { PORT: port, AUTH_ISSUER: `http://127.0.0.1:${IDP_PORT}` },
+    ready: `http://127.0.0.1:${port}/health/ready`,
+  })),
+  {
+    name: 'hub',
+    entry: 'dist/apps/hub/src/main.js',
+    env: {
+      PORT: HUB_PORT,
+      AUTH_ISSUER: `http://127.0.0.1:${IDP_PORT}`,
+      DEMO_AGREEMENTS: process.env.DEMO_AGREEMENTS ?? 'true',
+    },
+    ready: `http://127.0.0.1:${HUB_PORT}/health/ready`,
+  },
+];
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function run(service: Service): ChildProcess {
+  const child = spawn(process.execPath, [resolve(service.entry)], {
+    env: { ...process.env, ...service.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `[${service.name}]`.padEnd(6);
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) process.stdout.write(`${prefix} ${line}\n`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    children.delete(service.name);
+    if (!stopping) {
+      console.error(`${prefix} stopped (${signal ?? `exit ${code}`}); stopping the others`);
+      void stopAll(1);
+    }
+  });
+  children.set(service.name, child);
+  return child;
+}
+
+async function waitUntilReady(service: Service, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (stopping) return;
+    const ok = await fetch(service.ready).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${service.name} was not ready within ${timeoutMs / 1000} s (${service.ready})`);
+}
+
+async function stopAll(code: number): Promise<never> {
+  stopping = true;
+  const exits = [...children.values()].map(
+    (child) =>
+      new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  );
+  await Promise.all(exits);
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+try {
+  const [idp, ...rest] = SERVICES;
+  run(idp);
+  await waitUntilReady(idp);
+  for (const service of rest) run(service);
+  await Promise.all(rest.map((s) => waitUntilReady(s)));
+  const hub = `http://127.0.0.1:${HUB_PORT}`;
+  console.log(`
+The samtjänst hub is running.
+  Log in:        ${hub}/api/auth/login   (password "demo" for every demo user)
+                 anna.guide, erik.guide (guides), sam.soc (caseworker), maria.admin (admin),
+                 fredrik.fk, alva.af (agency admins), ada.auditor (auditor), max.manager (manager)
+  API docs:      ${hub}/api/docs
+  Agencies:      FK ${'http://127.0.0.1:' + ADAPTER_PORTS.fk}/api/docs, AF :${ADAPTER_PORTS.af}, SKV :${ADAPTER_PORTS.skv}
+  Identity:      http://127.0.0.1:${IDP_PORT}
+Demo agreements between Örebro kommun's servicecenter and FK, AF and SKV are registered and approved as each\nadapter announces its catalogue (the [hub] ... [demo] lines).
+Ctrl-C stops everything.`);
+} catch (err) {
+  console.error((err as Error).message);
+  await stopAll(1);
+}

@@ -1,0 +1,461 @@
+import { randomUUID } from 'node:crypto';
+import { swedishDay } from '@hub/policy';
+import type { ExamplePeople } from '@hub/registers';
+import { ADAPTERS, AGENCY_STAFF, callAdapter, registerExamples } from '../support/adapters.js';
+import { testPool, waitFor } from '../support/env.js';
+import { tokenFor, USERS, type TestUser } from '../support/hub.js';
+import { startSystem, type RunningSystem } from '../support/system.js';
+
+/** A unit of Örebro kommun that only this suite writes to, with rows at instants chosen around midnight and DST. */
+const TEST_UNIT = 'Uppföljningstest';
+const ORGANISATION = USERS.manager.organisation;
+const SUBJECT_KEY = 'ab'.repeat(32);
+
+describe('follow-up (uppföljning) of queries and referrals, for managers', () => {
+  const pool = testPool();
+  let system: RunningSystem;
+  let people: ExamplePeople;
+  const today = () => swedishDay(new Date());
+
+  /** `as: null` asks without a token. */
+  const summary = (query = '', as: TestUser | null = USERS.manager) =>
+    system.hub.call('GET', `/api/follow-up/summary${query}`, { as: as ?? undefined });
+  const ask = (body: Record<string, unknown>) => system.hub.call('POST', '/api/queries', { as: USERS.guide, body });
+  const consentTo = async (subject: string, agencies: string[], categories: string[]) => {
+    const { status, body } = await system.hub.call('POST', '/api/consents', {
+      as: USERS.guide,
+      body: {
+        subject,
+        purposes: ['vagledning'],
+        agencies,
+        categories,
+        method: 'in-person-verbal',
+        validUntil: '2027-06-30',
+      },
+    });
+    expect(status).toBe(201);
+    return body.id as string;
+  };
+  const sendReferral = async (body: Record<string, unknown>) => {
+    const sent = await system.hub.call('POST', '/api/referrals', {
+      as: USERS.guide,
+      body: { purpose: 'vagledning', message: 'Vill bli kontaktad.', contactPreference: 'phone', ...body },
+    });
+    expect(sent.status).toBe(201);
+    return sent.body.id as string;
+  };
+  const referral = async (id: string) =>
+    (await system.hub.call('GET', `/api/referrals/${id}`, { as: USERS.guide })).body;
+  const waitForStatus = (id: string, status: string) =>
+    waitFor(async () => (await referral(id)).status === status, 10_000, `referral ${id} to be ${status}`);
+  const caseworkerMoves = async (agency: 'af' | 'fk', id: string, statuses: string[]) => {
+    const token = await tokenFor(AGENCY_STAFF[agency].caseworker);
+    for (const status of statuses) {
+      const moved = await callAdapter(system.adapters[agency], 'POST', `/api/referrals/${id}/status`, {
+        token,
+        body: { status },
+      });
+      expect(moved.status).toBe(200);
+      await waitForStatus(id, status);
+    }
+  };
+
+  const realReferrals: Record<'closed' | 'declined' | 'waiting', string> = { closed: '', declined: '', waiting: '' };
+  let latencies: Record<string, number[]>;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    ({ people } = await registerExamples(pool, ADAPTERS.fk));
+    // outcomes of earlier suites would be counted with ours (startSystem clears the referrals, not these)
+    await pool.query('TRUNCATE hub.query_outcome');
+
+    const answers = [
+      await ask({
+        subject: people.ordinary.subject,
+        purpose: 'vagledning',
+        agencies: ['fk', 'af', 'skv'],
+        categories: ['fk.utbetalningar', 'af.handlaggare', 'skv.f-skatt'],
+      }),
+      await ask({
+        subject: people.jobSeeker.subject,
+        purpose: 'vagledning',
+        agencies: ['fk', 'af', 'skv'],
+        categories: ['fk.utbetalningar', 'af.handlaggare', 'skv.f-skatt'],
+      }),
+      await ask({ subject: people.ordinary.subject, purpose: 'etablering', agencies: ['fk', 'skv'] }),
+    ];
+    latencies = { af: [], skv: [] };
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      for (const result of answer.body.results) {
+        if (result.latencyMs !== undefined) latencies[result.agency].push(Math.round(result.latencyMs));
+      }
+    }
+
+    const jobSeekerConsent = await consentTo(people.jobSeeker.subject, ['af'], ['af.inskrivning']);
+    realReferrals.closed = await sendReferral({
+      subject: people.jobSeeker.subject,
+      agency: 'af',
+      referralType: 'af.inskrivning-arbetssokande',
+      consentId: jobSeekerConsent,
+    });
+    const programmeConsent = await consentTo(people.jobSeekerInProgramme.subject, ['af'], ['af.program']);
+    realReferrals.declined = await sendReferral({
+      subject: people.jobSeekerInProgramme.subject,
+      agency: 'af',
+      referralType: 'af.inskrivning-arbetssokande',
+      consentId: programmeConsent,
+    });
+    const fkConsent = await consentTo(people.withAllFk.subject, ['fk'], ['fk.pagaende-arenden']);
+    realReferrals.waiting = await sendReferral({
+      subject: people.withAllFk.subject,
+      agency: 'fk',
+      referralType: 'fk.sjukpenning-kontakt',
+      consentId: fkConsent,
+    });
+    for (const id of Object.values(realReferrals)) await waitForStatus(id, 'received');
+    await caseworkerMoves('af', realReferrals.closed, ['accepted', 'in-progress', 'closed']);
+    await caseworkerMoves('af', realReferrals.declined, ['declined']);
+  }, 120_000);
+
+  afterAll(async () => {
+    await pool.query('DELETE FROM hub.query_outcome WHERE unit = $1', [TEST_UNIT]).catch(() => undefined);
+    await system?.close();
+    await pool.end();
+  });
+
+  it('counts the queries asked today per day, purpose, agency and outcome, with denial reasons and answer times', async () => {
+    const { status, body } = await summary();
+    expect(status).toBe(200);
+    const day = today();
+    expect(body.period).toEqual({
+      from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      to: day,
+      days: 30,
+      timeZone: 'Europe/Stockholm',
+    });
+    expect(body.scope).toEqual({ organisation: ORGANISATION, unit: 'Servicecenter' });
+    const { queries } = body;
+    expect(queries.total).toEqual({ queries: 3, agencyResults: 8 });
+    expect(queries.daily).toHaveLength(30);
+    expect(queries.daily.at(-1)).toEqual({ day, queries: 3, agencyResults: 8 });
+    expect(queries.daily.slice(0, -1).every((d: { queries: number }) => d.queries === 0)).toBe(true);
+    expect(queries.perDay).toEqual([
+      { day, purpose: 'etablering', agency: 'fk', status: 'denied', count: 1 },
+      { day, purpose: 'etablering', agency: 'skv', status: 'denied', count: 1 },
+      { day, purpose: 'vagledning', agency: 'af', status: 'ok', count: 2 },
+      { day, purpose: 'vagledning', agency: 'fk', status: 'denied', count: 2 },
+      { day, purpose: 'vagledning', agency: 'skv', status: 'ok', count: 2 },
+    ]);
+    expect(queries.byPurpose).toEqual([
+      { purpose: 'vagledning', queries: 2, count: 6 },
+      { purpose: 'etablering', queries: 1, count: 2 },
+    ]);
+    expect(queries.byAgency).toEqual([
+      { agency: 'fk', count: 3 },
+      { agency: 'skv', count: 3 },
+      { agency: 'af', count: 2 },
+    ]);
+    expect(queries.byStatus).toEqual([
+      { status: 'denied', count: 4 },
+      { status: 'ok', count: 4 },
+    ]);
+    expect(queries.denialReasons).toEqual([
+      { agency: 'fk', reason: 'consent-missing', count: 2 },
+      { agency: 'fk', reason: 'purpose-not-covered', count: 1 },
+      { agency: 'skv', reason: 'purpose-not-covered', count: 1 },
+    ]);
+    // percentile_cont between two answers: the median is their mean, p95 95 % of the way up (shown to 0.1 ms)
+    expect(queries.latency.map((l: { agency: string }) => l.agency)).toEqual(['af', 'skv']);
+    for (const shown of queries.latency) {
+      const [low, high] = [...latencies[shown.agency]].sort((a, b) => a - b);
+      expect(shown.samples).toBe(2);
+      expect(Math.abs(shown.p50Ms - (low + high) / 2)).toBeLessThanOrEqual(0.05 + 1e-9);
+      expect(Math.abs(shown.p95Ms - (low + 0.95 * (high - low)))).toBeLessThanOrEqual(0.05 + 1e-9);
+    }
+  });
+
+  it('counts the referrals sent today by status, with turnaround per agency, from the agencies’ events', async () => {
+    const { body } = await summary();
+    const day = today();
+    const { referrals } = body;
+    expect(referrals.total).toBe(3);
+    expect(referrals.daily.at(-1)).toEqual({ day, count: 3 });
+    expect(referrals.perDay).toEqual([
+      { day, purpose: 'vagledning', agency: 'af', status: 'closed', count: 1 },
+      { day, purpose: 'vagledning', agency: 'af', status: 'declined', count: 1 },
+      { day, purpose: 'vagledning', agency: 'fk', status: 'received', count: 1 },
+    ]);
+    expect(referrals.byAgency).toEqual([
+      { agency: 'af', count: 2 },
+      { agency: 'fk', count: 1 },
+    ]);
+    expect(referrals.byPurpose).toEqual([{ purpose: 'vagledning', count: 3 }]);
+    expect(referrals.byStatus).toEqual([
+      { status: 'closed', count: 1 },
+      { status: 'declined', count: 1 },
+      { status: 'received', count: 1 },
+    ]);
+
+    const hoursUntil = async (id: string, statuses: string[]) => {
+      const { timeline } = await referral(id);
+      const at = (wanted: string[]) =>
+        Date.parse(timeline.find((e: { status: string }) => wanted.includes(e.status)).at);
+      return (at(statuses) - at(['sent'])) / 3_600_000;
+    };
+    const answers = [
+      await hoursUntil(realReferrals.closed, ['accepted']),
+      await hoursUntil(realReferrals.declined, ['declined']),
+    ];
+    const [af, fk] = referrals.turnaround;
+    expect(af).toMatchObject({ agency: 'af', answered: 2, closed: 1 });
+    expect(af.answerMedianHours).toBeCloseTo((answers[0] + answers[1]) / 2, 3);
+    expect(af.closeMedianHours).toBeCloseTo(await hoursUntil(realReferrals.closed, ['closed']), 3);
+    expect(fk).toEqual({
+      agency: 'fk',
+      answered: 0,
+      answerMedianHours: null,
+      answerP90Hours: null,
+      closed: 0,
+      closeMedianHours: null,
+      closeP90Hours: null,
+    });
+    expect(referrals.overdue).toEqual({ count: 0, referrals: [] });
+  });
+
+  it('lists the referrals overdue now, with id, agency, type and respondBy', async () => {
+    const id = realReferrals.waiting;
+    await pool.query(
+      `UPDATE hub.referral SET respond_by = date_trunc('milliseconds', now() - interval '2 hours') WHERE id = $1`,
+      [id],
+    );
+    const { body } = await summary();
+    const shown = await referral(id);
+    expect(body.referrals.overdue.count).toBe(1);
+    expect(body.referrals.overdue.referrals).toEqual([
+      {
+        id,
+        agency: 'fk',
+        referralType: 'fk.sjukpenning-kontakt',
+        purpose: 'vagledning',
+        status: 'received',
+        createdAt: shown.createdAt,
+        respondBy: shown.respondBy,
+        hoursOverdue: expect.any(Number),
+      },
+    ]);
+    expect(body.referrals.overdue.referrals[0].hoursOverdue).toBeCloseTo(2, 0);
+    expect(shown.overdue).toBe(true);
+  });
+
+  it('names no citizen, not even by the keyed hash', async () => {
+    const { body } = await summary();
+    const text = JSON.stringify(body);
+    const { rows } = await pool.query<{ subject_key: string }>('SELECT subject_key FROM hub.referral');
+    for (const person of [people.ordinary, people.jobSeeker, people.jobSeekerInProgramme, people.withAllFk]) {
+      expect(text).not.toContain(person.subject);
+      expect(text).not.toContain(person.subject.slice(2));
+    }
+    for (const { subject_key } of rows) expect(text).not.toContain(subject_key);
+    expect(text).not.toMatch(/\*\*\*\*/);
+  });
+
+  describe('with rows at chosen instants (unit Uppföljningstest, around the start of summer time 2026-03-29)', () => {
+    const manager = { ...USERS.manager, unit: TEST_UNIT };
+    const PERIOD = '?from=2026-03-28&to=2026-03-30';
+    const overdue = { sentOnly: '', received: '' };
+
+    beforeAll(async () => {
+      const outcome = (
+        query: string,
+        agency: string,
+        at: string,
+        status: string,
+        latency: number | null,
+        unit = TEST_UNIT,
+      ) => [query, agency, at, ORGANISATION, unit, status, status === 'denied' ? 'consent-missing' : null, latency];
+      const ids = Array.from({ length: 8 }, () => randomUUID());
+      const rows = [
+        outcome(ids[0], 'fk', '2026-03-27T22:59:59Z', 'ok', 1), // 23:59:59 on the 27th in Stockholm: before
+        outcome(ids[1], 'fk', '2026-03-28T22:59:59Z', 'ok', 10), // 23:59:59 CET on the 28th
+        outcome(ids[1], 'af', '2026-03-28T22:59:59Z', 'ok', 20),
+        outcome(ids[2], 'fk', '2026-03-28T23:00:00Z', 'ok', 30), // midnight: the 29th
+        outcome(ids[3], 'fk', '2026-03-29T21:59:00Z', 'ok', 40), // 23:59 CEST on the 29th
+        outcome(ids[4], 'fk', '2026-03-29T22:00:00Z', 'denied', null), // midnight CEST: the 30th
+        outcome(ids[5], 'fk', '2026-03-30T22:00:00Z', 'ok', 1), // midnight CEST: the 31st, after
+        outcome(ids[6], 'skv', '2026-03-29T12:00:00Z', 'ok', 5, 'Servicecenter'), // another unit
+      ];
+      for (const row of rows) {
+        await pool.query(
+          `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms)
+           VALUES ($1, $2, $3, 'vagledning', $4, $5, $6, $7, $8)`,
+          row,
+        );
+      }
+
+      const insertReferral = async (
+        agency: string,
+        createdAt: string,
+        respondBy: string,
+        events: Array<[status: string, at: string]>,
+      ) => {
+        const id = randomUUID();
+        const [status, statusAt] = events.at(-1)!;
+        await pool.query(
+          `INSERT INTO hub.referral (id, subject_key, subject_masked, agency, referral_type, purpose, message,
+             contact_preference, agreement_id, agreement_version, organisation, unit, created_by, created_at,
+             respond_by, status, status_at)
+           VALUES ($1, $2, '19121212-****', $3, $4, 'vagledning', 'Test', 'phone', $5, 1, $6, $7, 'anna.guide', $8,
+             $9, $10, $11)`,
+          [
+            id,
+            SUBJECT_KEY,
+            agency,
+            `${agency}.testtyp`,
+            randomUUID(),
+            ORGANISATION,
+            TEST_UNIT,
+            createdAt,
+            respondBy,
+            status,
+            statusAt,
+          ],
+        );
+        for (const [eventStatus, at] of events) {
+          await pool.query(
+            `INSERT INTO hub.referral_event (referral_id, status, at, actor) VALUES ($1, $2, $3, '{"organisation": "x"}')`,
+            [id, eventStatus, at],
+          );
+        }
+        return id;
+      };
+      await insertReferral('af', '2026-03-28T10:00:00Z', '2026-03-31T10:00:00Z', [
+        ['sent', '2026-03-28T10:00:00Z'],
+        ['received', '2026-03-28T10:05:00Z'],
+        ['accepted', '2026-03-28T12:00:00Z'], // 2 h
+        ['in-progress', '2026-03-28T13:00:00Z'],
+        ['closed', '2026-03-29T10:00:00Z'], // 24 h
+      ]);
+      await insertReferral('af', '2026-03-29T08:00:00Z', '2026-04-01T08:00:00Z', [
+        ['sent', '2026-03-29T08:00:00Z'],
+        ['received', '2026-03-29T08:01:00Z'],
+        ['declined', '2026-03-29T12:00:00Z'], // 4 h
+      ]);
+      await insertReferral('af', '2026-03-30T08:00:00Z', '2026-04-02T08:00:00Z', [
+        ['sent', '2026-03-30T08:00:00Z'],
+        ['received', '2026-03-30T08:00:01Z'],
+        ['accepted', '2026-03-30T14:00:00Z'], // 6 h, past respondBy would not matter: answered
+      ]);
+      overdue.sentOnly = await insertReferral('fk', '2026-03-30T09:00:00Z', '2026-04-02T09:00:00Z', [
+        ['sent', '2026-03-30T09:00:00Z'],
+      ]);
+      // sent before the period, so not counted in it, but overdue now all the same
+      overdue.received = await insertReferral('fk', '2026-03-27T12:00:00Z', '2026-03-30T12:00:00Z', [
+        ['sent', '2026-03-27T12:00:00Z'],
+        ['received', '2026-03-27T12:30:00Z'],
+      ]);
+    });
+
+    it('buckets queries by Swedish calendar day across midnight and the change to summer time', async () => {
+      const { status, body } = await summary(PERIOD, manager);
+      expect(status).toBe(200);
+      expect(body.period).toEqual({ from: '2026-03-28', to: '2026-03-30', days: 3, timeZone: 'Europe/Stockholm' });
+      expect(body.scope).toEqual({ organisation: ORGANISATION, unit: TEST_UNIT });
+      expect(body.queries.total).toEqual({ queries: 4, agencyResults: 5 });
+      expect(body.queries.daily).toEqual([
+        { day: '2026-03-28', queries: 1, agencyResults: 2 },
+        { day: '2026-03-29', queries: 2, agencyResults: 2 },
+        { day: '2026-03-30', queries: 1, agencyResults: 1 },
+      ]);
+      expect(body.queries.perDay).toEqual([
+        { day: '2026-03-28', purpose: 'vagledning', agency: 'af', status: 'ok', count: 1 },
+        { day: '2026-03-28', purpose: 'vagledning', agency: 'fk', status: 'ok', count: 1 },
+        { day: '2026-03-29', purpose: 'vagledning', agency: 'fk', status: 'ok', count: 2 },
+        { day: '2026-03-30', purpose: 'vagledning', agency: 'fk', status: 'denied', count: 1 },
+      ]);
+      // fk answered in 10, 30 and 40 ms: the median is 30, p95 lies 90 % of the way from 30 to 40
+      expect(body.queries.latency).toEqual([
+        { agency: 'af', samples: 1, p50Ms: 20, p95Ms: 20 },
+        { agency: 'fk', samples: 3, p50Ms: 30, p95Ms: 39 },
+      ]);
+      expect(body.queries.denialReasons).toEqual([{ agency: 'fk', reason: 'consent-missing', count: 1 }]);
+    });
+
+    it('gives turnaround in hours, median and p90, and the overdue referrals whenever they were sent', async () => {
+      const { body } = await summary(PERIOD, manager);
+      expect(body.referrals.total).toBe(4);
+      expect(body.referrals.daily).toEqual([
+        { day: '2026-03-28', count: 1 },
+        { day: '2026-03-29', count: 1 },
+        { day: '2026-03-30', count: 2 },
+      ]);
+      // answers after 2, 4 and 6 hours: median 4, p90 80 % of the way from 4 to 6
+      expect(body.referrals.turnaround).toEqual([
+        {
+          agency: 'af',
+          answered: 3,
+          answerMedianHours: 4,
+          answerP90Hours: 5.6,
+          closed: 1,
+          closeMedianHours: 24,
+          closeP90Hours: 24,
+        },
+        {
+          agency: 'fk',
+          answered: 0,
+          answerMedianHours: null,
+          answerP90Hours: null,
+          closed: 0,
+          closeMedianHours: null,
+          closeP90Hours: null,
+        },
+      ]);
+      expect(body.referrals.overdue.count).toBe(2);
+      expect(body.referrals.overdue.referrals).toEqual([
+        expect.objectContaining({
+          id: overdue.received,
+          agency: 'fk',
+          referralType: 'fk.testtyp',
+          status: 'received',
+          createdAt: '2026-03-27T12:00:00.000Z',
+          respondBy: '2026-03-30T12:00:00.000Z',
+        }),
+        expect.objectContaining({ id: overdue.sentOnly, status: 'sent', respondBy: '2026-04-02T09:00:00.000Z' }),
+      ]);
+    });
+
+    it('covers the whole organisation for a manager without a unit, and nothing of another organisation', async () => {
+      const organisationWide = await summary(PERIOD, { ...USERS.manager, unit: undefined });
+      expect(organisationWide.body.scope).toEqual({ organisation: ORGANISATION, unit: null });
+      expect(organisationWide.body.queries.total).toEqual({ queries: 5, agencyResults: 6 });
+      expect(organisationWide.body.queries.byAgency).toContainEqual({ agency: 'skv', count: 1 });
+      const otherMunicipality = await summary(PERIOD, { ...USERS.manager, organisation: '2120000001' });
+      expect(otherMunicipality.status).toBe(200);
+      expect(otherMunicipality.body.queries.total).toEqual({ queries: 0, agencyResults: 0 });
+      expect(otherMunicipality.body.referrals.total).toBe(0);
+      expect(otherMunicipality.body.referrals.overdue).toEqual({ count: 0, referrals: [] });
+    });
+  });
+
+  it('is for managers and auditors only', async () => {
+    expect((await summary('', USERS.auditor)).status).toBe(200);
+    expect(await summary('', USERS.guide)).toMatchObject({ status: 403, body: { error: 'role-not-allowed' } });
+    expect((await summary('', USERS.municipalityAdmin)).status).toBe(403);
+    expect(await summary('', null)).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
+  });
+
+  it.each([
+    ['?from=2026-11-02&to=2026-11-01', /from \(2026-11-02\) is after to \(2026-11-01\)/],
+    ['?from=2025-01-01&to=2026-01-02', /367 days; at most 366/],
+    ['?from=2026-02-30', /from must be a calendar day/],
+    ['?to=yesterday', /to must be a calendar day/],
+  ])('refuses the period %s with invalid-period', async (query, message) => {
+    const { status, body } = await summary(query);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: 'invalid-period', message: expect.stringMatching(message) });
+  });
+
+  it('refuses parameters it does not know', async () => {
+    expect(await summary('?unit=Socialkontoret')).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
+  });
+});

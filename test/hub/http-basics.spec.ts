@@ -57,4 +57,33 @@ describe('hub HTTP basics', () => {
       });
     }
   });
+
+  it('refuses every documented operation to a staff member without a role it allows', async () => {
+    const { body: document } = await hub.call('GET', '/api/docs/openapi.json');
+    // a signed-in person whose token carries no role: every operation that names roles must refuse them
+    const roleless = await tokenFor({ ...USERS.guide, roles: [] });
+    // any signed-in caller may ask who they are, and log out
+    const anyStaff = new Set([
+      'GET /api/auth/me',
+      'POST /api/auth/logout',
+      'GET /api/auth/login',
+      'GET /api/auth/callback',
+    ]);
+    let checked = 0;
+    for (const [rawPath, methods] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
+      const path = rawPath.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+      for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
+        if (path.startsWith('/health') || anyStaff.has(`${method} ${rawPath}`)) continue;
+        const { status, body } = await hub.call(method, path, { token: roleless });
+        expect({ method, path, status, error: body?.error }).toEqual({
+          method,
+          path,
+          status: 403,
+          error: 'role-not-allowed',
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
 });

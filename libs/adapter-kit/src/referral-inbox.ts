@@ -8,7 +8,7 @@ import {
   type ReferralStatus,
   type ReferralStatusV1,
 } from '@hub/contracts';
-import type { PgOutbox } from '@hub/messaging';
+import { withTransaction, type PgOutbox } from '@hub/messaging';
 import { CatalogueIndex, decideReferral, type Consent } from '@hub/policy';
 import type pg from 'pg';
 import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';
@@ -223,28 +223,28 @@ export class ReferralInbox {
   }
 
   /** A consent was revoked: referrals relying on it that are not yet accepted are cancelled. */
-  async cancelForConsent(tx: pg.PoolClient, consentId: string, now = new Date()): Promise<number> {
-    const { rows } = await tx.query<{ id: string }>(
-      `SELECT id FROM ${this.schema}.referral WHERE consent_id = $1 AND status IN ('sent', 'received')
-        ORDER BY id FOR UPDATE`,
-      [consentId],
-    );
-    for (const { id } of rows) {
-      await this.move(tx, id, 'cancelled', now, this.serviceActor, 'Makulerad: samtycket har återkallats');
-    }
-    return rows.length;
+  cancelForConsent(tx: pg.PoolClient, consentId: string, now = new Date()): Promise<number> {
+    return this.cancelPending(tx, 'consent_id', consentId, 'Makulerad: samtycket har återkallats', now);
   }
 
   /** An agreement ended (terminated or expired): its referrals not yet accepted are cancelled. */
-  async cancelForAgreement(tx: pg.PoolClient, agreementId: string, now = new Date()): Promise<number> {
+  cancelForAgreement(tx: pg.PoolClient, agreementId: string, now = new Date()): Promise<number> {
+    return this.cancelPending(tx, 'agreement_id', agreementId, 'Makulerad: samtjänstavtalet har upphört', now);
+  }
+
+  private async cancelPending(
+    tx: pg.PoolClient,
+    column: 'consent_id' | 'agreement_id',
+    value: string,
+    note: string,
+    now: Date,
+  ): Promise<number> {
     const { rows } = await tx.query<{ id: string }>(
-      `SELECT id FROM ${this.schema}.referral WHERE agreement_id = $1 AND status IN ('sent', 'received')
+      `SELECT id FROM ${this.schema}.referral WHERE ${column} = $1 AND status IN ('sent', 'received')
         ORDER BY id FOR UPDATE`,
-      [agreementId],
+      [value],
     );
-    for (const { id } of rows) {
-      await this.move(tx, id, 'cancelled', now, this.serviceActor, 'Makulerad: samtjänstavtalet har upphört');
-    }
+    for (const { id } of rows) await this.move(tx, id, 'cancelled', now, this.serviceActor, note);
     return rows.length;
   }
 
@@ -370,19 +370,8 @@ export class ReferralInbox {
     return rows[0];
   }
 
-  private async inTransaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work);
   }
 }
 

@@ -1,1 +1,3 @@
 export * from './api-errors.js';
+export * from './readiness.js';
+export * from './staff-tokens.js';

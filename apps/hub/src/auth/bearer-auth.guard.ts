@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   ForbiddenException,
   Inject,
@@ -8,13 +7,13 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { StaffTokenVerifier } from '@hub/http';
 import type { StaffRole } from '@hub/contracts';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { AUTHENTICATED_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 import { parseCookieHeader, SESSION_COOKIE } from './cookies.js';
 import { SessionStore } from './session.store.js';
-import { staffUserFromClaims, type StaffUser } from './staff-user.js';
+import type { StaffUser } from './staff-user.js';
 
 /**
  * A header that a browser sends cross-origin only after a CORS preflight, which the hub never grants: a forged form
@@ -41,18 +40,18 @@ interface GuardedRequest {
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
-  private readonly keys: JWTVerifyGetKey;
+  private readonly tokens: StaffTokenVerifier;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly sessions: SessionStore,
   ) {
-    const jwks = config.authJwks;
-    this.keys =
-      'file' in jwks
-        ? createLocalJWKSet(JSON.parse(readFileSync(jwks.file, 'utf8')))
-        : createRemoteJWKSet(new URL(jwks.url));
+    this.tokens = new StaffTokenVerifier({
+      issuer: config.authIssuer,
+      audience: config.authAudience,
+      jwks: config.authJwks,
+    });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -98,21 +97,7 @@ export class BearerAuthGuard implements CanActivate {
     return true;
   }
 
-  private async userFromBearerToken(token: string): Promise<StaffUser> {
-    let claims: Record<string, unknown>;
-    try {
-      ({ payload: claims } = await jwtVerify(token, this.keys, {
-        issuer: this.config.authIssuer,
-        audience: this.config.authAudience,
-      }));
-    } catch (err) {
-      throw new UnauthorizedException({
-        error: 'invalid-token',
-        message: `the access token was refused: ${(err as Error).message}`,
-      });
-    }
-    const user = staffUserFromClaims(claims);
-    if (typeof user === 'string') throw new UnauthorizedException({ error: 'invalid-token', message: user });
-    return user;
+  private userFromBearerToken(token: string): Promise<StaffUser> {
+    return this.tokens.verify(token);
   }
 }

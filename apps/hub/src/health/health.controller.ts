@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import pg from 'pg';
+import { readiness } from '@hub/http';
 import { MessagingClient } from '@hub/messaging';
 import { Public } from '../auth/auth.decorators.js';
 import { PG_POOL } from '../core/core.module.js';
@@ -23,19 +24,7 @@ export class HealthController {
   @Public()
   @Get('ready')
   @ApiOperation({ summary: 'RabbitMQ and PostgreSQL answer; 503 otherwise' })
-  async ready() {
-    const database = await this.pool.query('SELECT 1').then(
-      () => 'ok',
-      () => 'down',
-    );
-    const broker = this.messaging.isConnected ? 'ok' : 'down';
-    if (database !== 'ok' || broker !== 'ok') {
-      throw new ServiceUnavailableException({
-        error: 'not-ready',
-        message: 'a dependency is down',
-        details: { database, broker },
-      });
-    }
-    return { status: 'ok', database, broker };
+  ready() {
+    return readiness(this.pool, this.messaging.isConnected);
   }
 }

@@ -13,7 +13,7 @@ import {
   type ReferralStatus,
   type ReferralStatusV1,
 } from '@hub/contracts';
-import { PgOutbox } from '@hub/messaging';
+import { PgOutbox, withTransaction } from '@hub/messaging';
 import { decideReferral } from '@hub/policy';
 import { AgreementsService } from '../agreements/agreements.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
@@ -348,19 +348,8 @@ export class ReferralService {
     return rows[0];
   }
 
-  private async inTransaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work);
   }
 }
 

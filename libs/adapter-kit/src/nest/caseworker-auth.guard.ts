@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   ForbiddenException,
   Inject,
@@ -10,8 +9,8 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { staffUserFromClaims, type StaffRole, type StaffUser } from '@hub/contracts';
+import { bearerToken, StaffTokenVerifier } from '@hub/http';
+import type { StaffRole, StaffUser } from '@hub/contracts';
 import type { AgencyAdapterDefinition } from '../agency-adapter.js';
 import type { AdapterConfig } from '../adapter.config.js';
 import { ADAPTER_CONFIG, ADAPTER_DEFINITION } from './adapter.tokens.js';
@@ -32,18 +31,18 @@ export const Caseworker = createParamDecorator(
  */
 @Injectable()
 export class CaseworkerAuthGuard implements CanActivate {
-  private readonly keys: JWTVerifyGetKey;
+  private readonly tokens: StaffTokenVerifier;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(ADAPTER_CONFIG) private readonly config: AdapterConfig,
     @Inject(ADAPTER_DEFINITION) private readonly definition: AgencyAdapterDefinition,
   ) {
-    const jwks = config.authJwks;
-    this.keys =
-      'file' in jwks
-        ? createLocalJWKSet(JSON.parse(readFileSync(jwks.file, 'utf8')))
-        : createRemoteJWKSet(new URL(jwks.url));
+    this.tokens = new StaffTokenVerifier({
+      issuer: config.authIssuer,
+      audience: config.authAudience,
+      jwks: config.authJwks,
+    });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,25 +50,11 @@ export class CaseworkerAuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest();
-    const header: unknown = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    const token = bearerToken(request.headers.authorization);
     if (!token) {
       throw new UnauthorizedException({ error: 'unauthenticated', message: 'a bearer access token is required' });
     }
-    let claims: Record<string, unknown>;
-    try {
-      ({ payload: claims } = await jwtVerify(token, this.keys, {
-        issuer: this.config.authIssuer,
-        audience: this.config.authAudience,
-      }));
-    } catch (err) {
-      throw new UnauthorizedException({
-        error: 'invalid-token',
-        message: `the access token was refused: ${(err as Error).message}`,
-      });
-    }
-    const user = staffUserFromClaims(claims);
-    if (typeof user === 'string') throw new UnauthorizedException({ error: 'invalid-token', message: user });
+    const user = await this.tokens.verify(token);
     if (user.organisation !== this.definition.organisation) {
       throw new ForbiddenException({
         error: 'wrong-organisation',

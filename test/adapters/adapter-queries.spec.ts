@@ -13,6 +13,7 @@ import {
   ADAPTERS,
   AGENCY_STAFF,
   agreementAnnouncement,
+  agreementKept,
   announceAgreement,
   callAdapter,
   consentFor,
@@ -101,15 +102,7 @@ describe.each(['fk', 'af', 'skv'] as const)('%s adapter: queries over RabbitMQ',
     subject = SUBJECT_OF[agency](people).subject;
     unknown = unknownSubject(population);
     await announceAgreement(hub, agreement);
-    const token = await tokenFor(AGENCY_STAFF[agency].caseworker);
-    await waitFor(
-      async () =>
-        (await callAdapter(adapter, 'GET', '/api/agreements', { token })).body.some(
-          (v: { id: string }) => v.id === agreement.agreementId,
-        ),
-      10_000,
-      'the adapter to keep the agreement',
-    );
+    await agreementKept(adapter, agency, agreement.agreementId, 10_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -259,12 +252,7 @@ describe.each(['fk', 'af', 'skv'] as const)('%s adapter: queries over RabbitMQ',
       validTo: '2025-12-31',
     });
     await announceAgreement(hub, expired);
-    const token = await tokenFor(AGENCY_STAFF[agency].caseworker);
-    await waitFor(async () =>
-      (await callAdapter(adapter, 'GET', '/api/agreements', { token })).body.some(
-        (v: { id: string }) => v.id === expired.agreementId,
-      ),
-    );
+    await agreementKept(adapter, agency, expired.agreementId);
     const consent = consentFor(agency, all, { unit: 'Medborgarkontoret' });
     const result = await query(
       hub,

@@ -5,6 +5,7 @@ import {
   ADAPTERS,
   AGENCY_STAFF,
   agreementAnnouncement,
+  agreementKept,
   announceAgreement,
   callAdapter,
   consentFor,
@@ -70,11 +71,7 @@ describe.each(['fk', 'af', 'skv'] as const)('%s adapter: referrals', (agency: Ag
     subject = (await registerExamples(pool, definition)).people.ordinary.subject;
     caseworker = await tokenFor(AGENCY_STAFF[agency].caseworker);
     await announceAgreement(hub, agreement);
-    await waitFor(async () =>
-      (await callAdapter(adapter, 'GET', '/api/agreements', { token: caseworker })).body.some(
-        (v: { id: string }) => v.id === agreement.agreementId,
-      ),
-    );
+    await agreementKept(adapter, agency, agreement.agreementId);
   }, 60_000);
 
   afterAll(async () => {

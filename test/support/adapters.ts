@@ -17,8 +17,8 @@ import type pg from 'pg';
 import { AF_ADAPTER } from '../../apps/adapter-af/src/af.adapter.js';
 import { FK_ADAPTER } from '../../apps/adapter-fk/src/fk.adapter.js';
 import { SKV_ADAPTER } from '../../apps/adapter-skv/src/skv.adapter.js';
-import { DATABASE_URL, deleteQueues } from './env.js';
-import { TEST_AUTH, type TestUser } from './hub.js';
+import { DATABASE_URL, deleteQueues, waitFor } from './env.js';
+import { TEST_AUTH, tokenFor, type TestUser } from './hub.js';
 
 export const ADAPTERS = { fk: FK_ADAPTER, af: AF_ADAPTER, skv: SKV_ADAPTER };
 
@@ -123,6 +123,24 @@ export function agreementAnnouncement(
     ],
     ...overrides,
   };
+}
+
+/** Waits until the adapter enforces the agreement: it has received and kept the hub's announcement. */
+export async function agreementKept(
+  adapter: RunningAdapter,
+  agency: keyof typeof ADAPTERS,
+  agreementId: string,
+  timeoutMs?: number,
+): Promise<void> {
+  const token = await tokenFor(AGENCY_STAFF[agency].caseworker);
+  await waitFor(
+    async () =>
+      (await callAdapter(adapter, 'GET', '/api/agreements', { token })).body.some(
+        (v: { id: string }) => v.id === agreementId,
+      ),
+    timeoutMs,
+    `the ${agency} adapter to keep agreement ${agreementId}`,
+  );
 }
 
 export async function announceAgreement(hub: MessagingClient, agreement: AgreementChangedV1): Promise<void> {

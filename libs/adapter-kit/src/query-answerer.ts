@@ -1,7 +1,13 @@
-import type { ConsentSnapshot, Envelope, QueryReplyV1, QueryRequestV1, ReasonCode } from '@hub/contracts';
-import { CatalogueIndex, decide, PROTECTED_IDENTITY_INSTRUCTION, type Consent } from '@hub/policy';
+import type { Envelope, QueryReplyV1, QueryRequestV1, ReasonCode } from '@hub/contracts';
+import {
+  CatalogueIndex,
+  consentFromSnapshot,
+  decide,
+  PROTECTED_IDENTITY_INSTRUCTION,
+  withholdFields,
+} from '@hub/policy';
 import type pg from 'pg';
-import { catalogueOf, type AgencyAdapterDefinition, type RegisterRecord } from './agency-adapter.js';
+import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';
 import type { AgreementBook } from './agreement-book.js';
 
 export interface QueryAnswer {
@@ -42,7 +48,7 @@ export class QueryAnswerer {
     const protectedIdentity = (record?.protectedIdentity ?? null) !== null || query.protectedIdentityKnown === true;
     const decision = decide({
       agreements: this.book.current(),
-      consents: consent ? [consentOf(consent, query.subject, revokedAt)] : [],
+      consents: consent ? [consentFromSnapshot(consent, query.subject, revokedAt)] : [],
       catalogues: this.catalogues,
       staff: query.requester,
       protectedIdentity,
@@ -70,7 +76,7 @@ export class QueryAnswerer {
           .filter((c) => c.status === 'release')
           .map((c) => ({
             category: c.category,
-            data: { records: withheld(record, c.category, c.withheldFields) },
+            data: { records: withholdFields(record.categories[c.category] ?? [], c.withheldFields) },
           }))
       : [];
     const reply: QueryReplyV1 = {
@@ -105,14 +111,4 @@ export class QueryAnswerer {
 function markProtected(reply: QueryReplyV1): void {
   reply.protectedIdentity = true;
   reply.handlingInstruction = PROTECTED_IDENTITY_INSTRUCTION;
-}
-
-function consentOf(c: ConsentSnapshot, subject: string, revokedAt: Date | undefined): Consent {
-  return { ...c, subject, revokedAt: revokedAt ?? null };
-}
-
-function withheld(record: RegisterRecord, category: string, fields: readonly string[]): Array<Record<string, unknown>> {
-  const rows = record.categories[category] ?? [];
-  if (fields.length === 0) return rows;
-  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => !fields.includes(name))));
 }

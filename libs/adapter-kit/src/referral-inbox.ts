@@ -9,7 +9,7 @@ import {
   type ReferralStatusV1,
 } from '@hub/contracts';
 import { withTransaction, type PgOutbox } from '@hub/messaging';
-import { CatalogueIndex, decideReferral, type Consent } from '@hub/policy';
+import { CatalogueIndex, consentFromSnapshot, decideReferral, type Consent } from '@hub/policy';
 import type pg from 'pg';
 import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';
 import type { AgreementBook } from './agreement-book.js';
@@ -297,7 +297,7 @@ export class ReferralInbox {
       : undefined;
     const consents: Consent[] =
       row.consent && row.consent.id === row.consent_id
-        ? [{ ...row.consent, subject: row.subject, revokedAt: revoked?.rows[0]?.revoked_at ?? null }]
+        ? [consentFromSnapshot(row.consent, row.subject, revoked?.rows[0]?.revoked_at)]
         : [];
     const decision = decideReferral({
       agreements: this.book.current(),

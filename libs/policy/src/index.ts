@@ -4,3 +4,5 @@ export * from './indexes.js';
 export * from './rules.js';
 export * from './types.js';
 export * from './validate-agreement.js';
+export * from './withhold.js';
+export * from './consent-snapshot.js';

@@ -1,9 +1,10 @@
 import { JOB_SEEKER_CATEGORIES, REGISTRATION_STATUSES } from './agency-data.js';
 import {
   createAgencyRegister,
+  insertPeople,
   insertRows,
   jsonList,
-  PROTECTED_IDENTITY_CHECK,
+  personTableDdl,
   type AgencyRegister,
 } from './register-store.js';
 
@@ -12,11 +13,7 @@ export const afRegister: AgencyRegister = createAgencyRegister({
   agency: 'af',
   tables: ['registration', 'programme', 'officer', 'job_seeker_category', 'person'],
 
-  tablesDdl: (s) => `
-  CREATE TABLE IF NOT EXISTS ${s}.person (
-    subject            text PRIMARY KEY CHECK (subject ~ '^[0-9]{12}$'),
-    protected_identity text ${PROTECTED_IDENTITY_CHECK}
-  );
+  tablesDdl: (s) => `${personTableDdl(s)}
   CREATE TABLE IF NOT EXISTS ${s}.job_seeker_category (
     code smallint PRIMARY KEY,
     text text     NOT NULL
@@ -43,15 +40,7 @@ export const afRegister: AgencyRegister = createAgencyRegister({
 
   async insert(client, s, data) {
     const people = [...data.bySubject.values()];
-    await insertRows(
-      client,
-      `${s}.person`,
-      [
-        ['subject', 'text'],
-        ['protected_identity', 'text'],
-      ],
-      people.map((d) => [d.person.subject, d.person.protectedIdentity]),
-    );
+    await insertPeople(client, s, data);
     await insertRows(
       client,
       `${s}.job_seeker_category`,

@@ -1,9 +1,10 @@
 import { BENEFITS, CASE_STATUSES, HOUSING_DECISIONS } from './agency-data.js';
 import {
   createAgencyRegister,
+  insertPeople,
   insertRows,
   jsonList,
-  PROTECTED_IDENTITY_CHECK,
+  personTableDdl,
   type AgencyRegister,
 } from './register-store.js';
 
@@ -14,11 +15,7 @@ export const fkRegister: AgencyRegister = createAgencyRegister({
   agency: 'fk',
   tables: ['payment', 'open_case', 'housing_allowance', 'medical_certificate', 'person'],
 
-  tablesDdl: (s) => `
-  CREATE TABLE IF NOT EXISTS ${s}.person (
-    subject            text PRIMARY KEY CHECK (subject ~ '^[0-9]{12}$'),
-    protected_identity text ${PROTECTED_IDENTITY_CHECK}
-  );
+  tablesDdl: (s) => `${personTableDdl(s)}
   CREATE TABLE IF NOT EXISTS ${s}.payment (
     subject  text     NOT NULL REFERENCES ${s}.person,
     ordinal  smallint NOT NULL,
@@ -55,15 +52,7 @@ export const fkRegister: AgencyRegister = createAgencyRegister({
 
   async insert(client, s, data) {
     const people = [...data.bySubject.values()];
-    await insertRows(
-      client,
-      `${s}.person`,
-      [
-        ['subject', 'text'],
-        ['protected_identity', 'text'],
-      ],
-      people.map((d) => [d.person.subject, d.person.protectedIdentity]),
-    );
+    await insertPeople(client, s, data);
     await insertRows(
       client,
       `${s}.payment`,

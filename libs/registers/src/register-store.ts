@@ -79,6 +79,26 @@ export function schemaName(schema: string): string {
 /** The `CHECK` that keeps the protected-identity column to the three kinds SKV marks. */
 export const PROTECTED_IDENTITY_CHECK = `CHECK (protected_identity IN (${PROTECTED_IDENTITIES.map((k) => `'${k}'`).join(', ')}))`;
 
+/** The person table of a register that keeps nothing of a person but the protected-identity flag (FK, AF). */
+export const personTableDdl = (s: string) => `
+  CREATE TABLE IF NOT EXISTS ${s}.person (
+    subject            text PRIMARY KEY CHECK (subject ~ '^[0-9]{12}$'),
+    protected_identity text ${PROTECTED_IDENTITY_CHECK}
+  );`;
+
+/** Fills that table: every person of the population, with the flag. */
+export function insertPeople(client: PoolClient, s: string, data: AgencyData): Promise<void> {
+  return insertRows(
+    client,
+    `${s}.person`,
+    [
+      ['subject', 'text'],
+      ['protected_identity', 'text'],
+    ],
+    [...data.bySubject.values()].map((d) => [d.person.subject, d.person.protectedIdentity]),
+  );
+}
+
 /** A subquery that aggregates a category's records into a json list (`[]` when none), its fields from REGISTER_FIELDS. */
 export function jsonList(
   code: RegisterCategoryCode,

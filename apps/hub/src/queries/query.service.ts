@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { AuditLog } from '@hub/audit';
-import {
-  EXCHANGES,
-  maskPersonnummer,
-  routingKeys,
-  type ConsentSnapshot,
-  type QueryReplyV1,
-  type QueryRequestV1,
-} from '@hub/contracts';
+import { EXCHANGES, maskPersonnummer, routingKeys, type QueryReplyV1, type QueryRequestV1 } from '@hub/contracts';
 import { MessagingClient, type GatherResult } from '@hub/messaging';
-import { decide, type AgencyDecision, type Consent, type Decision, type RequestedCategories } from '@hub/policy';
+import {
+  consentSnapshot,
+  decide,
+  withholdFields,
+  type AgencyDecision,
+  type Consent,
+  type Decision,
+  type RequestedCategories,
+} from '@hub/policy';
 import { AgreementsService } from '../agreements/agreements.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
@@ -174,7 +175,7 @@ export class QueryService {
         staffId: q.user.id,
         roles: q.user.roles,
       },
-      ...(consent && { consentId: consent.id, consent: snapshotOf(consent) }),
+      ...(consent && { consentId: consent.id, consent: consentSnapshot(consent) }),
       ...(a.legalBasis && { legalBasis: { ...a.legalBasis } }),
       ...(q.dto.justification && { justification: q.dto.justification }),
       ...(q.knownProtected && { protectedIdentityKnown: true }),
@@ -277,21 +278,6 @@ function requestedCategories(dto: MultiAgencyQueryDto): RequestedCategories {
   return Object.fromEntries(Object.entries(byAgency).map(([a, codes]) => [a, codes.length ? codes : 'all']));
 }
 
-function snapshotOf(c: Consent): ConsentSnapshot {
-  return {
-    id: c.id,
-    organisation: c.organisation,
-    unit: c.unit,
-    purposes: [...c.purposes],
-    agencies: [...c.agencies],
-    categories: [...c.categories],
-    method: c.method,
-    recordedBy: c.recordedBy,
-    validFrom: c.validFrom,
-    validUntil: c.validUntil,
-  };
-}
-
 const deniedCategories = (a: AgencyDecision) =>
   a.categories.filter((c) => c.status === 'deny').map((c) => ({ category: c.category, reason: c.reason! }));
 
@@ -358,15 +344,7 @@ function withholdFor(result: AgencyResultView, decision: AgencyDecision): Agency
     const c = byCategory.get(r.category);
     if (!c || c.status !== 'release') return [];
     const records = Array.isArray(r.data.records) ? (r.data.records as Array<Record<string, unknown>>) : [];
-    const withheld = new Set(c.withheldFields);
-    return [
-      {
-        category: r.category,
-        data: {
-          records: records.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !withheld.has(k)))),
-        },
-      },
-    ];
+    return [{ category: r.category, data: { records: withholdFields(records, c.withheldFields) } }];
   });
   const stillReleased = new Set(released.map((r) => r.category));
   const newlyDenied = result.released

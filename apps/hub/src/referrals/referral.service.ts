@@ -14,7 +14,7 @@ import {
   type ReferralStatusV1,
 } from '@hub/contracts';
 import { PgOutbox, withTransaction } from '@hub/messaging';
-import { decideReferral } from '@hub/policy';
+import { consentSnapshot, decideReferral } from '@hub/policy';
 import { AgreementsService } from '../agreements/agreements.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
@@ -135,18 +135,7 @@ export class ReferralService {
       contactPreference: dto.contactPreference,
       ...(consent && {
         consentId: consent.id,
-        consent: {
-          id: consent.id,
-          organisation: consent.organisation,
-          unit: consent.unit,
-          purposes: [...consent.purposes],
-          agencies: [...consent.agencies],
-          categories: [...consent.categories],
-          method: consent.method,
-          recordedBy: consent.recordedBy,
-          validFrom: consent.validFrom,
-          validUntil: consent.validUntil,
-        },
+        consent: consentSnapshot(consent),
       }),
       ...(decision.legalBasis && { legalBasis: { ...decision.legalBasis } }),
       requester: { organisation: user.organisation, unit, staffId: user.id, roles: user.roles },

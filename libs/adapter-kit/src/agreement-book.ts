@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { AgreementChangedV1, Envelope } from '@hub/contracts';
-import type { ConnectionLogger } from '@hub/messaging';
+import { ChangeFeed, type ConnectionLogger } from '@hub/messaging';
 import { AgreementIndex, type AgreementVersion } from '@hub/policy';
 
 export const agreementBookDdl = (schema: string) => `
@@ -62,40 +62,32 @@ export function agreementVersionOf(p: AgreementChangedV1): AgreementVersion | un
 export class AgreementBook {
   private index = new AgreementIndex([]);
   private versionList: AgreementVersion[] = [];
-  private listener: pg.PoolClient | undefined;
-  private readonly channel: string;
+  private readonly feed: ChangeFeed;
 
   constructor(
     private readonly pool: pg.Pool,
+    databaseUrl: string,
     private readonly schema: string,
     private readonly agency: string,
-    private readonly logger: ConnectionLogger,
+    logger: ConnectionLogger,
   ) {
-    this.channel = `${schema}_agreements`;
+    this.feed = new ChangeFeed(databaseUrl, `${schema}_agreements`, () => this.load(), logger);
   }
 
   async migrate(): Promise<void> {
     await this.pool.query(agreementBookDdl(this.schema));
   }
 
-  async start(): Promise<void> {
-    this.listener = await this.pool.connect();
-    this.listener.on('notification', () => {
-      this.load().catch((err: Error) => this.logger.warn(`agreement reload: ${err.message}`));
-    });
-    this.listener.on('error', (err) => this.logger.warn(`agreement listener: ${err.message}`));
-    await this.listener.query(`LISTEN ${this.channel}`);
-    await this.load();
+  /** Loads the versions, and again whenever any instance records a change; a lost listener reconnects. */
+  start(): Promise<void> {
+    return this.feed.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.listener) return;
-    await this.listener.query(`UNLISTEN ${this.channel}`).catch(() => undefined);
-    this.listener.release();
-    this.listener = undefined;
+  stop(): Promise<void> {
+    return this.feed.stop();
   }
 
-  async load(): Promise<void> {
+  private async load(): Promise<void> {
     const { rows } = await this.pool.query<{ body: AgreementChangedV1 }>(
       `SELECT body FROM ${this.schema}.agreement_version`,
     );
@@ -128,7 +120,7 @@ export class AgreementBook {
        WHERE v.issued_at <= excluded.issued_at`,
       [p.agreementId, p.version, JSON.stringify(p), envelope.issuedAt],
     );
-    if (stored.rowCount === 1) await tx.query('SELECT pg_notify($1, $2)', [this.channel, p.agreementId]);
+    if (stored.rowCount === 1) await tx.query('SELECT pg_notify($1, $2)', [this.feed.channel, p.agreementId]);
     return stored.rowCount === 1;
   }
 

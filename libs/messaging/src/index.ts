@@ -11,3 +11,4 @@ export * from './signing.js';
 export * from './topology.js';
 export * from './amqp.transport.js';
 export * from './outbox.js';
+export * from './change-feed.js';

@@ -32,7 +32,7 @@ import {
   type AgreementStatus,
   type Purpose,
 } from '@hub/contracts';
-import { MessagingClient } from '@hub/messaging';
+import { ChangeFeed, MessagingClient } from '@hub/messaging';
 import {
   AgreementIndex,
   swedishDay,
@@ -44,7 +44,6 @@ import {
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
-import { ChangeFeed } from '../core/change-feed.js';
 import {
   AgreementEntity,
   AgreementEventEntity,

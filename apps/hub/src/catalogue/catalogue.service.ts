@@ -4,9 +4,9 @@ import type pg from 'pg';
 import type { Repository } from 'typeorm';
 import { AuditLog } from '@hub/audit';
 import type { CatalogueAnnouncedV1, CatalogueCategory, CatalogueReferralType, Envelope } from '@hub/contracts';
+import { ChangeFeed } from '@hub/messaging';
 import { CatalogueIndex, type AgencyCatalogue } from '@hub/policy';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
-import { ChangeFeed } from '../core/change-feed.js';
 import { AgencyCatalogueEntity } from './catalogue.entity.js';
 
 /** An agency's catalogue as the hub holds it; structurally a policy `AgencyCatalogue`. */

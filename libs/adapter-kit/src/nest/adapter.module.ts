@@ -116,7 +116,7 @@ export class AdapterModule {
           provide: AgreementBook,
           inject: [ADAPTER_POOL, ADAPTER_CONFIG],
           useFactory: (pool: pg.Pool, config: AdapterConfig) =>
-            new AgreementBook(pool, config.schema, definition.agency, logger),
+            new AgreementBook(pool, config.databaseUrl, config.schema, definition.agency, logger),
         },
         {
           provide: Faults,

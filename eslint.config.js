@@ -18,6 +18,13 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI runs in the browser.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', URL: 'readonly', Intl: 'readonly' },
+    },
+  },
+  {
     // Tests read response bodies and broker messages as they come.
     files: ['test/**/*.ts', '**/*.spec.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

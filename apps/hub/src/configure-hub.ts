@@ -1,8 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type pg from 'pg';
+import { serveWebUi } from '@hub/http';
 import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
+import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
 import { PG_POOL } from './core/core.module.js';
 import { HUB_QUEUES } from './messaging/hub-queues.js';
 
@@ -23,6 +25,9 @@ export function configureHub(app: NestExpressApplication): INestApplication {
     }),
   });
   app.enableShutdownHooks();
+  const { webDir } = app.get<HubConfig>(HUB_CONFIG);
+  if (!serveWebUi(app, webDir))
+    new Logger('hub').warn(`no web UI at ${webDir} (npm run build makes it); serving the API only`);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

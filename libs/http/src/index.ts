@@ -1,3 +1,4 @@
 export * from './api-errors.js';
 export * from './readiness.js';
 export * from './staff-tokens.js';
+export * from './web-ui.js';

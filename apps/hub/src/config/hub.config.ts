@@ -1,3 +1,4 @@
+import { DEFAULT_WEB_DIR } from '@hub/http';
 import { ConfigError } from '@hub/messaging';
 
 export interface HubConfig {
@@ -27,6 +28,8 @@ export interface HubConfig {
   demoAgreements: boolean;
   /** a static bearer token a Prometheus scraper may send to GET /metrics, besides an admin's access token */
   metricsToken?: string;
+  /** the built web UI (apps/web) the hub serves to browsers */
+  webDir: string;
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
@@ -118,5 +121,6 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     sessionTtlSeconds: sessionTtlSeconds as number,
     demoAgreements,
     ...(metricsToken && { metricsToken }),
+    webDir: env.WEB_DIR ?? DEFAULT_WEB_DIR,
   };
 }

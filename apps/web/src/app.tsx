@@ -1,0 +1,145 @@
+import { Alert, Busy, Page } from './components.js';
+import { adminRoutes } from './pages/admin/index.js';
+import { auditRoutes } from './pages/audit/index.js';
+import { followUpRoutes } from './pages/follow-up/index.js';
+import { guideRoutes } from './pages/guide/index.js';
+import { inboxRoutes } from './pages/inbox/index.js';
+import { Link, matchPath, useRouter } from './router.js';
+import type { RouteDefinition } from './routes.js';
+import { hasRole, loginUrl, useSession, type Me } from './session.js';
+import { ROLE_TEXT } from './texts.js';
+
+const ROUTES: RouteDefinition[] = [...guideRoutes, ...adminRoutes, ...auditRoutes, ...followUpRoutes, ...inboxRoutes];
+
+export function App() {
+  const { session } = useSession();
+  return (
+    <>
+      <a className="skip-link" href="#innehall">
+        Hoppa till innehållet
+      </a>
+      <header className="site-header">
+        <div className="site-header-inner">
+          <Link to="/" className="site-name">
+            Samtjänst
+          </Link>
+          {session.state === 'signed-in' && <UserMenu me={session.me} />}
+        </div>
+        {session.state === 'signed-in' && <MainMenu me={session.me} />}
+      </header>
+      <main id="innehall" tabIndex={-1}>
+        {session.state === 'loading' && <Busy>Hämtar din inloggning …</Busy>}
+        {session.state === 'unavailable' && (
+          <Page title="Tjänsten är inte tillgänglig">
+            <Alert>{session.message} Ladda om sidan om en stund.</Alert>
+          </Page>
+        )}
+        {session.state === 'anonymous' && <LoginPage expired={session.expired} />}
+        {session.state === 'signed-in' && <CurrentPage me={session.me} />}
+      </main>
+    </>
+  );
+}
+
+function UserMenu({ me }: { me: Me }) {
+  const { logout } = useSession();
+  return (
+    <div className="user">
+      <span>
+        {me.name}
+        <span className="user-roles"> ({me.roles.map((role) => ROLE_TEXT[role] ?? role).join(', ')})</span>
+      </span>
+      <button type="button" className="secondary" onClick={() => void logout()}>
+        Logga ut
+      </button>
+    </div>
+  );
+}
+
+function MainMenu({ me }: { me: Me }) {
+  const { path } = useRouter();
+  const items = ROUTES.filter((route) => route.menu && hasRole(me, route.roles));
+  if (items.length === 0) return null;
+  return (
+    <nav aria-label="Huvudmeny" className="main-menu">
+      <ul>
+        {items.map((route) => (
+          <li key={route.path}>
+            <Link to={route.path} aria-current={isCurrent(route.path, path) ? 'page' : undefined}>
+              {route.menu}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function isCurrent(routePath: string, path: string): boolean {
+  return path === routePath || path.startsWith(`${routePath}/`);
+}
+
+function CurrentPage({ me }: { me: Me }) {
+  const { path } = useRouter();
+  if (path === '/') return <StartPage me={me} />;
+  for (const route of ROUTES) {
+    const params = matchPath(route.path, path);
+    if (!params) continue;
+    if (!hasRole(me, route.roles)) {
+      return (
+        <Page title="Du saknar behörighet">
+          <p>Sidan är till för {route.roles.map((role) => ROLE_TEXT[role]).join(' eller ')}.</p>
+          <p>
+            <Link to="/">Till startsidan</Link>
+          </p>
+        </Page>
+      );
+    }
+    const Component = route.component;
+    return <Component params={params} />;
+  }
+  return (
+    <Page title="Sidan finns inte">
+      <p>Adressen leder inte till någon sida. Kontrollera adressen eller gå till startsidan.</p>
+      <p>
+        <Link to="/">Till startsidan</Link>
+      </p>
+    </Page>
+  );
+}
+
+function StartPage({ me }: { me: Me }) {
+  const items = ROUTES.filter((route) => route.menu && hasRole(me, route.roles));
+  return (
+    <Page title={`Välkommen, ${me.name}`}>
+      {items.length === 0 ? (
+        <p>Din roll har inga sidor här. Kontakta din administratör om du behöver behörighet.</p>
+      ) : (
+        <>
+          <p>Vad vill du göra?</p>
+          <ul className="start-links">
+            {items.map((route) => (
+              <li key={route.path}>
+                <Link to={route.path}>{route.menu}</Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Page>
+  );
+}
+
+function LoginPage({ expired }: { expired: boolean }) {
+  return (
+    <Page title="Logga in till Samtjänst">
+      {expired && <Alert kind="warning">Din inloggning har gått ut. Logga in igen – det du skrivit finns kvar.</Alert>}
+      <p>Samtjänst är kommunens och myndigheternas gemensamma tjänst för frågor och remisser.</p>
+      <p>
+        <a className="button" href={loginUrl()}>
+          Logga in
+        </a>
+      </p>
+    </Page>
+  );
+}

@@ -1,0 +1,3 @@
+import type { RouteDefinition } from '../../routes.js';
+
+export const guideRoutes: RouteDefinition[] = [];

@@ -1,0 +1,140 @@
+import type {
+  AgencyCode,
+  AgreementStatus,
+  ConsentMethod,
+  ContactPreference,
+  Purpose,
+  QueryStatus,
+  ReasonCode,
+  ReferralStatus,
+  SecrecyClass,
+  StaffRole,
+} from '@contracts/codes';
+
+/** The SPEC's codes in plain Swedish, for the people who use the UI. The codes themselves never change. */
+
+export const PURPOSE_TEXT: Record<Purpose, string> = {
+  vagledning: 'Vägledning',
+  'ekonomiskt-bistand': 'Ekonomiskt bistånd',
+  etablering: 'Etablering',
+  bostadsanpassning: 'Bostadsanpassning',
+  arbetsmarknadsinsats: 'Arbetsmarknadsinsats',
+};
+
+export const AGENCY_TEXT: Record<AgencyCode, string> = {
+  fk: 'Försäkringskassan',
+  af: 'Arbetsförmedlingen',
+  skv: 'Skatteverket',
+};
+
+/** A fourth agency has no entry above until someone writes one: show its code rather than nothing. */
+export function agencyName(code: string): string {
+  return AGENCY_TEXT[code as AgencyCode] ?? code.toUpperCase();
+}
+
+export const SECRECY_TEXT: Record<SecrecyClass, string> = {
+  public: 'Offentlig uppgift',
+  consent: 'Kräver samtycke',
+  'legal-basis': 'Kräver lagstöd',
+  never: 'Lämnas aldrig ut',
+};
+
+export type AgencyAnswerState = QueryStatus | 'waiting';
+
+export const QUERY_STATUS_TEXT: Record<AgencyAnswerState, string> = {
+  waiting: 'Väntar på svar',
+  ok: 'Svar',
+  denied: 'Nekad',
+  timeout: 'Inget svar i tid',
+  error: 'Fel hos myndigheten',
+  'not-included': 'Inte tillfrågad',
+};
+
+/** What a denial means and, where there is one, what to do next. */
+export const REASON_TEXT: Record<ReasonCode, string> = {
+  'no-agreement': 'Det finns inget samtjänstavtal med myndigheten.',
+  'agreement-inactive': 'Avtalet med myndigheten gäller inte just nu. Kontakta er avtalsadministratör.',
+  'purpose-not-covered': 'Avtalet omfattar inte det valda ändamålet. Välj ett annat ändamål eller en annan myndighet.',
+  'role-not-allowed': 'Din roll får inte göra detta enligt avtalet.',
+  'consent-missing':
+    'Samtycke saknas eller omfattar inte detta. Registrera ett samtycke som täcker det och försök igen.',
+  'category-never': 'Uppgiften lämnas aldrig ut genom samtjänst.',
+  'category-not-covered': 'Avtalet omfattar inte den uppgiften.',
+  'category-unknown': 'Myndigheten har ingen sådan uppgift.',
+  'referral-type-unknown': 'Myndigheten tar inte emot den sortens remiss.',
+  'referral-type-not-covered': 'Avtalet omfattar inte den sortens remiss.',
+  'legal-basis-missing': 'Avtalet ger inget lagstöd för att lämna ut uppgiften utan samtycke. Registrera samtycke.',
+  'protected-identity': 'Personen har skyddade personuppgifter.',
+  'justification-missing': 'Personen har skyddade personuppgifter. Skriv en motivering och försök igen.',
+  'sender-not-party': 'Avsändaren är inte part i avtalet.',
+  'invalid-message': 'Meddelandet var felaktigt och kunde inte behandlas. Kontakta support om det upprepas.',
+  'agency-unavailable': 'Myndigheten svarar inte just nu. Försök igen om en stund.',
+  'deadline-exceeded': 'Myndigheten svarade inte i tid. Försök igen om en stund.',
+};
+
+export function reasonText(code: string | undefined): string {
+  return (code && REASON_TEXT[code as ReasonCode]) || 'Okänt skäl.';
+}
+
+export const REFERRAL_STATUS_TEXT: Record<ReferralStatus, string> = {
+  sent: 'Skickad',
+  received: 'Mottagen',
+  accepted: 'Accepterad',
+  declined: 'Avböjd',
+  'in-progress': 'Pågår',
+  closed: 'Avslutad',
+  cancelled: 'Återkallad',
+};
+
+export const AGREEMENT_STATUS_TEXT: Record<AgreementStatus, string> = {
+  draft: 'Utkast',
+  proposed: 'Föreslaget',
+  active: 'Gällande',
+  suspended: 'Vilande',
+  terminated: 'Avslutat',
+  expired: 'Utgånget',
+};
+
+export const CONSENT_METHOD_TEXT: Record<ConsentMethod, string> = {
+  'in-person-verbal': 'Muntligt vid besök',
+  'in-person-written': 'Skriftligt vid besök',
+  'e-signature': 'E-underskrift',
+};
+
+export const CONTACT_PREFERENCE_TEXT: Record<ContactPreference, string> = {
+  phone: 'Telefon',
+  letter: 'Brev',
+  'e-mail': 'E-post',
+  visit: 'Besök',
+};
+
+export const ROLE_TEXT: Record<StaffRole, string> = {
+  guide: 'Kommunvägledare',
+  caseworker: 'Handläggare',
+  admin: 'Administratör',
+  'agency-admin': 'Administratör på myndighet',
+  auditor: 'Granskare',
+  manager: 'Chef',
+};
+
+/** The API's error codes (`error` in its answers) that people meet, with what to do next. */
+const API_ERROR_TEXT: Record<string, string> = {
+  'invalid-personnummer': 'Personnumret är inte giltigt. Kontrollera siffrorna.',
+  'invalid-request': 'Något i formuläret är inte ifyllt rätt. Kontrollera fälten och försök igen.',
+  'role-not-allowed': 'Din roll får inte göra detta.',
+  unauthorized: 'Du är inte inloggad längre. Logga in igen.',
+  'not-found': 'Det du söker finns inte, eller så har du inte behörighet att se det.',
+  'service-unavailable': 'Tjänsten är inte tillgänglig just nu. Försök igen om en stund.',
+  'payload-too-large': 'Det du skickade är för stort. Korta texten och försök igen.',
+};
+
+export function apiErrorText(code: string | undefined, status: number): string {
+  if (code && API_ERROR_TEXT[code]) return API_ERROR_TEXT[code];
+  if (code && REASON_TEXT[code as ReasonCode]) return REASON_TEXT[code as ReasonCode];
+  if (status === 401) return API_ERROR_TEXT.unauthorized;
+  if (status === 403) return API_ERROR_TEXT['role-not-allowed'];
+  if (status === 404) return API_ERROR_TEXT['not-found'];
+  if (status === 503 || status === 502 || status === 504) return API_ERROR_TEXT['service-unavailable'];
+  if (status === 0) return 'Kunde inte nå tjänsten. Kontrollera nätverket och försök igen.';
+  return 'Något gick fel. Försök igen, och kontakta support om det upprepas.';
+}

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { loadAdapterConfig } from '@hub/adapter-kit';
 import { loadMessagingConfig } from '@hub/messaging';
 import { loadHubConfig } from '../../apps/hub/src/config/hub.config.js';
@@ -26,6 +27,35 @@ function bindMounts(service: { volumes?: string[] }): Array<{ source: string; ta
       const [source, target] = volume.split(':');
       return { source, target };
     });
+}
+
+/** Static `import … from`, `export … from`, side-effect `import 'x'` and dynamic `import('x')` of compiled ESM. */
+const IMPORT =
+  /^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+/** The packages an entry point loads, following its relative imports through dist/ (what the image runs). */
+function packagesLoadedBy(entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const pending = [resolve(ROOT, entry)];
+  while (pending.length) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const specifier = match[1] ?? match[2] ?? match[3];
+      if (specifier.startsWith('.')) pending.push(resolve(dirname(file), specifier));
+      else if (!specifier.startsWith('node:') && !builtinModules.includes(specifier)) {
+        packages.add(
+          specifier
+            .split('/')
+            .slice(0, specifier.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
+      }
+    }
+  }
+  return packages;
 }
 
 function passwordMatches(hash: string, password: string): boolean {
@@ -108,6 +138,23 @@ describe('docker-compose.yml', () => {
     expect(runtime).not.toMatch(/^COPY \. /m);
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'var', 'deploy/secrets', '.git', 'dist']));
+  });
+
+  it('runs with the production dependencies alone, which is all the image keeps after npm prune --omit=dev', () => {
+    const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const stages = readDockerfile();
+    for (const name of appServices(compose)) {
+      const [, entry] = stages.get(name)!.cmd!;
+      expect(existsSync(join(ROOT, entry))).toBe(true);
+      const loaded = [...packagesLoadedBy(entry), ...packagesLoadedBy(stages.get(name)!.healthcheck![1])];
+      expect(loaded).toEqual(expect.arrayContaining(['@nestjs/core', 'amqplib', 'pg']));
+      expect({ name, notInDependencies: loaded.filter((p) => !(p in dependencies)) }).toEqual({
+        name,
+        notInDependencies: [],
+      });
+    }
   });
 
   it('finds every file it mounts, and the secrets only where npm run deploy:secrets writes them', () => {
@@ -208,16 +255,21 @@ describe('docker-compose.yml', () => {
     expect(definitions.topic_permissions.length).toBeGreaterThan(0);
   });
 
-  it('passes `docker compose config` where the compose plugin is installed', () => {
-    const version = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
-    if (version.status !== 0) return; // this machine has the docker CLI without compose; the checks above stand
-    const result = spawnSync(
-      'docker',
-      ['compose', '-f', join(ROOT, 'docker-compose.yml'), '--project-directory', deployment.root, 'config', '-q'],
-      {
-        encoding: 'utf8',
-      },
-    );
+  it('passes `docker compose config` (or docker-compose 1.x) where one is installed', () => {
+    // compose reads the file beside the secrets `npm run deploy:secrets` wrote, as on a deployment host
+    const composeFile = join(deployment.root, 'docker-compose.yml');
+    const source = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    let result;
+    if (spawnSync('docker', ['compose', 'version']).status === 0) {
+      writeFileSync(composeFile, source);
+      result = spawnSync('docker', ['compose', '-f', composeFile, 'config', '-q'], { encoding: 'utf8' });
+    } else if (spawnSync('docker-compose', ['version']).status === 0) {
+      // 1.x predates the top-level project name; everything else is checked against its schema
+      writeFileSync(composeFile, source.replace(/^name: .*$/m, ''));
+      result = spawnSync('docker-compose', ['-f', composeFile, 'config', '-q'], { encoding: 'utf8' });
+    } else {
+      return; // neither is installed here (apt-get install docker-compose); the checks above stand
+    }
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

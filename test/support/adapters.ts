@@ -42,10 +42,12 @@ export const AGENCY_STAFF: Record<'fk' | 'af' | 'skv', { caseworker: TestUser; a
 export async function startTestAdapter(
   definition: AgencyAdapterDefinition,
   env: Record<string, string> = {},
+  /** keepQueues: another instance beside a running one, on the same queues (competing consumers) */
+  options: { keepQueues?: boolean } = {},
 ): Promise<RunningAdapter> {
   // the adapter's durable queues would otherwise hold (and later collect) other suites' messages
   const queues = adapterQueues(definition).map((q) => q.queue);
-  await deleteQueues(definition.service, queues);
+  if (!options.keepQueues) await deleteQueues(definition.service, queues);
   const adapter = await startAdapter(definition, {
     env: {
       ...process.env,
@@ -65,7 +67,7 @@ export async function startTestAdapter(
     ...adapter,
     async close() {
       await adapter.close();
-      await deleteQueues(definition.service, queues);
+      if (!options.keepQueues) await deleteQueues(definition.service, queues);
     },
   };
 }

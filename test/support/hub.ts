@@ -120,11 +120,13 @@ export interface StartHubOptions {
   env?: Record<string, string | undefined>;
   /** listen here instead of on a free port, when the URL must be known before the hub starts (OIDC redirect URI) */
   port?: number;
+  /** another instance beside a running one: keep the queues it consumes (competing consumers) */
+  keepQueues?: boolean;
 }
 
 /** The hub app as it runs in production (same module, guards, pipes, body limits), on the test database. */
 export async function startHub(options: StartHubOptions = {}): Promise<RunningHub> {
-  await deleteQueues('hub', [HUB_EVENTS_QUEUE.queue]);
+  if (!options.keepQueues) await deleteQueues('hub', [HUB_EVENTS_QUEUE.queue]);
   Object.assign(process.env, { DATABASE_URL, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_FILE: jwksFile });
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete process.env[name];

@@ -11,6 +11,7 @@ import { ConsentModule } from './consents/consent.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FollowUpModule } from './follow-up/follow-up.module.js';
+import { migratedDataSource } from './database/migrate.js';
 import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
@@ -29,10 +30,10 @@ import { ReferralsModule } from './referrals/referrals.module.js';
         url: config.databaseUrl,
         autoLoadEntities: true,
         migrations: MIGRATIONS,
-        migrationsRun: true,
-        migrationsTransactionMode: 'each',
         synchronize: false,
       }),
+      // migrations run at start, one instance at a time
+      dataSourceFactory: (options) => migratedDataSource(options!),
     }),
     CatalogueModule,
     ConsentModule,

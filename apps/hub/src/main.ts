@@ -11,8 +11,8 @@ async function bootstrap(): Promise<void> {
   configureHub(app);
   const config = app.get<HubConfig>(HUB_CONFIG);
   await app.startAllMicroservices();
-  await app.listen(config.port, '127.0.0.1');
-  new Logger('hub').log(`listening on http://127.0.0.1:${config.port} (API docs at /api/docs)`);
+  await app.listen(config.port, config.host);
+  new Logger('hub').log(`listening on http://${config.host}:${config.port} (API docs at /api/docs)`);
 }
 
 bootstrap().catch((err: Error) => {

@@ -20,6 +20,7 @@ export interface RunningAdapter {
 
 export interface AdapterStartOptions {
   env?: NodeJS.ProcessEnv;
+  /** overrides the configured HOST */
   host?: string;
   /** Nest's log levels; the default logs everything but debug */
   logger?: Array<'log' | 'error' | 'warn' | 'debug' | 'verbose'>;
@@ -64,7 +65,7 @@ export async function startAdapter(
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   const config = app.get<AdapterConfig>(ADAPTER_CONFIG);
   await app.startAllMicroservices();
-  await app.listen(config.port, options.host ?? '127.0.0.1');
+  await app.listen(config.port, options.host ?? config.host);
   const url = await app.getUrl();
   const logger = new Logger(definition.service);
   let closing = false;

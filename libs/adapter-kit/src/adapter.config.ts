@@ -14,6 +14,8 @@ export interface CaseworkerTiming {
 
 export interface AdapterConfig {
   port: number;
+  /** the address the caseworker API listens on: loopback on a workstation, 0.0.0.0 in a container */
+  host: string;
   databaseUrl: string;
   /** the adapter's own PostgreSQL schema: register, inbox, agreement cache, outbox */
   schema: string;
@@ -47,6 +49,10 @@ export function loadAdapterConfig(
     return raw === 'true';
   };
   const port = number('PORT', definition.defaultPort, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a TCP port');
+  const host = env.HOST || '127.0.0.1';
+  if (!/^[0-9A-Za-z.:-]+$/.test(host) || host.startsWith('-')) {
+    problems.push(`HOST must be an IP address or host name to listen on, got ${host}`);
+  }
   const databaseUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub';
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
   const schema = env.ADAPTER_SCHEMA ?? definition.agency.replace(/-/g, '_');
@@ -76,6 +82,7 @@ export function loadAdapterConfig(
     : { url: env.AUTH_JWKS_URL ?? `${authIssuer}/jwks` };
   const config: AdapterConfig = {
     port,
+    host,
     databaseUrl,
     schema,
     registerSeed: number('REGISTER_SEED', 20_251_123, Number.isInteger, 'an integer'),

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as amqp from 'amqplib';
 
 export interface AmqpConnectionOptions {
+  /** one broker node, or several nodes of one cluster separated by commas: tried in turn */
   url: string;
   username: string;
   password: string;
@@ -33,6 +34,9 @@ export class AmqpConnection extends EventEmitter {
   private reconnectTimer?: NodeJS.Timeout;
   private connecting?: Promise<void>;
   private readyWaiters: Array<() => void> = [];
+  private readonly urls: string[];
+  /** the node to try first on the next (re)connect */
+  private nextUrl = 0;
 
   constructor(
     private readonly options: AmqpConnectionOptions,
@@ -40,6 +44,7 @@ export class AmqpConnection extends EventEmitter {
   ) {
     super();
     this.setMaxListeners(100);
+    this.urls = brokerUrls(options.url);
   }
 
   get isConnected(): boolean {
@@ -74,14 +79,32 @@ export class AmqpConnection extends EventEmitter {
     if (connection) await connection.close().catch(() => undefined);
   }
 
+  /** Connects to the first node that answers, starting after the one used last, so a dead node is tried last. */
+  private async connectToANode(): Promise<amqp.ChannelModel> {
+    const { username, password, name, heartbeatSeconds = 10 } = this.options;
+    const failures: string[] = [];
+    for (let i = 0; i < this.urls.length; i++) {
+      const index = (this.nextUrl + i) % this.urls.length;
+      try {
+        const connection = await amqp.connect(this.urls[index], {
+          noDelay: true,
+          credentials: amqp.credentials.plain(username, password),
+          clientProperties: { connection_name: name },
+          heartbeat: heartbeatSeconds,
+        } as amqp.SocketOptions);
+        this.nextUrl = (index + 1) % this.urls.length;
+        return connection;
+      } catch (err) {
+        if (this.urls.length === 1) throw err;
+        failures.push(`${new URL(this.urls[index]).host}: ${(err as Error).message}`);
+      }
+    }
+    throw new Error(`no broker node answered (${failures.join('; ')})`);
+  }
+
   private async open(): Promise<void> {
-    const { url, username, password, name, heartbeatSeconds = 10 } = this.options;
-    const connection = await amqp.connect(url, {
-      noDelay: true,
-      credentials: amqp.credentials.plain(username, password),
-      clientProperties: { connection_name: name },
-      heartbeat: heartbeatSeconds,
-    } as amqp.SocketOptions);
+    const { name } = this.options;
+    const connection = await this.connectToANode();
     connection.on('error', (err: Error) => this.logger.warn(`AMQP connection ${name}: ${err.message}`));
     connection.on('close', () => this.lost(connection));
     connection.on('blocked', (reason: string) => this.logger.warn(`AMQP connection ${name} blocked: ${reason}`));
@@ -123,4 +146,12 @@ export class AmqpConnection extends EventEmitter {
       delay * (0.8 + Math.random() * 0.4),
     );
   }
+}
+
+/** `amqp://a:5672/v,amqp://b:5672/v` → each node's URL. */
+export function brokerUrls(value: string): string[] {
+  return value
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
 }

@@ -2,7 +2,7 @@ import type { MessageTypeRegistry } from '@hub/contracts';
 import { AmqpConnection, type AmqpConnectionOptions, type ConnectionLogger } from './amqp-connection.js';
 import { ConfirmedPublisher } from './confirmed-publisher.js';
 import { MessageCodec, type MessageCodecOptions, type OutgoingMessage } from './message-codec.js';
-import { MessageConsumer, type MessageConsumerOptions } from './message-consumer.js';
+import { MessageConsumer, type ConsumerStats, type MessageConsumerOptions } from './message-consumer.js';
 import { KeyDirectory } from './signing.js';
 import type { MessagingConfig } from './messaging.config.js';
 import { RequestClient, type GatherResult, type RequestTarget } from './request-client.js';
@@ -92,6 +92,11 @@ export class MessagingClient {
     await consumer.start();
     this.consumers.push(consumer);
     return consumer;
+  }
+
+  /** What this instance's consumers have done, per queue: with several instances on one queue, each one's share. */
+  consumerStats(): Record<string, ConsumerStats> {
+    return Object.fromEntries(this.consumers.map((consumer) => [consumer.queue, { ...consumer.stats }]));
   }
 
   /** Graceful: stop taking messages, finish those in hand, wait for confirms, then close. */

@@ -37,4 +37,12 @@ describe('messaging configuration', () => {
     expect(config.trustedSenders.get('hub')).toEqual(new Set(['2120001967', '2120000142']));
     expect(config.generateDevKeys).toBe(false);
   });
+
+  it('takes the nodes of a cluster as a comma-separated list, and refuses a list with one bad entry', () => {
+    const nodes = 'amqp://rabbit-1:5672,amqp://rabbit-2:5672, amqp://rabbit-3:5672';
+    expect(loadMessagingConfig('hub', { ...env, AMQP_URL: nodes }).amqpUrl).toBe(nodes);
+    expect(() => loadMessagingConfig('hub', { ...env, AMQP_URL: 'amqp://rabbit-1:5672,rabbit-2:5672' })).toThrow(
+      /AMQP_URL must be amqp:\/\/host:port \(or several, comma-separated\)/,
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORGANISATIONS } from '@hub/contracts';
+import { brokerUrls } from './amqp-connection.js';
 
 /** The services of a deployment: broker user -> the organisations it may speak for. */
 export const DEFAULT_SERVICES: Record<string, string[]> = {
@@ -45,7 +46,10 @@ export function loadMessagingConfig(service: string, env: NodeJS.ProcessEnv = pr
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
   const amqpUrl = env.AMQP_URL ?? 'amqp://127.0.0.1:5672';
-  if (!/^amqps?:\/\/[^/]+/.test(amqpUrl)) problems.push(`AMQP_URL must be amqp://host:port, got ${amqpUrl}`);
+  const nodes = brokerUrls(amqpUrl);
+  if (!nodes.length || nodes.some((node) => !/^amqps?:\/\/[^/,]+/.test(node))) {
+    problems.push(`AMQP_URL must be amqp://host:port (or several, comma-separated), got ${amqpUrl}`);
+  }
   const password = env.AMQP_PASSWORD ?? devBrokerPassword(service);
   if (!password)
     problems.push(`AMQP_PASSWORD is not set for ${service}, and no ${DEV_SECRETS_FILE} (run npm run broker:setup)`);

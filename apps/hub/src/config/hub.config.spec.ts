@@ -14,6 +14,7 @@ describe('hub configuration', () => {
     const config = loadHubConfig({});
     expect(config).toMatchObject({
       port: 3000,
+      host: '127.0.0.1',
       authIssuer: 'http://127.0.0.1:3100',
       authAudience: 'samtjanst-hub',
       authJwks: { url: 'http://127.0.0.1:3100/jwks' },
@@ -28,6 +29,11 @@ describe('hub configuration', () => {
       },
       sessionTtlSeconds: 8 * 3600,
     });
+  });
+
+  it('listens where HOST says (0.0.0.0 in a container) and refuses what is no address', () => {
+    expect(loadHubConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(() => loadHubConfig({ HOST: 'http://0.0.0.0:3000' })).toThrow(/HOST must be an IP address/);
   });
 
   it('derives the redirect URIs from PUBLIC_URL and the port, unless they are given', () => {

@@ -3,6 +3,8 @@ import { ConfigError } from '@hub/messaging';
 
 export interface HubConfig {
   port: number;
+  /** the address to listen on: loopback on a workstation, 0.0.0.0 in a container */
+  host: string;
   databaseUrl: string;
   /** OIDC issuer whose access tokens the API accepts and where staff log in */
   authIssuer: string;
@@ -47,6 +49,11 @@ export function parseDurationSeconds(value: string): number | undefined {
   return Number.isSafeInteger(seconds) ? seconds : undefined;
 }
 
+/** An IPv4/IPv6 address or a host name: what `listen` accepts, nothing with a scheme, port or path. */
+export function isListenAddress(value: string): boolean {
+  return /^[0-9A-Za-z.:-]+$/.test(value) && !value.startsWith('-');
+}
+
 function httpUrl(value: string): URL | undefined {
   const url = URL.parse(value);
   return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;
@@ -58,6 +65,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const production = env.NODE_ENV === 'production';
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PORT must be a TCP port, got ${env.PORT}`);
+  const host = env.HOST || '127.0.0.1';
+  if (!isListenAddress(host)) problems.push(`HOST must be an IP address or host name to listen on, got ${host}`);
   const databaseUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub';
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
   const authIssuer = env.AUTH_ISSUER ?? 'http://127.0.0.1:3100';
@@ -110,6 +119,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
+    host,
     databaseUrl,
     authIssuer,
     authAudience,

@@ -82,6 +82,8 @@ const ADAPTER_ENV = {
   FAULT_LATENCY_P99_MS: '0',
   FAULT_ERROR_RATE: '0',
   CASEWORKER: 'manual',
+  // PostgreSQL's 100 connections are shared with everyone's tests on this machine; 6 keep up with 2 cores
+  DATABASE_POOL_SIZE: '6',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

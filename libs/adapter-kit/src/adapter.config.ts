@@ -15,6 +15,8 @@ export interface CaseworkerTiming {
 export interface AdapterConfig {
   port: number;
   databaseUrl: string;
+  /** most PostgreSQL connections the adapter holds; the server's max_connections is shared by every service */
+  databasePoolSize: number;
   /** the adapter's own PostgreSQL schema: register, inbox, agreement cache, outbox */
   schema: string;
   registerSeed: number;
@@ -77,6 +79,12 @@ export function loadAdapterConfig(
   const config: AdapterConfig = {
     port,
     databaseUrl,
+    databasePoolSize: number(
+      'DATABASE_POOL_SIZE',
+      20,
+      (n) => Number.isInteger(n) && n >= 2 && n <= 200,
+      'an integer 2..200',
+    ),
     schema,
     registerSeed: number('REGISTER_SEED', 20_251_123, Number.isInteger, 'an integer'),
     registerSize: number(

@@ -279,17 +279,25 @@ export const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
 export const round = (x: number, digits: number) => Number(x.toFixed(digits));
 export const pad = (s: string, width: number, left = false) => (left ? s.padStart(width) : s.padEnd(width));
 
-/** The local RabbitMQ node's process (Linux), to tell how much of the machine the broker takes. */
+/**
+ * The local RabbitMQ node's process (Linux), to tell how much of the machine the broker takes; none when several
+ * brokers run (another one started for a test, say), since which one serves the bench is then not known.
+ */
 const brokerPid: number | undefined = (() => {
   try {
-    for (const entry of readdirSync('/proc')) {
-      if (/^[0-9]+$/.test(entry) && readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'beam.smp')
-        return Number(entry);
-    }
+    const comm = (pid: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      } catch {
+        return ''; // gone meanwhile
+      }
+    };
+    const found = readdirSync('/proc').filter((entry) => /^[0-9]+$/.test(entry) && comm(entry) === 'beam.smp');
+    return found.length === 1 ? Number(found[0]) : undefined;
   } catch {
     // not Linux, or no access: the broker's CPU time is not reported
+    return undefined;
   }
-  return undefined;
 })();
 
 /** user + system CPU time of a process, in microseconds (assumes the usual 100 clock ticks per second) */

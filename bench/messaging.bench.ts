@@ -21,14 +21,12 @@
  * request, which costs the broker CPU that (b) does not pay; the bench names them when it finds any.
  */
 import 'reflect-metadata';
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import * as amqp from 'amqplib';
 import { Controller, Logger, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
@@ -49,6 +47,33 @@ import {
   type OutgoingMessage,
   type RequestTarget,
 } from '@hub/messaging';
+import {
+  AGENCIES,
+  AGREEMENT,
+  brokerCpuMicros,
+  cpuMicros,
+  DEADLINE_MS,
+  deleteAgencyQueues,
+  drive,
+  machineCpu,
+  pad,
+  PREFETCH,
+  PURPOSE,
+  QUEUE_ARGS,
+  rawQueueOf,
+  rawRequester,
+  replyEnvelope,
+  replyPayload,
+  requestEnvelope,
+  requestPayload,
+  ResponderProcess,
+  round,
+  serveResponders,
+  startRawResponders,
+  type Failure,
+  type Requester,
+  type Responders,
+} from './support/scatter-gather.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
@@ -61,7 +86,6 @@ const LABELS: Record<Variant, string> = {
   lib: '(c) libs/messaging unsigned',
   'lib-signed': '(c) libs/messaging signed',
 };
-const AGENCIES = ['fk', 'af', 'skv'] as const;
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
 const RUNS = [
@@ -70,20 +94,17 @@ const RUNS = [
 ];
 /** every variant is measured this many times, alternating; the table shows each one's best round */
 const ROUNDS = num('BENCH_ROUNDS', 2);
-const DEADLINE_MS = 3_000;
 /** one measured run stops at this time even when its count is not reached (then fewer queries are reported) */
 const MAX_RUN_MS = num('BENCH_MAX_RUN_MS', 25_000);
 /** the whole bench aborts after this */
 const MAX_TOTAL_MS = num('BENCH_MAX_TOTAL_MS', 240_000);
-const REQUEST_BYTES = 1024;
-const PREFETCH = 32;
 const PROFILE = env.BENCH_PROFILE === '1';
 const ARTIFACTS = 'artifacts';
 const RESULTS_FILE = join(ARTIFACTS, 'bench-messaging.json');
 const PROFILE_DIR = join(ARTIFACTS, 'profiles');
 
 const queueOf = (agency: string, variant: Variant) =>
-  `q.adapter-${agency}.bench-${variant === 'lib-signed' ? 'lib' : variant}`;
+  variant === 'raw' ? rawQueueOf(agency) : `q.adapter-${agency}.bench-${variant === 'lib-signed' ? 'lib' : variant}`;
 /** libs/messaging also declares a parking queue per consumer queue */
 const benchQueues = (agency: string) => [
   queueOf(agency, 'raw'),
@@ -91,69 +112,12 @@ const benchQueues = (agency: string) => [
   queueOf(agency, 'lib'),
   `${queueOf(agency, 'lib')}.parked`,
 ];
-const QUEUE_ARGS = { durable: true, arguments: { 'x-queue-type': 'classic' } };
 
 const quietLogger = {
   log: () => undefined,
   warn: (m: string) => console.warn(m),
   error: (m: string) => console.error(m),
 };
-
-// ---------------------------------------------------------------------------------------------------------------
-// Messages: the same request and reply bodies for every variant
-
-const AGREEMENT = { id: 'da905105-7c95-4dc4-bf65-9d5dc8a81fcc', version: 3 };
-const PURPOSE = 'vagledning' as const;
-const SUBJECT = '191212121212';
-const requestExample = messageTypes.get('query.request.v1')!.example as Record<string, unknown>;
-
-/** The query payload, padded with a justification so that the whole envelope is about REQUEST_BYTES. */
-const requestPayload: Record<string, unknown> = (() => {
-  const base = { ...requestExample, subject: SUBJECT, justification: '' };
-  const bytes = Buffer.byteLength(JSON.stringify(requestEnvelope(base, randomUUID(), randomUUID())));
-  const filler = 'Personen behover hjalp med att forsta sina utbetalningar och pagaende arenden. ';
-  base.justification = filler.repeat(20).slice(0, Math.max(1, REQUEST_BYTES - bytes));
-  return base;
-})();
-
-function requestEnvelope(payload: object, id: string, correlationId: string) {
-  const now = Date.now();
-  return {
-    id,
-    correlationId,
-    type: 'query.request.v1',
-    sender: { organisation: '2120001967', service: 'hub' },
-    agreement: AGREEMENT,
-    purpose: PURPOSE,
-    issuedAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + DEADLINE_MS).toISOString(),
-    payload,
-  };
-}
-
-function replyPayload(agency: string) {
-  return {
-    agency,
-    status: 'ok',
-    found: true,
-    protectedIdentity: false,
-    released: [{ category: `${agency}.utbetalningar`, data: { payments: [{ benefit: 'barnbidrag', amount: 1250 }] } }],
-    denied: [],
-  };
-}
-
-function replyEnvelope(agency: string, correlationId: string) {
-  return {
-    id: randomUUID(),
-    correlationId,
-    type: 'query.reply.v1',
-    sender: { organisation: '2021005521', service: `adapter-${agency}` },
-    agreement: AGREEMENT,
-    purpose: PURPOSE,
-    issuedAt: new Date().toISOString(),
-    payload: replyPayload(agency),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Broker access as the deployment's service users
@@ -168,17 +132,6 @@ function urlWithCredentials(service: string): string {
   return amqpUrl.replace('://', `://${encodeURIComponent(service)}:${encodeURIComponent(password)}@`);
 }
 
-async function rawConnect(service: string): Promise<amqp.ChannelModel> {
-  const { amqpUrl, password } = serviceConfig(service);
-  const connection = await amqp.connect(amqpUrl, {
-    noDelay: true,
-    credentials: amqp.credentials.plain(service, password),
-    clientProperties: { connection_name: `${service}:bench` },
-  } as amqp.SocketOptions);
-  connection.on('error', () => undefined);
-  return connection;
-}
-
 function messagingFor(service: string, signRequests: boolean): MessagingClient {
   return new MessagingClient(
     { ...messagingOptionsFrom(serviceConfig(service), messageTypes), signRequests },
@@ -187,22 +140,9 @@ function messagingFor(service: string, signRequests: boolean): MessagingClient {
 }
 
 /** Deletes the bench queues of every agency, as that agency's user (the only one allowed to). */
-async function deleteBenchQueues(): Promise<void> {
-  for (const agency of AGENCIES) {
-    const connection = await rawConnect(`adapter-${agency}`);
-    try {
-      for (const queue of benchQueues(agency)) {
-        const channel = await connection.createChannel();
-        channel.on('error', () => undefined);
-        await channel.deleteQueue(queue).catch(() => undefined);
-        await channel.close().catch(() => undefined);
-      }
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
-  }
+function deleteBenchQueues(): Promise<void> {
+  return deleteAgencyQueues(benchQueues);
 }
-
 /** Other queues bound to the query routing keys get a copy of every bench request (and slow the broker down). */
 function foreignQueryBindings(): string[] {
   try {
@@ -228,34 +168,6 @@ function foreignQueryBindings(): string[] {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Responders (child process)
-
-interface Responders {
-  close(): Promise<void>;
-}
-
-async function startRawResponders(): Promise<Responders> {
-  const connections: amqp.ChannelModel[] = [];
-  for (const agency of AGENCIES) {
-    const connection = await rawConnect(`adapter-${agency}`);
-    connections.push(connection);
-    const channel = await connection.createChannel();
-    const queue = queueOf(agency, 'raw');
-    await channel.assertQueue(queue, QUEUE_ARGS);
-    await channel.bindQueue(queue, EXCHANGES.query, routingKeys.query(agency));
-    await channel.prefetch(PREFETCH);
-    await channel.consume(queue, (message) => {
-      if (!message) return;
-      const request = JSON.parse(message.content.toString('utf8')) as { correlationId: string };
-      const reply = Buffer.from(JSON.stringify(replyEnvelope(agency, request.correlationId)));
-      channel.publish('', String(message.properties.replyTo), reply, {
-        correlationId: message.properties.correlationId,
-        contentType: 'application/json',
-      });
-      channel.ack(message);
-    });
-  }
-  return { close: async () => void (await Promise.all(connections.map((c) => c.close().catch(() => undefined)))) };
-}
 
 function nestResponderModule(agency: string) {
   @Controller()
@@ -329,151 +241,8 @@ async function startLibResponders(signRequests: boolean): Promise<Responders> {
   };
 }
 
-type ToChild = { cmd: 'cpu' } | { cmd: 'stop' };
-type FromChild = { ready: true } | { cpu: NodeJS.CpuUsage } | { error: string };
-
-async function runResponders(variant: Variant): Promise<void> {
-  Logger.overrideLogger(['error']);
-  const send = (message: FromChild) => process.send?.(message);
-  let responders: Responders;
-  try {
-    responders =
-      variant === 'raw'
-        ? await startRawResponders()
-        : variant === 'nest'
-          ? await startNestResponders()
-          : await startLibResponders(variant === 'lib-signed');
-  } catch (err) {
-    send({ error: `responders ${variant} failed to start: ${(err as Error).stack ?? String(err)}` });
-    setTimeout(() => process.exit(1), 100);
-    return;
-  }
-  process.on('message', (message: ToChild) => {
-    if (message.cmd === 'cpu') send({ cpu: process.cpuUsage() });
-    if (message.cmd === 'stop') {
-      const force = setTimeout(() => process.exit(0), 3_000);
-      force.unref();
-      responders.close().finally(() => process.exit(0));
-    }
-  });
-  process.on('disconnect', () => process.exit(0));
-  send({ ready: true });
-}
-
-/** The parent's handle on a responder child. */
-class ResponderProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly exited: Promise<void>,
-  ) {}
-
-  static async start(variant: Variant, roundNo: number): Promise<ResponderProcess> {
-    const execArgv = [...process.execArgv];
-    if (PROFILE)
-      execArgv.push(
-        '--cpu-prof',
-        `--cpu-prof-dir=${PROFILE_DIR}`,
-        `--cpu-prof-name=responders-${variant}-round${roundNo}.cpuprofile`,
-      );
-    const child = fork(fileURLToPath(import.meta.url), ['responders', variant], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv,
-    });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`responders ${variant} not ready after 30 s`)), 30_000);
-      child.once('exit', (code) => reject(new Error(`responders ${variant} exited with ${code} before ready`)));
-      child.on('message', (message: FromChild) => {
-        if ('ready' in message) {
-          clearTimeout(timer);
-          resolve();
-        } else if ('error' in message) {
-          clearTimeout(timer);
-          reject(new Error(message.error));
-        }
-      });
-    });
-    return new ResponderProcess(child, exited);
-  }
-
-  cpuUsage(): Promise<NodeJS.CpuUsage> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('responder child did not report its CPU time')), 5_000);
-      const onMessage = (message: FromChild) => {
-        if (!('cpu' in message)) return;
-        clearTimeout(timer);
-        this.child.off('message', onMessage);
-        resolve(message.cpu);
-      };
-      this.child.on('message', onMessage);
-      this.child.send({ cmd: 'cpu' } satisfies ToChild);
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.connected) this.child.send({ cmd: 'stop' } satisfies ToChild);
-    const killed = await Promise.race([this.exited.then(() => false), delay(5_000).then(() => true)]);
-    if (killed) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Requesters (this process): each resolves when all three agencies answered, with the reasons of those that did not
-
-/** undefined: the agency answered with a valid reply */
-type Failure = string | undefined;
-
-interface Requester {
-  scatterGather(): Promise<Failure[]>;
-  close(): Promise<void>;
-}
-
-async function rawRequester(): Promise<Requester> {
-  const connection = await rawConnect('hub');
-  const channel = await connection.createChannel();
-  const pending = new Map<string, { resolve: (failure: Failure) => void; timer: NodeJS.Timeout }>();
-  await channel.consume(
-    'amq.rabbitmq.reply-to',
-    (message) => {
-      if (!message) return;
-      const entry = pending.get(String(message.properties.correlationId));
-      if (!entry) return;
-      pending.delete(String(message.properties.correlationId));
-      clearTimeout(entry.timer);
-      const reply = JSON.parse(message.content.toString('utf8')) as { payload?: { status?: string } };
-      entry.resolve(reply.payload?.status === 'ok' ? undefined : 'reply status is not ok');
-    },
-    { noAck: true },
-  );
-  const request = (agency: string, correlationId: string) =>
-    new Promise<Failure>((resolve) => {
-      const id = randomUUID();
-      const timer = setTimeout(() => pending.delete(id) && resolve('timeout'), DEADLINE_MS);
-      pending.set(id, { resolve, timer });
-      channel.publish(
-        EXCHANGES.query,
-        routingKeys.query(agency),
-        Buffer.from(JSON.stringify(requestEnvelope(requestPayload, id, correlationId))),
-        {
-          replyTo: 'amq.rabbitmq.reply-to',
-          correlationId: id,
-          messageId: id,
-          expiration: String(DEADLINE_MS),
-          contentType: 'application/json',
-        },
-      );
-    });
-  return {
-    async scatterGather() {
-      const correlationId = randomUUID();
-      return Promise.all(AGENCIES.map((agency) => request(agency, correlationId)));
-    },
-    close: () => connection.close().catch(() => undefined),
-  };
-}
 
 async function nestRequester(): Promise<Requester> {
   Logger.overrideLogger(['error']);
@@ -561,84 +330,16 @@ interface RunResult {
   ratioToNest?: number;
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cpuMicros = (usage: NodeJS.CpuUsage) => usage.user + usage.system;
-
-/** The local RabbitMQ node's process (Linux), to tell how much of the machine the broker takes. */
-const brokerPid: number | undefined = (() => {
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (/^[0-9]+$/.test(entry) && readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'beam.smp')
-        return Number(entry);
-    }
-  } catch {
-    // not Linux, or no access: the broker's CPU time is not reported
-  }
-  return undefined;
-})();
-
-/** user + system CPU time of the broker, in microseconds (assumes the usual 100 clock ticks per second) */
-function brokerCpuMicros(): number | undefined {
-  if (brokerPid === undefined) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${brokerPid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return undefined;
-  }
-}
-
-/** busy and total CPU time of the whole machine, in ms, summed over all cores */
-function machineCpu(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const { times } of cpus()) {
-    const all = times.user + times.nice + times.sys + times.irq + times.idle;
-    total += all;
-    busy += all - times.idle;
-  }
-  return { busy, total };
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function drive(requester: Requester, concurrency: number, count: number, maxMs: number) {
-  const latencies = new Float64Array(count);
-  let next = 0;
-  let done = 0;
-  let failed = 0;
-  const failures: Record<string, number> = {};
-  const fail = (reason: string) => {
-    failed++;
-    failures[reason] = (failures[reason] ?? 0) + 1;
-  };
-  const started = performance.now();
-  const until = started + maxMs;
-  const worker = async () => {
-    while (next < count && performance.now() < until) {
-      next++;
-      const t0 = performance.now();
-      try {
-        for (const failure of await requester.scatterGather()) if (failure !== undefined) fail(failure);
-      } catch (err) {
-        for (const _ of AGENCIES) fail(`scatter-gather threw: ${(err as Error).message}`);
-      }
-      latencies[done++] = performance.now() - t0;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  const sorted = latencies.slice(0, done).sort();
-  const mean = sorted.reduce((s, x) => s + x, 0) / Math.max(1, done);
-  return { done, failed, failures, seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean };
-}
-
 async function benchVariant(variant: Variant, roundNo: number): Promise<RunResult[]> {
   await deleteBenchQueues();
-  const responders = await ResponderProcess.start(variant, roundNo);
+  const execArgv = [...process.execArgv];
+  if (PROFILE)
+    execArgv.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${PROFILE_DIR}`,
+      `--cpu-prof-name=responders-${variant}-round${roundNo}.cpuprofile`,
+    );
+  const responders = await ResponderProcess.start(fileURLToPath(import.meta.url), ['responders', variant], execArgv);
   let requester: Requester | undefined;
   try {
     requester =
@@ -700,9 +401,6 @@ async function benchVariant(variant: Variant, roundNo: number): Promise<RunResul
     await deleteBenchQueues().catch((err: Error) => console.warn(`could not delete the bench queues: ${err.message}`));
   }
 }
-
-const round = (x: number, digits: number) => Number(x.toFixed(digits));
-const pad = (s: string, width: number, left = false) => (left ? s.padStart(width) : s.padEnd(width));
 
 function printTable(results: RunResult[]): void {
   const header = [
@@ -849,7 +547,14 @@ async function main(): Promise<void> {
 if (process.argv[2] === 'responders') {
   const variant = process.argv[3] as Variant;
   if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}`);
-  void runResponders(variant);
+  Logger.overrideLogger(['error']);
+  void serveResponders(variant, () =>
+    variant === 'raw'
+      ? startRawResponders()
+      : variant === 'nest'
+        ? startNestResponders()
+        : startLibResponders(variant === 'lib-signed'),
+  );
 } else {
   main().then(
     () => process.exit(0),

@@ -148,6 +148,28 @@ describe('referrals from the front office to the agencies, end to end', () => {
     expect((await pool.query(`SELECT count(*)::int AS n FROM hub.outbox`)).rows[0].n).toBe(0);
   });
 
+  it('records status events when more arrive at once than the hub has database connections', async () => {
+    // each event is recorded in a transaction that also appends to the audit log: with the audit log drawing on
+    // the same pool, a burst of events held every connection and waited for one for ever
+    const consentId = await consentTo(people.formerJobSeeker.subject, ['af'], ['af.inskrivning']);
+    const sent = await Promise.all(
+      Array.from({ length: 40 }, () => send({ subject: people.formerJobSeeker.subject, consentId })),
+    );
+    expect(sent.map((r) => r.status)).toEqual(Array(40).fill(201));
+    const ids = sent.map((r) => r.body.id as string);
+    await waitFor(
+      async () => {
+        const { rows } = await pool.query(
+          `SELECT count(*)::int AS n FROM hub.referral WHERE id = ANY($1::uuid[]) AND status = 'closed'`,
+          [ids],
+        );
+        return rows[0].n === ids.length;
+      },
+      60_000,
+      'all 40 referrals to be closed at the hub',
+    );
+  }, 90_000);
+
   it('shows referrals only to the unit that sent them', async () => {
     const ours = await call('GET', '/api/referrals');
     expect(ours.body.length).toBeGreaterThan(0);

@@ -17,6 +17,8 @@ export interface AdapterConfig {
   /** the address the caseworker API listens on: loopback on a workstation, 0.0.0.0 in a container */
   host: string;
   databaseUrl: string;
+  /** most PostgreSQL connections the adapter holds; the server's max_connections is shared by every service */
+  databasePoolSize: number;
   /** the adapter's own PostgreSQL schema: register, inbox, agreement cache, outbox */
   schema: string;
   registerSeed: number;
@@ -84,6 +86,12 @@ export function loadAdapterConfig(
     port,
     host,
     databaseUrl,
+    databasePoolSize: number(
+      'DATABASE_POOL_SIZE',
+      20,
+      (n) => Number.isInteger(n) && n >= 2 && n <= 200,
+      'an integer 2..200',
+    ),
     schema,
     registerSeed: number('REGISTER_SEED', 20_251_123, Number.isInteger, 'an integer'),
     registerSize: number(

@@ -8,14 +8,27 @@ export interface StaffTokenSettings {
   audience: string;
   /** the issuer's signing keys: a JWKS URL, or a file for development and tests */
   jwks: { url: string } | { file: string };
+  /** the clock tokens are checked against, in ms; for tests */
+  now?: () => number;
 }
+
+/**
+ * A verified token is remembered for at most this long (and never past its `exp`): a client sends the same token
+ * with every request, and an ES256 verification costs more CPU than the rest of a guard. The bound is how long a
+ * token signed with a key the issuer has since withdrawn from its JWKS can still be accepted.
+ */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+const MAX_REMEMBERED_TOKENS = 10_000;
 
 /** Verifies staff access tokens against the issuer's keys; a refused token is a 401 in the API's error format. */
 export class StaffTokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  private readonly now: () => number;
+  private readonly verified = new Map<string, { user: StaffUser; until: number }>();
 
   constructor(private readonly settings: StaffTokenSettings) {
     const { jwks } = settings;
+    this.now = settings.now ?? Date.now;
     this.keys =
       'file' in jwks
         ? createLocalJWKSet(JSON.parse(readFileSync(jwks.file, 'utf8')))
@@ -23,11 +36,16 @@ export class StaffTokenVerifier {
   }
 
   async verify(token: string): Promise<StaffUser> {
+    const now = this.now();
+    const remembered = this.verified.get(token);
+    if (remembered && now < remembered.until) return { ...remembered.user, roles: [...remembered.user.roles] };
+    if (remembered) this.verified.delete(token);
     let claims: Record<string, unknown>;
     try {
       ({ payload: claims } = await jwtVerify(token, this.keys, {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
+        currentDate: new Date(now),
       }));
     } catch (err) {
       throw new UnauthorizedException({
@@ -37,7 +55,15 @@ export class StaffTokenVerifier {
     }
     const user = staffUserFromClaims(claims);
     if (typeof user === 'string') throw new UnauthorizedException({ error: 'invalid-token', message: user });
+    if (typeof claims.exp === 'number')
+      this.remember(token, user, Math.min(claims.exp * 1000, now + VERIFIED_TOKEN_TTL_MS));
     return user;
+  }
+
+  private remember(token: string, user: StaffUser, until: number): void {
+    // oldest first: a Map keeps insertion order
+    if (this.verified.size >= MAX_REMEMBERED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { user: { ...user, roles: [...user.roles] }, until });
   }
 }
 

@@ -179,22 +179,31 @@ export class ConsentService {
     });
   }
 
-  /** A subject's consents, all of them, as the policy reads them; `subject` is the subject key. */
+  /**
+   * A subject's consents, all of them, as the policy reads them; `subject` is the subject key. Read afresh on every
+   * query, so that a revocation holds from the moment it is committed; plain SQL because this is on every query's
+   * path and TypeORM's query building cost more than the query itself.
+   */
   async policyConsents(subjectKey: string): Promise<Consent[]> {
-    const rows = await this.repository.find({ where: { subjectKey }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = (await this.dataSource.query(
+      `SELECT id, subject_key, organisation, unit, purposes, agencies, categories, method, recorded_by,
+              valid_from::text AS valid_from, valid_until::text AS valid_until, revoked_at
+         FROM hub.consent WHERE subject_key = $1 ORDER BY created_at, id`,
+      [subjectKey],
+    )) as PolicyConsentRow[];
     return rows.map((row): Consent => ({
       id: row.id,
-      subject: row.subjectKey,
+      subject: row.subject_key,
       organisation: row.organisation,
       unit: row.unit,
       purposes: row.purposes,
       agencies: row.agencies,
       categories: row.categories,
       method: row.method,
-      recordedBy: row.recordedBy,
-      validFrom: row.validFrom,
-      validUntil: row.validUntil,
-      revokedAt: row.revokedAt,
+      recordedBy: row.recorded_by,
+      validFrom: row.valid_from,
+      validUntil: row.valid_until,
+      revokedAt: row.revoked_at,
     }));
   }
 
@@ -235,6 +244,21 @@ export class ConsentService {
       clearTimeout(timer);
     }
   }
+}
+
+interface PolicyConsentRow {
+  id: string;
+  subject_key: string;
+  organisation: string;
+  unit: string;
+  purposes: Consent['purposes'];
+  agencies: string[];
+  categories: string[];
+  method: Consent['method'];
+  recorded_by: string;
+  valid_from: string;
+  valid_until: string;
+  revoked_at: Date | null;
 }
 
 function unitOf(user: StaffUser): string {

@@ -15,6 +15,12 @@ import { HUB_CONFIG, loadHubConfig, type HubConfig } from '../config/hub.config.
 import { Subjects } from './subjects.js';
 
 export const PG_POOL = Symbol('PG_POOL');
+/**
+ * The audit log's own connections. Callers append while they hold a PG_POOL client in a transaction (a consumer's
+ * status event, say); were the audit writer to wait for a PG_POOL client too, as many such callers as the pool has
+ * clients would wait for each other for ever. Its appends are serialised by the chain head anyway.
+ */
+export const AUDIT_POOL = Symbol('AUDIT_POOL');
 
 /** What every part of the hub shares: its validated configuration, the audit log and its broker connection. */
 @Global()
@@ -28,8 +34,13 @@ export const PG_POOL = Symbol('PG_POOL');
       useFactory: (config: HubConfig) => new pg.Pool({ connectionString: config.databaseUrl, max: 10 }),
     },
     {
+      provide: AUDIT_POOL,
+      inject: [HUB_CONFIG],
+      useFactory: (config: HubConfig) => new pg.Pool({ connectionString: config.databaseUrl, max: 3 }),
+    },
+    {
       provide: AuditLog,
-      inject: [PG_POOL, HUB_CONFIG],
+      inject: [AUDIT_POOL, HUB_CONFIG],
       useFactory: (pool: pg.Pool, config: HubConfig) =>
         new AuditLog(pool, { subjectKeySecret: config.auditSubjectKey }),
     },
@@ -52,6 +63,8 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap, OnAppli
     private readonly messaging: MessagingClient,
     private readonly outbox: PgOutbox,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(AUDIT_POOL) private readonly auditPool: pg.Pool,
+    private readonly audit: AuditLog,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -66,6 +79,8 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap, OnAppli
   async onApplicationShutdown(): Promise<void> {
     await this.outbox.stop();
     await this.messaging.close();
+    await this.audit.flush();
     await this.pool.end();
+    await this.auditPool.end();
   }
 }

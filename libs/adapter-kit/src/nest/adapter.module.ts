@@ -91,7 +91,8 @@ export class AdapterModule {
         {
           provide: ADAPTER_POOL,
           inject: [ADAPTER_CONFIG],
-          useFactory: (config: AdapterConfig) => new pg.Pool({ connectionString: config.databaseUrl, max: 20 }),
+          useFactory: (config: AdapterConfig) =>
+            new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize }),
         },
         {
           provide: MessagingClient,

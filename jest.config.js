@@ -24,6 +24,7 @@ const shared = {
     '^@hub/registers$': '<rootDir>/libs/registers/src/index.ts',
     '^@hub/adapter-kit$': '<rootDir>/libs/adapter-kit/src/index.ts',
     '^@hub/http$': '<rootDir>/libs/http/src/index.ts',
+    '^@hub/observability$': '<rootDir>/libs/observability/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -1,4 +1,4 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import type { PoolClient } from 'pg';
 import type {
@@ -23,6 +23,8 @@ const ENDED = ['terminated', 'expired'];
 /** What the hub sends the agency over RabbitMQ. Sender, signature and schema are checked by the transport. */
 @Controller()
 export class AdapterMessagesController {
+  private readonly logger = new Logger('messages');
+
   constructor(
     @Inject(ADAPTER_DEFINITION) private readonly definition: AgencyAdapterDefinition,
     @Inject(ADAPTER_CONFIG) private readonly config: AdapterConfig,
@@ -39,6 +41,7 @@ export class AdapterMessagesController {
     await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs()));
     if (this.faults.shouldFail()) throw new Error('the agency register did not answer (simulated fault)');
     const { reply, agreement } = await this.answerer.answer(envelope);
+    this.logger.debug(`query for ${envelope.purpose}: ${reply.status}`);
     return { type: 'query.reply.v1', ...(agreement && { agreement }), payload: reply };
   }
 
@@ -48,6 +51,7 @@ export class AdapterMessagesController {
     @Ctx() context: AmqpContext<PoolClient>,
   ): Promise<void> {
     await this.inbox.receive(context.getTransaction(), envelope);
+    this.logger.debug(`referral ${envelope.payload.referralId} of type ${envelope.payload.referralType} received`);
   }
 
   /** The municipality withdrew a referral: the hub says so on the referral exchange, where only it writes. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { luhnValid } from '@hub/contracts';
-import { REDACTED_PERSONNUMMER, redactPersonnummer } from './redact.js';
+import { maskPersonnummerIn, REDACTED_PERSONNUMMER, redactPersonnummer } from './redact.js';
 
 /** A valid personnummer (or samordningsnummer) in its normalised 12 digits. */
 function identityNumber(year: number, month: number, day: number, serial: number, coordination: boolean): string {
@@ -72,5 +72,13 @@ describe('redactPersonnummer', () => {
     expect(redactPersonnummer('a 191212121212 b 121212-1212 c')).toBe(
       `a ${REDACTED_PERSONNUMMER} b ${REDACTED_PERSONNUMMER} c`,
     );
+  });
+});
+
+describe('maskPersonnummerIn', () => {
+  it('keeps the birth date and hides the rest, in any format', () => {
+    expect(maskPersonnummerIn('{"subject":"191212121212"}')).toBe('{"subject":"19121212-****"}');
+    expect(maskPersonnummerIn('om 121212-1212 och 19121212+1212')).toBe('om 121212-**** och 19121212-****');
+    expect(maskPersonnummerIn('19121212-1213 stays')).toBe('19121212-1213 stays');
   });
 });

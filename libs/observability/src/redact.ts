@@ -37,3 +37,14 @@ export function redactPersonnummer(text: string): string {
     looksLikeIdentityNumber(mm, dd, `${yy}${mm}${dd}${last}`) ? REDACTED_PERSONNUMMER : match,
   );
 }
+
+/**
+ * The text with every personnummer in it masked as the hub shows them to staff (`19121212-****`): the birth date
+ * stays, so that an administrator can tell messages apart, and the digits that identify the person go.
+ */
+export function maskPersonnummerIn(text: string): string {
+  if (!/\d{6}[-+ ]?\d{4}/.test(text)) return text;
+  return text.replace(CANDIDATE, (match, century: string, yy: string, mm: string, dd: string, last: string) =>
+    looksLikeIdentityNumber(mm, dd, `${yy}${mm}${dd}${last}`) ? `${century}${yy}${mm}${dd}-****` : match,
+  );
+}

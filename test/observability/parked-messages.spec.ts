@@ -194,6 +194,21 @@ describe('parked messages: listed, inspected, replayed and discarded by an admin
     expect(stored.rows[0].n).toBe(0);
   }, 60_000);
 
+  it('a replay to a queue that is gone is refused, and the message stays parked', async () => {
+    await breakInbox();
+    const { referralId } = await consentAndSend();
+    const listed = await parkedReferral(referralId);
+    await repairInbox();
+    // the agency's queue disappears, as when its adapter is removed; the suite's last use of that queue
+    const owner = await rawChannel('adapter-af');
+    await owner.channel.deleteQueue(REFERRALS);
+    await owner.close();
+    const refused = await call('POST', `/api/parked-messages/${listed.id}/replay`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe('destination-unavailable');
+    expect((await parked(`?queue=${REFERRALS}`)).messages.map((m) => m.id)).toEqual([listed.id]);
+  }, 60_000);
+
   it("a malformed message on the hub's own queue is listed, and cannot be replayed", async () => {
     const sender = await rawChannel('adapter-af');
     const messageId = randomUUID();

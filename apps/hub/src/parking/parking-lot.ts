@@ -21,7 +21,7 @@ import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { ConsentService } from '../consents/consent.service.js';
 import { PG_POOL } from '../core/core.module.js';
-import { Subjects } from '../core/subjects.js';
+import { Subjects, type Subject } from '../core/subjects.js';
 import { HUB_QUEUES } from '../messaging/hub-queues.js';
 
 export const PARKED_STATES = ['parked', 'replayed', 'discarded'] as const;
@@ -287,7 +287,15 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
         const problem = await this.referralProblem(envelope as Envelope<ReferralCreatedV1>, now);
         if (problem) throw await refuse(problem.error, problem.message, problem.details);
       }
-      await this.messaging.publisher.publish(EXCHANGES.default, row.queue, row.content, replayProperties(row));
+      try {
+        await this.messaging.publisher.publish(EXCHANGES.default, row.queue, row.content, replayProperties(row));
+      } catch (err) {
+        // unroutable (the queue is gone: its service was never started here) or the broker refused it
+        throw await refuse(
+          'destination-unavailable',
+          `${row.queue} did not take the message: ${(err as Error).message}`,
+        );
+      }
       await client.query(
         `UPDATE hub.parked_message SET state = 'replayed', resolved_at = $2, resolved_by = $3 WHERE id = $1`,
         [row.id, now, user.id],
@@ -345,7 +353,12 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
       return { error: 'referral-withdrawn', message: 'the municipality has withdrawn the referral; discard it' };
     }
     if (!envelope.purpose) return { error: 'purpose-not-covered', message: 'the referral names no purpose' };
-    const subject = this.subjects.parse(p.subject);
+    let subject: Subject;
+    try {
+      subject = this.subjects.parse(p.subject);
+    } catch {
+      return { error: 'invalid-message', message: 'the referral names no valid personnummer; discard it' };
+    }
     const decision = decideReferral({
       agreements: this.agreements.policyIndex(),
       consents: await this.consents.policyConsents(subject.key),

@@ -42,7 +42,7 @@ export async function startAdapter(
   });
   app.useBodyParser('json', { limit: '16kb' });
   app.use(correlationMiddleware);
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.enableShutdownHooks();
   const messaging = app.get(MessagingClient);
   app.connectMicroservice(

@@ -17,6 +17,7 @@ import { QueryAnswerer } from '../query-answerer.js';
 import { ReferralInbox } from '../referral-inbox.js';
 import type { AdapterConfig } from '../adapter.config.js';
 import { ADAPTER_CONFIG, ADAPTER_DEFINITION } from './adapter.tokens.js';
+import { AdapterMetrics } from './adapter-metrics.js';
 
 const ENDED = ['terminated', 'expired'];
 
@@ -32,15 +33,21 @@ export class AdapterMessagesController {
     private readonly inbox: ReferralInbox,
     private readonly book: AgreementBook,
     private readonly faults: Faults,
+    private readonly metrics: AdapterMetrics,
   ) {}
 
   @MessagePattern<string>('query.request.v1')
   async query(@Payload() envelope: Envelope<QueryRequestV1>): Promise<OutgoingMessage | undefined> {
     // a down agency takes the message and never answers: the hub sees a timeout
     if (this.faults.down) return undefined;
+    const startedAt = process.hrtime.bigint();
     await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs()));
-    if (this.faults.shouldFail()) throw new Error('the agency register did not answer (simulated fault)');
+    if (this.faults.shouldFail()) {
+      this.metrics.recordQuery('error', startedAt);
+      throw new Error('the agency register did not answer (simulated fault)');
+    }
     const { reply, agreement } = await this.answerer.answer(envelope);
+    this.metrics.recordQuery(reply.status, startedAt);
     this.logger.debug(`query for ${envelope.purpose}: ${reply.status}`);
     return { type: 'query.reply.v1', ...(agreement && { agreement }), payload: reply };
   }

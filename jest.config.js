@@ -25,6 +25,7 @@ const shared = {
     '^@hub/adapter-kit$': '<rootDir>/libs/adapter-kit/src/index.ts',
     '^@hub/http$': '<rootDir>/libs/http/src/index.ts',
     '^@contracts/(.*)$': '<rootDir>/contracts/src/$1',
+    '^@hub/observability$': '<rootDir>/libs/observability/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -101,6 +101,7 @@ describe('Prometheus metrics of the hub', () => {
     ({ people } = await registerExamples(pool, ADAPTERS.fk));
     raw = await rawChannel('hub');
     await raw.channel.purgeQueue(parkingQueueOf(EVENTS));
+    await pool.query(`DELETE FROM hub.parked_message`).catch(() => undefined);
   }, 90_000);
 
   afterAll(async () => {
@@ -191,6 +192,7 @@ describe('Prometheus metrics of the hub', () => {
     try {
       id = await sendReferral(people.jobSeeker.subject, 'af.inskrivning');
       const waiting = await scrape();
+      expect(valueOf(waiting, 'samtjanst_referrals', { agency: 'af', status: 'sent' })).toBe(1);
       expect(valueOf(waiting, 'samtjanst_outbox_backlog')).toBe(1);
       expect(valueOf(waiting, 'samtjanst_outbox_oldest_seconds')).toBeGreaterThanOrEqual(0);
     } finally {
@@ -218,6 +220,10 @@ describe('Prometheus metrics of the hub', () => {
     expect(valueOf(samples, 'samtjanst_referral_status_events_total', { agency: 'af', status: 'received' })).toBe(1);
     expect(valueOf(samples, 'samtjanst_referral_status_events_total', { agency: 'af', status: 'accepted' })).toBe(1);
     expect(samples.filter((s) => s.name === 'samtjanst_referral_status_events_total')).toHaveLength(3);
+    // the referral now, by its current status: one series, moved from sent to cancelled
+    expect(samples.filter((s) => s.name === 'samtjanst_referrals')).toEqual([
+      { name: 'samtjanst_referrals', labels: { agency: 'af', status: 'cancelled' }, value: 1 },
+    ]);
     expect(valueOf(samples, 'samtjanst_outbox_backlog')).toBe(0);
     expect(valueOf(samples, 'samtjanst_outbox_oldest_seconds')).toBe(0);
     // sent, received, accepted, cancelled by the hub, cancelled by the agency (audited just after it is counted)
@@ -234,7 +240,7 @@ describe('Prometheus metrics of the hub', () => {
     expect(valueOf(before, 'samtjanst_parked_messages', { queue: EVENTS })).toBe(0);
     await waitFor(async () => valueOf(await scrape(), 'samtjanst_queue_messages', { queue: EVENTS }) === 0);
 
-    // a message without the broker's user id is parked by the hub's consumer, with its reason
+    // a message without the broker's user id is parked by the hub's consumer, with its reason, then collected
     raw.channel.sendToQueue(EVENTS, Buffer.from('{"not": "an envelope"}'), { persistent: true });
     await raw.channel.waitForConfirms();
     await waitFor(
@@ -242,13 +248,23 @@ describe('Prometheus metrics of the hub', () => {
       10_000,
       'the message to be parked',
     );
+    // an administrator's decision takes it off the gauge
+    const admin = USERS.municipalityAdmin;
+    const { body } = await system.hub.call('GET', `/api/parked-messages?queue=${EVENTS}`, { as: admin });
+    const discarded = await system.hub.call('POST', `/api/parked-messages/${body.messages[0].id}/discard`, {
+      as: admin,
+    });
+    expect(discarded.status).toBe(200);
+    expect(valueOf(await scrape(), 'samtjanst_parked_messages', { queue: EVENTS })).toBe(0);
 
-    await raw.channel.deleteQueue(parkingQueueOf(EVENTS));
+    // the hub's consumer loses its queue (nothing after this needs it), and the scrape still answers
+    await raw.channel.deleteQueue(EVENTS);
     const { status, text } = await fetchMetrics(`Bearer ${SCRAPE_TOKEN}`);
     expect(status).toBe(200);
     const without = parse(text);
-    expect(valueOf(without, 'samtjanst_parked_messages', { queue: EVENTS })).toBeUndefined();
-    expect(valueOf(without, 'samtjanst_queue_consumers', { queue: EVENTS })).toBe(1);
+    expect(valueOf(without, 'samtjanst_queue_consumers', { queue: EVENTS })).toBeUndefined();
+    expect(valueOf(without, 'samtjanst_queue_messages', { queue: EVENTS })).toBeUndefined();
+    expect(valueOf(without, 'samtjanst_parked_messages', { queue: EVENTS })).toBe(0);
   });
 
   it("includes the process's default metrics and never a personnummer", async () => {

@@ -16,6 +16,7 @@ import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ParkingModule } from './parking/parking.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 
@@ -43,6 +44,7 @@ import { ReferralsModule } from './referrals/referrals.module.js';
     DemoModule,
     FollowUpModule,
     MetricsModule,
+    ParkingModule,
   ],
   controllers: [HealthController, AuditController],
   providers: [

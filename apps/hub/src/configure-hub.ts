@@ -5,17 +5,19 @@ import type pg from 'pg';
 import { serveWebUi } from '@hub/http';
 import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
+import { correlationMiddleware } from '@hub/observability';
 import { PG_POOL } from './core/core.module.js';
 import { HUB_QUEUES } from './messaging/hub-queues.js';
 
 export const MAX_BODY = '64kb';
 
 /**
- * Shared by main.ts and the tests: body limits, the `/api` prefix, the OpenAPI document at /api/docs, shutdown
+ * Shared by main.ts and the tests: body limits, a correlation id per request, the `/api` prefix, the OpenAPI document at /api/docs, shutdown
  * hooks, and the hub's consumers of broker events (started by `startAllMicroservices`).
  */
 export function configureHub(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: MAX_BODY });
+  app.use(correlationMiddleware);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.connectMicroservice({
     strategy: new AmqpServer({

@@ -2,12 +2,16 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { nestLoggerFor } from '@hub/observability';
 import { AppModule } from './app.module.js';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
 import { configureHub } from './configure-hub.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    logger: nestLoggerFor('hub'),
+  });
   configureHub(app);
   const config = app.get<HubConfig>(HUB_CONFIG);
   await app.startAllMicroservices();

@@ -5,6 +5,9 @@ import type { OidcProviderConfig } from './config.js';
 import { DEMO_ACCOUNTS } from './demo-accounts.js';
 import { authenticate } from './login.js';
 import { PAGE_CSP, renderLoginPage, renderMessagePage } from './pages.js';
+import { createLogger, logLevelFrom } from '@hub/observability';
+
+const interactionLogger = createLogger({ service: 'oidc-provider', level: logLevelFrom() });
 
 const INTERACTION_PATH = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|abort))?$/;
 const MAX_FORM_BYTES = 8 * 1024;
@@ -78,7 +81,7 @@ export class Interactions {
       if (err instanceof FormTooLarge) {
         return sendHtml(res, 413, renderMessagePage('För stort formulär', 'Försök igen.'));
       }
-      console.error(err);
+      interactionLogger.error({ err }, 'login interaction failed');
       return sendHtml(res, 500, renderMessagePage('Något gick fel', 'Försök igen om en stund.'));
     }
   }

@@ -1,9 +1,10 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { EXCHANGES, routingKeys } from '@hub/contracts';
 import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
+import { correlationMiddleware, nestLoggerFor } from '@hub/observability';
 import type { AdapterConfig } from './adapter.config.js';
 import { adapterQueues } from './adapter-queues.js';
 import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';
@@ -13,6 +14,7 @@ import { AdapterModule } from './nest/adapter.module.js';
 export interface RunningAdapter {
   app: NestExpressApplication;
   url: string;
+  logger: Logger;
   /** resolves when the hub has the catalogue (the broker routed the announcement to its queue) */
   announced: Promise<void>;
   close(): Promise<void>;
@@ -22,8 +24,8 @@ export interface AdapterStartOptions {
   env?: NodeJS.ProcessEnv;
   /** overrides the configured HOST */
   host?: string;
-  /** Nest's log levels; the default logs everything but debug */
-  logger?: Array<'log' | 'error' | 'warn' | 'debug' | 'verbose'>;
+  /** Nest's log levels, or a logger; the default writes JSON lines at LOG_LEVEL (info) to stdout */
+  logger?: Array<'log' | 'error' | 'warn' | 'debug' | 'verbose'> | LoggerService;
 }
 
 /**
@@ -37,10 +39,11 @@ export async function startAdapter(
   const env = options.env ?? process.env;
   const app = await NestFactory.create<NestExpressApplication>(AdapterModule.forAgency(definition, env), {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'error', 'warn'],
+    logger: options.logger ?? nestLoggerFor(definition.service, env),
   });
   app.useBodyParser('json', { limit: '16kb' });
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.use(correlationMiddleware);
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.enableShutdownHooks();
   const messaging = app.get(MessagingClient);
   app.connectMicroservice(
@@ -87,6 +90,7 @@ export async function startAdapter(
   return {
     app,
     url: url.replace('[::1]', '127.0.0.1'),
+    logger,
     announced,
     async close() {
       closing = true;

@@ -1,7 +1,15 @@
 import type { ChainedFields, DeniedCategory, Json } from './canonical.js';
 import { SUBJECT_KEY_FORMAT } from './subject-key.js';
 
-export const AUDIT_KINDS = ['query', 'referral', 'consent', 'agreement', 'access-report', 'catalogue'] as const;
+export const AUDIT_KINDS = [
+  'query',
+  'referral',
+  'consent',
+  'agreement',
+  'access-report',
+  'catalogue',
+  'parked-message',
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export const ACTOR_KINDS = ['staff', 'service'] as const;

@@ -9,6 +9,7 @@ import {
   type ExceptionFilter,
   type ValidationError,
 } from '@nestjs/common';
+import { throwError, type Observable } from 'rxjs';
 
 /** The one error body of the API: a stable machine-readable `error` code, a sentence for people, and details. */
 export interface ApiError {
@@ -57,7 +58,9 @@ const CODES: Record<number, string> = {
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    // a broker message's handler failed: the transport retries or parks it, with the handler's own error as reason
+    if (host.getType() !== 'http') return throwError(() => exception);
     const response = host.switchToHttp().getResponse();
     // body-parser's errors (oversized or malformed bodies) carry their status but are not HttpExceptions.
     const status =

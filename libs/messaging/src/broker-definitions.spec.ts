@@ -38,6 +38,18 @@ describe('broker definitions', () => {
     expect(new RegExp(permission('adapter-fk').write).test('hub.event')).toBe(true);
   });
 
+  it("lets the hub take parked messages off every service's parking queues, and nothing else of theirs", () => {
+    const hub = new RegExp(permission('hub').read);
+    expect(hub.test('q.adapter-af.referrals.parked')).toBe(true);
+    expect(hub.test('q.hub.events.parked')).toBe(true);
+    expect(hub.test('q.adapter-af.referrals')).toBe(false);
+    expect(hub.test('q.adapter-af.referrals.parked.more')).toBe(false);
+    const fk = new RegExp(permission('adapter-fk').read);
+    expect(fk.test('q.adapter-fk.referrals.parked')).toBe(true);
+    expect(fk.test('q.adapter-af.referrals.parked')).toBe(false);
+    expect(fk.test('q.hub.events.parked')).toBe(false);
+  });
+
   it('binds an agency to its own routing keys', () => {
     expect(new RegExp(topic('adapter-fk', 'hub.query').read).test('query.fk')).toBe(true);
     expect(new RegExp(topic('adapter-fk', 'hub.query').read).test('query.af')).toBe(false);

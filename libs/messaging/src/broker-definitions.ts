@@ -42,12 +42,14 @@ export function brokerDefinitions(accounts: ServiceAccount[], vhost = '/'): Reco
     permissions: accounts.map((a) => {
       const own = `q\\.${escape(a.user)}\\..*`;
       const sends = a.role === 'hub' ? [EXCHANGES.query, EXCHANGES.referral, EXCHANGES.event] : [EXCHANGES.event];
+      // the hub keeps the parking lot: it takes parked messages off every service's parking queues, nothing else
+      const reads = a.role === 'hub' ? `${own}|q\\.[^.]+\\.[^.]+\\.parked` : own;
       return {
         user: a.user,
         vhost,
         configure: `^${own}$`,
         write: `^(${own}|${[...sends, EXCHANGES.deadLetter, 'amq.default'].map(x).join('|')})$`,
-        read: `^(${own}|${[EXCHANGES.query, EXCHANGES.referral, EXCHANGES.event, EXCHANGES.deadLetter].map(x).join('|')})$`,
+        read: `^(${reads}|${[EXCHANGES.query, EXCHANGES.referral, EXCHANGES.event, EXCHANGES.deadLetter].map(x).join('|')})$`,
       };
     }),
     topic_permissions: accounts.flatMap((a) => {

@@ -63,6 +63,11 @@ export class MessageCodec {
     return this.options.identity;
   }
 
+  /** The broker users (services) this service takes messages from. */
+  get trustedServices(): string[] {
+    return [...this.options.trustedSenders.keys()];
+  }
+
   encode(message: OutgoingMessage): EncodedMessage {
     const spec = this.options.registry.get(message.type);
     if (!spec) throw new Error(`unknown message type ${message.type}`);

@@ -1,5 +1,6 @@
 import type * as amqp from 'amqplib';
 import { ERROR_REPLY_TYPE, EXCHANGES, HEADERS, type Envelope } from '@hub/contracts';
+import { withCorrelation } from '@hub/observability';
 import type { AmqpConnection, ConnectionLogger } from './amqp-connection.js';
 import type { ConfirmedPublisher } from './confirmed-publisher.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -132,7 +133,9 @@ export class MessageConsumer {
       return;
     }
     try {
-      const reply = await handler(envelope, { envelope, queue: this.queue, attempt: 1, raw: message });
+      const reply = await withCorrelation(envelope.correlationId, () =>
+        handler(envelope, { envelope, queue: this.queue, attempt: 1, raw: message }),
+      );
       if (reply && message.properties.replyTo) {
         const encoded = this.codec.encode({
           agreement: envelope.agreement,
@@ -169,9 +172,11 @@ export class MessageConsumer {
     }
     const attempt = Number(message.properties.headers?.[HEADERS.deliveryCount] ?? 0) + 1;
     try {
-      const processed = await this.options.idempotency!.runOnce(this.queue, envelope.id, async (transaction) => {
-        await handler(envelope, { envelope, queue: this.queue, attempt, transaction, raw: message });
-      });
+      const processed = await withCorrelation(envelope.correlationId, () =>
+        this.options.idempotency!.runOnce(this.queue, envelope.id, async (transaction) => {
+          await handler(envelope, { envelope, queue: this.queue, attempt, transaction, raw: message });
+        }),
+      );
       if (processed) this.stats.processed++;
       else this.stats.duplicates++;
       channel.ack(message);

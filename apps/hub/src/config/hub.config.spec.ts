@@ -107,6 +107,14 @@ describe('hub configuration', () => {
       /METRICS_TOKEN must be at least 24 characters when set, got 17/,
     );
   });
+
+  it('collects parked messages every second unless PARKING_LOT_POLL_MS says otherwise, within bounds', () => {
+    expect(loadHubConfig({}).parkingLotPollMs).toBe(1_000);
+    expect(loadHubConfig({ PARKING_LOT_POLL_MS: '250' }).parkingLotPollMs).toBe(250);
+    for (const bad of ['0', '99', '1.5', 'soon', '600001']) {
+      expect(() => loadHubConfig({ PARKING_LOT_POLL_MS: bad })).toThrow(/PARKING_LOT_POLL_MS must be milliseconds/);
+    }
+  });
 });
 
 describe('durations', () => {

@@ -32,6 +32,8 @@ export interface HubConfig {
   metricsToken?: string;
   /** the built web UI (apps/web) the hub serves to browsers */
   webDir: string;
+  /** how often parked messages are moved from the broker's `.parked` queues into the parking lot */
+  parkingLotPollMs: number;
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
@@ -116,6 +118,11 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     problems.push(`METRICS_TOKEN must be at least 24 characters when set, got ${metricsToken.length}`);
   }
 
+  const parkingLotPollMs = Number(env.PARKING_LOT_POLL_MS ?? 1_000);
+  if (!Number.isInteger(parkingLotPollMs) || parkingLotPollMs < 100 || parkingLotPollMs > 600_000) {
+    problems.push(`PARKING_LOT_POLL_MS must be milliseconds from 100 to 600000, got ${env.PARKING_LOT_POLL_MS}`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -132,5 +139,6 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     demoAgreements,
     ...(metricsToken && { metricsToken }),
     webDir: env.WEB_DIR ?? DEFAULT_WEB_DIR,
+    parkingLotPollMs,
   };
 }

@@ -5,6 +5,7 @@ import { Consents1763900300000 } from './migrations/1763900300000-consents.js';
 import { StaffSessions1763900450000 } from './migrations/1763900450000-staff-sessions.js';
 import { QueriesAndReferrals1763900500000 } from './migrations/1763900500000-queries-and-referrals.js';
 import { FollowUpIndexes1763900600000 } from './migrations/1763900600000-follow-up-indexes.js';
+import { ParkingLot1763900700000 } from './migrations/1763900700000-parking-lot.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   StaffSessions1763900450000,
   QueriesAndReferrals1763900500000,
   FollowUpIndexes1763900600000,
+  ParkingLot1763900700000,
 ];

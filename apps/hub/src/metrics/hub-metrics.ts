@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AuditLog } from '@hub/audit';
-import { parkingQueueOf, type ReferralStatus } from '@hub/contracts';
+import type { ReferralStatus } from '@hub/contracts';
 import { MessagingClient } from '@hub/messaging';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { PG_POOL } from '../core/core.module.js';
@@ -79,6 +79,7 @@ export class HubMetrics implements OnModuleInit, OnApplicationShutdown {
     this.registerRequestStats();
     this.registerOutboxGauges();
     this.registerQueueGauges();
+    this.registerTableGauges();
   }
 
   onModuleInit(): void {
@@ -187,7 +188,7 @@ export class HubMetrics implements OnModuleInit, OnApplicationShutdown {
   private registerQueueGauges(): void {
     const registers = [this.registry];
     const queues = HUB_QUEUES.map((spec) => spec.queue);
-    const probe = new QueueProbe(this.messaging.consumeConnection, [...queues, ...queues.map(parkingQueueOf)]);
+    const probe = new QueueProbe(this.messaging.consumeConnection, queues);
     const gauge = (
       name: string,
       help: string,
@@ -217,11 +218,50 @@ export class HubMetrics implements OnModuleInit, OnApplicationShutdown {
       "Consumers on the hub's own queues",
       (counts, queue) => counts.get(queue)?.consumers,
     );
-    gauge(
-      'samtjanst_parked_messages',
-      "Messages in the parking queue of each of the hub's own queues, waiting for someone to look at them",
-      (counts, queue) => counts.get(parkingQueueOf(queue))?.messages,
-    );
+  }
+
+  /** Read from the database when scraped: referrals by their status now, and parked messages nobody has handled. */
+  private registerTableGauges(): void {
+    const registers = [this.registry];
+    const pool = this.pool;
+    const logger = this.logger;
+    const rows = async <Row extends pg.QueryResultRow>(sql: string): Promise<Row[] | undefined> =>
+      pool.query<Row>(sql).then(
+        (result) => result.rows,
+        (err: Error) => {
+          logger.warn(`metrics query failed: ${err.message}`);
+          return undefined;
+        },
+      );
+    new Gauge({
+      name: 'samtjanst_referrals',
+      help: 'Referrals by agency and their status now',
+      labelNames: ['agency', 'status'],
+      registers,
+      async collect() {
+        const found = await rows<{ agency: string; status: string; n: number }>(
+          `SELECT agency, status, count(*)::int AS n FROM hub.referral GROUP BY agency, status`,
+        );
+        if (!found) return;
+        this.reset();
+        for (const row of found) this.set({ agency: row.agency, status: row.status }, row.n);
+      },
+    });
+    new Gauge({
+      name: 'samtjanst_parked_messages',
+      help: 'Parked messages waiting for an administrator, per queue they were parked from (the hub and the adapters)',
+      labelNames: ['queue'],
+      registers,
+      async collect() {
+        const found = await rows<{ queue: string; n: number }>(
+          `SELECT queue, count(*)::int AS n FROM hub.parked_message WHERE state = 'parked' GROUP BY queue`,
+        );
+        if (!found) return;
+        this.reset();
+        for (const queue of HUB_QUEUES.map((spec) => spec.queue)) this.set({ queue }, 0);
+        for (const row of found) this.set({ queue: row.queue }, row.n);
+      },
+    });
   }
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { AuditLog } from '@hub/audit';
 import { EXCHANGES, maskPersonnummer, routingKeys, type QueryReplyV1, type QueryRequestV1 } from '@hub/contracts';
 import { MessagingClient, type GatherResult } from '@hub/messaging';
+import { withCorrelation } from '@hub/observability';
 import {
   consentSnapshot,
   decide,
@@ -49,6 +50,8 @@ export interface PreparedQuery {
  */
 @Injectable()
 export class QueryService {
+  private readonly logger = new Logger('queries');
+
   constructor(
     private readonly subjects: Subjects,
     private readonly agreements: AgreementsService,
@@ -107,7 +110,11 @@ export class QueryService {
   }
 
   /** Asks the agencies and answers; `onResult` sees each agency's result as soon as it may be shown. */
-  async execute(q: PreparedQuery, onResult?: (result: AgencyResultView) => void): Promise<MultiAgencyQueryView> {
+  execute(q: PreparedQuery, onResult?: (result: AgencyResultView) => void): Promise<MultiAgencyQueryView> {
+    return withCorrelation(q.queryId, () => this.run(q, onResult));
+  }
+
+  private async run(q: PreparedQuery, onResult?: (result: AgencyResultView) => void): Promise<MultiAgencyQueryView> {
     const deadlineMs = q.dto.deadlineMs ?? DEFAULT_DEADLINE_MS;
     const results = new Map<string, AgencyResultView>();
     const asked = q.decision.agencies.filter((a) => a.status === 'release');
@@ -153,6 +160,7 @@ export class QueryService {
     const ordered = q.dto.agencies.filter((x, i, all) => all.indexOf(x) === i).map((agency) => results.get(agency)!);
     await this.record(q, ordered, protectedIdentity);
     this.metrics.recordQueryResults(ordered);
+    this.logger.log(`query for ${q.dto.purpose}: ${ordered.map((r) => `${r.agency} ${r.status}`).join(', ')}`);
     return {
       queryId: q.queryId,
       subject: maskPersonnummer(q.subject.personnummer),

@@ -14,6 +14,7 @@ import {
   type ReferralStatusV1,
 } from '@hub/contracts';
 import { PgOutbox, withTransaction } from '@hub/messaging';
+import { withCorrelation } from '@hub/observability';
 import { consentSnapshot, decideReferral } from '@hub/policy';
 import { AgreementsService } from '../agreements/agreements.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
@@ -177,6 +178,7 @@ export class ReferralService {
       });
     });
     this.metrics.recordReferralCreated(dto.agency);
+    withCorrelation(id, () => this.logger.log(`referral to ${dto.agency} (${dto.referralType}) stored for sending`));
     await this.audit.append({
       ...base,
       outcome: 'sent',

@@ -1,4 +1,4 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import type { PoolClient } from 'pg';
 import type {
@@ -17,12 +17,15 @@ import { QueryAnswerer } from '../query-answerer.js';
 import { ReferralInbox } from '../referral-inbox.js';
 import type { AdapterConfig } from '../adapter.config.js';
 import { ADAPTER_CONFIG, ADAPTER_DEFINITION } from './adapter.tokens.js';
+import { AdapterMetrics } from './adapter-metrics.js';
 
 const ENDED = ['terminated', 'expired'];
 
 /** What the hub sends the agency over RabbitMQ. Sender, signature and schema are checked by the transport. */
 @Controller()
 export class AdapterMessagesController {
+  private readonly logger = new Logger('messages');
+
   constructor(
     @Inject(ADAPTER_DEFINITION) private readonly definition: AgencyAdapterDefinition,
     @Inject(ADAPTER_CONFIG) private readonly config: AdapterConfig,
@@ -30,15 +33,22 @@ export class AdapterMessagesController {
     private readonly inbox: ReferralInbox,
     private readonly book: AgreementBook,
     private readonly faults: Faults,
+    private readonly metrics: AdapterMetrics,
   ) {}
 
   @MessagePattern<string>('query.request.v1')
   async query(@Payload() envelope: Envelope<QueryRequestV1>): Promise<OutgoingMessage | undefined> {
     // a down agency takes the message and never answers: the hub sees a timeout
     if (this.faults.down) return undefined;
+    const startedAt = process.hrtime.bigint();
     await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs()));
-    if (this.faults.shouldFail()) throw new Error('the agency register did not answer (simulated fault)');
+    if (this.faults.shouldFail()) {
+      this.metrics.recordQuery('error', startedAt);
+      throw new Error('the agency register did not answer (simulated fault)');
+    }
     const { reply, agreement } = await this.answerer.answer(envelope);
+    this.metrics.recordQuery(reply.status, startedAt);
+    this.logger.debug(`query for ${envelope.purpose}: ${reply.status}`);
     return { type: 'query.reply.v1', ...(agreement && { agreement }), payload: reply };
   }
 
@@ -48,6 +58,7 @@ export class AdapterMessagesController {
     @Ctx() context: AmqpContext<PoolClient>,
   ): Promise<void> {
     await this.inbox.receive(context.getTransaction(), envelope);
+    this.logger.debug(`referral ${envelope.payload.referralId} of type ${envelope.payload.referralType} received`);
   }
 
   /** The municipality withdrew a referral: the hub says so on the referral exchange, where only it writes. */

@@ -27,6 +27,7 @@ import { QueryAnswerer } from '../query-answerer.js';
 import { ReferralInbox } from '../referral-inbox.js';
 import { AdapterHealthController } from './adapter-health.controller.js';
 import { AdapterMessagesController } from './adapter-messages.controller.js';
+import { AdapterMetrics, AdapterMetricsController } from './adapter-metrics.js';
 import { ADAPTER_CONFIG, ADAPTER_DEFINITION, ADAPTER_POOL } from './adapter.tokens.js';
 import { CaseworkerAuthGuard } from './caseworker-auth.guard.js';
 import { AgencyController, InboxController } from './inbox.controller.js';
@@ -84,7 +85,13 @@ export class AdapterModule {
     const logger = new Logger(definition.service);
     return {
       module: AdapterModule,
-      controllers: [AdapterMessagesController, InboxController, AgencyController, AdapterHealthController],
+      controllers: [
+        AdapterMessagesController,
+        InboxController,
+        AgencyController,
+        AdapterHealthController,
+        AdapterMetricsController,
+      ],
       providers: [
         { provide: ADAPTER_DEFINITION, useValue: definition },
         { provide: ADAPTER_CONFIG, useFactory: () => loadAdapterConfig(definition, env) },
@@ -143,6 +150,7 @@ export class AdapterModule {
             new CaseworkerSimulation(inbox, config.caseworker, logger),
         },
         AdapterLifecycle,
+        AdapterMetrics,
         { provide: APP_GUARD, useClass: CaseworkerAuthGuard },
         { provide: APP_PIPE, useValue: validationPipe },
         { provide: APP_FILTER, useClass: ApiErrorFilter },

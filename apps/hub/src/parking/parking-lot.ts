@@ -1,0 +1,483 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type * as amqp from 'amqplib';
+import type pg from 'pg';
+import { AuditLog, type AuditEntryInput } from '@hub/audit';
+import { EXCHANGES, HEADERS, parkingQueueOf, queueName, type Envelope, type ReferralCreatedV1 } from '@hub/contracts';
+import { MessagingClient } from '@hub/messaging';
+import { maskPersonnummerIn, redactPersonnummer } from '@hub/observability';
+import { decideReferral } from '@hub/policy';
+import { AgreementsService } from '../agreements/agreements.service.js';
+import type { StaffUser } from '../auth/staff-user.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
+import { ConsentService } from '../consents/consent.service.js';
+import { PG_POOL } from '../core/core.module.js';
+import { Subjects, type Subject } from '../core/subjects.js';
+import { HUB_QUEUES } from '../messaging/hub-queues.js';
+
+export const PARKED_STATES = ['parked', 'replayed', 'discarded'] as const;
+export type ParkedState = (typeof PARKED_STATES)[number];
+
+/** An adapter's queues, as the adapter kit names them (libs/adapter-kit/src/adapter-queues.ts). */
+const ADAPTER_QUEUE_NAMES = ['queries', 'referrals', 'events'];
+/** Collected per queue and round, so that a flood of parked messages cannot hold the hub in one round. */
+const MAX_PER_ROUND = 500;
+/** What the broker and the consumer add when they park a message; a replay sends the message as it was. */
+const PARKING_HEADERS = [
+  HEADERS.parkedReason,
+  HEADERS.parkedAt,
+  HEADERS.parkedFrom,
+  HEADERS.deliveryCount,
+  'x-original-user-id',
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+];
+
+interface ParkedRow {
+  id: string;
+  queue: string;
+  message_id: string;
+  type: string | null;
+  correlation_id: string | null;
+  sender: string | null;
+  reason: string;
+  parked_at: Date;
+  collected_at: Date;
+  properties: amqp.MessageProperties;
+  content: Buffer;
+  state: ParkedState;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+}
+
+export interface ParkedSummary {
+  id: string;
+  queue: string;
+  messageId: string;
+  type: string | null;
+  correlationId: string | null;
+  reason: string;
+  parkedAt: string;
+  state: ParkedState;
+}
+
+export interface ParkedDetail extends ParkedSummary {
+  sender: string | null;
+  collectedAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  headers: Record<string, unknown>;
+  /** the envelope with every personnummer masked; null when the body is not JSON */
+  envelope: unknown;
+  /** the body as text, masked, when it is not JSON */
+  body?: string;
+}
+
+export interface ParkedList {
+  queues: Array<{ queue: string; parked: number }>;
+  messages: ParkedSummary[];
+}
+
+/** Why a replay is refused, when it is refused before the policy is asked. */
+export type ReplayRefusal = 'not-parked' | 'unreadable-message' | 'not-sent-by-hub' | 'query-expired';
+
+/**
+ * The parking lot: messages parked on the hub's and the adapters' `.parked` queues are moved into
+ * `hub.parked_message` (stored, then acknowledged), where an administrator lists, inspects, replays or discards
+ * them. A replay sends the original bytes and signature to the original queue through the default exchange, after
+ * the same policy check a new message would get.
+ */
+@Injectable()
+export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('parking');
+  private readonly queues: string[];
+  private connection?: amqp.ChannelModel;
+  private round?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly messaging: MessagingClient,
+    private readonly audit: AuditLog,
+    private readonly subjects: Subjects,
+    private readonly agreements: AgreementsService,
+    private readonly consents: ConsentService,
+    private readonly catalogues: CatalogueService,
+  ) {
+    const agencies = messaging.codec.trustedServices.filter((service) => service !== messaging.codec.identity.service);
+    this.queues = [
+      ...HUB_QUEUES.map((spec) => spec.queue),
+      ...agencies.flatMap((service) => ADAPTER_QUEUE_NAMES.map((name) => queueName(service, name))),
+    ];
+    void messaging.consumeConnection.onConnect(async (connection) => {
+      this.connection = connection;
+    });
+  }
+
+  /** The queues whose parked messages the hub collects. */
+  get collectedQueues(): readonly string[] {
+    return this.queues;
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.collect(), this.config.parkingLotPollMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+  }
+
+  /** One round over every `.parked` queue; callers at the same time share it. */
+  collect(): Promise<void> {
+    this.round ??= this.collectAll()
+      .catch((err: Error) => this.logger.warn(`collecting parked messages: ${err.message}`))
+      .finally(() => (this.round = undefined));
+    return this.round;
+  }
+
+  private async collectAll(): Promise<void> {
+    if (!this.connection) return;
+    let channel: amqp.Channel | undefined;
+    for (const queue of this.queues) {
+      try {
+        channel ??= await this.openChannel(this.connection);
+        for (let n = 0; n < MAX_PER_ROUND; n++) {
+          const message = await channel.get(parkingQueueOf(queue), { noAck: false });
+          if (message === false) break;
+          await this.store(queue, message);
+          channel.ack(message);
+        }
+      } catch {
+        // a parking queue not declared yet (its service never ran) closes the channel: the next gets a new one
+        channel = undefined;
+      }
+    }
+    await channel?.close().catch(() => undefined);
+  }
+
+  private async openChannel(connection: amqp.ChannelModel): Promise<amqp.Channel> {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    return channel;
+  }
+
+  private async store(queue: string, message: amqp.GetMessage): Promise<void> {
+    const { properties, content } = message;
+    const headers = properties.headers ?? {};
+    const envelope = parseEnvelope(content);
+    const reason =
+      typeof headers[HEADERS.parkedReason] === 'string'
+        ? String(headers[HEADERS.parkedReason])
+        : `dead-lettered by the broker: ${String(headers['x-first-death-reason'] ?? 'unknown')}`;
+    const parkedAt = Date.parse(String(headers[HEADERS.parkedAt] ?? ''));
+    const sender = headers['x-original-user-id'] ?? properties.userId ?? null;
+    await this.pool.query(
+      `INSERT INTO hub.parked_message
+         (id, queue, message_id, type, correlation_id, sender, reason, parked_at, properties, content)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (queue, message_id, parked_at) DO NOTHING`,
+      [
+        randomUUID(),
+        queue,
+        String(properties.messageId ?? `unidentified-${randomUUID()}`),
+        envelope?.type ?? (typeof properties.type === 'string' ? properties.type : null),
+        envelope?.correlationId ?? null,
+        sender === null ? null : String(sender),
+        reason,
+        Number.isNaN(parkedAt) ? new Date() : new Date(parkedAt),
+        JSON.stringify(properties),
+        content,
+      ],
+    );
+  }
+
+  /** Counts per queue and the messages themselves, without a word of their payloads. */
+  async list(user: StaffUser, filter: { state?: ParkedState | 'all'; queue?: string }): Promise<ParkedList> {
+    await this.collect();
+    const state = filter.state ?? 'parked';
+    const { rows } = await this.pool.query<ParkedRow>(
+      `SELECT id, queue, message_id, type, correlation_id, reason, parked_at, state FROM hub.parked_message
+        WHERE ($1::text = 'all' OR state = $1) AND ($2::text IS NULL OR queue = $2)
+        ORDER BY parked_at DESC, id LIMIT 500`,
+      [state, filter.queue ?? null],
+    );
+    const counts = await this.pool.query<{ queue: string; parked: number }>(
+      `SELECT queue, count(*)::int AS parked FROM hub.parked_message WHERE state = 'parked' GROUP BY queue`,
+    );
+    await this.audit.append({
+      ...this.actor(user),
+      outcome: 'listed',
+      details: { state, ...(filter.queue && { queue: filter.queue }), count: rows.length },
+    });
+    const parked = new Map(counts.rows.map((r) => [r.queue, r.parked]));
+    return {
+      queues: this.queues.map((queue) => ({ queue, parked: parked.get(queue) ?? 0 })),
+      messages: rows.map(summaryOf),
+    };
+  }
+
+  /** The whole message for an administrator, personnummer masked; the inspection is audited under its subject. */
+  async inspect(id: string, user: StaffUser): Promise<ParkedDetail> {
+    const row = await this.find(id);
+    const envelope = parseEnvelope(row.content);
+    await this.audit.append({ ...this.about(row, envelope, user), outcome: 'inspected' });
+    const { [HEADERS.signature]: signature, ...headers } = row.properties.headers ?? {};
+    return {
+      ...summaryOf(row),
+      sender: row.sender,
+      collectedAt: row.collected_at.toISOString(),
+      resolvedAt: row.resolved_at?.toISOString() ?? null,
+      resolvedBy: row.resolved_by,
+      headers: { ...headers, ...(signature !== undefined && { [HEADERS.signature]: '(present)' }) },
+      envelope: envelope ? JSON.parse(maskPersonnummerIn(JSON.stringify(envelope))) : null,
+      ...(!envelope && { body: maskPersonnummerIn(row.content.toString('utf8').slice(0, 4_096)) }),
+    };
+  }
+
+  /**
+   * Sends a parked message again to the queue it was parked from, once. Only what the hub itself sent can be sent
+   * again (the broker stamps the sender's user id, and an adapter would park a message whose sender is not its user).
+   * A referral is decided on again with today's agreements and consents; a refusal leaves it parked.
+   */
+  async replay(id: string, user: StaffUser, now = new Date()): Promise<ParkedSummary> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<ParkedRow>(`SELECT * FROM hub.parked_message WHERE id = $1 FOR UPDATE`, [id]);
+      const row = rows[0];
+      if (!row) throw new NotFoundException({ error: 'not-found', message: `no parked message ${id}` });
+      const envelope = parseEnvelope(row.content);
+      const refuse = async (error: string, message: string, details?: Record<string, unknown>) => {
+        await this.audit.append({
+          ...this.about(row, envelope, user),
+          outcome: 'replay-refused',
+          details: { parkedId: row.id, queue: row.queue, type: row.type, refusal: error, ...details },
+        });
+        return new ConflictException({ error, message, ...(details && { details }) });
+      };
+      if (row.state !== 'parked') throw await refuse('not-parked', `the message was ${row.state} already`);
+      if (!envelope) throw await refuse('unreadable-message', 'the message is not a readable envelope; discard it');
+      if (row.sender !== 'hub') {
+        throw await refuse(
+          'not-sent-by-hub',
+          `the message was sent by ${row.sender ?? 'an unknown sender'}; only its sender can send it again`,
+        );
+      }
+      if (envelope.type === 'query.request.v1') {
+        throw await refuse('query-expired', 'a query is answered within its deadline or not at all; discard it');
+      }
+      if (envelope.type === 'referral.created.v1') {
+        const problem = await this.referralProblem(envelope as Envelope<ReferralCreatedV1>, now);
+        if (problem) throw await refuse(problem.error, problem.message, problem.details);
+      }
+      try {
+        await this.messaging.publisher.publish(EXCHANGES.default, row.queue, row.content, replayProperties(row));
+      } catch (err) {
+        // unroutable (the queue is gone: its service was never started here) or the broker refused it
+        throw await refuse(
+          'destination-unavailable',
+          `${row.queue} did not take the message: ${(err as Error).message}`,
+        );
+      }
+      await client.query(
+        `UPDATE hub.parked_message SET state = 'replayed', resolved_at = $2, resolved_by = $3 WHERE id = $1`,
+        [row.id, now, user.id],
+      );
+      await client.query('COMMIT');
+      await this.audit.append({
+        ...this.about(row, envelope, user),
+        outcome: 'replayed',
+        details: { parkedId: row.id, queue: row.queue, type: row.type },
+      });
+      this.logger.log(`parked message ${row.message_id} replayed to ${row.queue}`);
+      return summaryOf({ ...row, state: 'replayed' });
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** An administrator's decision that the message is not to be delivered; it stays in the table, discarded. */
+  async discard(id: string, user: StaffUser, now = new Date()): Promise<ParkedSummary> {
+    const { rows } = await this.pool.query<ParkedRow>(
+      `UPDATE hub.parked_message SET state = 'discarded', resolved_at = $2, resolved_by = $3
+        WHERE id = $1 AND state = 'parked' RETURNING *`,
+      [id, now, user.id],
+    );
+    const row = rows[0] ?? (await this.find(id));
+    if (!rows[0]) throw new ConflictException({ error: 'not-parked', message: `the message was ${row.state} already` });
+    await this.audit.append({
+      ...this.about(row, parseEnvelope(row.content), user),
+      outcome: 'discarded',
+      details: { parkedId: row.id, queue: row.queue, type: row.type },
+    });
+    return summaryOf(row);
+  }
+
+  /** Parked messages waiting for an administrator, per queue they were parked from. */
+  async waitingPerQueue(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ queue: string; parked: number }>(
+      `SELECT queue, count(*)::int AS parked FROM hub.parked_message WHERE state = 'parked' GROUP BY queue`,
+    );
+    return new Map(rows.map((r) => [r.queue, r.parked]));
+  }
+
+  private async referralProblem(
+    envelope: Envelope<ReferralCreatedV1>,
+    now: Date,
+  ): Promise<{ error: string; message: string; details?: Record<string, unknown> } | undefined> {
+    const p = envelope.payload;
+    const { rows } = await this.pool.query<{ status: string }>(`SELECT status FROM hub.referral WHERE id = $1`, [
+      p.referralId,
+    ]);
+    if (rows[0]?.status === 'cancelled') {
+      return { error: 'referral-withdrawn', message: 'the municipality has withdrawn the referral; discard it' };
+    }
+    if (!envelope.purpose) return { error: 'purpose-not-covered', message: 'the referral names no purpose' };
+    let subject: Subject;
+    try {
+      subject = this.subjects.parse(p.subject);
+    } catch {
+      return { error: 'invalid-message', message: 'the referral names no valid personnummer; discard it' };
+    }
+    const decision = decideReferral({
+      agreements: this.agreements.policyIndex(),
+      consents: await this.consents.policyConsents(subject.key),
+      catalogues: this.catalogues.index(),
+      staff: { organisation: p.requester.organisation, unit: p.requester.unit, roles: p.requester.roles },
+      request: {
+        subject: subject.key,
+        purpose: envelope.purpose,
+        agency: p.agency,
+        referralType: p.referralType,
+        consentId: p.consentId,
+      },
+      now,
+    });
+    if (decision.status === 'deny') {
+      return {
+        error: decision.reason ?? 'denied',
+        message: `the referral may not be sent today: ${decision.reason} (${decision.rule})`,
+        details: { rule: decision.rule, ...(decision.consentProblem && { consentProblem: decision.consentProblem }) },
+      };
+    }
+    if (
+      decision.agreement?.id !== envelope.agreement?.id ||
+      decision.agreement?.version !== envelope.agreement?.version
+    ) {
+      return {
+        error: 'agreement-changed',
+        message: 'the referral was sent under an agreement version no longer in force; discard it and send it anew',
+        details: { sentUnder: envelope.agreement, inForce: decision.agreement },
+      };
+    }
+    return undefined;
+  }
+
+  private async find(id: string): Promise<ParkedRow> {
+    const { rows } = await this.pool.query<ParkedRow>(`SELECT * FROM hub.parked_message WHERE id = $1`, [id]);
+    if (!rows[0]) throw new NotFoundException({ error: 'not-found', message: `no parked message ${id}` });
+    return rows[0];
+  }
+
+  private actor(user: StaffUser): AuditEntryInput & { outcome: string } {
+    return {
+      kind: 'parked-message',
+      actorKind: 'staff',
+      actor: user.id,
+      organisation: user.organisation,
+      unit: user.unit ?? null,
+      outcome: '',
+    };
+  }
+
+  /** The audit entry about one message: under its subject's key, so the citizen's access report shows it. */
+  private about(row: ParkedRow, envelope: Envelope | undefined, user: StaffUser): AuditEntryInput {
+    const subject = (envelope?.payload as { subject?: unknown } | undefined)?.subject;
+    let subjectKey: string | null = null;
+    if (typeof subject === 'string') {
+      try {
+        subjectKey = this.subjects.parse(subject).key;
+      } catch {
+        subjectKey = null;
+      }
+    }
+    return {
+      ...this.actor(user),
+      agreementId: envelope?.agreement?.id ?? null,
+      agreementVersion: envelope?.agreement?.version ?? null,
+      purpose: envelope?.purpose ?? null,
+      subjectKey,
+      correlationId: row.correlation_id,
+      details: { parkedId: row.id, queue: row.queue, type: row.type },
+    };
+  }
+}
+
+function parseEnvelope(content: Buffer): Envelope | undefined {
+  try {
+    const value = JSON.parse(content.toString('utf8')) as unknown;
+    if (value && typeof value === 'object' && typeof (value as Envelope).type === 'string') return value as Envelope;
+  } catch {
+    // not JSON: shown as masked text
+  }
+  return undefined;
+}
+
+function summaryOf(row: ParkedRow): ParkedSummary {
+  return {
+    id: row.id,
+    queue: row.queue,
+    messageId: row.message_id,
+    type: row.type,
+    correlationId: row.correlation_id,
+    // a validation message could quote a value; the list shows no personal data
+    reason: redactPersonnummer(row.reason),
+    parkedAt: row.parked_at.toISOString(),
+    state: row.state,
+  };
+}
+
+function replayProperties(row: ParkedRow): amqp.Options.Publish {
+  const {
+    headers = {},
+    messageId,
+    type,
+    contentType,
+    contentEncoding,
+    correlationId,
+    timestamp,
+    appId,
+  } = row.properties;
+  const original = Object.fromEntries(Object.entries(headers).filter(([name]) => !PARKING_HEADERS.includes(name)));
+  return {
+    messageId: messageId ?? row.message_id,
+    type,
+    contentType,
+    contentEncoding,
+    correlationId,
+    timestamp,
+    appId,
+    userId: 'hub',
+    headers: original,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './log-context.js';
+export * from './logger.js';
+export * from './redact.js';

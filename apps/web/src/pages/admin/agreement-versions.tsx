@@ -1,0 +1,133 @@
+import { PURPOSES } from '@contracts/codes';
+import { Alert, Busy, Field, Page } from '../../components.js';
+import { formatDate } from '../../format.js';
+import { usePersistedState } from '../../persisted-state.js';
+import { Link } from '../../router.js';
+import { AGREEMENT_STATUS_TEXT, PURPOSE_TEXT, ROLE_TEXT } from '../../texts.js';
+import { useLoad } from '../../use-load.js';
+import type { Agreement, AgreementVersion } from './agreement-types.js';
+
+interface Row {
+  label: string;
+  values: [string, string];
+}
+
+function termRows(a: AgreementVersion, b: AgreementVersion): Row[] {
+  const rows: Row[] = [
+    { label: 'Namn', values: [a.title, b.title] },
+    { label: 'Status', values: [AGREEMENT_STATUS_TEXT[a.status], AGREEMENT_STATUS_TEXT[b.status]] },
+    { label: 'Gäller från', values: [formatDate(a.validFrom), formatDate(b.validFrom)] },
+    { label: 'Gäller till', values: [formatDate(a.validTo), formatDate(b.validTo)] },
+  ];
+  for (const purpose of PURPOSES) {
+    const x = a.purposes[purpose];
+    const y = b.purposes[purpose];
+    if (!x && !y) continue;
+    const name = PURPOSE_TEXT[purpose];
+    const none = 'Ingår inte';
+    rows.push(
+      {
+        label: `${name}: uppgifter`,
+        values: [x ? x.categories.join(', ') || '–' : none, y ? y.categories.join(', ') || '–' : none],
+      },
+      {
+        label: `${name}: remisstyper`,
+        values: [x ? x.referralTypes.join(', ') || '–' : none, y ? y.referralTypes.join(', ') || '–' : none],
+      },
+      {
+        label: `${name}: roller`,
+        values: [
+          x ? x.roles.map((r) => ROLE_TEXT[r]).join(', ') : none,
+          y ? y.roles.map((r) => ROLE_TEXT[r]).join(', ') : none,
+        ],
+      },
+      {
+        label: `${name}: samtycke`,
+        values: [
+          x ? (x.consentRequired ? 'Krävs' : 'Krävs inte') : none,
+          y ? (y.consentRequired ? 'Krävs' : 'Krävs inte') : none,
+        ],
+      },
+      {
+        label: `${name}: lagstöd`,
+        values: [x ? (x.legalBasis?.reference ?? '–') : none, y ? (y.legalBasis?.reference ?? '–') : none],
+      },
+    );
+  }
+  return rows;
+}
+
+export function AgreementVersionsPage({ params }: { params: Record<string, string> }) {
+  const agreement = useLoad<Agreement>(`/api/agreements/${encodeURIComponent(params.id)}`);
+  const [choice, setChoice] = usePersistedState<{ left?: number; right?: number }>(`versions-${params.id}`, {});
+  if (agreement.state !== 'done')
+    return (
+      <Page title="Jämför versioner">
+        {agreement.state === 'loading' ? <Busy>Hämtar avtalet …</Busy> : <Alert>{agreement.error.message}</Alert>}
+      </Page>
+    );
+  const versions = agreement.data.versions ?? [];
+  const leftNumber = choice.left ?? Math.max(1, agreement.data.latestVersion - 1);
+  const rightNumber = choice.right ?? agreement.data.latestVersion;
+  const left = versions.find((v) => v.version === leftNumber);
+  const right = versions.find((v) => v.version === rightNumber);
+  const rows = left && right ? termRows(left, right) : [];
+  const changed = rows.filter((r) => r.values[0] !== r.values[1]).length;
+  const picker = (label: string, value: number, key: 'left' | 'right') => (
+    <Field label={label}>
+      {(props) => (
+        <select {...props} value={value} onChange={(e) => setChoice((c) => ({ ...c, [key]: Number(e.target.value) }))}>
+          {versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              Version {v.version} ({AGREEMENT_STATUS_TEXT[v.status].toLowerCase()})
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+  return (
+    <Page title={`Jämför versioner: ${agreement.data.title}`}>
+      <p>
+        <Link to={`/avtal/${agreement.data.id}`}>Tillbaka till avtalet</Link>
+      </p>
+      <div className="side-by-side no-print">
+        {picker('Vänster version', leftNumber, 'left')}
+        {picker('Höger version', rightNumber, 'right')}
+      </div>
+      {left && right && (
+        <>
+          <p role="status">
+            {changed === 0
+              ? 'Versionerna har samma villkor.'
+              : `${changed} ${changed === 1 ? 'rad skiljer' : 'rader skiljer'} sig. Ändrade rader är markerade.`}
+          </p>
+          <table className="compare">
+            <thead>
+              <tr>
+                <th scope="col">Villkor</th>
+                <th scope="col">Version {left.version}</th>
+                <th scope="col">Version {right.version}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => {
+                const differs = row.values[0] !== row.values[1];
+                return (
+                  <tr key={row.label} className={differs ? 'changed' : undefined}>
+                    <th scope="row">
+                      {row.label}
+                      {differs && <span className="change-flag"> (ändrat)</span>}
+                    </th>
+                    <td>{differs ? <del>{row.values[0]}</del> : row.values[0]}</td>
+                    <td>{differs ? <ins>{row.values[1]}</ins> : row.values[1]}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Page>
+  );
+}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from './api.js';
 
 export type Loaded<T> =
@@ -9,8 +9,14 @@ export function useLoad<T>(path: string | undefined, fetcher: (path: string) => 
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const [round, setRound] = useState(0);
   const reload = useCallback(() => setRound((n) => n + 1), []);
+  const shownPath = useRef(path);
   useEffect(() => {
     if (!path) return;
+    // another resource (a new period, another referral): no old answer under the new question; a reload keeps it
+    if (shownPath.current !== path) {
+      shownPath.current = path;
+      setLoaded({ state: 'loading' });
+    }
     let current = true;
     fetcher(path)
       .then((data) => current && setLoaded({ state: 'done', data, reload }))

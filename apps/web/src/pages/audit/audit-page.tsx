@@ -3,7 +3,7 @@ import { api, ApiError } from '../../api.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
-import { agencyName, PURPOSE_TEXT } from '../../texts.js';
+import { agencyName, PURPOSE_TEXT, reasonText } from '../../texts.js';
 import { organisationName } from '../admin/agreement-types.js';
 
 interface Verification {
@@ -220,7 +220,12 @@ function ReportView({ report, at }: { report: AccessReport; at: Date }) {
                   </td>
                   <td>{e.purpose ? (PURPOSE_TEXT[e.purpose as keyof typeof PURPOSE_TEXT] ?? e.purpose) : ''}</td>
                   <td>{agency}</td>
-                  <td>{OUTCOME_TEXT[e.outcome] ?? e.outcome}</td>
+                  <td>
+                    {OUTCOME_TEXT[e.outcome] ?? e.outcome}
+                    {typeof e.details?.reason === 'string' && (
+                      <span className="muted">: {reasonText(e.details.reason)}</span>
+                    )}
+                  </td>
                   <td>{e.categoriesReleased.join(', ') || '–'}</td>
                 </tr>
               );

@@ -125,7 +125,7 @@ export function GroupedBars({
         {groups.map((group, g) => (
           <g key={group} transform={`translate(0 ${g * groupHeight})`}>
             <text x={0} y={barHeight} fontSize={12} fill="#1b1b1b">
-              {group}
+              {shortLabel(group)}
             </text>
             {series.map((s, k) => {
               const value = s.values[g] ?? 0;
@@ -177,6 +177,11 @@ export function GroupedBars({
       </table>
     </figure>
   );
+}
+
+/** Long labels (a denial reason) are cut in the picture; the table beside it has them whole. */
+function shortLabel(label: string): string {
+  return label.length > 26 ? `${label.slice(0, 25)}…` : label;
 }
 
 function Legend({ series }: { series: Series[] }) {

@@ -180,8 +180,19 @@ export function InboxApp({ config }: { config: UiConfig }) {
   );
 }
 
+/** The agency's referral types in words, from its own catalogue; the code until it has loaded. */
+function useReferralTypeName(): (code: string) => string {
+  const { call } = useContext(InboxContext);
+  const catalogue = useLoad<{ referralTypes: { code: string; description: string }[] }>('/api/catalogue', (p) =>
+    call('GET', p),
+  );
+  return (code) =>
+    (catalogue.state === 'done' && catalogue.data.referralTypes.find((t) => t.code === code)?.description) || code;
+}
+
 function InboxPage() {
   const { config, call } = useContext(InboxContext);
+  const typeName = useReferralTypeName();
   const [status, setStatus] = usePersistedState('inbox-status', '');
   const inbox = useLoad<InboxReferral[]>(`/api/inbox${status ? `?status=${status}` : ''}`, (p) =>
     call<InboxReferral[]>('GET', p),
@@ -222,7 +233,7 @@ function InboxPage() {
                 <tr key={r.referralId}>
                   <td>{formatDateTime(r.receivedAt)}</td>
                   <td>
-                    <Link to={`/inkorg/${r.referralId}`}>{r.referralType}</Link>
+                    <Link to={`/inkorg/${r.referralId}`}>{typeName(r.referralType)}</Link>
                   </td>
                   <td>
                     {organisationName(r.requester.organisation)}, {r.requester.unit}
@@ -243,6 +254,7 @@ function InboxPage() {
 
 function ReferralPage({ id }: { id: string }) {
   const { call } = useContext(InboxContext);
+  const typeName = useReferralTypeName();
   const referral = useLoad<InboxReferral>(`/api/referrals/${encodeURIComponent(id)}`, (p) =>
     call<InboxReferral>('GET', p),
   );
@@ -290,7 +302,7 @@ function ReferralPage({ id }: { id: string }) {
   }
 
   return (
-    <Page title={`Remiss: ${r.referralType}`}>
+    <Page title={`Remiss: ${typeName(r.referralType)}`}>
       <p>
         <Link to="/inkorg">Till inkorgen</Link>
       </p>

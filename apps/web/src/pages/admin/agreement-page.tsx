@@ -7,7 +7,13 @@ import { Link } from '../../router.js';
 import { hasRole, useMe } from '../../session.js';
 import { AGREEMENT_STATUS_TEXT, PURPOSE_TEXT, ROLE_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
-import { CHANGE_TEXT, organisationName, type Agreement, type AgreementVersion } from './agreement-types.js';
+import {
+  CHANGE_TEXT,
+  organisationName,
+  useCatalogueNames,
+  type Agreement,
+  type AgreementVersion,
+} from './agreement-types.js';
 
 type Action = 'propose' | 'approve' | 'suspend' | 'resume' | 'terminate';
 
@@ -185,6 +191,7 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
 }
 
 export function TermsTable({ version }: { version: AgreementVersion }) {
+  const name = useCatalogueNames();
   const purposes = PURPOSES.filter((p) => version.purposes[p]);
   return (
     <table>
@@ -203,8 +210,8 @@ export function TermsTable({ version }: { version: AgreementVersion }) {
           return (
             <tr key={purpose}>
               <th scope="row">{PURPOSE_TEXT[purpose]}</th>
-              <td>{terms.categories.join(', ') || '–'}</td>
-              <td>{terms.referralTypes.join(', ') || '–'}</td>
+              <td>{terms.categories.map(name).join('; ') || '–'}</td>
+              <td>{terms.referralTypes.map(name).join('; ') || '–'}</td>
               <td>{terms.roles.map((r) => ROLE_TEXT[r]).join(', ')}</td>
               <td>
                 {terms.consentRequired ? 'Samtycke krävs' : 'Utan samtycke'}

@@ -1,4 +1,5 @@
 import type { AgreementStatus, Purpose, SecrecyClass, StaffRole } from '@contracts/codes';
+import { useLoad } from '../../use-load.js';
 
 /** What the hub's agreement API answers (apps/hub/src/agreements/dto/agreement.dto.ts). */
 export interface PurposeTerms {
@@ -73,3 +74,16 @@ export const CHANGE_TEXT: Record<string, string> = {
   terminate: 'Avslutat',
   expired: 'Giltighetstiden har gått ut',
 };
+
+/** Catalogue codes (categories, referral types) in words; the code itself while loading or when unknown. */
+export function useCatalogueNames(): (code: string) => string {
+  const catalogues = useLoad<Catalogue[]>('/api/catalogues');
+  return (code) => {
+    if (catalogues.state !== 'done') return code;
+    for (const c of catalogues.data) {
+      const found = c.categories.find((x) => x.code === code) ?? c.referralTypes.find((x) => x.code === code);
+      if (found) return found.description;
+    }
+    return code;
+  };
+}

@@ -5,14 +5,14 @@ import { usePersistedState } from '../../persisted-state.js';
 import { Link } from '../../router.js';
 import { AGREEMENT_STATUS_TEXT, PURPOSE_TEXT, ROLE_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
-import type { Agreement, AgreementVersion } from './agreement-types.js';
+import { useCatalogueNames, type Agreement, type AgreementVersion } from './agreement-types.js';
 
 interface Row {
   label: string;
   values: [string, string];
 }
 
-function termRows(a: AgreementVersion, b: AgreementVersion): Row[] {
+function termRows(a: AgreementVersion, b: AgreementVersion, nameOf: (code: string) => string): Row[] {
   const rows: Row[] = [
     { label: 'Namn', values: [a.title, b.title] },
     { label: 'Status', values: [AGREEMENT_STATUS_TEXT[a.status], AGREEMENT_STATUS_TEXT[b.status]] },
@@ -28,11 +28,17 @@ function termRows(a: AgreementVersion, b: AgreementVersion): Row[] {
     rows.push(
       {
         label: `${name}: uppgifter`,
-        values: [x ? x.categories.join(', ') || '–' : none, y ? y.categories.join(', ') || '–' : none],
+        values: [
+          x ? x.categories.map(nameOf).join('; ') || '–' : none,
+          y ? y.categories.map(nameOf).join('; ') || '–' : none,
+        ],
       },
       {
         label: `${name}: remisstyper`,
-        values: [x ? x.referralTypes.join(', ') || '–' : none, y ? y.referralTypes.join(', ') || '–' : none],
+        values: [
+          x ? x.referralTypes.map(nameOf).join('; ') || '–' : none,
+          y ? y.referralTypes.map(nameOf).join('; ') || '–' : none,
+        ],
       },
       {
         label: `${name}: roller`,
@@ -59,6 +65,7 @@ function termRows(a: AgreementVersion, b: AgreementVersion): Row[] {
 
 export function AgreementVersionsPage({ params }: { params: Record<string, string> }) {
   const agreement = useLoad<Agreement>(`/api/agreements/${encodeURIComponent(params.id)}`);
+  const nameOf = useCatalogueNames();
   const [choice, setChoice] = usePersistedState<{ left?: number; right?: number }>(`versions-${params.id}`, {});
   if (agreement.state !== 'done')
     return (
@@ -71,7 +78,7 @@ export function AgreementVersionsPage({ params }: { params: Record<string, strin
   const rightNumber = choice.right ?? agreement.data.latestVersion;
   const left = versions.find((v) => v.version === leftNumber);
   const right = versions.find((v) => v.version === rightNumber);
-  const rows = left && right ? termRows(left, right) : [];
+  const rows = left && right ? termRows(left, right, nameOf) : [];
   const changed = rows.filter((r) => r.values[0] !== r.values[1]).length;
   const picker = (label: string, value: number, key: 'left' | 'right') => (
     <Field label={label}>

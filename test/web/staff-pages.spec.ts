@@ -210,6 +210,11 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
     await maria.getByText('Avtalet är tillfälligt stoppat.', { exact: false }).waitFor();
     await maria.getByText('Vilande', { exact: true }).waitFor();
     await maria.getByRole('cell', { name: 'Tillfälligt stoppat' }).first().waitFor();
+    // ending an agreement cannot be undone: the page asks first, and "no" leaves it as it was
+    await maria.getByRole('button', { name: 'Avsluta avtalet' }).click();
+    await maria.getByText('Ett avslutat avtal kan inte återupptas.').waitFor();
+    await maria.getByRole('button', { name: 'Nej, behåll avtalet' }).click();
+    await maria.getByRole('button', { name: 'Återuppta' }).waitFor();
     await expectAccessible(maria);
     await screenshot(maria, 'agreement-suspended');
   }, 120_000);

@@ -52,6 +52,7 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
   const [note, setNote] = useState('');
   const [working, setWorking] = useState<Action>();
   const [outcome, setOutcome] = useState<{ kind: 'success' | 'error'; text: string }>();
+  const [confirmingEnd, setConfirmingEnd] = useState(false);
 
   if (agreement.state === 'loading')
     return (
@@ -72,6 +73,7 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
   const mayAmend = mayChange && (a.status === 'active' || a.status === 'suspended');
 
   async function act(action: Action) {
+    setConfirmingEnd(false);
     setWorking(action);
     setOutcome(undefined);
     try {
@@ -133,6 +135,21 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
           </Field>
           {working ? (
             <Busy>{ACTION_TEXT[working].busy}</Busy>
+          ) : confirmingEnd ? (
+            <div role="group" aria-labelledby="end-question">
+              <p id="end-question">
+                <strong>Ett avslutat avtal kan inte återupptas.</strong> Inga uppgifter lämnas ut under det och remisser
+                som inte har accepterats återkallas. Vill du avsluta avtalet?
+              </p>
+              <div className="actions">
+                <button type="button" onClick={() => void act('terminate')}>
+                  Ja, avsluta avtalet
+                </button>
+                <button type="button" className="secondary" onClick={() => setConfirmingEnd(false)} autoFocus>
+                  Nej, behåll avtalet
+                </button>
+              </div>
+            </div>
           ) : (
             <div className="actions">
               {actions.map((action) => (
@@ -140,7 +157,7 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
                   key={action}
                   type="button"
                   className={action === 'terminate' ? 'secondary' : undefined}
-                  onClick={() => void act(action)}
+                  onClick={() => (action === 'terminate' ? setConfirmingEnd(true) : void act(action))}
                 >
                   {ACTION_TEXT[action].button}
                 </button>

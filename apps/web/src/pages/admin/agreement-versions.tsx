@@ -1,67 +1,10 @@
-import { PURPOSES } from '@contracts/codes';
 import { Alert, Busy, Field, Page } from '../../components.js';
-import { formatDate } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { Link } from '../../router.js';
-import { AGREEMENT_STATUS_TEXT, PURPOSE_TEXT, ROLE_TEXT } from '../../texts.js';
+import { AGREEMENT_STATUS_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
-import { useCatalogueNames, type Agreement, type AgreementVersion } from './agreement-types.js';
-
-interface Row {
-  label: string;
-  values: [string, string];
-}
-
-function termRows(a: AgreementVersion, b: AgreementVersion, nameOf: (code: string) => string): Row[] {
-  const rows: Row[] = [
-    { label: 'Namn', values: [a.title, b.title] },
-    { label: 'Status', values: [AGREEMENT_STATUS_TEXT[a.status], AGREEMENT_STATUS_TEXT[b.status]] },
-    { label: 'Gäller från', values: [formatDate(a.validFrom), formatDate(b.validFrom)] },
-    { label: 'Gäller till', values: [formatDate(a.validTo), formatDate(b.validTo)] },
-  ];
-  for (const purpose of PURPOSES) {
-    const x = a.purposes[purpose];
-    const y = b.purposes[purpose];
-    if (!x && !y) continue;
-    const name = PURPOSE_TEXT[purpose];
-    const none = 'Ingår inte';
-    rows.push(
-      {
-        label: `${name}: uppgifter`,
-        values: [
-          x ? x.categories.map(nameOf).join('; ') || '–' : none,
-          y ? y.categories.map(nameOf).join('; ') || '–' : none,
-        ],
-      },
-      {
-        label: `${name}: remisstyper`,
-        values: [
-          x ? x.referralTypes.map(nameOf).join('; ') || '–' : none,
-          y ? y.referralTypes.map(nameOf).join('; ') || '–' : none,
-        ],
-      },
-      {
-        label: `${name}: roller`,
-        values: [
-          x ? x.roles.map((r) => ROLE_TEXT[r]).join(', ') : none,
-          y ? y.roles.map((r) => ROLE_TEXT[r]).join(', ') : none,
-        ],
-      },
-      {
-        label: `${name}: samtycke`,
-        values: [
-          x ? (x.consentRequired ? 'Krävs' : 'Krävs inte') : none,
-          y ? (y.consentRequired ? 'Krävs' : 'Krävs inte') : none,
-        ],
-      },
-      {
-        label: `${name}: lagstöd`,
-        values: [x ? (x.legalBasis?.reference ?? '–') : none, y ? (y.legalBasis?.reference ?? '–') : none],
-      },
-    );
-  }
-  return rows;
-}
+import { termRows } from './agreement-diff.js';
+import { useCatalogueNames, type Agreement } from './agreement-types.js';
 
 export function AgreementVersionsPage({ params }: { params: Record<string, string> }) {
   const agreement = useLoad<Agreement>(`/api/agreements/${encodeURIComponent(params.id)}`);

@@ -182,6 +182,7 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
     const guidance = maria.getByRole('group', { name: 'Vägledning', exact: true });
     await guidance.getByLabel(otherConsentCategory.description).uncheck();
     await expectAccessible(maria);
+    await screenshot(maria, 'agreement-amend');
     await maria.getByRole('button', { name: 'Spara och föreslå för motparten' }).click();
     await maria.waitForURL(`${hubUrl}/avtal/${agreementId}`);
     await maria.getByText('(version 2)').waitFor();

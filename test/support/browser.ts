@@ -38,6 +38,8 @@ export async function launchBrowser(): Promise<RealBrowser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // date fields and number formats as Swedes see them
+      '--lang=sv-SE',
     ],
   });
   const contexts: BrowserContext[] = [];

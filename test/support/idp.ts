@@ -40,11 +40,17 @@ async function withoutProviderNotices<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** The bundled development identity provider, in this process, on a free port, with keys in a temporary directory. */
-export async function startDevIdp(options: { hubUrl: string }): Promise<RunningDevIdp> {
+export async function startDevIdp(options: {
+  hubUrl: string;
+  /** more of its settings, e.g. INBOX_REDIRECT_URIS for adapters on test ports */
+  env?: Record<string, string>;
+}): Promise<RunningDevIdp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-oidc-provider-'));
   const running = await withoutProviderNotices(async () => {
     const { startOidcProvider } = await import('../../apps/oidc-provider/src/server.js');
-    return startOidcProvider(loadOidcProviderConfig({ PORT: '0', OIDC_DATA_DIR: dataDir, HUB_URL: options.hubUrl }));
+    return startOidcProvider(
+      loadOidcProviderConfig({ PORT: '0', OIDC_DATA_DIR: dataDir, HUB_URL: options.hubUrl, ...options.env }),
+    );
   });
   return {
     ...running,

@@ -50,6 +50,8 @@ export interface SystemOptions {
   hub?: StartHubOptions;
   /** the hub registers the demo agreements itself (DEMO_AGREEMENTS=true), as `npm start` has it */
   demoAgreements?: boolean;
+  /** a caseworker's token for an adapter told to trust another issuer (AUTH_ISSUER in its env) */
+  caseworkerToken?: (agency: Agency) => Promise<string>;
 }
 
 export async function startSystem(
@@ -99,7 +101,7 @@ export async function startSystem(
     agreements[agency] = id;
   }
   for (const agency of AGENCIES) {
-    const token = await tokenFor(AGENCY_STAFF[agency].caseworker);
+    const token = await (options.caseworkerToken?.(agency) ?? tokenFor(AGENCY_STAFF[agency].caseworker));
     await waitFor(
       async () => {
         const { status, body } = await callAdapter(adapters[agency], 'GET', '/api/agreements', { token });

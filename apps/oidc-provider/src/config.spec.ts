@@ -13,6 +13,10 @@ describe('development identity provider configuration', () => {
         postLogoutRedirectUris: ['http://127.0.0.1:3000/'],
       },
       toolsClient: { clientId: 'samtjanst-tools', redirectUris: ['http://127.0.0.1/callback'] },
+      inboxClient: {
+        clientId: 'samtjanst-inbox',
+        redirectUris: [3201, 3202, 3203].map((port) => `http://127.0.0.1:${port}/inloggning`),
+      },
       hubResource: { indicator: 'urn:samtjanst:hub', audience: 'samtjanst-hub' },
       accessTokenTtlSeconds: 900,
       dataDir: 'var/oidc-provider',

@@ -13,6 +13,8 @@ export interface OidcProviderConfig {
   };
   /** a public client (PKCE, no secret) for command-line tools and tests, redirecting to a loopback address */
   toolsClient: { clientId: string; redirectUris: string[] };
+  /** a public client (PKCE in the browser, no secret) for the agencies' inbox web UI served by their adapters */
+  inboxClient: { clientId: string; redirectUris: string[] };
   /** the hub as a resource server: the resource indicator clients ask for and the `aud` of its access tokens */
   hubResource: { indicator: string; audience: string };
   accessTokenTtlSeconds: number;
@@ -70,10 +72,14 @@ export function loadOidcProviderConfig(env: NodeJS.ProcessEnv = process.env): Oi
   const redirectUris = urlList(env.HUB_REDIRECT_URIS ?? `${hubUrl}/api/auth/callback`);
   const postLogoutRedirectUris = urlList(env.HUB_POST_LOGOUT_REDIRECT_URIS ?? `${hubUrl}/`);
   const toolsRedirectUris = urlList(env.TOOLS_REDIRECT_URIS ?? 'http://127.0.0.1/callback');
+  const inboxRedirectUris = urlList(
+    env.INBOX_REDIRECT_URIS ?? [3201, 3202, 3203].map((port) => `http://127.0.0.1:${port}/inloggning`).join(','),
+  );
   for (const [name, uris] of [
     ['HUB_REDIRECT_URIS', redirectUris],
     ['HUB_POST_LOGOUT_REDIRECT_URIS', postLogoutRedirectUris],
     ['TOOLS_REDIRECT_URIS', toolsRedirectUris],
+    ['INBOX_REDIRECT_URIS', inboxRedirectUris],
   ] as const) {
     if (!uris.length) problems.push(`${name} must name at least one URL`);
     for (const uri of uris) if (!isHttpUrl(uri)) problems.push(`${name}: ${uri} is not an http(s) URL`);
@@ -110,6 +116,7 @@ export function loadOidcProviderConfig(env: NodeJS.ProcessEnv = process.env): Oi
       postLogoutRedirectUris,
     },
     toolsClient: { clientId: env.TOOLS_CLIENT_ID ?? 'samtjanst-tools', redirectUris: toolsRedirectUris },
+    inboxClient: { clientId: env.INBOX_CLIENT_ID ?? 'samtjanst-inbox', redirectUris: inboxRedirectUris },
     hubResource: { indicator, audience },
     accessTokenTtlSeconds,
     dataDir: env.OIDC_DATA_DIR ?? 'var/oidc-provider',

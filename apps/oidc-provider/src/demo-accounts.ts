@@ -17,6 +17,7 @@ export interface DemoAccount {
 const OREBRO_KOMMUN = '2120001967';
 const FORSAKRINGSKASSAN = '2021005521';
 const ARBETSFORMEDLINGEN = '2021002114';
+const SKATTEVERKET = '2021005448';
 
 /** One account per role of SPEC section 2, the same people as the tests' USERS (test/support/hub.ts). */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
@@ -65,6 +66,27 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     organisation: ARBETSFORMEDLINGEN,
     roles: ['agency-admin'],
     description: 'administratör, Arbetsförmedlingen',
+  },
+  {
+    id: 'fia.fk',
+    name: 'Fia Handläggare',
+    organisation: FORSAKRINGSKASSAN,
+    roles: ['caseworker'],
+    description: 'handläggare, Försäkringskassan (inkorgen på port 3201)',
+  },
+  {
+    id: 'arne.af',
+    name: 'Arne Handläggare',
+    organisation: ARBETSFORMEDLINGEN,
+    roles: ['caseworker'],
+    description: 'handläggare, Arbetsförmedlingen (inkorgen på port 3202)',
+  },
+  {
+    id: 'siv.skv',
+    name: 'Siv Handläggare',
+    organisation: SKATTEVERKET,
+    roles: ['caseworker'],
+    description: 'handläggare, Skatteverket (inkorgen på port 3203)',
   },
   {
     id: 'ada.auditor',

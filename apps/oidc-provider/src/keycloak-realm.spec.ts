@@ -64,7 +64,16 @@ describe('the Keycloak realm for docker-compose', () => {
       redirectUris: defaults.toolsClient.redirectUris,
       attributes: { 'pkce.code.challenge.method': 'S256' },
     });
-    for (const client of [hub, tools]) expect(client.defaultClientScopes).toEqual(['basic', 'profile', 'samtjanst']);
+    const inbox = realm.clients.find((c: { clientId: string }) => c.clientId === defaults.inboxClient.clientId);
+    expect(inbox).toMatchObject({
+      publicClient: true,
+      directAccessGrantsEnabled: false,
+      redirectUris: defaults.inboxClient.redirectUris,
+      webOrigins: defaults.inboxClient.redirectUris.map((uri) => new URL(uri).origin),
+      attributes: { 'pkce.code.challenge.method': 'S256' },
+    });
+    for (const client of [hub, tools, inbox])
+      expect(client.defaultClientScopes).toEqual(['basic', 'profile', 'samtjanst']);
   });
 
   it('maps organisation, unit and roles into ID and access tokens, with the hub as audience', () => {

@@ -44,7 +44,24 @@ export function createProvider(issuer: string, config: OidcProviderConfig, keys:
         token_endpoint_auth_method: 'none',
         id_token_signed_response_alg: SIGNING_ALG,
       },
+      {
+        client_id: config.inboxClient.clientId,
+        client_name: 'Samtjänst inkorg',
+        application_type: 'web',
+        redirect_uris: config.inboxClient.redirectUris,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+        id_token_signed_response_alg: SIGNING_ALG,
+      },
     ],
+    // The inbox exchanges its code from the browser: only its own pages' origins may read the answer.
+    clientBasedCORS(_ctx, origin, client) {
+      return (
+        client.clientId === config.inboxClient.clientId &&
+        config.inboxClient.redirectUris.some((uri) => new URL(uri).origin === origin)
+      );
+    },
     jwks: { keys: keys.signingKeys as NonNullable<Configuration['jwks']>['keys'] },
     cookies: { keys: keys.cookieKeys },
     scopes: ['openid'],

@@ -1,16 +1,25 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
+import { adapterUiConfig, InboxApp } from './pages/inbox/index.js';
 import { RouterProvider } from './router.js';
 import { SessionProvider } from './session.js';
 import './styles.css';
 
-createRoot(document.getElementById('app')!).render(
-  <StrictMode>
-    <RouterProvider>
-      <SessionProvider>
-        <App />
-      </SessionProvider>
-    </RouterProvider>
-  </StrictMode>,
+const root = createRoot(document.getElementById('app')!);
+// Served by an agency's adapter, the UI is that agency's inbox; served by the hub, it is the hub's.
+void adapterUiConfig().then((adapter) =>
+  root.render(
+    <StrictMode>
+      <RouterProvider>
+        {adapter ? (
+          <InboxApp config={adapter} />
+        ) : (
+          <SessionProvider>
+            <App />
+          </SessionProvider>
+        )}
+      </RouterProvider>
+    </StrictMode>,
+  ),
 );

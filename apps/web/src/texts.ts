@@ -126,6 +126,16 @@ const API_ERROR_TEXT: Record<string, string> = {
   'not-found': 'Det du söker finns inte, eller så har du inte behörighet att se det.',
   'service-unavailable': 'Tjänsten är inte tillgänglig just nu. Försök igen om en stund.',
   'payload-too-large': 'Det du skickade är för stort. Korta texten och försök igen.',
+  'invalid-agreement': 'Avtalet kan inte sparas så här. Rätta det som står nedan och försök igen.',
+  'unknown-party': 'Parten finns inte i hubben. Kontrollera organisationsnummer och enhet.',
+  'not-a-party': 'Er organisation är inte part i avtalet och kan inte ändra det.',
+  'not-an-admin': 'Bara partens administratör får ändra avtalet.',
+  'own-proposal': 'Ni har själva föreslagit avtalet. Motpartens administratör godkänner det.',
+  'agreement-closed': 'Avtalet är avslutat eller har gått ut och kan inte ändras längre.',
+  'invalid-transition': 'Det har ändrats under tiden, så det går inte längre. Ladda om sidan och se vad som gäller nu.',
+  'amendment-pending': 'En ändring väntar redan på godkännande. Föreslå, godkänn eller avsluta den först.',
+  'invalid-period': 'Perioden går inte att visa. Välj högst 366 dagar och ett slutdatum efter startdatumet.',
+  'wrong-organisation': 'Inkorgen är bara för myndighetens egna handläggare.',
 };
 
 export function apiErrorText(code: string | undefined, status: number): string {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { EXCHANGES, routingKeys } from '@hub/contracts';
+import { serveWebUi } from '@hub/http';
 import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
 import { correlationMiddleware, nestLoggerFor } from '@hub/observability';
 import type { AdapterConfig } from './adapter.config.js';
@@ -67,6 +68,9 @@ export async function startAdapter(
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   const config = app.get<AdapterConfig>(ADAPTER_CONFIG);
+  // the caseworkers' inbox: the same web UI as the hub's, logging in at the identity provider from the browser
+  if (!serveWebUi(app, config.webDir, { connectSrc: [config.ui.issuer] }))
+    new Logger(definition.service).warn('no web UI built (npm run build makes it); serving the API only');
   await app.startAllMicroservices();
   await app.listen(config.port, options.host ?? config.host);
   const url = await app.getUrl();

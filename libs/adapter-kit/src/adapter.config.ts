@@ -30,6 +30,10 @@ export interface AdapterConfig {
   authJwks: { url: string } | { file: string };
   /** services whose queries and referrals the adapter takes */
   trustedRequesters: string[];
+  /** the inbox web UI's login: the OIDC public client it uses and the issuer as the browser reaches it */
+  ui: { clientId: string; issuer: string };
+  /** where the built web UI is (npm run build) */
+  webDir?: string;
 }
 
 /** Reads the adapter's settings from the environment; names every problem at once so start-up fails clearly. */
@@ -109,7 +113,10 @@ export function loadAdapterConfig(
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    ui: { clientId: env.UI_CLIENT_ID ?? 'samtjanst-inbox', issuer: env.UI_ISSUER ?? authIssuer },
+    webDir: env.WEB_DIR,
   };
+  if (!URL.parse(config.ui.issuer)) problems.push(`UI_ISSUER must be a URL, got ${config.ui.issuer}`);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

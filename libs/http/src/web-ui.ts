@@ -23,8 +23,14 @@ const NOT_UI = /^\/(api|health|metrics)(\/|$)/;
  * a browser navigates to, so that the UI's own paths (/fraga, /avtal/…) survive a reload. The pages get a strict
  * Content Security Policy: scripts, styles and connections to this origin only.
  * Returns false when the UI has not been built, so the service runs as an API only and can say so.
+ * `connectSrc` adds origins the pages may call as well: an adapter's inbox logs in at the identity provider itself.
  */
-export function serveWebUi(app: NestExpressApplication, dir = DEFAULT_WEB_DIR): boolean {
+export function serveWebUi(
+  app: NestExpressApplication,
+  dir = DEFAULT_WEB_DIR,
+  options: { connectSrc?: string[] } = {},
+): boolean {
+  const connectSrc = ["'self'", ...(options.connectSrc ?? []).map((url) => new URL(url).origin)].join(' ');
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return false;
   app.useStaticAssets(join(dir, 'assets'), { prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
@@ -36,7 +42,7 @@ export function serveWebUi(app: NestExpressApplication, dir = DEFAULT_WEB_DIR): 
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader(
       'Content-Security-Policy',
-      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+      `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src ${connectSrc}; ` +
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     );
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -19,8 +19,9 @@ import { catalogueOf, type AgencyAdapterDefinition } from '../agency-adapter.js'
 import { AgreementBook } from '../agreement-book.js';
 import { Faults, type FaultSettings } from '../faults.js';
 import { ReferralInbox, TransitionError } from '../referral-inbox.js';
-import { ADAPTER_DEFINITION } from './adapter.tokens.js';
-import { AgencyRoles, Caseworker } from './caseworker-auth.guard.js';
+import type { AdapterConfig } from '../adapter.config.js';
+import { ADAPTER_CONFIG, ADAPTER_DEFINITION } from './adapter.tokens.js';
+import { AgencyRoles, Caseworker, PublicEndpoint } from './caseworker-auth.guard.js';
 import { ChangeStatusDto, FaultsDto, InboxQueryDto } from './inbox.dto.js';
 
 @ApiTags('referral inbox')
@@ -72,9 +73,23 @@ export class InboxController {
 export class AgencyController {
   constructor(
     @Inject(ADAPTER_DEFINITION) private readonly definition: AgencyAdapterDefinition,
+    @Inject(ADAPTER_CONFIG) private readonly config: AdapterConfig,
     private readonly book: AgreementBook,
     private readonly faults: Faults,
   ) {}
+
+  /** What the web UI served by this adapter needs before anyone logs in: whose inbox it is and where to log in. */
+  @Get('ui-config')
+  @PublicEndpoint()
+  uiConfig() {
+    return {
+      service: 'adapter',
+      agency: this.definition.agency,
+      name: this.definition.name,
+      issuer: this.config.ui.issuer,
+      clientId: this.config.ui.clientId,
+    };
+  }
 
   @Get('catalogue')
   @AgencyRoles('caseworker', 'agency-admin')

@@ -1,3 +1,16 @@
 import type { RouteDefinition } from '../../routes.js';
+import { AmendAgreementPage, NewAgreementPage } from './agreement-form.js';
+import { AgreementListPage } from './agreement-list.js';
+import { AgreementPage } from './agreement-page.js';
+import { AgreementVersionsPage } from './agreement-versions.js';
 
-export const adminRoutes: RouteDefinition[] = [];
+const READERS = ['admin', 'agency-admin', 'auditor', 'manager'] as const;
+const ADMINS = ['admin', 'agency-admin'] as const;
+
+export const adminRoutes: RouteDefinition[] = [
+  { path: '/avtal', roles: READERS, component: AgreementListPage, menu: 'Avtal' },
+  { path: '/avtal/nytt', roles: ADMINS, component: NewAgreementPage },
+  { path: '/avtal/:id', roles: READERS, component: AgreementPage },
+  { path: '/avtal/:id/andra', roles: ADMINS, component: AmendAgreementPage },
+  { path: '/avtal/:id/versioner', roles: READERS, component: AgreementVersionsPage },
+];

@@ -1,0 +1,238 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../../api.js';
+import { Alert, Busy, Field, Page } from '../../components.js';
+import { formatDateTime, formatNumber } from '../../format.js';
+import { usePersistedState } from '../../persisted-state.js';
+import { agencyName, PURPOSE_TEXT, reasonText } from '../../texts.js';
+import { organisationName } from '../admin/agreement-types.js';
+
+interface Verification {
+  ok: boolean;
+  rows: number;
+  firstBroken?: { seq: number | string; reason?: string } | number | string;
+}
+
+interface AccessEntry {
+  seq: number | string;
+  at: string;
+  kind: string;
+  actorKind: string;
+  actor: string;
+  organisation: string | null;
+  unit: string | null;
+  agreementId: string | null;
+  agreementVersion: number | null;
+  purpose: string | null;
+  categoriesReleased: string[];
+  categoriesDenied: { category: string; reason: string }[];
+  outcome: string;
+  protectedIdentity: boolean;
+  details?: Record<string, unknown>;
+}
+
+interface AccessReport {
+  subject: string;
+  protectedIdentity: boolean;
+  entries: AccessEntry[];
+}
+
+const KIND_TEXT: Record<string, string> = {
+  query: 'Fråga',
+  referral: 'Remiss',
+  consent: 'Samtycke',
+  agreement: 'Avtal',
+  'access-report': 'Registerutdrag',
+  catalogue: 'Katalog',
+};
+
+const OUTCOME_TEXT: Record<string, string> = {
+  ok: 'Uppgifter lämnade',
+  denied: 'Nekad',
+  partial: 'Delvis',
+  timeout: 'Inget svar i tid',
+  error: 'Fel',
+  reported: 'Utdrag taget',
+  given: 'Samtycke lämnat',
+  revoked: 'Samtycke återkallat',
+};
+
+function brokenAt(v: Verification): string {
+  const at = typeof v.firstBroken === 'object' ? v.firstBroken.seq : v.firstBroken;
+  return at === undefined ? '' : ` Första brutna posten är nummer ${at}.`;
+}
+
+export function AuditPage() {
+  return (
+    <Page title="Granskning">
+      <ChainCheck />
+      <AccessReportSection />
+    </Page>
+  );
+}
+
+function ChainCheck() {
+  const [state, setState] = useState<
+    | { state: 'idle' }
+    | { state: 'working' }
+    | { state: 'done'; result: Verification; at: Date }
+    | { state: 'error'; message: string }
+  >({ state: 'idle' });
+  async function verify() {
+    setState({ state: 'working' });
+    try {
+      setState({ state: 'done', result: await api<Verification>('GET', '/api/audit/verify'), at: new Date() });
+    } catch (error) {
+      setState({ state: 'error', message: (error as ApiError).message });
+    }
+  }
+  return (
+    <section aria-labelledby="chain-heading" className="card no-print">
+      <h2 id="chain-heading">Loggkedjan</h2>
+      <p>
+        Varje post i granskningsloggen bär ett kontrollvärde som bygger på posten före. Kontrollen räknar om hela kedjan
+        och visar om någon post har ändrats eller tagits bort.
+      </p>
+      {state.state === 'working' ? (
+        <Busy>Kontrollerar hela kedjan. Det kan ta en stund när loggen är stor …</Busy>
+      ) : (
+        <button type="button" onClick={() => void verify()}>
+          Kontrollera loggkedjan
+        </button>
+      )}
+      {state.state === 'done' &&
+        (state.result.ok ? (
+          <Alert kind="success">
+            Kedjan är obruten: {formatNumber(state.result.rows)} poster kontrollerade {formatDateTime(state.at)}.
+          </Alert>
+        ) : (
+          <Alert>
+            Kedjan är bruten.{brokenAt(state.result)} {formatNumber(state.result.rows)} poster kontrollerade. Spara
+            detta besked och kontakta systemförvaltningen: loggen kan ha manipulerats.
+          </Alert>
+        ))}
+      {state.state === 'error' && <Alert>{state.message}</Alert>}
+    </section>
+  );
+}
+
+function AccessReportSection() {
+  const [subject, setSubject] = usePersistedState('audit-subject', '');
+  const [fieldError, setFieldError] = useState<string>();
+  const [report, setReport] = useState<
+    | { state: 'idle' }
+    | { state: 'working' }
+    | { state: 'done'; report: AccessReport; at: Date }
+    | { state: 'error'; message: string }
+  >({ state: 'idle' });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const digits = subject.replace(/\D/g, '');
+    if (digits.length !== 12 && digits.length !== 10) {
+      setFieldError('Skriv personnumret med tolv siffror, till exempel 19121212-1212.');
+      return;
+    }
+    setFieldError(undefined);
+    setReport({ state: 'working' });
+    try {
+      const result = await api<AccessReport>('POST', '/api/audit/access-report', { subject: subject.trim() });
+      setReport({ state: 'done', report: result, at: new Date() });
+    } catch (error) {
+      const apiError = error as ApiError;
+      if (apiError.code === 'invalid-personnummer') {
+        setFieldError(apiError.message);
+        setReport({ state: 'idle' });
+      } else setReport({ state: 'error', message: apiError.message });
+    }
+  }
+
+  return (
+    <section aria-labelledby="report-heading">
+      <h2 id="report-heading">Registerutdrag över åtkomst</h2>
+      <form noValidate onSubmit={(e) => void submit(e)} className="no-print">
+        <p>
+          Alla gånger någon har frågat om, remitterat eller registrerat samtycke för en person, ur granskningsloggen.
+        </p>
+        <Field label="Personnummer" hint="ÅÅÅÅMMDD-NNNN" error={fieldError}>
+          {(props) => (
+            <input
+              {...props}
+              type="text"
+              inputMode="numeric"
+              autoComplete="off"
+              value={subject}
+              onChange={(e) => setSubject(e.target.value)}
+            />
+          )}
+        </Field>
+        {report.state === 'working' ? (
+          <Busy>Söker igenom granskningsloggen …</Busy>
+        ) : (
+          <button type="submit">Ta fram utdrag</button>
+        )}
+      </form>
+      {report.state === 'error' && <Alert>{report.message}</Alert>}
+      {report.state === 'done' && <ReportView report={report.report} at={report.at} />}
+    </section>
+  );
+}
+
+function ReportView({ report, at }: { report: AccessReport; at: Date }) {
+  return (
+    <div className="report">
+      <h3>Utdrag för {report.subject}</h3>
+      <p>
+        Framtaget {formatDateTime(at)}. {formatNumber(report.entries.length)}{' '}
+        {report.entries.length === 1 ? 'händelse' : 'händelser'}.
+        {report.protectedIdentity && ' Personen har skyddade personuppgifter: lämna inte ut utdraget till annan.'}
+      </p>
+      <p className="no-print">
+        <button type="button" onClick={() => window.print()}>
+          Skriv ut
+        </button>
+      </p>
+      {report.entries.length === 0 ? (
+        <p>Ingen har tagit del av uppgifter om personen genom samtjänst.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">När</th>
+              <th scope="col">Vad</th>
+              <th scope="col">Vem</th>
+              <th scope="col">Ändamål</th>
+              <th scope="col">Myndighet</th>
+              <th scope="col">Utfall</th>
+              <th scope="col">Uppgifter som lämnades</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.entries.map((e) => {
+              const agency = typeof e.details?.agency === 'string' ? agencyName(e.details.agency) : '';
+              return (
+                <tr key={String(e.seq)}>
+                  <td>{formatDateTime(e.at)}</td>
+                  <td>{KIND_TEXT[e.kind] ?? e.kind}</td>
+                  <td>
+                    {e.actor}
+                    {e.organisation && `, ${organisationName(e.organisation)}`}
+                    {e.unit && `, ${e.unit}`}
+                  </td>
+                  <td>{e.purpose ? (PURPOSE_TEXT[e.purpose as keyof typeof PURPOSE_TEXT] ?? e.purpose) : ''}</td>
+                  <td>{agency}</td>
+                  <td>
+                    {OUTCOME_TEXT[e.outcome] ?? e.outcome}
+                    {typeof e.details?.reason === 'string' && (
+                      <span className="muted">: {reasonText(e.details.reason)}</span>
+                    )}
+                  </td>
+                  <td>{e.categoriesReleased.join(', ') || '–'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,335 @@
+import { useState, type FormEvent } from 'react';
+import { PURPOSES, type Purpose } from '@contracts/codes';
+import { api } from '../../api.js';
+import { Alert, Busy, Field, Page } from '../../components.js';
+import { formatDate, formatDateTime, formatNumber } from '../../format.js';
+import { usePersistedState } from '../../persisted-state.js';
+import { agencyName, PURPOSE_TEXT, QUERY_STATUS_TEXT, reasonText, REFERRAL_STATUS_TEXT } from '../../texts.js';
+import { useLoad } from '../../use-load.js';
+import { GroupedBars, StackedColumns, type Series } from './charts.js';
+
+interface Summary {
+  period: { from: string; to: string; days: number };
+  scope: { organisation: string; unit: string | null };
+  generatedAt: string;
+  queries: {
+    total: { queries: number; agencyResults: number };
+    daily: { day: string; queries: number; agencyResults: number }[];
+    perDay: { day: string; purpose: string; agency: string; status: string; count: number }[];
+    byStatus: { status: string; count: number }[];
+    denialReasons: { agency: string; reason: string; count: number }[];
+    latency: { agency: string; samples: number; p50Ms: number | null; p95Ms: number | null }[];
+  };
+  referrals: {
+    total: number;
+    daily: { day: string; count: number }[];
+    perDay: { day: string; purpose: string; agency: string; status: string; count: number }[];
+    byStatus: { status: string; count: number }[];
+    turnaround: {
+      agency: string;
+      answered: number;
+      answerMedianHours: number | null;
+      answerP90Hours: number | null;
+      closed: number;
+      closeMedianHours: number | null;
+      closeP90Hours: number | null;
+    }[];
+    overdue: {
+      count: number;
+      referrals: {
+        id: string;
+        agency: string;
+        referralType: string;
+        purpose: string;
+        status: string;
+        createdAt: string;
+        respondBy: string;
+        hoursOverdue: number;
+      }[];
+    };
+  };
+}
+
+type Row = { day: string; purpose: string; agency: string; count: number };
+
+function agenciesOf(rows: Row[]): string[] {
+  return [...new Set(rows.map((r) => r.agency))].sort();
+}
+
+function purposesOf(rows: Row[]): Purpose[] {
+  return PURPOSES.filter((p) => rows.some((r) => r.purpose === p));
+}
+
+/** purpose × agency: one series per agency, one group per purpose */
+function perPurposeAndAgency(rows: Row[]): { groups: string[]; series: Series[] } {
+  const purposes = purposesOf(rows);
+  return {
+    groups: purposes.map((p) => PURPOSE_TEXT[p]),
+    series: agenciesOf(rows).map((agency) => ({
+      name: agencyName(agency),
+      values: purposes.map((p) =>
+        rows.filter((r) => r.purpose === p && r.agency === agency).reduce((sum, r) => sum + r.count, 0),
+      ),
+    })),
+  };
+}
+
+function perDayAndAgency(days: string[], rows: Row[]): Series[] {
+  return agenciesOf(rows).map((agency) => ({
+    name: agencyName(agency),
+    values: days.map((day) =>
+      rows.filter((r) => r.day === day && r.agency === agency).reduce((sum, r) => sum + r.count, 0),
+    ),
+  }));
+}
+
+function hours(value: number | null): string {
+  return value === null ? '–' : `${formatNumber(value, 1)} h`;
+}
+
+export function FollowUpPage() {
+  const [period, setPeriod] = usePersistedState<{ from: string; to: string }>('follow-up-period', {
+    from: '',
+    to: '',
+  });
+  const [asked, setAsked] = useState(period);
+  const query = new URLSearchParams({ ...(asked.from && { from: asked.from }), ...(asked.to && { to: asked.to }) });
+  const summary = useLoad<Summary>(`/api/follow-up/summary${query.size ? `?${query}` : ''}`, (path) =>
+    api<Summary>('GET', path),
+  );
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setAsked({ ...period });
+  }
+  return (
+    <Page title="Uppföljning">
+      <form className="period no-print" onSubmit={submit} noValidate>
+        <Field label="Från och med" hint="Tomt: 30 dagar bakåt">
+          {(props) => (
+            <input
+              {...props}
+              type="date"
+              value={period.from}
+              onChange={(e) => setPeriod({ ...period, from: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Till och med" hint="Tomt: i dag">
+          {(props) => (
+            <input
+              {...props}
+              type="date"
+              value={period.to}
+              onChange={(e) => setPeriod({ ...period, to: e.target.value })}
+            />
+          )}
+        </Field>
+        <button type="submit">Visa perioden</button>
+      </form>
+      {summary.state === 'loading' && <Busy>Räknar samman perioden …</Busy>}
+      {summary.state === 'error' && <Alert>{summary.error.message}</Alert>}
+      {summary.state === 'done' && <Dashboard summary={summary.data} />}
+    </Page>
+  );
+}
+
+function Dashboard({ summary }: { summary: Summary }) {
+  const { queries, referrals } = summary;
+  const days = queries.daily.map((d) => d.day);
+  const queryRows = queries.perDay;
+  const queryByPurpose = perPurposeAndAgency(queryRows);
+  const referralByPurpose = perPurposeAndAgency(referrals.perDay);
+  const denials = queries.denialReasons;
+  const denied = queries.byStatus.find((s) => s.status === 'denied')?.count ?? 0;
+  return (
+    <>
+      <p>
+        {formatDate(summary.period.from)} – {formatDate(summary.period.to)} ({formatNumber(summary.period.days)} dagar),{' '}
+        {summary.scope.unit ?? 'hela organisationen'}. Uppdaterad {formatDateTime(summary.generatedAt)}.
+      </p>
+      <ul className="key-figures">
+        <li>
+          <span className="figure">{formatNumber(queries.total.queries)}</span> frågor
+        </li>
+        <li>
+          <span className="figure">{formatNumber(queries.total.agencyResults)}</span> myndighetssvar
+        </li>
+        <li>
+          <span className="figure">{formatNumber(denied)}</span> nekade svar
+        </li>
+        <li>
+          <span className="figure">{formatNumber(referrals.total)}</span> remisser
+        </li>
+        <li>
+          <span className="figure">{formatNumber(referrals.overdue.count)}</span> försenade remisser
+        </li>
+      </ul>
+
+      <h2>Frågor</h2>
+      <StackedColumns
+        title="Myndighetssvar per dag och myndighet"
+        days={days}
+        series={perDayAndAgency(days, queryRows)}
+      />
+      <GroupedBars
+        title="Myndighetssvar per ändamål och myndighet"
+        tableCaption="Myndighetssvar per ändamål och myndighet"
+        groupLabel="Ändamål"
+        {...queryByPurpose}
+      />
+      <table>
+        <caption>Svar per utfall</caption>
+        <thead>
+          <tr>
+            <th scope="col">Utfall</th>
+            <th scope="col">Antal</th>
+          </tr>
+        </thead>
+        <tbody>
+          {queries.byStatus.map((s) => (
+            <tr key={s.status}>
+              <th scope="row">{QUERY_STATUS_TEXT[s.status as keyof typeof QUERY_STATUS_TEXT] ?? s.status}</th>
+              <td className="number">{formatNumber(s.count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Skäl till nekade svar</h3>
+      {denials.length === 0 ? (
+        <p>Inga svar nekades under perioden.</p>
+      ) : (
+        <GroupedBars
+          title="Nekade svar per skäl"
+          tableCaption="Nekade svar per skäl och myndighet"
+          groupLabel="Skäl"
+          groups={[...new Set(denials.map((d) => d.reason))].map(reasonText)}
+          series={[...new Set(denials.map((d) => d.agency))].map((agency) => ({
+            name: agencyName(agency),
+            values: [...new Set(denials.map((d) => d.reason))].map(
+              (reason) => denials.find((d) => d.agency === agency && d.reason === reason)?.count ?? 0,
+            ),
+          }))}
+        />
+      )}
+      <table>
+        <caption>Svarstider per myndighet</caption>
+        <thead>
+          <tr>
+            <th scope="col">Myndighet</th>
+            <th scope="col">Svar</th>
+            <th scope="col">Median</th>
+            <th scope="col">95:e percentilen</th>
+          </tr>
+        </thead>
+        <tbody>
+          {queries.latency.map((l) => (
+            <tr key={l.agency}>
+              <th scope="row">{agencyName(l.agency)}</th>
+              <td className="number">{formatNumber(l.samples)}</td>
+              <td className="number">{l.p50Ms === null ? '–' : `${formatNumber(l.p50Ms)} ms`}</td>
+              <td className="number">{l.p95Ms === null ? '–' : `${formatNumber(l.p95Ms)} ms`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Remisser</h2>
+      <StackedColumns
+        title="Remisser per dag och myndighet"
+        days={referrals.daily.map((d) => d.day)}
+        series={perDayAndAgency(
+          referrals.daily.map((d) => d.day),
+          referrals.perDay,
+        )}
+      />
+      <GroupedBars
+        title="Remisser per ändamål och myndighet"
+        tableCaption="Remisser per ändamål och myndighet"
+        groupLabel="Ändamål"
+        {...referralByPurpose}
+      />
+      <table>
+        <caption>Remisser per status nu</caption>
+        <thead>
+          <tr>
+            <th scope="col">Status</th>
+            <th scope="col">Antal</th>
+          </tr>
+        </thead>
+        <tbody>
+          {referrals.byStatus.map((s) => (
+            <tr key={s.status}>
+              <th scope="row">{REFERRAL_STATUS_TEXT[s.status as keyof typeof REFERRAL_STATUS_TEXT] ?? s.status}</th>
+              <td className="number">{formatNumber(s.count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {referrals.turnaround.length > 0 && (
+        <GroupedBars
+          title="Ledtid till besked (median, timmar)"
+          tableCaption="Ledtid från skickad till accepterad eller avböjd, median"
+          groupLabel="Myndighet"
+          groups={referrals.turnaround.map((t) => agencyName(t.agency))}
+          series={[{ name: 'Median till besked', values: referrals.turnaround.map((t) => t.answerMedianHours ?? 0) }]}
+          unit=" h"
+        />
+      )}
+      <table>
+        <caption>Ledtider per myndighet</caption>
+        <thead>
+          <tr>
+            <th scope="col">Myndighet</th>
+            <th scope="col">Besvarade</th>
+            <th scope="col">Till besked, median</th>
+            <th scope="col">Till besked, 90:e percentilen</th>
+            <th scope="col">Avslutade</th>
+            <th scope="col">Till avslut, median</th>
+          </tr>
+        </thead>
+        <tbody>
+          {referrals.turnaround.map((t) => (
+            <tr key={t.agency}>
+              <th scope="row">{agencyName(t.agency)}</th>
+              <td className="number">{formatNumber(t.answered)}</td>
+              <td className="number">{hours(t.answerMedianHours)}</td>
+              <td className="number">{hours(t.answerP90Hours)}</td>
+              <td className="number">{formatNumber(t.closed)}</td>
+              <td className="number">{hours(t.closeMedianHours)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Försenade remisser</h3>
+      {referrals.overdue.count === 0 ? (
+        <p>Inga remisser är försenade just nu.</p>
+      ) : (
+        <table>
+          <caption>{formatNumber(referrals.overdue.count)} remisser har inte fått besked inom avtalad tid</caption>
+          <thead>
+            <tr>
+              <th scope="col">Myndighet</th>
+              <th scope="col">Remisstyp</th>
+              <th scope="col">Ändamål</th>
+              <th scope="col">Skickad</th>
+              <th scope="col">Besked senast</th>
+              <th scope="col">Försenad</th>
+            </tr>
+          </thead>
+          <tbody>
+            {referrals.overdue.referrals.map((r) => (
+              <tr key={r.id}>
+                <td>{agencyName(r.agency)}</td>
+                <td>{r.referralType}</td>
+                <td>{PURPOSE_TEXT[r.purpose as keyof typeof PURPOSE_TEXT] ?? r.purpose}</td>
+                <td>{formatDateTime(r.createdAt)}</td>
+                <td>{formatDateTime(r.respondBy)}</td>
+                <td className="number">{hours(r.hoursOverdue)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

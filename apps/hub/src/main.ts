@@ -10,6 +10,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
   configureHub(app);
   const config = app.get<HubConfig>(HUB_CONFIG);
+  // migrations and every module's start-up first: Nest would otherwise start the consumers before them
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(config.port, '127.0.0.1');
   new Logger('hub').log(`listening on http://127.0.0.1:${config.port} (API docs at /api/docs)`);

@@ -63,6 +63,8 @@ export async function startAdapter(
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   const config = app.get<AdapterConfig>(ADAPTER_CONFIG);
+  // Schema, register and agreements first (onModuleInit): Nest would otherwise start the consumers before them.
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(config.port, options.host ?? '127.0.0.1');
   const url = await app.getUrl();

@@ -10,11 +10,18 @@ import {
 import pg from 'pg';
 import { AuditLog } from '@hub/audit';
 import { messageTypes } from '@hub/contracts';
-import { loadMessagingConfig, MessagingClient, messagingOptionsFrom, PgOutbox } from '@hub/messaging';
+import { databasePool, loadMessagingConfig, MessagingClient, messagingOptionsFrom, PgOutbox } from '@hub/messaging';
 import { HUB_CONFIG, loadHubConfig, type HubConfig } from '../config/hub.config.js';
 import { Subjects } from './subjects.js';
 
 export const PG_POOL = Symbol('PG_POOL');
+
+/**
+ * The audit log's own connections. Handlers append audit entries while they hold a transaction of PG_POOL; with
+ * one pool for both, as many concurrent handlers as the pool has connections (a burst of status events, of
+ * requests) would each wait for a connection the others hold, for ever. Appends are batched, so a few suffice.
+ */
+const AUDIT_POOL = Symbol('AUDIT_POOL');
 
 /** What every part of the hub shares: its validated configuration, the audit log and its broker connection. */
 @Global()
@@ -25,11 +32,18 @@ export const PG_POOL = Symbol('PG_POOL');
     {
       provide: PG_POOL,
       inject: [HUB_CONFIG],
-      useFactory: (config: HubConfig) => new pg.Pool({ connectionString: config.databaseUrl, max: 10 }),
+      useFactory: (config: HubConfig) =>
+        databasePool({ connectionString: config.databaseUrl, max: 10 }, new Logger('database')),
+    },
+    {
+      provide: AUDIT_POOL,
+      inject: [HUB_CONFIG],
+      useFactory: (config: HubConfig) =>
+        databasePool({ connectionString: config.databaseUrl, max: 3 }, new Logger('audit database')),
     },
     {
       provide: AuditLog,
-      inject: [PG_POOL, HUB_CONFIG],
+      inject: [AUDIT_POOL, HUB_CONFIG],
       useFactory: (pool: pg.Pool, config: HubConfig) =>
         new AuditLog(pool, { subjectKeySecret: config.auditSubjectKey }),
     },
@@ -52,6 +66,8 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap, OnAppli
     private readonly messaging: MessagingClient,
     private readonly outbox: PgOutbox,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(AUDIT_POOL) private readonly auditPool: pg.Pool,
+    private readonly audit: AuditLog,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -66,6 +82,8 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap, OnAppli
   async onApplicationShutdown(): Promise<void> {
     await this.outbox.stop();
     await this.messaging.close();
+    await this.audit.flush();
     await this.pool.end();
+    await this.auditPool.end();
   }
 }

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { messageTypes } from '@hub/contracts';
 import { ApiErrorFilter, validationPipe } from '@hub/http';
 import {
+  databasePool,
   loadMessagingConfig,
   MessagingClient,
   messagingOptionsFrom,
@@ -91,7 +92,8 @@ export class AdapterModule {
         {
           provide: ADAPTER_POOL,
           inject: [ADAPTER_CONFIG],
-          useFactory: (config: AdapterConfig) => new pg.Pool({ connectionString: config.databaseUrl, max: 20 }),
+          useFactory: (config: AdapterConfig) =>
+            databasePool({ connectionString: config.databaseUrl, max: 20 }, logger),
         },
         {
           provide: MessagingClient,

@@ -5,7 +5,7 @@ import { TEST_VHOST, testPool, waitFor } from '../support/env.js';
 import { tokenFor } from '../support/hub.js';
 import { startSystem, type RunningSystem } from '../support/system.js';
 import { queueDepth, startAdapterProcess, type AdapterProcess } from './support/adapter-process.js';
-import { frontOffice } from './support/front-office.js';
+import { frontOffice, keepConnectionsLonger } from './support/front-office.js';
 
 const FK_PORT = 3510;
 const REFERRALS = 5;
@@ -36,6 +36,7 @@ describe('an agency adapter killed (SIGKILL) with a query and referrals in hand'
 
   beforeAll(async () => {
     system = await startSystem();
+    keepConnectionsLonger(system.hub);
     ({ people } = await registerExamples(pool, ADAPTERS.fk));
     staff = frontOffice(system.hub);
     // FK from here on runs as a process of its own, on the same schema and queues

@@ -2,7 +2,7 @@ import type { ExamplePeople } from '@hub/registers';
 import { ADAPTERS, registerExamples } from '../support/adapters.js';
 import { testPool, waitFor } from '../support/env.js';
 import { startSystem, type RunningSystem } from '../support/system.js';
-import { frontOffice } from './support/front-office.js';
+import { frontOffice, keepConnectionsLonger } from './support/front-office.js';
 import { privateBroker } from './support/private-services.js';
 
 const REFERRALS = 150;
@@ -17,6 +17,7 @@ describe('RabbitMQ killed (SIGKILL) and restarted during a stream of referrals',
 
   beforeAll(async () => {
     system = await startSystem();
+    keepConnectionsLonger(system.hub);
     ({ people } = await registerExamples(pool, ADAPTERS.fk));
     staff = frontOffice(system.hub);
   }, 120_000);

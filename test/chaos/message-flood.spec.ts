@@ -6,7 +6,7 @@ import type { ExamplePeople } from '@hub/registers';
 import { ADAPTERS, referral, registerExamples } from '../support/adapters.js';
 import { messagingFor, rawChannel, testPool, waitFor } from '../support/env.js';
 import { startSystem, type RunningSystem } from '../support/system.js';
-import { frontOffice } from './support/front-office.js';
+import { frontOffice, keepConnectionsLonger } from './support/front-office.js';
 
 const PER_KIND = 1_250;
 const FK_MAX_BYTES = 16 * 1024;
@@ -48,6 +48,7 @@ describe('10,000 malformed, oversized, wrongly signed, misaddressed, expired and
 
   beforeAll(async () => {
     system = await startSystem({ fk: { MAX_MESSAGE_BYTES: String(FK_MAX_BYTES) } });
+    keepConnectionsLonger(system.hub);
     ({ people } = await registerExamples(pool, ADAPTERS.fk));
     staff = frontOffice(system.hub);
     hub = messagingFor('hub');

@@ -3,7 +3,7 @@ import { ADAPTERS, registerExamples } from '../support/adapters.js';
 import { testPool, waitFor } from '../support/env.js';
 import { USERS } from '../support/hub.js';
 import { startSystem, type RunningSystem } from '../support/system.js';
-import { frontOffice } from './support/front-office.js';
+import { frontOffice, keepConnectionsLonger } from './support/front-office.js';
 import { privatePostgres } from './support/private-services.js';
 
 describe('PostgreSQL restarted under the running system', () => {
@@ -13,6 +13,7 @@ describe('PostgreSQL restarted under the running system', () => {
 
   beforeAll(async () => {
     system = await startSystem();
+    keepConnectionsLonger(system.hub);
     const pool = testPool();
     ({ people } = await registerExamples(pool, ADAPTERS.fk));
     await pool.end();

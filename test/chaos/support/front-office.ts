@@ -1,6 +1,15 @@
 import type { RunningHub } from '../../support/hub.js';
 import { USERS } from '../../support/hub.js';
 
+/**
+ * The in-process hub keeps idle HTTP connections longer than fetch does, so that fetch is always the one to close
+ * them: the tests block the event loop for seconds at times (seeding, register examples, signing thousands of
+ * messages), and a server closing a connection while fetch reuses it is a reset that has nothing to do with chaos.
+ */
+export function keepConnectionsLonger(hub: RunningHub): void {
+  (hub.app.getHttpServer() as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
+}
+
 /** What staff at the servicecenter do, over the hub's API, in the chaos scenarios. */
 export function frontOffice(hub: RunningHub) {
   return {

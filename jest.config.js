@@ -38,6 +38,15 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],
+    },
+    {
+      // kills and restarts its own PostgreSQL and RabbitMQ (test/chaos/support/private-services.ts): `npm run test:chaos`
+      ...shared,
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.spec.ts'],
+      globalSetup: '<rootDir>/test/chaos/support/private-services.ts',
+      globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts',
     },
   ],
 };

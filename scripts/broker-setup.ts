@@ -19,7 +19,10 @@ import {
 /** The vhosts to prepare: `/` for the hub, plus e.g. `hub_test` so that tests never meet a running demo's services. */
 const VHOSTS = (process.env.SETUP_VHOSTS ?? '/').split(',').filter(Boolean);
 
-export function setupBroker(root = process.cwd(), vhosts = VHOSTS): Record<string, string> {
+/** Another node than the local default, e.g. the chaos suite's private `chaos@localhost`. */
+const NODE = process.env.RABBITMQ_NODE;
+
+export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE): Record<string, string> {
   const secretsFile = resolve(root, DEV_SECRETS_FILE);
   const passwords: Record<string, string> = existsSync(secretsFile)
     ? JSON.parse(readFileSync(secretsFile, 'utf8'))
@@ -51,7 +54,13 @@ export function setupBroker(root = process.cwd(), vhosts = VHOSTS): Record<strin
   try {
     chmodSync(handover, 0o755);
     writeFileSync(join(handover, 'definitions.json'), definitions, { mode: 0o644 });
-    execFileSync('rabbitmqctl', ['import_definitions', join(handover, 'definitions.json')], { stdio: 'pipe' });
+    execFileSync(
+      'rabbitmqctl',
+      [...(node ? ['-n', node] : []), 'import_definitions', join(handover, 'definitions.json')],
+      {
+        stdio: 'pipe',
+      },
+    );
   } finally {
     rmSync(handover, { recursive: true, force: true });
   }

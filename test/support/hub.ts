@@ -135,6 +135,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<RunningHu
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
   configureHub(app);
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(options.port ?? 0, '127.0.0.1');
   const url = await app.getUrl();

@@ -14,6 +14,8 @@ async function bootstrap(): Promise<void> {
   });
   configureHub(app);
   const config = app.get<HubConfig>(HUB_CONFIG);
+  // migrations and every module's start-up first: Nest would otherwise start the consumers before them
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(config.port, config.host);
   new Logger('hub').log(`listening on http://${config.host}:${config.port} (API docs at /api/docs)`);

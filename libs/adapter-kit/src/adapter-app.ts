@@ -71,6 +71,8 @@ export async function startAdapter(
   // the caseworkers' inbox: the same web UI as the hub's, logging in at the identity provider from the browser
   if (!serveWebUi(app, config.webDir, { connectSrc: [config.ui.issuer] }))
     new Logger(definition.service).warn('no web UI built (npm run build makes it); serving the API only');
+  // Schema, register and agreements first (onModuleInit): Nest would otherwise start the consumers before them.
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(config.port, options.host ?? config.host);
   const url = await app.getUrl();

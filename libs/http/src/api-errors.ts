@@ -54,6 +54,34 @@ const CODES: Record<number, string> = {
   503: 'unavailable',
 };
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** admin_shutdown, crash_shutdown, cannot_connect_now (starting up or in recovery), too_many_connections */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const LOST_CONNECTION =
+  /Connection terminated|not queryable|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)/;
+
+/**
+ * PostgreSQL cannot be reached, is going down or is not up yet (from pg, or wrapped by TypeORM): the request may
+ * well succeed in a moment, so it is a 503, not a 500.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 3) return false;
+  const { code, message, driverError, cause } = err as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+  };
+  if (typeof code === 'string' && (UNREACHABLE.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08/.test(code))) {
+    return true;
+  }
+  if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
+  return isDatabaseUnavailable(driverError, depth + 1) || isDatabaseUnavailable(cause, depth + 1);
+}
+
+/** How long a client should wait before trying again after a 503 for a database outage, in seconds. */
+export const RETRY_AFTER_SECONDS = 5;
+
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -62,6 +90,16 @@ export class ApiErrorFilter implements ExceptionFilter {
     // a broker message's handler failed: the transport retries or parks it, with the handler's own error as reason
     if (host.getType() !== 'http') return throwError(() => exception);
     const response = host.switchToHttp().getResponse();
+    if (!(exception instanceof HttpException) && isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: 'service-unavailable',
+        message: 'the database is unavailable; nothing was done, try again shortly',
+      } satisfies ApiError);
+      return;
+    }
     // body-parser's errors (oversized or malformed bodies) carry their status but are not HttpExceptions.
     const status =
       exception instanceof HttpException

@@ -12,3 +12,4 @@ export * from './topology.js';
 export * from './amqp.transport.js';
 export * from './outbox.js';
 export * from './change-feed.js';
+export * from './database-pool.js';

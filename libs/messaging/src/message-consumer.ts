@@ -164,6 +164,13 @@ export class MessageConsumer {
       return;
     }
     const { envelope } = decoded;
+    // the sender said not to act on it after this time; kept with its reason rather than dropped, as evidence
+    if (envelope.expiresAt && Date.parse(envelope.expiresAt) < Date.now()) {
+      this.stats.expired++;
+      await this.park(message, `expired at ${envelope.expiresAt}`);
+      channel.ack(message);
+      return;
+    }
     const handler = this.options.handlers.get(envelope.type);
     if (!handler) {
       await this.park(message, `no handler for ${envelope.type} on ${this.queue}`);

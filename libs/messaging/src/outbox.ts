@@ -35,6 +35,8 @@ export class PgOutbox {
   private readonly channel: string;
   private listener: PoolClient | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private relistenTimer: NodeJS.Timeout | undefined;
+  private relistenDelayMs = 250;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -77,12 +79,51 @@ export class PgOutbox {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.listener = await this.pool.connect();
-    this.listener.on('notification', () => this.kick());
-    this.listener.on('error', (err) => this.logger.warn(`outbox listener: ${err.message}`));
-    await this.listener.query(`LISTEN ${this.channel}`);
+    await this.listen();
     this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 1_000);
     this.kick();
+  }
+
+  /** LISTEN on a connection of its own; when the database drops it, listens again with back-off. */
+  private async listen(): Promise<void> {
+    const client = await this.pool.connect();
+    client.on('notification', () => this.kick());
+    client.on('error', (err) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.release(err);
+      this.logger.warn(`outbox listener lost: ${err.message}; listening again`);
+      this.relisten();
+    });
+    try {
+      await client.query(`LISTEN ${this.channel}`);
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    if (this.stopped) {
+      client.release(true);
+      return;
+    }
+    this.listener = client;
+    this.relistenDelayMs = 250;
+  }
+
+  private relisten(): void {
+    const delay = this.relistenDelayMs;
+    this.relistenDelayMs = Math.min(delay * 2, 10_000);
+    this.relistenTimer = setTimeout(() => {
+      if (this.stopped) return;
+      this.listen().then(
+        // what was committed while nobody listened
+        () => this.kick(),
+        (err: Error) => {
+          this.logger.warn(`outbox listener: ${err.message}; retrying`);
+          this.relisten();
+        },
+      );
+    }, delay);
+    this.relistenTimer.unref();
   }
 
   /** Relays what is waiting, now; concurrent kicks fold into one more pass. */
@@ -107,6 +148,7 @@ export class PgOutbox {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.relistenTimer);
     await this.running;
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${this.channel}`).catch(() => undefined);

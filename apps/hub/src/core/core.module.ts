@@ -10,7 +10,7 @@ import {
 import pg from 'pg';
 import { AuditLog } from '@hub/audit';
 import { messageTypes } from '@hub/contracts';
-import { loadMessagingConfig, MessagingClient, messagingOptionsFrom, PgOutbox } from '@hub/messaging';
+import { databasePool, loadMessagingConfig, MessagingClient, messagingOptionsFrom, PgOutbox } from '@hub/messaging';
 import { HUB_CONFIG, loadHubConfig, type HubConfig } from '../config/hub.config.js';
 import { Subjects } from './subjects.js';
 
@@ -31,12 +31,14 @@ export const AUDIT_POOL = Symbol('AUDIT_POOL');
     {
       provide: PG_POOL,
       inject: [HUB_CONFIG],
-      useFactory: (config: HubConfig) => new pg.Pool({ connectionString: config.databaseUrl, max: 10 }),
+      useFactory: (config: HubConfig) =>
+        databasePool({ connectionString: config.databaseUrl, max: 10 }, new Logger('database')),
     },
     {
       provide: AUDIT_POOL,
       inject: [HUB_CONFIG],
-      useFactory: (config: HubConfig) => new pg.Pool({ connectionString: config.databaseUrl, max: 3 }),
+      useFactory: (config: HubConfig) =>
+        databasePool({ connectionString: config.databaseUrl, max: 3 }, new Logger('audit database')),
     },
     {
       provide: AuditLog,

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { messageTypes } from '@hub/contracts';
 import { ApiErrorFilter, validationPipe } from '@hub/http';
 import {
+  databasePool,
   loadMessagingConfig,
   MessagingClient,
   messagingOptionsFrom,
@@ -99,7 +100,7 @@ export class AdapterModule {
           provide: ADAPTER_POOL,
           inject: [ADAPTER_CONFIG],
           useFactory: (config: AdapterConfig) =>
-            new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize }),
+            databasePool({ connectionString: config.databaseUrl, max: config.databasePoolSize }, logger),
         },
         {
           provide: MessagingClient,

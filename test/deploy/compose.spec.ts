@@ -164,6 +164,16 @@ describe('docker-compose.yml', () => {
         const root = source.startsWith('./deploy/secrets/') ? deployment.root : ROOT;
         expect({ name, source, exists: existsSync(resolve(root, source)) }).toEqual({ name, source, exists: true });
       }
+      // a bind mount keeps the host's mode, and the containers run as other users (node, rabbitmq, keycloak)
+      for (const { source } of bindMounts(service)) {
+        const stat = statSync(resolve(source.startsWith('./deploy/secrets/') ? deployment.root : ROOT, source));
+        const othersMayRead = stat.isDirectory() ? 0o005 : 0o004;
+        expect({ name, source, readable: (stat.mode & othersMayRead) === othersMayRead }).toEqual({
+          name,
+          source,
+          readable: true,
+        });
+      }
     }
     // the secrets are git-ignored and kept from the image build
     const ignored = execFileSync('git', ['check-ignore', 'deploy/secrets/hub.env'], { cwd: ROOT }).toString().trim();

@@ -112,7 +112,9 @@ describe('the images start commands, outside Docker', () => {
         },
         180_000,
         `${name} to be ready on port ${port}`,
-      );
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; its output:\n${output.join('').slice(-4_000)}`);
+      });
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect({ name, status: ready.status, body: await ready.json() }).toEqual({
         name,

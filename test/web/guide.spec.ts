@@ -35,7 +35,10 @@ describe('the guide’s pages in a real browser', () => {
   beforeAll(async () => {
     hubUrl = `http://127.0.0.1:${await freePort()}`;
     idp = await startDevIdp({ hubUrl });
-    system = await startSystem(Object.fromEntries(AGENCIES.map((agency) => [agency, FAST_CASEWORKER])), {
+    // SKV's caseworker takes her time, so that a referral to SKV can be withdrawn before it is accepted
+    const adapterEnv = Object.fromEntries(AGENCIES.map((agency) => [agency, FAST_CASEWORKER]));
+    adapterEnv.skv = { ...FAST_CASEWORKER, CASEWORKER_ACCEPT_AFTER_MS: '600000' };
+    system = await startSystem(adapterEnv, {
       demoAgreements: true,
       hub: { port: Number(new URL(hubUrl).port), env: hubEnvForIdp(idp, hubUrl) },
     });
@@ -274,5 +277,43 @@ describe('the guide’s pages in a real browser', () => {
     await agencyCard(page, 'Skatteverket').locator('[data-state]:not([data-state="waiting"])').waitFor();
     expect(await agencyCard(page, 'Försäkringskassan').count()).toBe(0);
     expect(await agencyCard(page, 'Arbetsförmedlingen').count()).toBe(1);
+  }, 60_000);
+
+  it('withdraws a referral the agency has not accepted yet, with a note, and shows it in the timeline', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    await lookUp(page, people.withFTax.subject);
+    await checkCategories(consentForm(page), [/^Folkbokföringsadress/]);
+    await consentForm(page).getByRole('radio', { name: 'Muntligt vid besök' }).check();
+    const validUntil = consentForm(page).getByLabel('Gäller till och med');
+    const suggested = await validUntil.inputValue();
+    await validUntil.fill('2099-01-01');
+    await consentForm(page).getByRole('button', { name: 'Spara samtycke' }).click();
+    await consentForm(page)
+      .getByText(/^Ett samtycke gäller högst 12 månader, alltså längst till \d+ \w+ \d{4}\.$/)
+      .waitFor();
+    expect(await validUntil.getAttribute('aria-invalid')).toBe('true');
+    await validUntil.fill(suggested);
+    await consentForm(page).getByRole('button', { name: 'Spara samtycke' }).click();
+    await page.getByText('Samtycket är sparat.').waitFor();
+    const referral = referralForm(page);
+    await referral.getByRole('button', { name: 'Skicka remiss' }).click();
+    await referral.getByText('Remissen är inte skickad. Rätta det som är markerat.').waitFor();
+    expect(await referral.getByLabel('Meddelande till myndigheten').getAttribute('aria-invalid')).toBe('true');
+    await referral.getByLabel('Myndighet', { exact: true }).selectOption({ label: 'Skatteverket' });
+    await referral.getByLabel('Typ av remiss').selectOption({ label: 'Hjälp med adressändring' });
+    await referral.getByLabel('Meddelande till myndigheten').fill('Har flyttat och behöver hjälp med adressändringen.');
+    await referral.getByRole('radio', { name: 'Brev' }).check();
+    await referral.getByRole('button', { name: 'Skicka remiss' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Remiss till Skatteverket' }).waitFor();
+    await page.locator('[data-status="received"]').waitFor();
+    await page.getByLabel('Anteckning till myndigheten (frivillig)').fill('Personen har löst det själv.');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Återkalla remissen' }).click();
+    await page.getByText('Remissen är återkallad. Myndigheten har fått besked.').waitFor();
+    await page.locator('[data-status="cancelled"]').waitFor();
+    expect(await page.locator('.timeline li strong').allTextContents()).toEqual(['Skickad', 'Mottagen', 'Återkallad']);
+    await page.locator('.timeline').getByText('Personen har löst det själv.').waitFor();
+    expect(await page.getByRole('button', { name: 'Återkalla remissen' }).count()).toBe(0);
   }, 60_000);
 });

@@ -1,4 +1,12 @@
-import { addMonths, fieldLabel, fieldValue, inAgencyOrder, responseTimeText, swedishToday } from './guide-texts.js';
+import {
+  addMonths,
+  fieldLabel,
+  fieldValue,
+  inAgencyOrder,
+  isCalendarDay,
+  responseTimeText,
+  swedishToday,
+} from './guide-texts.js';
 
 describe('the guide pages’ words and dates', () => {
   it('shows register values the Swedish way', () => {
@@ -27,5 +35,12 @@ describe('the guide pages’ words and dates', () => {
   it('lists the agencies as people know them, a new one last', () => {
     const order = inAgencyOrder([{ agency: 'skv' }, { agency: 'pm' }, { agency: 'af' }, { agency: 'fk' }]);
     expect(order.map((a) => a.agency)).toEqual(['fk', 'af', 'skv', 'pm']);
+  });
+
+  it('tells a real calendar day from a mistyped one', () => {
+    expect(isCalendarDay('2028-02-29')).toBe(true);
+    expect(isCalendarDay('2027-02-29')).toBe(false);
+    expect(isCalendarDay('2027-13-01')).toBe(false);
+    expect(isCalendarDay('23/5 2027')).toBe(false);
   });
 });

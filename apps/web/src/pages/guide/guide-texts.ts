@@ -102,3 +102,10 @@ export function inAgencyOrder<T extends { agency: string }>(items: T[]): T[] {
   };
   return [...items].sort((a, b) => rank(a.agency) - rank(b.agency) || a.agency.localeCompare(b.agency));
 }
+
+/** YYYY-MM-DD naming a day that exists (not 2027-02-30). */
+export function isCalendarDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const day = new Date(`${value}T12:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
+}

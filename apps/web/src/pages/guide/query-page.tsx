@@ -5,7 +5,14 @@ import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDate, formatPersonnummer } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { CONSENT_METHOD_TEXT, PURPOSE_TEXT, SECRECY_TEXT, agencyName } from '../../texts.js';
-import { CONSENT_STATUS_TEXT, addMonths, errorText, inAgencyOrder, swedishToday } from './guide-texts.js';
+import {
+  CONSENT_STATUS_TEXT,
+  addMonths,
+  errorText,
+  inAgencyOrder,
+  isCalendarDay,
+  swedishToday,
+} from './guide-texts.js';
 import { checkPersonnummer } from './personnummer-input.js';
 import { ProtectedIdentityWarning, QueryResults } from './query-results.js';
 import { IDLE, applyQueryEvent, failQuery, startQuery, type QueryProgress } from './query-state.js';
@@ -272,7 +279,7 @@ function ConsentForm({
     if (draft.purposes.length === 0) found.purposes = 'Välj minst ett ändamål.';
     if (draft.categories.length === 0) found.categories = 'Välj minst en uppgift som personen samtycker till.';
     if (!draft.method) found.method = 'Välj hur personen lämnade samtycket.';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(draft.validUntil)) found.validUntil = 'Skriv ett datum som ÅÅÅÅ-MM-DD.';
+    if (!isCalendarDay(draft.validUntil.trim())) found.validUntil = 'Skriv ett datum som finns, som ÅÅÅÅ-MM-DD.';
     else if (draft.validUntil < today) found.validUntil = 'Datumet har redan passerat. Välj ett senare datum.';
     else if (draft.validUntil > latest)
       found.validUntil = `Ett samtycke gäller högst 12 månader, alltså längst till ${formatDate(latest)}.`;
@@ -290,7 +297,7 @@ function ConsentForm({
         agencies: [...new Set(draft.categories.map((code) => code.slice(0, code.indexOf('.'))))],
         categories: draft.categories,
         method: draft.method,
-        validUntil: draft.validUntil,
+        validUntil: draft.validUntil.trim(),
       });
       clear();
       setOutcome({ kind: 'success', text: 'Samtycket är sparat.' });
@@ -359,15 +366,16 @@ function ConsentForm({
       </fieldset>
       <Field
         label="Gäller till och med"
-        hint={`Högst 12 månader, längst till ${formatDate(latest)}.`}
+        hint={`ÅÅÅÅ-MM-DD. Högst 12 månader, längst till ${formatDate(latest)} (${latest}).`}
         error={errors.validUntil}
       >
         {(props) => (
           <input
             {...props}
-            type="date"
-            min={today}
-            max={latest}
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={10}
+            size={12}
             value={draft.validUntil}
             onChange={(event) => setDraft({ ...draft, validUntil: event.target.value })}
           />

@@ -21,6 +21,17 @@ const FAST_CASEWORKER = {
   CASEWORKER_DECLINE_RATE: '0',
 };
 
+// evaluated in the page as text: the tests are typed for Node, without the DOM's types
+const FOCUSED_NAME_ATTRIBUTE = "document.activeElement?.getAttribute('name')";
+/** `<form's aria-labelledby>|<the focused control's label>` */
+const FOCUSED_CONTROL = `(() => {
+  const element = document.activeElement;
+  if (!element) return '';
+  const label = (element.labels && element.labels[0] ? element.labels[0].textContent : element.textContent) || '';
+  const form = element.closest('form');
+  return (form ? form.getAttribute('aria-labelledby') || '' : '') + '|' + label.trim();
+})()`;
+
 const typed = (subject: string) => `${subject.slice(0, 8)}-${subject.slice(8)}`;
 
 /** What a kommunvägledare does in the web UI, in Debian's Chromium, with the whole system running. */
@@ -150,7 +161,7 @@ describe('the guide’s pages in a real browser', () => {
     await page.getByText(/^Kontrollsiffran \(den sista siffran\) stämmer inte/).waitFor();
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     await page.getByRole('button', { name: 'Hämta' }).click();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('personnummer');
+    expect(await page.evaluate(FOCUSED_NAME_ATTRIBUTE)).toBe('personnummer');
     expect(await page.getByRole('heading', { name: 'Samtycken' }).count()).toBe(0);
     await expectAccessible(page);
     await field.fill(typed(subject));
@@ -244,19 +255,13 @@ describe('the guide’s pages in a real browser', () => {
     const field = page.getByLabel('Personnummer eller samordningsnummer');
     // from the page's heading, which has focus when the page opens
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('personnummer');
+    expect(await page.evaluate(FOCUSED_NAME_ATTRIBUTE)).toBe('personnummer');
     await page.keyboard.type(typed(people.withFTax.subject));
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Samtycken' }).waitFor();
     expect(await field.inputValue()).toBe(typed(people.withFTax.subject));
 
-    const focusedName = () =>
-      page.evaluate(() => {
-        const element = document.activeElement as HTMLInputElement | null;
-        if (!element) return '';
-        const label = element.labels?.[0]?.textContent ?? element.textContent ?? '';
-        return `${element.closest('form')?.getAttribute('aria-labelledby') ?? ''}|${label.trim()}`;
-      });
+    const focusedName = async () => String(await page.evaluate(FOCUSED_CONTROL));
     await queryForm(page).getByLabel('Ändamål').focus();
     const order: string[] = [];
     for (let i = 0; i < 30; i++) {

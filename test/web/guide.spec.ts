@@ -104,6 +104,9 @@ describe('the guide’s pages in a real browser', () => {
     await page.getByText('Samtycket är sparat.').waitFor();
     await page.getByRole('cell', { name: 'Skriftligt vid besök, anna.guide' }).waitFor();
     expect(await page.getByRole('cell', { name: 'Gäller', exact: true }).count()).toBe(1);
+    const another = page.getByRole('button', { name: 'Registrera ett nytt samtycke' });
+    expect(await another.getAttribute('aria-expanded')).toBe('false');
+    expect(await consentForm(page).count()).toBe(0);
     await expectAccessible(page);
     await screenshot(page, 'guide-samtycke');
 
@@ -201,7 +204,9 @@ describe('the guide’s pages in a real browser', () => {
       .getByRole('alert')
       .filter({ has: page.getByRole('heading', { name: 'Skyddade personuppgifter' }) });
     await warning.waitFor();
-    expect(await warning.textContent()).toContain('hantera ärendet enligt rutinen för skyddade personuppgifter');
+    // the hub's own handling instruction, once the whole answer is in
+    await warning.getByText(/hantera ärendet enligt rutinen för skyddade personuppgifter/).waitFor();
+    expect(await warning.textContent()).toContain('Skicka post till personen via Skatteverket');
     await page.locator('[data-state="denied"]').first().waitFor();
     await agencyCard(page, 'Skatteverket')
       .getByText('Personen har skyddade personuppgifter. Skriv en motivering och försök igen.')

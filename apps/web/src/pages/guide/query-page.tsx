@@ -176,6 +176,10 @@ function ConsentsSection({
     }
   };
   const categoryText = categoryDescriber(catalogues);
+  // with a consent in force the form for another one waits behind a button, to keep the page short
+  const hasValid =
+    consents.state === 'loaded' && consents.value.some((c) => c.status === 'active' || c.status === 'pending');
+  const [formOpen, setFormOpen] = usePersistedState(`guide.consent-open.${subject}`, false);
   return (
     <section aria-labelledby="samtycken-rubrik">
       <h2 id="samtycken-rubrik">Samtycken</h2>
@@ -230,7 +234,28 @@ function ConsentsSection({
           </tbody>
         </table>
       )}
-      <ConsentForm subject={subject} catalogues={catalogues} onRecorded={reload} />
+      {hasValid && (
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={formOpen}
+          aria-controls="samtycke-formular"
+          onClick={() => setFormOpen(!formOpen)}
+        >
+          {formOpen ? 'Dölj formuläret för nytt samtycke' : 'Registrera ett nytt samtycke'}
+        </button>
+      )}
+      {(!hasValid || formOpen) && (
+        <ConsentForm
+          subject={subject}
+          catalogues={catalogues}
+          onRecorded={async () => {
+            setFormOpen(false);
+            setMessage({ kind: 'success', text: 'Samtycket är sparat.' });
+            await reload();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -270,7 +295,7 @@ function ConsentForm({
   };
   const [draft, setDraft, clear] = usePersistedState<ConsentDraft>(`guide.consent.${subject}`, initial);
   const [errors, setErrors] = useState<Partial<Record<keyof ConsentDraft, string>>>({});
-  const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; text: string }>();
+  const [problem, setProblem] = useState<string>();
   const [saving, setSaving] = useState(false);
 
   const submit = async (event: FormEvent) => {
@@ -284,9 +309,9 @@ function ConsentForm({
     else if (draft.validUntil > latest)
       found.validUntil = `Ett samtycke gäller högst 12 månader, alltså längst till ${formatDate(latest)}.`;
     setErrors(found);
-    setOutcome(undefined);
+    setProblem(undefined);
     if (Object.keys(found).length > 0) {
-      setOutcome({ kind: 'error', text: 'Samtycket är inte sparat. Rätta det som är markerat.' });
+      setProblem('Samtycket är inte sparat. Rätta det som är markerat.');
       return;
     }
     setSaving(true);
@@ -300,19 +325,24 @@ function ConsentForm({
         validUntil: draft.validUntil.trim(),
       });
       clear();
-      setOutcome({ kind: 'success', text: 'Samtycket är sparat.' });
       await onRecorded();
     } catch (error) {
-      setOutcome({ kind: 'error', text: errorText(error) });
+      setProblem(errorText(error));
     } finally {
       setSaving(false);
     }
   };
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate aria-labelledby="nytt-samtycke-rubrik" className="card">
+    <form
+      id="samtycke-formular"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-labelledby="nytt-samtycke-rubrik"
+      className="card"
+    >
       <h3 id="nytt-samtycke-rubrik">Registrera samtycke</h3>
-      {outcome && <Alert kind={outcome.kind}>{outcome.text}</Alert>}
+      {problem && <Alert>{problem}</Alert>}
       <CheckboxGroup
         legend="Ändamål som samtycket gäller"
         error={errors.purposes}

@@ -322,8 +322,13 @@ describe('the guide’s pages in a real browser', () => {
     await page.getByRole('button', { name: 'Återkalla remissen' }).click();
     await page.getByText('Remissen är återkallad. Myndigheten har fått besked.').waitFor();
     await page.locator('[data-status="cancelled"]').waitFor();
-    expect(await page.locator('.timeline li strong').allTextContents()).toEqual(['Skickad', 'Mottagen', 'Återkallad']);
-    await page.locator('.timeline').getByText('Personen har löst det själv.').waitFor();
+    const statuses = await page.locator('.timeline li strong').allTextContents();
+    expect(statuses.slice(0, 3)).toEqual(['Skickad', 'Mottagen', 'Återkallad']);
+    // Skatteverket's own word that it stopped, when it has arrived
+    expect(statuses.slice(3).every((status) => status === 'Återkallad')).toBe(true);
+    const withdrawn = await page.locator('.timeline li').nth(2).textContent();
+    expect(withdrawn).toContain('Örebro kommun, Anna Vägledare');
+    expect(withdrawn).toContain('Personen har löst det själv.');
     expect(await page.getByRole('button', { name: 'Återkalla remissen' }).count()).toBe(0);
   }, 60_000);
 });

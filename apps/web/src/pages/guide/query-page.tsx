@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type Purpose } from '@contracts/codes';
 import { api, apiFetch } from '../../api.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
@@ -432,7 +432,7 @@ export function CheckboxGroup({
   onChange: (selected: string[]) => void;
   error?: string;
 }) {
-  const errorId = useRef(`fel-${Math.random().toString(36).slice(2)}`).current;
+  const errorId = `${useId()}-fel`;
   return (
     <fieldset aria-describedby={error ? errorId : undefined}>
       <legend>{legend}</legend>

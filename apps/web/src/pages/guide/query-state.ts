@@ -86,7 +86,7 @@ export function applyQueryEvent(
       }),
       protectedIdentity: answer.protectedIdentity || progress.protectedIdentity,
       handlingInstruction: answer.handlingInstruction,
-      announcements: [...progress.announcements, 'Alla myndigheter har svarat eller fått vänta klart.'],
+      announcements: [...progress.announcements, 'Klart. Alla myndigheters svar visas nu.'],
     };
   }
   if (event === 'error') return failQuery(progress, 'Frågan kunde inte slutföras. Försök igen.');

@@ -1,0 +1,334 @@
+import type { Page } from 'playwright-core';
+import type { ExamplePeople } from '@hub/registers';
+import { ADAPTERS, registerExamples } from '../support/adapters.js';
+import {
+  accessibilityViolations,
+  describeViolations,
+  launchBrowser,
+  loginInBrowser,
+  screenshot,
+  type RealBrowser,
+} from '../support/browser.js';
+import { testPool } from '../support/env.js';
+import { freePort, hubEnvForIdp, startDevIdp, type RunningDevIdp } from '../support/idp.js';
+import { AGENCIES, startSystem, type RunningSystem } from '../support/system.js';
+
+const FAST_CASEWORKER = {
+  CASEWORKER: 'simulated',
+  CASEWORKER_ACCEPT_AFTER_MS: '200',
+  CASEWORKER_START_AFTER_MS: '200',
+  CASEWORKER_CLOSE_AFTER_MS: '200',
+  CASEWORKER_DECLINE_RATE: '0',
+};
+
+// evaluated in the page as text: the tests are typed for Node, without the DOM's types
+const FOCUSED_NAME_ATTRIBUTE = "document.activeElement?.getAttribute('name')";
+/** `<form's aria-labelledby>|<the focused control's label>` */
+const FOCUSED_CONTROL = `(() => {
+  const element = document.activeElement;
+  if (!element) return '';
+  const label = (element.labels && element.labels[0] ? element.labels[0].textContent : element.textContent) || '';
+  const form = element.closest('form');
+  return (form ? form.getAttribute('aria-labelledby') || '' : '') + '|' + label.trim();
+})()`;
+
+const typed = (subject: string) => `${subject.slice(0, 8)}-${subject.slice(8)}`;
+
+/** What a kommunvägledare does in the web UI, in Debian's Chromium, with the whole system running. */
+describe('the guide’s pages in a real browser', () => {
+  const pool = testPool();
+  let idp: RunningDevIdp;
+  let system: RunningSystem;
+  let hubUrl: string;
+  let people: ExamplePeople;
+  let browser: RealBrowser;
+
+  beforeAll(async () => {
+    hubUrl = `http://127.0.0.1:${await freePort()}`;
+    idp = await startDevIdp({ hubUrl });
+    // SKV's caseworker takes her time, so that a referral to SKV can be withdrawn before it is accepted
+    const adapterEnv = Object.fromEntries(AGENCIES.map((agency) => [agency, FAST_CASEWORKER]));
+    adapterEnv.skv = { ...FAST_CASEWORKER, CASEWORKER_ACCEPT_AFTER_MS: '600000' };
+    system = await startSystem(adapterEnv, {
+      demoAgreements: true,
+      hub: { port: Number(new URL(hubUrl).port), env: hubEnvForIdp(idp, hubUrl) },
+    });
+    ({ people } = await registerExamples(pool, ADAPTERS.af));
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.close();
+    await idp?.close();
+    await pool.end();
+  }, 60_000);
+
+  const expectAccessible = async (page: Page) => {
+    expect(describeViolations(await accessibilityViolations(page))).toBe('');
+  };
+  const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+  const consentForm = (page: Page) => page.getByRole('form', { name: 'Registrera samtycke' });
+  const queryForm = (page: Page) => page.getByRole('form', { name: 'Fråga myndigheterna' });
+  const referralForm = (page: Page) => page.getByRole('form', { name: 'Skicka remiss' });
+  const agencyCard = (page: Page, name: string) => page.getByRole('article', { name: new RegExp(`^${name}`) });
+  const stateOf = (page: Page, name: string) =>
+    agencyCard(page, name).locator('[data-state]').getAttribute('data-state');
+
+  const lookUp = async (page: Page, subject: string) => {
+    await page.getByLabel('Personnummer eller samordningsnummer').fill(typed(subject));
+    await page.getByRole('button', { name: 'Hämta' }).click();
+    await page.getByRole('heading', { name: 'Samtycken' }).waitFor();
+  };
+  const checkCategories = async (form: ReturnType<typeof consentForm>, descriptions: RegExp[]) => {
+    for (const description of descriptions) await form.getByRole('checkbox', { name: description }).check();
+  };
+
+  it('takes a guide from login to a three-agency answer and a referral that reaches closed', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    expect(await heading(page)).toBe('Fråga myndigheter');
+    await expectAccessible(page);
+    await screenshot(page, 'guide-fraga');
+
+    const subject = people.jobSeeker.subject;
+    await lookUp(page, subject);
+    await page.getByText('Personen har inget samtycke registrerat hos er enhet.').waitFor();
+
+    const consent = consentForm(page);
+    await checkCategories(consent, [/^Utbetalningar/, /^Inskriven som arbetssökande/, /^Folkbokföringsadress/]);
+    expect(await consent.getByRole('checkbox', { name: /^Läkarintyg/ }).isDisabled()).toBe(true);
+    await consent.getByText('Lämnas aldrig ut').first().waitFor();
+    await consent.getByRole('radio', { name: 'Skriftligt vid besök' }).check();
+    await consent.getByRole('button', { name: 'Spara samtycke' }).click();
+    await page.getByText('Samtycket är sparat.').waitFor();
+    await page.getByRole('cell', { name: 'Skriftligt vid besök, anna.guide' }).waitFor();
+    expect(await page.getByRole('cell', { name: 'Gäller', exact: true }).count()).toBe(1);
+    const another = page.getByRole('button', { name: 'Registrera ett nytt samtycke' });
+    expect(await another.getAttribute('aria-expanded')).toBe('false');
+    expect(await consentForm(page).count()).toBe(0);
+    await expectAccessible(page);
+    await screenshot(page, 'guide-samtycke');
+
+    const query = queryForm(page);
+    await checkCategories(query, [/^Utbetalningar/, /^Inskriven som arbetssökande/, /^Folkbokföringsadress/]);
+    await query.getByRole('button', { name: 'Fråga myndigheterna' }).click();
+    for (const name of ['Försäkringskassan', 'Arbetsförmedlingen', 'Skatteverket']) {
+      await agencyCard(page, name).locator('[data-state="ok"]').waitFor();
+    }
+    expect(await agencyCard(page, 'Arbetsförmedlingen').getByRole('columnheader', { name: 'Status' }).count()).toBe(1);
+    expect(await agencyCard(page, 'Skatteverket').getByRole('columnheader', { name: 'Civilstånd' }).count()).toBe(1);
+    const announced = await page.locator('.query-results [aria-live="polite"]').textContent();
+    expect(announced).toContain('Arbetsförmedlingen: svar med 1 uppgift.');
+    expect(await page.getByRole('heading', { name: 'Skyddade personuppgifter' }).count()).toBe(0);
+    await expectAccessible(page);
+    await screenshot(page, 'guide-svar');
+
+    const referral = referralForm(page);
+    await referral.getByLabel('Myndighet', { exact: true }).selectOption({ label: 'Arbetsförmedlingen' });
+    await referral.getByLabel('Typ av remiss').selectOption({ label: 'Inskrivning som arbetssökande' });
+    await referral.getByText('Myndigheten ska svara inom 3 dagar.').waitFor();
+    await referral
+      .getByLabel('Meddelande till myndigheten')
+      .fill('Vill skriva in sig som arbetssökande efter uppsägning.');
+    await referral.getByRole('radio', { name: 'Telefon' }).check();
+    await referral.getByRole('button', { name: 'Skicka remiss' }).click();
+    await page.waitForURL(/\/remisser\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name: 'Remiss till Arbetsförmedlingen' }).waitFor();
+    await page.locator('[data-status="closed"]').waitFor({ timeout: 30_000 });
+    const timeline = await page.locator('.timeline li strong').allTextContents();
+    expect(timeline).toEqual(['Skickad', 'Mottagen', 'Accepterad', 'Pågår', 'Avslutad']);
+    expect(await page.getByRole('button', { name: 'Återkalla remissen' }).count()).toBe(0);
+    await expectAccessible(page);
+    await screenshot(page, 'guide-remiss');
+
+    await page.getByRole('link', { name: 'Remisser', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Remisser' }).waitFor();
+    await page.getByRole('cell', { name: 'Avslutad' }).first().waitFor();
+    expect(await page.getByRole('cell', { name: /^Arbetsförmedlingen: Inskrivning som arbetssökande/ }).count()).toBe(
+      1,
+    );
+    await expectAccessible(page);
+    await screenshot(page, 'guide-remisser');
+  }, 120_000);
+
+  it('says while typing what is wrong with a personnummer, and asks nothing with it', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    const field = page.getByLabel('Personnummer eller samordningsnummer');
+    const subject = people.ordinary.subject;
+    const wrong = `${subject.slice(0, 11)}${(Number(subject[11]) + 1) % 10}`;
+    await field.pressSequentially(typed(subject).slice(0, 6));
+    await page.getByText('6 av 10 eller 12 siffror.').waitFor();
+    await field.fill(typed(wrong));
+    await page.getByText(/^Kontrollsiffran \(den sista siffran\) stämmer inte/).waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Hämta' }).click();
+    expect(await page.evaluate(FOCUSED_NAME_ATTRIBUTE)).toBe('personnummer');
+    expect(await page.getByRole('heading', { name: 'Samtycken' }).count()).toBe(0);
+    await expectAccessible(page);
+    await field.fill(typed(subject));
+    await page.getByText('✓ Giltigt personnummer.').waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBeNull();
+  }, 60_000);
+
+  it('shows an agency denied with its reason in plain Swedish next to one that answered', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    await lookUp(page, people.ordinary.subject);
+    const query = queryForm(page);
+    await query.getByRole('checkbox', { name: 'Skatteverket' }).uncheck();
+    await checkCategories(query, [/^Pågående ärenden/, /^Den ansvariga handläggarens kontor/]);
+    await query.getByRole('button', { name: 'Fråga myndigheterna' }).click();
+    await agencyCard(page, 'Arbetsförmedlingen').locator('[data-state="ok"]').waitFor();
+    expect(await stateOf(page, 'Försäkringskassan')).toBe('denied');
+    const fk = agencyCard(page, 'Försäkringskassan');
+    expect(await fk.getByText('Nekad').count()).toBe(1);
+    await fk
+      .getByText('Samtycke saknas eller omfattar inte detta. Registrera ett samtycke som täcker det och försök igen.')
+      .waitFor();
+    expect(await agencyCard(page, 'Skatteverket').count()).toBe(0);
+    await expectAccessible(page);
+    await screenshot(page, 'guide-nekad');
+  }, 60_000);
+
+  it('warns prominently of protected identity, with what to do, and asks again with a justification', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    await lookUp(page, people.protected.subject);
+    const query = queryForm(page);
+    await query.getByRole('checkbox', { name: 'Försäkringskassan' }).uncheck();
+    await checkCategories(query, [/^Den ansvariga handläggarens kontor/, /^Registrering för F-skatt/]);
+    await query.getByRole('button', { name: 'Fråga myndigheterna' }).click();
+    const warning = page
+      .getByRole('alert')
+      .filter({ has: page.getByRole('heading', { name: 'Skyddade personuppgifter' }) });
+    await warning.waitFor();
+    // the hub's own handling instruction, once the whole answer is in
+    await warning.getByText(/hantera ärendet enligt rutinen för skyddade personuppgifter/).waitFor();
+    expect(await warning.textContent()).toContain('Skicka post till personen via Skatteverket');
+    await page.locator('[data-state="denied"]').first().waitFor();
+    await agencyCard(page, 'Skatteverket')
+      .getByText('Personen har skyddade personuppgifter. Skriv en motivering och försök igen.')
+      .waitFor();
+    await screenshot(page, 'guide-skyddad');
+
+    await query.getByRole('button', { name: 'Fråga myndigheterna' }).click();
+    await query.getByText('Skriv varför du behöver uppgifterna, med minst 10 tecken.', { exact: true }).waitFor();
+    await query
+      .getByLabel('Motivering (krävs för skyddade personuppgifter)')
+      .fill('Personen har bett om hjälp att kontakta sin handläggare på Arbetsförmedlingen.');
+    await query.getByRole('button', { name: 'Fråga myndigheterna' }).click();
+    await agencyCard(page, 'Skatteverket').locator('[data-state="ok"]').waitFor();
+    await agencyCard(page, 'Arbetsförmedlingen').locator('[data-state="ok"]').waitFor();
+    const shown = await page.locator('.query-results').textContent();
+    expect(shown).not.toContain('Kontor');
+    expect(await warning.count()).toBe(1);
+    await expectAccessible(page);
+  }, 60_000);
+
+  it('keeps what was typed in the forms when the page is reloaded', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    await lookUp(page, people.retired.subject);
+    await consentForm(page)
+      .getByRole('checkbox', { name: /^Pågående ärenden/ })
+      .check();
+    await consentForm(page).getByRole('radio', { name: 'E-underskrift' }).check();
+    await queryForm(page).getByLabel('Ändamål').selectOption({ label: 'Etablering' });
+    await referralForm(page).getByLabel('Meddelande till myndigheten').fill('Halvskrivet meddelande');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Samtycken' }).waitFor();
+    expect(await page.getByLabel('Personnummer eller samordningsnummer').inputValue()).toBe(
+      typed(people.retired.subject),
+    );
+    expect(
+      await consentForm(page)
+        .getByRole('checkbox', { name: /^Pågående ärenden/ })
+        .isChecked(),
+    ).toBe(true);
+    expect(await consentForm(page).getByRole('radio', { name: 'E-underskrift' }).isChecked()).toBe(true);
+    expect(await queryForm(page).getByLabel('Ändamål').inputValue()).toBe('etablering');
+    expect(await referralForm(page).getByLabel('Meddelande till myndigheten').inputValue()).toBe(
+      'Halvskrivet meddelande',
+    );
+  }, 60_000);
+
+  it('can be used with the keyboard alone: the query form in a sensible Tab order, sent with Enter', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    const field = page.getByLabel('Personnummer eller samordningsnummer');
+    // from the page's heading, which has focus when the page opens
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(FOCUSED_NAME_ATTRIBUTE)).toBe('personnummer');
+    await page.keyboard.type(typed(people.withFTax.subject));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Samtycken' }).waitFor();
+    expect(await field.inputValue()).toBe(typed(people.withFTax.subject));
+
+    const focusedName = async () => String(await page.evaluate(FOCUSED_CONTROL));
+    await queryForm(page).getByLabel('Ändamål').focus();
+    const order: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const name = await focusedName();
+      order.push(name.split('|')[1]!);
+      if (name === 'fraga-rubrik|Fråga myndigheterna') break;
+      if (name === 'fraga-rubrik|Försäkringskassan') await page.keyboard.press('Space');
+      await page.keyboard.press('Tab');
+    }
+    expect(order[0]).toBe('Ändamål');
+    expect(order.slice(1, 4)).toEqual(['Försäkringskassan', 'Arbetsförmedlingen', 'Skatteverket']);
+    expect(order.at(-2)).toBe('Samtycke');
+    expect(order.at(-1)).toBe('Fråga myndigheterna');
+    // Försäkringskassan was unchecked with Space, so its categories left the form
+    expect(order.some((name) => name.startsWith('Utbetalningar'))).toBe(false);
+    expect(order.some((name) => name.startsWith('Registrering för F-skatt'))).toBe(true);
+    await page.keyboard.press('Enter');
+    await agencyCard(page, 'Skatteverket').locator('[data-state]:not([data-state="waiting"])').waitFor();
+    expect(await agencyCard(page, 'Försäkringskassan').count()).toBe(0);
+    expect(await agencyCard(page, 'Arbetsförmedlingen').count()).toBe(1);
+  }, 60_000);
+
+  it('withdraws a referral the agency has not accepted yet, with a note, and shows it in the timeline', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    await lookUp(page, people.withFTax.subject);
+    await checkCategories(consentForm(page), [/^Folkbokföringsadress/]);
+    await consentForm(page).getByRole('radio', { name: 'Muntligt vid besök' }).check();
+    const validUntil = consentForm(page).getByLabel('Gäller till och med');
+    const suggested = await validUntil.inputValue();
+    await validUntil.fill('2099-01-01');
+    await consentForm(page).getByRole('button', { name: 'Spara samtycke' }).click();
+    await consentForm(page)
+      .getByText(/^Ett samtycke gäller högst 12 månader, alltså längst till \d+ \w+ \d{4}\.$/)
+      .waitFor();
+    expect(await validUntil.getAttribute('aria-invalid')).toBe('true');
+    await validUntil.fill(suggested);
+    await consentForm(page).getByRole('button', { name: 'Spara samtycke' }).click();
+    await page.getByText('Samtycket är sparat.').waitFor();
+    const referral = referralForm(page);
+    await referral.getByRole('button', { name: 'Skicka remiss' }).click();
+    await referral.getByText('Remissen är inte skickad. Rätta det som är markerat.').waitFor();
+    expect(await referral.getByLabel('Meddelande till myndigheten').getAttribute('aria-invalid')).toBe('true');
+    await referral.getByLabel('Myndighet', { exact: true }).selectOption({ label: 'Skatteverket' });
+    await referral.getByLabel('Typ av remiss').selectOption({ label: 'Hjälp med adressändring' });
+    await referral.getByLabel('Meddelande till myndigheten').fill('Har flyttat och behöver hjälp med adressändringen.');
+    await referral.getByRole('radio', { name: 'Brev' }).check();
+    await referral.getByRole('button', { name: 'Skicka remiss' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Remiss till Skatteverket' }).waitFor();
+    await page.locator('[data-status="received"]').waitFor();
+    await page.getByLabel('Anteckning till myndigheten (frivillig)').fill('Personen har löst det själv.');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Återkalla remissen' }).click();
+    await page.getByText('Remissen är återkallad. Myndigheten har fått besked.').waitFor();
+    await page.locator('[data-status="cancelled"]').waitFor();
+    const statuses = await page.locator('.timeline li strong').allTextContents();
+    expect(statuses.slice(0, 3)).toEqual(['Skickad', 'Mottagen', 'Återkallad']);
+    // Skatteverket's own word that it stopped, when it has arrived
+    expect(statuses.slice(3).every((status) => status === 'Återkallad')).toBe(true);
+    const withdrawn = await page.locator('.timeline li').nth(2).textContent();
+    expect(withdrawn).toContain('Örebro kommun, Anna Vägledare');
+    expect(withdrawn).toContain('Personen har löst det själv.');
+    expect(await page.getByRole('button', { name: 'Återkalla remissen' }).count()).toBe(0);
+  }, 60_000);
+});

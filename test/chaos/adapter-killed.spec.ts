@@ -90,12 +90,14 @@ describe('an agency adapter killed (SIGKILL) with a query and referrals in hand'
       // one deadline for the whole query, however FK went: the answer is not held up past it
       expect(elapsed).toBeLessThan(DEADLINE_MS + 2_000);
 
-      // the broker took back what the dead adapter had not acknowledged
-      expect(await queueDepth(TEST_VHOST, 'q.adapter-fk.referrals')).toEqual({
-        ready: REFERRALS,
-        unacknowledged: 0,
-        consumers: 0,
-      });
+      // the broker takes back what the dead adapter had not acknowledged, once it has seen the connection go
+      const expected = { ready: REFERRALS, unacknowledged: 0, consumers: 0 };
+      await waitFor(
+        async () => JSON.stringify(await queueDepth(TEST_VHOST, 'q.adapter-fk.referrals')) === JSON.stringify(expected),
+        15_000,
+        "the broker to return FK's unacknowledged referrals to the queue",
+      ).catch(() => undefined);
+      expect(await queueDepth(TEST_VHOST, 'q.adapter-fk.referrals')).toEqual(expected);
     } finally {
       await lock.query('ROLLBACK').catch(() => undefined);
       lock.release();

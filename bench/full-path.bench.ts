@@ -741,7 +741,17 @@ function judge(r: Results) {
   // the best step that keeps p99 within the target
   const withinP99 = r.queries.filter((q) => q.p99Ms <= TARGETS.p99Ms && q.wrongAnswers === 0 && q.non2xx === 0);
   const best = withinP99.sort((a, b) => b.perSecond - a.perSecond)[0];
+  const fastest = [...r.queries].sort((a, b) => b.perSecond - a.perSecond)[0];
   return {
+    // whatever its p99, so that a miss still says how far off it is
+    fastestStep: fastest
+      ? {
+          concurrency: fastest.concurrency,
+          perSecond: fastest.perSecond,
+          p99Ms: fastest.p99Ms,
+          ratioToFloor: round(fastest.perSecond / r.floorBestQueriesPerSecond, 3),
+        }
+      : null,
     bestStepWithinP99: best ? { concurrency: best.concurrency, perSecond: best.perSecond, p99Ms: best.p99Ms } : null,
     queriesPerSecond: { required: TARGETS.queriesPerSecond, actual: best?.perSecond ?? 0 },
     queriesMet: (best?.perSecond ?? 0) >= TARGETS.queriesPerSecond,
@@ -786,7 +796,7 @@ function printTables(
     `\nreferrals: ${ref.created} created at ${ref.createdPerSecond}/s over HTTP, ${ref.delivered} delivered at ${ref.deliveredPerSecond}/s end to end (${ref.secondsToDeliverAll} s); lost ${ref.lost}, duplicated ${ref.duplicated}; hub outbox left ${ref.hubOutboxLeft}`,
   );
   console.log(
-    `targets: >= ${TARGETS.queriesPerSecond} queries/s with p99 <= ${TARGETS.p99Ms} ms: ${v.queriesMet ? 'MET' : 'MISSED'} (best ${JSON.stringify(v.bestStepWithinP99)}); ` +
+    `targets: >= ${TARGETS.queriesPerSecond} queries/s with p99 <= ${TARGETS.p99Ms} ms: ${v.queriesMet ? 'MET' : 'MISSED'} (best within p99 ${JSON.stringify(v.bestStepWithinP99)}, fastest ${JSON.stringify(v.fastestStep)}); ` +
       `>= ${TARGETS.ratioToFloor}x floor: ${v.ratioMet ? 'MET' : 'MISSED'} (${v.ratioToFloor.actual}x); ` +
       `>= ${TARGETS.referralsPerSecond} referrals/s, none lost or doubled: ${v.referralsMet ? 'MET' : 'MISSED'}`,
   );

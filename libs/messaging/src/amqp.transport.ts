@@ -8,7 +8,7 @@ import {
 } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Envelope, MessageTypeRegistry } from '@hub/contracts';
-import type { IdempotencyStore } from './idempotency.js';
+import { pruneProcessedMessages, type IdempotencyStore } from './idempotency.js';
 import type { OutgoingMessage } from './message-codec.js';
 import type { MessageConsumer, MessageContext, MessageHandlerFn } from './message-consumer.js';
 import type { MessagingClient } from './messaging-client.js';
@@ -36,6 +36,8 @@ export interface AmqpServerOptions {
   queues: Array<QueueSpec & { prefetch?: number }>;
   /** required when any queue is persistent */
   idempotency?: IdempotencyStore;
+  /** how long processed message ids are kept (default a week), pruned hourly */
+  processedMessageRetentionMs?: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export interface AmqpServerOptions {
  */
 export class AmqpServer extends Server implements CustomTransportStrategy {
   private readonly consumers: MessageConsumer[] = [];
+  private stopPruning = () => undefined as void;
 
   constructor(private readonly options: AmqpServerOptions) {
     super();
@@ -68,6 +71,12 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
           await messaging.consume({ queue, prefetch: queue.prefetch, handlers, idempotency: this.options.idempotency }),
         );
       }
+      if (this.options.idempotency) {
+        this.stopPruning = pruneProcessedMessages(this.options.idempotency, {
+          retentionMs: this.options.processedMessageRetentionMs,
+          onError: (err) => this.logger.warn(`processed message ids not pruned: ${err.message}`),
+        });
+      }
       this._status$.next('connected');
       callback();
     } catch (err) {
@@ -76,6 +85,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   async close(): Promise<void> {
+    this.stopPruning();
     await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
     this._status$.next('disconnected');
   }

@@ -7,6 +7,32 @@ import type { Pool, PoolClient } from 'pg';
 export interface IdempotencyStore<Tx = unknown> {
   /** returns false, without calling `work`, when this consumer has processed the message already */
   runOnce(consumer: string, messageId: string, work: (tx: Tx) => Promise<void>): Promise<boolean>;
+  /** forgets the ids of messages processed before `olderThan` */
+  prune?(olderThan: Date): Promise<number>;
+}
+
+/**
+ * How long processed message ids are kept. A duplicate comes from a redelivery or a publisher's retry after a lost
+ * confirm, within minutes; a week is far beyond that, and keeps the table from growing for ever.
+ */
+export const PROCESSED_MESSAGE_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Prunes `store` every `everyMs` (first at once), keeping `retentionMs` of ids. Returns a stop function; the timer
+ * does not hold the process open, and a failed prune (database away) is only retried at the next turn.
+ */
+export function pruneProcessedMessages(
+  store: IdempotencyStore,
+  options: { retentionMs?: number; everyMs?: number; onError?: (err: Error) => void } = {},
+): () => void {
+  if (!store.prune) return () => undefined;
+  const retentionMs = options.retentionMs ?? PROCESSED_MESSAGE_RETENTION_MS;
+  const prune = () =>
+    void store.prune!(new Date(Date.now() - retentionMs)).catch((err: Error) => options.onError?.(err));
+  prune();
+  const timer = setInterval(prune, options.everyMs ?? 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** The table of processed message ids, in the given schema (the hub's `messaging`, or an adapter's own). */

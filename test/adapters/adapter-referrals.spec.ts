@@ -126,6 +126,29 @@ describe.each(['fk', 'af', 'skv'] as const)('%s adapter: referrals', (agency: Ag
     expect(shown.body.timeline.at(-1).note).toMatch(/samtycket har återkallats/);
   });
 
+  it('cancels a referral whose withdrawal arrives before the referral itself', async () => {
+    const r = withConsent();
+    // the hub's withdrawal first (another consumer of the queue may take it before the referral), then the referral
+    await hub.publish(EXCHANGES.referral, routingKeys.referral(agency, r.referralType), {
+      type: 'referral.status.v1',
+      purpose: 'vagledning',
+      agreement: ref,
+      correlationId: r.referralId,
+      payload: {
+        referralId: r.referralId,
+        agency,
+        status: 'cancelled',
+        at: new Date().toISOString(),
+        actor: { organisation: SERVICECENTER.organisation, name: 'Anna Vägledare' },
+        note: 'Ångrat',
+      } satisfies ReferralStatusV1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await send(r);
+    await waitForStatuses(r.referralId, ['received', 'cancelled']);
+    expect(await inboxRow(r.referralId)).toEqual([{ status: 'cancelled' }]);
+  });
+
   it('declines at once a referral its own policy check refuses', async () => {
     const r = withConsent({ consentId: undefined, consent: undefined });
     await send(r);

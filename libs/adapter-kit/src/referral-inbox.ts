@@ -182,7 +182,10 @@ export class ReferralInbox {
     const event = envelope.payload;
     if (event.status !== 'cancelled' || event.agency !== this.definition.agency) return false;
     const row = await this.locked(tx, event.referralId);
-    if (!row || ['declined', 'closed', 'cancelled'].includes(row.status)) return false;
+    // With several consumers on the queue, a withdrawal may be handled before the referral it withdraws: failing
+    // sends it back for a retry (with back-off) until the referral is in, or parks it if the referral never comes.
+    if (!row) throw new Error(`withdrawal of referral ${event.referralId} before the referral itself; retrying`);
+    if (['declined', 'closed', 'cancelled'].includes(row.status)) return false;
     await this.move(
       tx,
       row.id,

@@ -110,11 +110,11 @@ try {
   const hub = `http://127.0.0.1:${HUB_PORT}`;
   console.log(`
 The samtjänst hub is running.
-  Log in:        ${hub}/api/auth/login   (password "demo" for every demo user)
+  Web UI:        ${hub}   (password "demo" for every demo user)
                  anna.guide, erik.guide (guides), sam.soc (caseworker), maria.admin (admin),
                  fredrik.fk, alva.af (agency admins), ada.auditor (auditor), max.manager (manager)
-  API docs:      ${hub}/api/docs
-  Agencies:      FK ${'http://127.0.0.1:' + ADAPTER_PORTS.fk}/api/docs, AF :${ADAPTER_PORTS.af}, SKV :${ADAPTER_PORTS.skv}
+  Inboxes:       FK ${'http://127.0.0.1:' + ADAPTER_PORTS.fk}/inkorg (fia.fk), AF :${ADAPTER_PORTS.af}/inkorg (arne.af), SKV :${ADAPTER_PORTS.skv}/inkorg (siv.skv)
+  API docs:      ${hub}/api/docs; agencies ${'http://127.0.0.1:' + ADAPTER_PORTS.fk}/api/docs, :${ADAPTER_PORTS.af}, :${ADAPTER_PORTS.skv}
   Identity:      http://127.0.0.1:${IDP_PORT}
 Demo agreements between Örebro kommun's servicecenter and FK, AF and SKV are registered and approved as each\nadapter announces its catalogue (the [hub] ... [demo] lines).
 Ctrl-C stops everything.`);

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { luhnValid, parsePersonnummer } from '@hub/contracts';
 
 /** Its message never repeats the input: errors end up in logs, and the input is a personnummer. */
 export class InvalidPersonnummerError extends Error {
@@ -8,46 +9,17 @@ export class InvalidPersonnummerError extends Error {
   }
 }
 
-const FORM = /^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})$/;
-
 /**
- * Normalises a personnummer or samordningsnummer (day + 60) to 12 digits, YYYYMMDDNNNC. Takes it with or without
- * century and separator; without century, `+` means a hundred years or older, as Skatteverket writes it.
+ * Normalises a personnummer or samordningsnummer (day + 60) to 12 digits, YYYYMMDDNNNC, by the contract's one
+ * parser (with or without century and separator; without century, `+` means a hundred years or older).
  */
 export function normalisePersonnummer(input: string, today: Date = new Date()): string {
-  const match = FORM.exec(input.trim());
-  if (!match) throw new InvalidPersonnummerError('expected YYYYMMDD-NNNC, YYMMDD-NNNC or the same without separator');
-  const [, century, yy, mm, dd, separator, serial] = match as unknown as string[];
-  const month = Number(mm);
-  const day = Number(dd) > 60 ? Number(dd) - 60 : Number(dd);
-  if (month < 1 || month > 12 || day < 1 || day > 31) throw new InvalidPersonnummerError('no such date');
-  if (century !== undefined && separator === '+') throw new InvalidPersonnummerError('"+" only goes with YYMMDD');
-  if (!luhnValid(`${yy}${mm}${dd}${serial}`)) throw new InvalidPersonnummerError('wrong check digit');
-  const year = century !== undefined ? Number(`${century}${yy}`) : inferYear(Number(yy), month, day, separator, today);
-  return `${String(year).padStart(4, '0')}${mm}${dd}${serial}`;
+  const parsed = parsePersonnummer(input, today);
+  if (!parsed.ok) throw new InvalidPersonnummerError(parsed.reason);
+  return parsed.value;
 }
 
-function inferYear(yy: number, month: number, day: number, separator: string | undefined, today: Date): number {
-  const thisYear = today.getUTCFullYear();
-  let year = thisYear - ((thisYear - yy) % 100);
-  const notYetBorn = month * 100 + day > (today.getUTCMonth() + 1) * 100 + today.getUTCDate();
-  if (year === thisYear && notYetBorn) year -= 100;
-  return separator === '+' ? year - 100 : year;
-}
-
-/** Luhn over the ten digits YYMMDDNNNC. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(i) - 48;
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { luhnValid };
 
 export const MIN_SUBJECT_KEY_SECRET_BYTES = 32;
 

@@ -1,3 +1,5 @@
+import { luhnValid } from '@hub/contracts';
+
 /** What a personnummer or samordningsnummer is replaced with in a log line. */
 export const REDACTED_PERSONNUMMER = '[personnummer]';
 
@@ -7,19 +9,6 @@ export const REDACTED_PERSONNUMMER = '[personnummer]';
  * digits must pass the Luhn check; anything that passes is treated as a person, even if it is something else.
  */
 const CANDIDATE = /(?<!\d)((?:\d{2})?)(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})(?!\d)/g;
-
-function luhnValid(tenDigits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < 10; i++) {
-    let digit = tenDigits.charCodeAt(i) - 48;
-    if (i % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
 
 function looksLikeIdentityNumber(month: string, day: string, tenDigits: string): boolean {
   const m = Number(month);

@@ -112,7 +112,7 @@ try {
 The samtjänst hub is running.
   Web UI:        ${hub}   (password "demo" for every demo user)
                  anna.guide, erik.guide (guides), sam.soc (caseworker), maria.admin (admin),
-                 fredrik.fk, alva.af (agency admins), ada.auditor (auditor), max.manager (manager)
+                 fredrik.fk, alva.af, saga.skv (agency admins), ada.auditor (auditor), max.manager (manager)
   Inboxes:       FK ${'http://127.0.0.1:' + ADAPTER_PORTS.fk}/inkorg (fia.fk), AF :${ADAPTER_PORTS.af}/inkorg (arne.af), SKV :${ADAPTER_PORTS.skv}/inkorg (siv.skv)
   API docs:      ${hub}/api/docs; agencies ${'http://127.0.0.1:' + ADAPTER_PORTS.fk}/api/docs, :${ADAPTER_PORTS.af}, :${ADAPTER_PORTS.skv}
   Identity:      http://127.0.0.1:${IDP_PORT}

@@ -68,6 +68,13 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     description: 'administratör, Arbetsförmedlingen',
   },
   {
+    id: 'saga.skv',
+    name: 'Saga SKV',
+    organisation: SKATTEVERKET,
+    roles: ['agency-admin'],
+    description: 'administratör, Skatteverket',
+  },
+  {
     id: 'fia.fk',
     name: 'Fia Handläggare',
     organisation: FORSAKRINGSKASSAN,

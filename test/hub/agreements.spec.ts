@@ -199,6 +199,24 @@ describe('agreement registry over HTTP and PostgreSQL', () => {
     expect(v1.body.supersededAt).toBeDefined();
   });
 
+  it('suspends and resumes the version in force while an amendment is still pending', async () => {
+    const id = await activeAgreement();
+    await hub.call('POST', `/api/agreements/${id}/amend`, {
+      as: USERS.fkAdmin,
+      body: terms({ validTo: '2028-12-31' }),
+    });
+    const suspended = await hub.call('POST', `/api/agreements/${id}/suspend`, {
+      as: USERS.municipalityAdmin,
+      body: { note: 'Incident' },
+    });
+    expect(suspended.status).toBe(200);
+    const version = async (n: number) =>
+      (await hub.call('GET', `/api/agreements/${id}/versions/${n}`, { as: USERS.auditor })).body.status;
+    expect([await version(1), await version(2)]).toEqual(['suspended', 'draft']);
+    await hub.call('POST', `/api/agreements/${id}/resume`, { as: USERS.municipalityAdmin, body: {} });
+    expect([await version(1), await version(2)]).toEqual(['active', 'draft']);
+  });
+
   it('suspends, resumes and terminates; a terminated agreement never changes again', async () => {
     const id = await activeAgreement();
     expect(

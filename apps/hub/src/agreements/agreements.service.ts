@@ -13,7 +13,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import {
   assertAmendable,
   effectiveStatus,
@@ -160,7 +160,13 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
   async change(id: string, action: StateChange, user: StaffUser, note?: string): Promise<AgreementView> {
     const now = new Date();
     const { version, status } = await this.dataSource.transaction(async (manager) => {
-      const { agreement, latest } = await this.lockLatest(manager, id);
+      const locked = await this.lockLatest(manager, id);
+      const { agreement } = locked;
+      // While an amendment is still a draft or proposed, suspending and resuming act on the version in force
+      const latest =
+        (action === 'suspend' || action === 'resume') && ['draft', 'proposed'].includes(locked.latest.status)
+          ? ((await this.versionInForce(manager, id)) ?? locked.latest)
+          : locked.latest;
       const next = lifecycle(() =>
         transition(
           {
@@ -340,6 +346,14 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
       .getRepository(AgreementVersionEntity)
       .findOneByOrFail({ agreementId: id, version: agreement.latestVersion });
     return { agreement, latest };
+  }
+
+  /** The newest version that has been approved and not superseded (active or suspended), if any. */
+  private async versionInForce(manager: EntityManager, id: string) {
+    return manager.getRepository(AgreementVersionEntity).findOne({
+      where: { agreementId: id, supersededAt: IsNull(), status: In(['active', 'suspended']) },
+      order: { version: 'DESC' },
+    });
   }
 
   private async visible(id: string, user: StaffUser): Promise<AgreementEntity> {

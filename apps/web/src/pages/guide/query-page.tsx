@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type Purpose } from '@contracts/codes';
 import { api, apiFetch } from '../../api.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDate, formatPersonnummer } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
-import { CONSENT_METHOD_TEXT, PURPOSE_TEXT, SECRECY_TEXT, agencyName } from '../../texts.js';
+import { CONSENT_METHOD_TEXT, PURPOSE_TEXT, agencyName } from '../../texts.js';
+import { CategoryChoices, CheckboxGroup, ConsentSelect, PurposeSelect } from './form-fields.js';
 import {
   CONSENT_STATUS_TEXT,
   addMonths,
@@ -357,20 +358,11 @@ function ConsentForm({
             {errors.categories}
           </p>
         )}
-        {catalogues.map((catalogue) => (
-          <CheckboxGroup
-            key={catalogue.agency}
-            legend={agencyName(catalogue.agency)}
-            options={catalogue.categories.map((c) => ({
-              value: c.code,
-              label: c.description,
-              note: SECRECY_TEXT[c.secrecyClass],
-              disabled: c.secrecyClass === 'never',
-            }))}
-            selected={draft.categories}
-            onChange={(categories) => setDraft({ ...draft, categories })}
-          />
-        ))}
+        <CategoryChoices
+          catalogues={catalogues}
+          selected={draft.categories}
+          onChange={(categories) => setDraft({ ...draft, categories })}
+        />
       </fieldset>
       <fieldset aria-describedby={errors.method ? 'samtycke-satt-fel' : undefined}>
         <legend>Hur personen lämnade samtycket</legend>
@@ -419,55 +411,6 @@ function ConsentForm({
   );
 }
 
-export function CheckboxGroup({
-  legend,
-  options,
-  selected,
-  onChange,
-  error,
-}: {
-  legend: string;
-  options: Array<{ value: string; label: string; note?: string; disabled?: boolean }>;
-  selected: string[];
-  onChange: (selected: string[]) => void;
-  error?: string;
-}) {
-  const errorId = `${useId()}-fel`;
-  return (
-    <fieldset aria-describedby={error ? errorId : undefined}>
-      <legend>{legend}</legend>
-      {error && (
-        <p className="error-text" id={errorId}>
-          {error}
-        </p>
-      )}
-      <div className="choices choices-column">
-        {options.map((option) => (
-          <label key={option.value}>
-            <input
-              type="checkbox"
-              value={option.value}
-              disabled={option.disabled}
-              checked={!option.disabled && selected.includes(option.value)}
-              onChange={(event) =>
-                onChange(
-                  event.target.checked
-                    ? [...selected, option.value]
-                    : selected.filter((value) => value !== option.value),
-                )
-              }
-            />
-            <span>
-              {option.label}
-              {option.note && <span className="muted"> ({option.note})</span>}
-            </span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
-
 interface QueryDraft {
   purpose: Purpose;
   agencies: string[];
@@ -505,7 +448,6 @@ function QuerySection({
   useEffect(() => {
     if (progress.protectedIdentity) onProtected(progress.handlingInstruction);
   }, [progress.protectedIdentity, progress.handlingInstruction]);
-  const usable = consents.filter((c) => c.status === 'active');
   const chosenCatalogues = catalogues.filter((c) => draft.agencies.includes(c.agency));
 
   const submit = async (event: FormEvent) => {
@@ -557,21 +499,11 @@ function QuerySection({
       <h2 id="fraga-rubrik">Fråga myndigheterna</h2>
       <form onSubmit={(event) => void submit(event)} noValidate className="card" aria-labelledby="fraga-rubrik">
         {problem && <Alert>{problem}</Alert>}
-        <Field label="Ändamål" hint="Varför du frågar. Avtalet med myndigheten avgör vilka ändamål som är tillåtna.">
-          {(props) => (
-            <select
-              {...props}
-              value={draft.purpose}
-              onChange={(event) => setDraft({ ...draft, purpose: event.target.value as Purpose })}
-            >
-              {PURPOSES.map((p) => (
-                <option key={p} value={p}>
-                  {PURPOSE_TEXT[p]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <PurposeSelect
+          hint="Varför du frågar. Avtalet med myndigheten avgör vilka ändamål som är tillåtna."
+          value={draft.purpose}
+          onChange={(purpose) => setDraft({ ...draft, purpose })}
+        />
         <CheckboxGroup
           legend="Myndigheter att fråga"
           error={errors.agencies}
@@ -584,37 +516,18 @@ function QuerySection({
           <p className="hint">
             Välj de uppgifter du behöver. Väljer du inga för en myndighet frågar du efter allt som avtalet tillåter.
           </p>
-          {chosenCatalogues.map((catalogue) => (
-            <CheckboxGroup
-              key={catalogue.agency}
-              legend={agencyName(catalogue.agency)}
-              options={catalogue.categories.map((c) => ({
-                value: c.code,
-                label: c.description,
-                note: SECRECY_TEXT[c.secrecyClass],
-                disabled: c.secrecyClass === 'never',
-              }))}
-              selected={draft.categories}
-              onChange={(categories) => setDraft({ ...draft, categories })}
-            />
-          ))}
+          <CategoryChoices
+            catalogues={chosenCatalogues}
+            selected={draft.categories}
+            onChange={(categories) => setDraft({ ...draft, categories })}
+          />
         </fieldset>
-        <Field label="Samtycke" hint="Det samtycke frågan bygger på. Automatiskt val tar det som passar bäst.">
-          {(props) => (
-            <select
-              {...props}
-              value={draft.consentId}
-              onChange={(event) => setDraft({ ...draft, consentId: event.target.value })}
-            >
-              <option value="">Välj automatiskt</option>
-              {usable.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.purposes.map((p) => PURPOSE_TEXT[p]).join(', ')}, till och med {formatDate(c.validUntil)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ConsentSelect
+          hint="Det samtycke frågan bygger på. Automatiskt val tar det som passar bäst."
+          consents={consents}
+          value={draft.consentId}
+          onChange={(consentId) => setDraft({ ...draft, consentId })}
+        />
         {isProtected && (
           <Field
             label="Motivering (krävs för skyddade personuppgifter)"

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { CONTACT_PREFERENCES, PURPOSES, type ContactPreference, type Purpose } from '@contracts/codes';
+import { CONTACT_PREFERENCES, type ContactPreference, type Purpose } from '@contracts/codes';
 import { api } from '../../api.js';
 import { Alert, Busy, Field } from '../../components.js';
-import { formatDate } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { useRouter } from '../../router.js';
-import { CONTACT_PREFERENCE_TEXT, PURPOSE_TEXT, agencyName } from '../../texts.js';
+import { CONTACT_PREFERENCE_TEXT, agencyName } from '../../texts.js';
+import { ConsentSelect, PurposeSelect } from './form-fields.js';
 import { errorText, responseTimeText } from './guide-texts.js';
 import type { Catalogue, Consent, Referral } from './types.js';
 
@@ -122,21 +122,7 @@ export function ReferralForm({
             </select>
           )}
         </Field>
-        <Field label="Ändamål">
-          {(props) => (
-            <select
-              {...props}
-              value={draft.purpose}
-              onChange={(event) => setDraft({ ...draft, purpose: event.target.value as Purpose })}
-            >
-              {PURPOSES.map((p) => (
-                <option key={p} value={p}>
-                  {PURPOSE_TEXT[p]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <PurposeSelect value={draft.purpose} onChange={(purpose) => setDraft({ ...draft, purpose })} />
         <Field
           label="Meddelande till myndigheten"
           hint="Vad personen behöver hjälp med. Skriv inte mer än myndigheten behöver veta. Högst 4 000 tecken."
@@ -173,24 +159,12 @@ export function ReferralForm({
             ))}
           </div>
         </fieldset>
-        <Field label="Samtycke" hint="Det samtycke remissen bygger på. Automatiskt val tar det som passar bäst.">
-          {(props) => (
-            <select
-              {...props}
-              value={draft.consentId}
-              onChange={(event) => setDraft({ ...draft, consentId: event.target.value })}
-            >
-              <option value="">Välj automatiskt</option>
-              {consents
-                .filter((c) => c.status === 'active')
-                .map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.purposes.map((p) => PURPOSE_TEXT[p]).join(', ')}, till och med {formatDate(c.validUntil)}
-                  </option>
-                ))}
-            </select>
-          )}
-        </Field>
+        <ConsentSelect
+          hint="Det samtycke remissen bygger på. Automatiskt val tar det som passar bäst."
+          consents={consents}
+          value={draft.consentId}
+          onChange={(consentId) => setDraft({ ...draft, consentId })}
+        />
         <button type="submit" disabled={sending}>
           Skicka remiss
         </button>

@@ -26,8 +26,11 @@ export interface AdapterRegister {
     pool: pg.Pool,
     options: { schema: string; seed: number; size: number },
   ): Promise<{ seeded: boolean; people: number; ms: number }>;
-  /** undefined for a person the agency does not know: a normal answer, not an error */
-  lookup(pool: pg.Pool, schema: string, subject: string): Promise<RegisterRecord | undefined>;
+  /**
+   * One answer per subject, in order, in one round trip; undefined for a person the agency does not know: a normal
+   * answer, not an error
+   */
+  lookupMany(pool: pg.Pool, schema: string, subjects: readonly string[]): Promise<(RegisterRecord | undefined)[]>;
 }
 
 export interface CatalogueFieldSpec {

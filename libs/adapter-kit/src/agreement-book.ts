@@ -56,13 +56,16 @@ export function agreementVersionOf(p: AgreementChangedV1): AgreementVersion | un
 
 /**
  * The agreement versions the agency is party to, kept from `agreement.changed` events in the adapter's schema, and
- * the consents revoked. Every instance of the adapter keeps the policy index in memory and reloads it when any
- * instance records a change (LISTEN/NOTIFY), since only one of them consumes each event.
+ * the consents revoked. Every instance of the adapter keeps both in memory and learns of a change any instance
+ * records (LISTEN/NOTIFY), since only one of them consumes each event: the agreements are reloaded, a revocation
+ * travels in the notification itself. Revocations only ever add up, so a reload merges and never forgets one.
  */
 export class AgreementBook {
   private index = new AgreementIndex([]);
   private versionList: AgreementVersion[] = [];
+  private readonly revocations = new Map<string, Date>();
   private readonly feed: ChangeFeed;
+  private readonly revocationFeed: ChangeFeed;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -72,6 +75,13 @@ export class AgreementBook {
     logger: ConnectionLogger,
   ) {
     this.feed = new ChangeFeed(databaseUrl, `${schema}_agreements`, () => this.load(), logger);
+    this.revocationFeed = new ChangeFeed(
+      databaseUrl,
+      `${schema}_revocations`,
+      () => this.loadRevocations(),
+      logger,
+      (payload) => this.applyRevocation(payload),
+    );
   }
 
   async migrate(): Promise<void> {
@@ -79,12 +89,12 @@ export class AgreementBook {
   }
 
   /** Loads the versions, and again whenever any instance records a change; a lost listener reconnects. */
-  start(): Promise<void> {
-    return this.feed.start();
+  async start(): Promise<void> {
+    await Promise.all([this.feed.start(), this.revocationFeed.start()]);
   }
 
-  stop(): Promise<void> {
-    return this.feed.stop();
+  async stop(): Promise<void> {
+    await Promise.all([this.feed.stop(), this.revocationFeed.stop()]);
   }
 
   private async load(): Promise<void> {
@@ -124,19 +134,40 @@ export class AgreementBook {
     return stored.rowCount === 1;
   }
 
+  /** Kept from the moment it is handled: a revocation is never wrong to honour early, even if the handler fails. */
   async recordRevocation(tx: pg.PoolClient, consentId: string, revokedAt: string): Promise<void> {
+    this.remember(consentId, new Date(revokedAt));
     await tx.query(
       `INSERT INTO ${this.schema}.revoked_consent (consent_id, revoked_at) VALUES ($1, $2)
        ON CONFLICT (consent_id) DO UPDATE SET revoked_at = LEAST(excluded.revoked_at, revoked_consent.revoked_at)`,
       [consentId, revokedAt],
     );
+    await tx.query('SELECT pg_notify($1, $2)', [this.revocationFeed.channel, `${consentId} ${revokedAt}`]);
   }
 
-  async revokedAt(consentId: string): Promise<Date | undefined> {
-    const { rows } = await this.pool.query<{ revoked_at: Date }>(
-      `SELECT revoked_at FROM ${this.schema}.revoked_consent WHERE consent_id = $1`,
-      [consentId],
+  /** When the consent was revoked, as far as the hub has announced; read from memory on every query. */
+  revokedAt(consentId: string): Date | undefined {
+    return this.revocations.get(consentId.toLowerCase());
+  }
+
+  private async loadRevocations(): Promise<void> {
+    const { rows } = await this.pool.query<{ consent_id: string; revoked_at: Date }>(
+      `SELECT consent_id, revoked_at FROM ${this.schema}.revoked_consent`,
     );
-    return rows[0]?.revoked_at;
+    for (const row of rows) this.remember(row.consent_id, row.revoked_at);
+  }
+
+  private applyRevocation(payload: string): boolean {
+    const [consentId, revokedAt] = payload.split(' ');
+    const at = new Date(revokedAt ?? '');
+    if (!consentId || Number.isNaN(at.getTime())) return false;
+    this.remember(consentId, at);
+    return true;
+  }
+
+  private remember(consentId: string, revokedAt: Date): void {
+    const id = consentId.toLowerCase();
+    const known = this.revocations.get(id);
+    if (!known || revokedAt < known) this.revocations.set(id, revokedAt);
   }
 }

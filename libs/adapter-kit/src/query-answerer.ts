@@ -7,7 +7,8 @@ import {
   withholdFields,
 } from '@hub/policy';
 import type pg from 'pg';
-import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';
+import { Batcher } from '@hub/messaging';
+import { catalogueOf, type AgencyAdapterDefinition, type RegisterRecord } from './agency-adapter.js';
 import type { AgreementBook } from './agreement-book.js';
 
 export interface QueryAnswer {
@@ -23,6 +24,8 @@ export interface QueryAnswer {
  */
 export class QueryAnswerer {
   private readonly catalogues: CatalogueIndex;
+  /** the register read of queries arriving together, in one round trip */
+  private readonly lookups: Batcher<string, RegisterRecord | undefined>;
 
   constructor(
     private readonly definition: AgencyAdapterDefinition,
@@ -32,6 +35,10 @@ export class QueryAnswerer {
     private readonly trustedRequesters: readonly string[],
   ) {
     this.catalogues = new CatalogueIndex([catalogueOf(definition)]);
+    this.lookups = new Batcher((subjects) => definition.register.lookupMany(pool, schema, subjects), {
+      maxBatch: 200,
+      concurrency: 4,
+    });
   }
 
   async answer(envelope: Envelope<QueryRequestV1>, now = new Date()): Promise<QueryAnswer> {
@@ -41,10 +48,8 @@ export class QueryAnswerer {
       return { reply: this.denied('sender-not-party', query.categories), agreement: undefined };
     }
     const consent = query.consent && query.consent.id === query.consentId ? query.consent : undefined;
-    const [record, revokedAt] = await Promise.all([
-      this.definition.register.lookup(this.pool, this.schema, query.subject),
-      consent ? this.book.revokedAt(consent.id) : undefined,
-    ]);
+    const record = await this.lookups.add(query.subject);
+    const revokedAt = consent ? this.book.revokedAt(consent.id) : undefined;
     const protectedIdentity = (record?.protectedIdentity ?? null) !== null || query.protectedIdentityKnown === true;
     const decision = decide({
       agreements: this.book.current(),

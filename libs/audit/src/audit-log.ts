@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { Batcher } from '@hub/messaging';
 import {
   entryHash,
   entryTemplate,
@@ -133,12 +134,6 @@ export interface VerifyResult {
 
 export type AccessReportEntry = Omit<AuditRecord, 'prevHash' | 'hash'>;
 
-interface Pending {
-  template: EntryTemplate;
-  resolve: (appended: Appended) => void;
-  reject: (err: unknown) => void;
-}
-
 interface EntryRow {
   seq: string;
   at: string | null;
@@ -169,18 +164,16 @@ interface EntryRow {
  */
 export class AuditLog {
   private readonly schema: string;
-  private readonly maxBatch: number;
   private readonly pageSize: number;
   private readonly secret?: string | Uint8Array;
-  private queue: Pending[] = [];
-  private draining?: Promise<void>;
+  private readonly batcher: Batcher<EntryTemplate, Appended>;
 
   constructor(
     private readonly pool: Pool,
     options: AuditLogOptions = {},
   ) {
     this.schema = schemaName(options.schema ?? 'audit');
-    this.maxBatch = options.maxBatch ?? 1000;
+    this.batcher = new Batcher((templates) => this.writeBatch(templates), { maxBatch: options.maxBatch });
     this.pageSize = options.verifyPageSize ?? 5000;
     this.secret = options.subjectKeySecret;
     if (this.secret !== undefined) checkSubjectKeySecret(this.secret);
@@ -216,33 +209,12 @@ export class AuditLog {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<Appended>((resolve, reject) => {
-      this.queue.push({ template, resolve, reject });
-      this.draining ??= this.drain();
-    });
+    return this.batcher.add(template);
   }
 
   /** Waits until everything appended so far is written (or has failed). Does not end the injected pool. */
-  async flush(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          const appended = await this.writeBatch(batch.map((p) => p.template));
-          batch.forEach((p, i) => p.resolve(appended[i]!));
-        } catch (err) {
-          batch.forEach((p) => p.reject(err));
-        }
-        // Lets the callers just resolved append their next entries before the next batch is cut.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      this.draining = undefined;
-    }
+  flush(): Promise<void> {
+    return this.batcher.flush();
   }
 
   private async writeBatch(templates: EntryTemplate[]): Promise<Appended[]> {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as amqp from 'amqplib';
+import { coalesceFrameWrites } from './coalesced-writes.js';
 
 export interface AmqpConnectionOptions {
   /** one broker node, or several nodes of one cluster separated by commas: tried in turn */
@@ -93,6 +94,7 @@ export class AmqpConnection extends EventEmitter {
           heartbeat: heartbeatSeconds,
         } as amqp.SocketOptions);
         this.nextUrl = (index + 1) % this.urls.length;
+        coalesceFrameWrites(connection);
         return connection;
       } catch (err) {
         if (this.urls.length === 1) throw err;

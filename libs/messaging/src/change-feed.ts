@@ -4,7 +4,8 @@ import type { ConnectionLogger } from './amqp-connection.js';
 /**
  * Keeps an in-memory copy fresh across hub instances: a committed change is announced with pg_notify on `channel`,
  * and every instance listening reloads. A lost listener connection is re-made, and what changed meanwhile is read
- * then. Concurrent reload requests share one pending reload that starts after the running one.
+ * then. Concurrent reload requests share one pending reload that starts after the running one. A feed given `apply`
+ * hands it each notification's payload first, and reloads only when `apply` could not use it.
  */
 export class ChangeFeed {
   private running?: Promise<void>;
@@ -18,6 +19,7 @@ export class ChangeFeed {
     readonly channel: string,
     private readonly load: () => Promise<void>,
     private readonly logger: Pick<ConnectionLogger, 'warn' | 'error'>,
+    private readonly apply?: (payload: string) => boolean,
   ) {}
 
   async start(): Promise<void> {
@@ -49,7 +51,8 @@ export class ChangeFeed {
   private async listen(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', () => {
+    client.on('notification', (notification) => {
+      if (this.apply?.(notification.payload ?? '')) return;
       this.reload().catch((err: Error) => this.logger.error(`reloading on ${this.channel} failed: ${err.message}`));
     });
     client.on('error', (err) => {

@@ -13,3 +13,5 @@ export * from './amqp.transport.js';
 export * from './outbox.js';
 export * from './change-feed.js';
 export * from './database-pool.js';
+export * from './batcher.js';
+export * from './coalesced-writes.js';

@@ -111,5 +111,5 @@ export const afRegister: AgencyRegister = createAgencyRegister({
       'x.office',
     )}
   FROM ${s}.person p
-  WHERE p.subject = $1`,
+  WHERE p.subject = ANY($1::text[])`,
 });

@@ -142,5 +142,5 @@ export const fkRegister: AgencyRegister = createAgencyRegister({
       'x.ordinal',
     )}
   FROM ${s}.person p
-  WHERE p.subject = $1`,
+  WHERE p.subject = ANY($1::text[])`,
 });

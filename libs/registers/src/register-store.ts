@@ -49,6 +49,8 @@ export interface AgencyRegister {
   ensureSeeded(pool: Pool, options: SeedOptions): Promise<SeedResult>;
   /** One SQL round trip; `undefined` when the person is not in the register. */
   lookup(pool: Pool, schema: string, subject: string): Promise<RegisterRecord | undefined>;
+  /** Several people in one SQL round trip: one answer per subject, in order, `undefined` for those not found. */
+  lookupMany(pool: Pool, schema: string, subjects: readonly string[]): Promise<(RegisterRecord | undefined)[]>;
   seedState(pool: Pool, schema: string): Promise<SeedState | undefined>;
   /** some subjects in the register, in subject order */
   subjects(pool: Pool, schema: string, limit: number): Promise<string[]>;
@@ -63,8 +65,8 @@ export interface RegisterDefinition {
   tables: readonly string[];
   insert(client: PoolClient, schema: string, data: AgencyData): Promise<void>;
   /**
-   * Selects one row for the subject `$1`: `subject`, `protected_identity` and a json column named after each of the
-   * agency's category codes (build them with `jsonList`).
+   * Selects one row for each subject in `$1` (a text[]) found: `subject`, `protected_identity` and a json column
+   * named after each of the agency's category codes (build them with `jsonList`).
    */
   lookupSql(schema: string): string;
 }
@@ -249,14 +251,20 @@ export function createAgencyRegister(definition: RegisterDefinition): AgencyRegi
     },
 
     async lookup(pool, schema, subject) {
+      return (await this.lookupMany(pool, schema, [subject]))[0];
+    },
+
+    async lookupMany(pool, schema, subjects) {
       const { name, text } = statementFor(schemaName(schema));
-      const { rows } = await pool.query<LookupRow>({ name, text, values: [subject] });
-      const row = rows[0];
-      if (!row) return undefined;
-      const categories: RegisterRecord['categories'] = {};
-      for (const code of REGISTER_CATEGORIES[agency])
-        categories[code] = row[code] as RegisterRecord['categories'][string];
-      return { subject: row.subject, protectedIdentity: row.protected_identity, categories };
+      const { rows } = await pool.query<LookupRow>({ name, text, values: [subjects] });
+      const bySubject = new Map<string, RegisterRecord>();
+      for (const row of rows) {
+        const categories: RegisterRecord['categories'] = {};
+        for (const code of REGISTER_CATEGORIES[agency])
+          categories[code] = row[code] as RegisterRecord['categories'][string];
+        bySubject.set(row.subject, { subject: row.subject, protectedIdentity: row.protected_identity, categories });
+      }
+      return subjects.map((subject) => bySubject.get(subject));
     },
 
     async seedState(pool, schema) {

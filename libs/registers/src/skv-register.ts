@@ -139,5 +139,5 @@ export const skvRegister: AgencyRegister = createAgencyRegister({
     json_build_array(json_build_object('registered', f.since IS NOT NULL, 'since', f.since)) AS "skv.f-skatt"
   FROM ${s}.person p
   LEFT JOIN ${s}.f_tax f ON f.subject = p.subject
-  WHERE p.subject = $1`,
+  WHERE p.subject = ANY($1::text[])`,
 });

@@ -3,21 +3,24 @@ import {
   BadRequestException,
   ConflictException,
   ForbiddenException,
+  Inject,
   Injectable,
   Logger,
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type pg from 'pg';
 import { DataSource, type Repository } from 'typeorm';
 import { AuditLog } from '@hub/audit';
 import { EXCHANGES, maskPersonnummer, routingKeys, type ConsentRevokedV1 } from '@hub/contracts';
-import { MessagingClient, UnroutableMessageError } from '@hub/messaging';
+import { Batcher, MessagingClient, UnroutableMessageError } from '@hub/messaging';
 import { dayKey, oneYearAfter, swedishDay, swedishDayKey, type CatalogueIndex, type Consent } from '@hub/policy';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { ConsentEntity } from './consent.entity.js';
 import type { ConsentStatus, ConsentView, RecordConsentDto } from './consent.dto.js';
+import { PG_POOL } from '../core/core.module.js';
 import { Subjects } from '../core/subjects.js';
 
 /** How long a revocation waits for the broker's confirm before it gives up and rolls back. */
@@ -83,15 +86,19 @@ const badRequest = (error: string, message: string, details?: unknown) =>
 @Injectable()
 export class ConsentService {
   private readonly logger = new Logger('consents');
+  private readonly facts: Batcher<string, PolicyFacts>;
 
   constructor(
     @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly catalogues: CatalogueService,
     private readonly audit: AuditLog,
     private readonly messaging: MessagingClient,
     private readonly subjects: Subjects,
-  ) {}
+  ) {
+    this.facts = new Batcher((keys) => this.readPolicyFacts(keys), { maxBatch: 200, concurrency: 4 });
+  }
 
   async record(body: RecordConsentDto, user: StaffUser): Promise<ConsentView> {
     const unit = unitOf(user);
@@ -181,30 +188,34 @@ export class ConsentService {
 
   /**
    * A subject's consents, all of them, as the policy reads them; `subject` is the subject key. Read afresh on every
-   * query, so that a revocation holds from the moment it is committed; plain SQL because this is on every query's
-   * path and TypeORM's query building cost more than the query itself.
+   * query, so that a revocation holds from the moment it is committed.
    */
   async policyConsents(subjectKey: string): Promise<Consent[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT id, subject_key, organisation, unit, purposes, agencies, categories, method, recorded_by,
-              valid_from::text AS valid_from, valid_until::text AS valid_until, revoked_at
-         FROM hub.consent WHERE subject_key = $1 ORDER BY created_at, id`,
-      [subjectKey],
-    )) as PolicyConsentRow[];
-    return rows.map((row): Consent => ({
-      id: row.id,
-      subject: row.subject_key,
-      organisation: row.organisation,
-      unit: row.unit,
-      purposes: row.purposes,
-      agencies: row.agencies,
-      categories: row.categories,
-      method: row.method,
-      recordedBy: row.recorded_by,
-      validFrom: row.valid_from,
-      validUntil: row.valid_until,
-      revokedAt: row.revoked_at,
-    }));
+    return (await this.policyFacts(subjectKey)).consents;
+  }
+
+  /**
+   * The subject's consents and whether SKV has reported the subject protected. This is on every query's path, so
+   * the lookups of queries arriving together share one round trip (a prepared statement on the pool, not TypeORM,
+   * whose query building cost more than the query itself).
+   */
+  policyFacts(subjectKey: string): Promise<PolicyFacts> {
+    return this.facts.add(subjectKey);
+  }
+
+  private async readPolicyFacts(subjectKeys: string[]): Promise<PolicyFacts[]> {
+    const { rows } = await this.pool.query<PolicyConsentRow>({
+      name: 'hub-policy-facts',
+      text: POLICY_FACTS_SQL,
+      values: [[...new Set(subjectKeys)]],
+    });
+    const bySubject = new Map<string, PolicyFacts>();
+    for (const row of rows) {
+      let facts = bySubject.get(row.for_subject);
+      if (!facts) bySubject.set(row.for_subject, (facts = { knownProtected: row.known_protected, consents: [] }));
+      if (row.id !== null) facts.consents.push(consentOf(row));
+    }
+    return subjectKeys.map((key) => bySubject.get(key) ?? { knownProtected: false, consents: [] });
   }
 
   private async announceRevocation(consent: ConsentEntity): Promise<string | null> {
@@ -246,8 +257,25 @@ export class ConsentService {
   }
 }
 
+export interface PolicyFacts {
+  consents: Consent[];
+  knownProtected: boolean;
+}
+
+const POLICY_FACTS_SQL = `
+  SELECT s.key::text AS for_subject,
+         EXISTS (SELECT 1 FROM hub.protected_subject p WHERE p.subject_key = s.key) AS known_protected,
+         c.id, c.subject_key, c.organisation, c.unit, c.purposes, c.agencies, c.categories, c.method, c.recorded_by,
+         c.valid_from::text AS valid_from, c.valid_until::text AS valid_until, c.revoked_at
+    FROM unnest($1::char(64)[]) AS s(key)
+    LEFT JOIN hub.consent c ON c.subject_key = s.key
+   ORDER BY s.key, c.created_at, c.id`;
+
+/** Per subject asked, one row per consent, or one row of nulls but `known_protected` when there is none. */
 interface PolicyConsentRow {
-  id: string;
+  for_subject: string;
+  known_protected: boolean;
+  id: string | null;
   subject_key: string;
   organisation: string;
   unit: string;
@@ -259,6 +287,23 @@ interface PolicyConsentRow {
   valid_from: string;
   valid_until: string;
   revoked_at: Date | null;
+}
+
+function consentOf(row: PolicyConsentRow): Consent {
+  return {
+    id: row.id!,
+    subject: row.subject_key,
+    organisation: row.organisation,
+    unit: row.unit,
+    purposes: row.purposes,
+    agencies: row.agencies,
+    categories: row.categories,
+    method: row.method,
+    recordedBy: row.recorded_by,
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    revokedAt: row.revoked_at,
+  };
 }
 
 function unitOf(user: StaffUser): string {

@@ -3,7 +3,7 @@ import { BadRequestException, ForbiddenException, Inject, Injectable, Logger } f
 import type pg from 'pg';
 import { AuditLog } from '@hub/audit';
 import { EXCHANGES, maskPersonnummer, routingKeys, type QueryReplyV1, type QueryRequestV1 } from '@hub/contracts';
-import { MessagingClient, type GatherResult } from '@hub/messaging';
+import { MessagingClient, Batcher, type GatherResult } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import {
   consentSnapshot,
@@ -51,6 +51,7 @@ export interface PreparedQuery {
 @Injectable()
 export class QueryService {
   private readonly logger = new Logger('queries');
+  private readonly outcomes: Batcher<OutcomeRow>;
 
   constructor(
     private readonly subjects: Subjects,
@@ -61,7 +62,9 @@ export class QueryService {
     private readonly audit: AuditLog,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly metrics: HubMetrics,
-  ) {}
+  ) {
+    this.outcomes = new Batcher((rows) => this.insertOutcomes(rows), { concurrency: 2 });
+  }
 
   async prepare(dto: MultiAgencyQueryDto, user: StaffUser, now = new Date()): Promise<PreparedQuery> {
     if (!user.unit) {
@@ -72,10 +75,7 @@ export class QueryService {
     }
     const subject = this.subjects.parse(dto.subject);
     const categories = requestedCategories(dto);
-    const [consents, knownProtected] = await Promise.all([
-      this.consents.policyConsents(subject.key),
-      this.isProtected(subject.key),
-    ]);
+    const { consents, knownProtected } = await this.consents.policyFacts(subject.key);
     const staff = { organisation: user.organisation, unit: user.unit, roles: user.roles };
     const agreements = this.agreements.policyIndex();
     const catalogues = this.catalogues.index();
@@ -205,13 +205,6 @@ export class QueryService {
     );
   }
 
-  private async isProtected(subjectKey: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM hub.protected_subject WHERE subject_key = $1', [
-      subjectKey,
-    ]);
-    return rowCount === 1;
-  }
-
   private async rememberProtected(subjectKey: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO hub.protected_subject (subject_key, reported_by) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
@@ -219,54 +212,65 @@ export class QueryService {
     );
   }
 
-  /** One audit entry per agency, denials included, and the outcome rows the follow-up counts. */
+  /**
+   * One audit entry per agency, denials included, and the outcome rows the follow-up counts; both committed before
+   * the answer leaves, each batched with those of concurrent queries.
+   */
   private async record(q: PreparedQuery, results: AgencyResultView[], protectedIdentity: boolean): Promise<void> {
     const requested = new Map(q.decision.agencies.map((a) => [a.agency, a.categories.map((c) => c.category)]));
-    await Promise.all(
-      results.map((r) =>
-        this.audit.append({
-          kind: 'query',
-          actorKind: 'staff',
-          actor: q.user.id,
-          organisation: q.user.organisation,
-          unit: q.user.unit,
-          agreementId: r.agreement?.id ?? null,
-          agreementVersion: r.agreement?.version ?? null,
-          purpose: q.dto.purpose,
-          subjectKey: q.subject.key,
-          categoriesRequested: requested.get(r.agency) ?? [],
-          categoriesReleased: r.released.map((c) => c.category),
-          categoriesDenied: r.denied,
-          outcome: r.status,
-          correlationId: q.queryId,
-          protectedIdentity,
-          details: {
-            agency: r.agency,
-            ...(r.reason && { reason: r.reason }),
-            ...(r.latencyMs !== undefined && { latencyMs: r.latencyMs }),
-            ...(q.dto.justification && { justification: q.dto.justification }),
-          },
-        }),
-      ),
+    const audited = results.map((r) =>
+      this.audit.append({
+        kind: 'query',
+        actorKind: 'staff',
+        actor: q.user.id,
+        organisation: q.user.organisation,
+        unit: q.user.unit,
+        agreementId: r.agreement?.id ?? null,
+        agreementVersion: r.agreement?.version ?? null,
+        purpose: q.dto.purpose,
+        subjectKey: q.subject.key,
+        categoriesRequested: requested.get(r.agency) ?? [],
+        categoriesReleased: r.released.map((c) => c.category),
+        categoriesDenied: r.denied,
+        outcome: r.status,
+        correlationId: q.queryId,
+        protectedIdentity,
+        details: {
+          agency: r.agency,
+          ...(r.reason && { reason: r.reason }),
+          ...(r.latencyMs !== undefined && { latencyMs: r.latencyMs }),
+          ...(q.dto.justification && { justification: q.dto.justification }),
+        },
+      }),
     );
-    await this.pool.query(
-      `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms)
-       SELECT $1, r.agency, $2, $3, $4, $5, r.status, r.reason, r.latency_ms
-         FROM unnest($6::text[], $7::text[], $8::text[], $9::int[]) AS r(agency, status, reason, latency_ms)`,
-      [
-        q.queryId,
-        q.now,
-        q.dto.purpose,
-        q.user.organisation,
-        q.user.unit,
-        results.map((r) => r.agency),
-        results.map((r) => r.status),
-        results.map((r) => r.reason ?? null),
-        results.map((r) => (r.latencyMs === undefined ? null : Math.round(r.latencyMs))),
-      ],
-    );
+    const outcomes = results.map((r): OutcomeRow => [
+      q.queryId,
+      r.agency,
+      q.now,
+      q.dto.purpose,
+      q.user.organisation,
+      q.user.unit,
+      r.status,
+      r.reason ?? null,
+      r.latencyMs === undefined ? null : Math.round(r.latencyMs),
+    ]);
+    await Promise.all([...audited, ...outcomes.map((row) => this.outcomes.add(row))]);
+  }
+
+  private async insertOutcomes(rows: OutcomeRow[]): Promise<void> {
+    const column = (i: number) => rows.map((row) => row[i]);
+    await this.pool.query({
+      name: 'hub-insert-query-outcomes',
+      text: `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms)
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+                                  $7::text[], $8::text[], $9::int[])`,
+      values: [0, 1, 2, 3, 4, 5, 6, 7, 8].map(column),
+    });
   }
 }
+
+/** query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms */
+type OutcomeRow = [string, string, Date, string, string, string, string, string | null, number | null];
 
 /** Category codes grouped by agency; a code of an agency the query does not name is a mistake worth a 400. */
 function requestedCategories(dto: MultiAgencyQueryDto): RequestedCategories {

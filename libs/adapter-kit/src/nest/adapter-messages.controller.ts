@@ -41,7 +41,8 @@ export class AdapterMessagesController {
     // a down agency takes the message and never answers: the hub sees a timeout
     if (this.faults.down) return undefined;
     const startedAt = process.hrtime.bigint();
-    await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs()));
+    const latencyMs = this.faults.latencyMs();
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (this.faults.shouldFail()) {
       this.metrics.recordQuery('error', startedAt);
       throw new Error('the agency register did not answer (simulated fault)');

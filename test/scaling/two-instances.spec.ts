@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningAdapter } from '@hub/adapter-kit';
-import { EXCHANGES } from '@hub/contracts';
-import { MessagingClient, PgOutbox, type ConsumerStats } from '@hub/messaging';
+import { EXCHANGES, routingKeys, type QueryReplyV1 } from '@hub/contracts';
+import { MessagingClient, PgOutbox, type ConsumerStats, type GatherResult } from '@hub/messaging';
 import type { ExamplePeople } from '@hub/registers';
-import { ADAPTERS, registerExamples, startTestAdapter } from '../support/adapters.js';
+import {
+  ADAPTERS,
+  agreementAnnouncement,
+  agreementKept,
+  announceAgreement,
+  consentFor,
+  query,
+  registerExamples,
+  startTestAdapter,
+} from '../support/adapters.js';
 import { drainQueue, messagingFor, quietLogger, rawChannel, testPool, waitFor } from '../support/env.js';
 import { startHub, USERS, type RunningHub } from '../support/hub.js';
 import { startSystem, type RunningSystem } from '../support/system.js';
@@ -163,6 +172,77 @@ describe('two instances of the hub and of an adapter on one database and vhost',
     expect((await pool.query('SELECT count(*)::int AS n FROM hub.outbox')).rows[0].n).toBe(0);
     expect((await pool.query('SELECT count(*)::int AS n FROM af.outbox')).rows[0].n).toBe(0);
   }, 90_000);
+
+  it('holds a consent revocation on both adapter instances, though only one of them consumed the event', async () => {
+    const hub = messagingFor('hub');
+    await hub.connect();
+    try {
+      const agreement = agreementAnnouncement('af');
+      await announceAgreement(hub, agreement);
+      await agreementKept(system.adapters.af, 'af', agreement.agreementId, 10_000);
+      await agreementKept(secondAf, 'af', agreement.agreementId, 10_000);
+      const ref = { id: agreement.agreementId, version: 1 };
+      const consent = consentFor('af', ['af.inskrivning']);
+      const ask = () =>
+        query(hub, 'af', ref, {
+          subject: people.jobSeeker.subject,
+          categories: ['af.inskrivning'],
+          consentId: consent.id,
+          consent,
+        });
+      const afInstances = [system.adapters.af.app, secondAf.app];
+      const handledBy = async (results: Promise<GatherResult<QueryReplyV1>>[]) => {
+        const before = afInstances.map((app) => statsOf(app, 'q.adapter-af.queries').processed);
+        const replies = (await Promise.all(results)).map((r) => (r.status === 'ok' ? r.reply.payload : r.status));
+        return {
+          replies,
+          handled: afInstances.map((app, i) => statsOf(app, 'q.adapter-af.queries').processed - before[i]),
+        };
+      };
+      const before = await handledBy(Array.from({ length: 10 }, ask));
+      expect(before.replies.map((r) => (typeof r === 'string' ? r : r.status))).toEqual(Array(10).fill('ok'));
+
+      const eventsBefore = afInstances.map((app) => statsOf(app, 'q.adapter-af.events').processed);
+      await hub.publish(
+        EXCHANGES.event,
+        routingKeys.consentRevoked(),
+        {
+          type: 'consent.revoked.v1',
+          payload: {
+            consentId: consent.id,
+            subjectKey: 'a'.repeat(64),
+            organisation: consent.organisation,
+            unit: consent.unit,
+            revokedAt: new Date().toISOString(),
+            revokedBy: 'anna.guide',
+          },
+        },
+        { broadcast: true },
+      );
+      await waitFor(
+        async () =>
+          (await pool.query('SELECT 1 FROM af.revoked_consent WHERE consent_id = $1', [consent.id])).rowCount === 1,
+        10_000,
+        'the revocation to be stored',
+      );
+      const consumedBy = afInstances.map((app, i) => statsOf(app, 'q.adapter-af.events').processed - eventsBefore[i]);
+      expect(consumedBy.sort()).toEqual([0, 1]);
+      // the other instance learns of it by notification; give that a moment, then every query is refused
+      await waitFor(
+        async () => {
+          const after = await handledBy(Array.from({ length: 10 }, ask));
+          return (
+            after.handled.every((n) => n > 0) &&
+            after.replies.every((r) => typeof r !== 'string' && r.status === 'denied')
+          );
+        },
+        10_000,
+        'both instances to refuse the revoked consent',
+      );
+    } finally {
+      await hub.close();
+    }
+  }, 30_000);
 
   it('relays each outbox row exactly once when two relays drain one outbox at the same time', async () => {
     const schema = 'scaling_probe';

@@ -61,8 +61,8 @@ describe('referrals from the front office to the agencies, end to end', () => {
     const sent = await send({ consentId });
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ agency: 'af', consentId, overdue: false });
-    // read back after the commit: the agency may already have answered `received` by then
-    expect(['sent', 'received']).toContain(sent.body.status);
+    // the referral as committed; the agency's answers come after
+    expect(sent.body).toMatchObject({ status: 'sent', timeline: [{ status: 'sent' }] });
     expect(sent.body.subject).toMatch(/-\*\*\*\*$/);
     expect(Date.parse(sent.body.respondBy) - Date.parse(sent.body.createdAt)).toBe(72 * 3_600_000);
     const id = sent.body.id;
@@ -171,6 +171,32 @@ describe('referrals from the front office to the agencies, end to end', () => {
       'all 40 referrals to be closed at the hub',
     );
   }, 90_000);
+
+  it('stores referrals sent together, and one that the database refuses fails no other', async () => {
+    const consentId = await consentTo(people.jobSeeker.subject, ['af'], ['af.inskrivning']);
+    await pool.query(`
+      CREATE OR REPLACE FUNCTION hub.refuse_test_referral() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.message LIKE 'REFUSE%' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_test_referral BEFORE INSERT ON hub.referral
+        FOR EACH ROW EXECUTE FUNCTION hub.refuse_test_referral();`);
+    try {
+      const messages = Array.from({ length: 12 }, (_, i) => `${i === 5 ? 'REFUSE' : 'Ärende'} nummer ${i}`);
+      const answers = await Promise.all(messages.map((message) => send({ consentId, message })));
+      expect(answers.map((a) => a.status)).toEqual(messages.map((m) => (m.startsWith('REFUSE') ? 500 : 201)));
+      const stored = await pool.query<{ message: string }>(
+        'SELECT message FROM hub.referral WHERE id = ANY($1::uuid[])',
+        [answers.filter((a) => a.status === 201).map((a) => a.body.id)],
+      );
+      expect(stored.rows.map((r) => r.message).sort()).toEqual(messages.filter((m) => !m.startsWith('REFUSE')).sort());
+      const refused = await pool.query(`SELECT 1 FROM hub.referral WHERE message LIKE 'REFUSE%'`);
+      expect(refused.rowCount).toBe(0);
+    } finally {
+      await pool.query('DROP TRIGGER refuse_test_referral ON hub.referral; DROP FUNCTION hub.refuse_test_referral()');
+    }
+  });
 
   it('shows referrals only to the unit that sent them', async () => {
     const ours = await call('GET', '/api/referrals');

@@ -163,8 +163,26 @@ export class ReferralInbox {
       ],
     );
     if (inserted.rowCount === 0) return false;
-    await this.record(tx, r.referralId, 'received', now, this.serviceActor);
-    const refusal = await this.refusal(tx, r.referralId, now);
+    // the row as just inserted (and locked by this transaction), so neither step below reads it back
+    const row: ReferralRow = {
+      id: r.referralId,
+      referral_type: r.referralType,
+      subject: r.subject,
+      purpose: envelope.purpose!,
+      message: r.message,
+      contact_preference: r.contactPreference,
+      consent_id: r.consentId ?? null,
+      consent: r.consent ?? null,
+      agreement_id: envelope.agreement?.id ?? null,
+      agreement_version: envelope.agreement?.version ?? null,
+      requester: r.requester,
+      respond_by: new Date(r.respondBy),
+      status: 'received',
+      status_at: now,
+      received_at: now,
+    };
+    await this.record(tx, row, 'received', now, this.serviceActor);
+    const refusal = this.refusal(row, now);
     if (refusal === 'consent-revoked') {
       await this.move(tx, r.referralId, 'cancelled', now, this.serviceActor, 'Makulerad: samtycket har återkallats');
     } else if (refusal) {
@@ -213,7 +231,7 @@ export class ReferralInbox {
       }
       // acceptance is where the agency takes the case on: the consent and the agreement must still hold
       if (to === 'accepted') {
-        const refusal = await this.refusal(tx, id, now);
+        const refusal = this.refusal((await this.locked(tx, id))!, now);
         if (refusal) {
           const why = refusal === 'consent-revoked' ? 'samtycket har återkallats' : refusal;
           await this.move(tx, id, 'cancelled', now, this.serviceActor, `Makulerad: ${why}`);
@@ -290,17 +308,11 @@ export class ReferralInbox {
   }
 
   /** Why the agency may not (or no longer) take the referral on, by the policy on its own agreements; or nothing. */
-  private async refusal(tx: pg.PoolClient, id: string, now: Date): Promise<string | undefined> {
-    const row = (await this.locked(tx, id))!;
-    const revoked = row.consent_id
-      ? await tx.query<{ revoked_at: Date }>(
-          `SELECT revoked_at FROM ${this.schema}.revoked_consent WHERE consent_id = $1`,
-          [row.consent_id],
-        )
-      : undefined;
+  private refusal(row: ReferralRow, now: Date): string | undefined {
+    const revokedAt = row.consent_id ? this.book.revokedAt(row.consent_id) : undefined;
     const consents: Consent[] =
       row.consent && row.consent.id === row.consent_id
-        ? [consentFromSnapshot(row.consent, row.subject, revoked?.rows[0]?.revoked_at)]
+        ? [consentFromSnapshot(row.consent, row.subject, revokedAt)]
         : [];
     const decision = decideReferral({
       agreements: this.book.current(),
@@ -321,7 +333,7 @@ export class ReferralInbox {
       now,
     });
     if (decision.status === 'allow') return undefined;
-    return revoked?.rows[0] && decision.reason === 'consent-missing' ? 'consent-revoked' : decision.reason;
+    return revokedAt && decision.reason === 'consent-missing' ? 'consent-revoked' : decision.reason;
   }
 
   private async move(
@@ -332,13 +344,16 @@ export class ReferralInbox {
     actor: ReferralActor,
     note?: string,
   ): Promise<void> {
-    await tx.query(`UPDATE ${this.schema}.referral SET status = $2, status_at = $3 WHERE id = $1`, [id, status, at]);
-    await this.record(tx, id, status, at, actor, note);
+    const { rows } = await tx.query<ReferralRow>(
+      `UPDATE ${this.schema}.referral SET status = $2, status_at = $3 WHERE id = $1 RETURNING *`,
+      [id, status, at],
+    );
+    await this.record(tx, rows[0]!, status, at, actor, note);
   }
 
   private async record(
     tx: pg.PoolClient,
-    id: string,
+    row: ReferralRow,
     status: ReferralStatus,
     at: Date,
     actor: ReferralActor,
@@ -346,11 +361,10 @@ export class ReferralInbox {
   ): Promise<void> {
     await tx.query(
       `INSERT INTO ${this.schema}.referral_event (referral_id, status, at, actor, note) VALUES ($1, $2, $3, $4, $5)`,
-      [id, status, at, JSON.stringify(actor), note ?? null],
+      [row.id, status, at, JSON.stringify(actor), note ?? null],
     );
-    const row = (await this.locked(tx, id))!;
     const payload: ReferralStatusV1 = {
-      referralId: id,
+      referralId: row.id,
       agency: this.definition.agency,
       status,
       at: at.toISOString(),
@@ -359,7 +373,7 @@ export class ReferralInbox {
     };
     await this.outbox.enqueue(tx, EXCHANGES.event, routingKeys.referralStatus(this.definition.agency), {
       type: 'referral.status.v1',
-      correlationId: id,
+      correlationId: row.id,
       purpose: row.purpose as Purpose,
       ...(row.agreement_id && { agreement: { id: row.agreement_id, version: row.agreement_version! } }),
       payload,

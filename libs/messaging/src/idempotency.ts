@@ -74,12 +74,12 @@ export class PgIdempotencyStore implements IdempotencyStore<PoolClient> {
   async runOnce(consumer: string, messageId: string, work: (tx: PoolClient) => Promise<void>): Promise<boolean> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      // A concurrent duplicate blocks on this row until the first commits, then sees the conflict.
-      const inserted = await client.query(
-        `INSERT INTO ${this.table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-        [consumer, messageId],
-      );
+      // A concurrent duplicate blocks on this row until the first commits, then sees the conflict. BEGIN and the
+      // INSERT go in one round trip, which takes literals (escaped) rather than parameters.
+      const [, inserted] = (await client.query(
+        `BEGIN; INSERT INTO ${this.table} (consumer, message_id)
+         VALUES (${client.escapeLiteral(consumer)}, ${client.escapeLiteral(messageId)}) ON CONFLICT DO NOTHING`,
+      )) as unknown as [unknown, { rowCount: number | null }];
       if (inserted.rowCount === 0) {
         await client.query('ROLLBACK');
         return false;

@@ -16,6 +16,14 @@ export const outboxDdl = (schema: string) => `
   );
 `;
 
+export interface OutboxMessage {
+  exchange: string;
+  routingKey: string;
+  message: OutgoingMessage;
+  /** published to every queue bound, and not returned when none is */
+  broadcast?: boolean;
+}
+
 export interface OutboxOptions {
   /** the schema the outbox table lives in, next to the writes it goes with */
   schema: string;
@@ -64,17 +72,35 @@ export class PgOutbox {
     message: OutgoingMessage,
     options: { broadcast?: boolean } = {},
   ): Promise<string> {
-    const encoded = this.messaging.codec.encode(message);
-    const properties = { ...encoded.properties, mandatory: !options.broadcast };
-    await tx.query(`INSERT INTO ${this.table} (exchange, routing_key, content, properties) VALUES ($1, $2, $3, $4)`, [
-      exchange,
-      routingKey,
-      encoded.content,
-      JSON.stringify(properties),
-    ]);
-    // delivered at commit, to every instance listening
-    await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
-    return encoded.envelope.id;
+    const [id] = await this.enqueueMany(tx, [{ exchange, routingKey, message, broadcast: options.broadcast }]);
+    return id!;
+  }
+
+  /** Several messages in one INSERT, in order; the message ids in the same order. */
+  async enqueueMany(tx: PoolClient, messages: readonly OutboxMessage[]): Promise<string[]> {
+    if (messages.length === 0) return [];
+    const encoded = messages.map((m) => {
+      const { envelope, content, properties } = this.messaging.codec.encode(m.message);
+      return { id: envelope.id, content, properties: JSON.stringify({ ...properties, mandatory: !m.broadcast }) };
+    });
+    // the notification is delivered at commit, to every instance listening
+    await tx.query(
+      `WITH stored AS (
+         INSERT INTO ${this.table} (exchange, routing_key, content, properties)
+         SELECT e, r, c, p FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[])
+           WITH ORDINALITY AS m(e, r, c, p, n)
+         ORDER BY n
+         RETURNING seq)
+       SELECT pg_notify($5, '') FROM (SELECT count(*) FROM stored) AS s`,
+      [
+        messages.map((m) => m.exchange),
+        messages.map((m) => m.routingKey),
+        encoded.map((e) => e.content),
+        encoded.map((e) => e.properties),
+        this.channel,
+      ],
+    );
+    return encoded.map((e) => e.id);
   }
 
   async start(): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type ReferralStatus,
   type ReferralStatusV1,
 } from '@hub/contracts';
-import { PgOutbox, withTransaction } from '@hub/messaging';
+import { Batcher, PgOutbox, withTransaction, type OutboxMessage } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import { consentSnapshot, decideReferral } from '@hub/policy';
 import { AgreementsService } from '../agreements/agreements.service.js';
@@ -59,6 +59,14 @@ interface ReferralRow {
   status_at: Date;
 }
 
+/** A referral checked and ready to be stored, with its first event and the message that tells the agency. */
+interface NewReferral {
+  row: ReferralRow;
+  legalBasis: object | null;
+  actor: ReferralActor;
+  message: OutboxMessage;
+}
+
 /**
  * Referrals (remisser) from the front office to one agency. A referral is checked with the policy, then stored
  * and published in one transaction through the outbox, so a crash between commit and publish loses nothing. The
@@ -67,6 +75,7 @@ interface ReferralRow {
 @Injectable()
 export class ReferralService {
   private readonly logger = new Logger('referrals');
+  private readonly creations: Batcher<NewReferral, Error | undefined>;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
@@ -77,7 +86,9 @@ export class ReferralService {
     private readonly outbox: PgOutbox,
     private readonly audit: AuditLog,
     private readonly metrics: HubMetrics,
-  ) {}
+  ) {
+    this.creations = new Batcher((referrals) => this.store(referrals), { maxBatch: 200, concurrency: 2 });
+  }
 
   async create(dto: CreateReferralDto, user: StaffUser, now = new Date()): Promise<ReferralView> {
     const unit = unitOf(user);
@@ -142,41 +153,44 @@ export class ReferralService {
       requester: { organisation: user.organisation, unit, staffId: user.id, roles: user.roles },
       respondBy: respondBy.toISOString(),
     };
-    await this.inTransaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO hub.referral (id, subject_key, subject_masked, agency, referral_type, purpose, message,
-           contact_preference, consent_id, legal_basis, agreement_id, agreement_version, organisation, unit,
-           created_by, created_at, respond_by, status, status_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'sent', $16)`,
-        [
-          id,
-          subject.key,
-          maskPersonnummer(subject.personnummer),
-          dto.agency,
-          dto.referralType,
-          dto.purpose,
-          dto.message,
-          dto.contactPreference,
-          consent?.id ?? null,
-          decision.legalBasis ? JSON.stringify(decision.legalBasis) : null,
-          decision.agreement!.id,
-          decision.agreement!.version,
-          user.organisation,
-          unit,
-          user.id,
-          now,
-          respondBy,
-        ],
-      );
-      await this.addEvent(tx, id, 'sent', now, { organisation: user.organisation, name: user.name });
-      await this.outbox.enqueue(tx, EXCHANGES.referral, routingKeys.referral(dto.agency, dto.referralType), {
-        type: 'referral.created.v1',
-        correlationId: id,
-        purpose: dto.purpose,
-        agreement: decision.agreement,
-        payload,
-      });
+    const row: ReferralRow = {
+      id,
+      subject_key: subject.key,
+      subject_masked: maskPersonnummer(subject.personnummer),
+      agency: dto.agency,
+      referral_type: dto.referralType,
+      purpose: dto.purpose,
+      message: dto.message,
+      contact_preference: dto.contactPreference,
+      consent_id: consent?.id ?? null,
+      agreement_id: decision.agreement!.id,
+      agreement_version: decision.agreement!.version,
+      organisation: user.organisation,
+      unit,
+      created_by: user.id,
+      created_at: now,
+      respond_by: respondBy,
+      status: 'sent',
+      status_at: now,
+    };
+    const actor: ReferralActor = { organisation: user.organisation, name: user.name };
+    const failed = await this.creations.add({
+      row,
+      legalBasis: decision.legalBasis ?? null,
+      actor,
+      message: {
+        exchange: EXCHANGES.referral,
+        routingKey: routingKeys.referral(dto.agency, dto.referralType),
+        message: {
+          type: 'referral.created.v1',
+          correlationId: id,
+          purpose: dto.purpose,
+          agreement: decision.agreement,
+          payload,
+        },
+      },
     });
+    if (failed) throw failed;
     this.metrics.recordReferralCreated(dto.agency);
     withCorrelation(id, () => this.logger.log(`referral to ${dto.agency} (${dto.referralType}) stored for sending`));
     await this.audit.append({
@@ -184,7 +198,55 @@ export class ReferralService {
       outcome: 'sent',
       details: { agency: dto.agency, referralType: dto.referralType, ...(consent && { consentId: consent.id }) },
     });
-    return (await this.show(id, user))!;
+    // as committed; the agency's status events may have moved it on since, which GET /referrals/:id shows
+    return { ...viewOf(row, now), timeline: [{ status: 'sent', at: now.toISOString(), actor }] };
+  }
+
+  /**
+   * Stores referrals created together in one transaction: the rows, their `sent` events and their outbox messages.
+   * When that fails, each is tried alone, so that one referral the database refuses fails no other.
+   */
+  private async store(referrals: NewReferral[]): Promise<(Error | undefined)[]> {
+    try {
+      await this.inTransaction((tx) => this.insertReferrals(tx, referrals));
+      return referrals.map(() => undefined);
+    } catch (err) {
+      if (referrals.length === 1) return [err as Error];
+      return Promise.all(
+        referrals.map((r) =>
+          this.inTransaction((tx) => this.insertReferrals(tx, [r])).then(
+            () => undefined,
+            (e: Error) => e,
+          ),
+        ),
+      );
+    }
+  }
+
+  private async insertReferrals(tx: pg.PoolClient, referrals: NewReferral[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO hub.referral (id, subject_key, subject_masked, agency, referral_type, purpose, message,
+         contact_preference, consent_id, legal_basis, agreement_id, agreement_version, organisation, unit,
+         created_by, created_at, respond_by, status, status_at)
+       SELECT id, subject_key, subject_masked, agency, referral_type, purpose, message, contact_preference,
+         consent_id, legal_basis, agreement_id, agreement_version, organisation, unit, created_by, created_at,
+         respond_by, status, status_at
+       FROM json_to_recordset($1::json) AS r(id uuid, subject_key text, subject_masked text, agency text,
+         referral_type text, purpose text, message text, contact_preference text, consent_id uuid, legal_basis jsonb,
+         agreement_id uuid, agreement_version integer, organisation text, unit text, created_by text,
+         created_at timestamptz, respond_by timestamptz, status text, status_at timestamptz)`,
+      [JSON.stringify(referrals.map((r) => ({ ...r.row, legal_basis: r.legalBasis })))],
+    );
+    await tx.query(
+      `INSERT INTO hub.referral_event (referral_id, status, at, actor)
+       SELECT referral_id, 'sent', at, actor FROM json_to_recordset($1::json)
+         AS e(referral_id uuid, at timestamptz, actor jsonb)`,
+      [JSON.stringify(referrals.map((r) => ({ referral_id: r.row.id, at: r.row.created_at, actor: r.actor })))],
+    );
+    await this.outbox.enqueueMany(
+      tx,
+      referrals.map((r) => r.message),
+    );
   }
 
   async list(query: ListReferralsQuery, user: StaffUser, now = new Date()): Promise<ReferralView[]> {

@@ -59,6 +59,9 @@ env.AMQP_URL ??= 'amqp://127.0.0.1:5672/hub_bench';
 const HUB_PORT = num('BENCH_HUB_PORT', 3300);
 const ADAPTER_PORTS: Record<string, number> = { fk: HUB_PORT + 1, af: HUB_PORT + 2, skv: HUB_PORT + 3 };
 const HUB = `http://127.0.0.1:${HUB_PORT}`;
+/** hub instances, as behind a load balancer: the load generator spreads its connections over them */
+const HUBS = num('BENCH_HUBS', 1);
+const hubPort = (i: number) => (i === 0 ? HUB_PORT : HUB_PORT + 3 + i);
 const QUERY_CONCURRENCY = list('BENCH_CONCURRENCY', [8, 32, 64, 128]);
 const STEP_SECONDS = num('BENCH_STEP_SECONDS', 10);
 const WARMUP_SECONDS = num('BENCH_WARMUP_SECONDS', 5);
@@ -274,10 +277,15 @@ function cpuBetween(before: CpuSnapshot, after: CpuSnapshot) {
     own + Object.keys(perService).reduce((s, n) => s + ((after.services[n] ?? 0) - (before.services[n] ?? 0)), 0);
   const totalMs = Math.max(1, after.machine.total - before.machine.total);
   const busyMs = after.machine.busy - before.machine.busy;
+  const hubUs = services
+    .filter((s) => s.name === 'hub' || s.name.startsWith('hub-'))
+    .reduce((sum, s) => sum + ((after.services[s.name] ?? 0) - (before.services[s.name] ?? 0)), 0);
   return {
     /** % of one core */
     loadGenerator: core(own),
     ...perService,
+    /** every hub instance together */
+    hub: core(hubUs),
     broker: core(broker),
     /** % of all cores */
     machineBusy: round((100 * busyMs) / totalMs, 0),
@@ -367,7 +375,10 @@ async function load(options: LoadOptions): Promise<StepResult> {
   const examples: string[] = [];
   const before = cpuSnapshot();
   const result = await autocannon({
-    url: `${HUB}${options.path}`,
+    // autocannon spreads the connections over several URLs; its types know only one
+    url: (HUBS === 1
+      ? `${HUB}${options.path}`
+      : Array.from({ length: HUBS }, (_, i) => `http://127.0.0.1:${hubPort(i)}${options.path}`)) as string,
     connections: options.concurrency,
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? STEP_SECONDS }),
     timeout: 10,
@@ -444,12 +455,19 @@ async function main(): Promise<void> {
     await deleteAgencyQueues((agency) => [rawQueueOf(agency)]);
     const floorBest = Math.max(...floor.map((f) => f.queriesPerSecond));
 
-    console.log('starting the hub and the three adapters');
+    console.log(`starting ${HUBS === 1 ? 'the hub' : `${HUBS} hub instances`} and the three adapters`);
     const hub = startService('hub', 'dist/apps/hub/src/main.js', HUB_PORT, {
       DEMO_AGREEMENTS: 'false',
       METRICS_TOKEN,
     });
     await waitReady(hub);
+    for (let i = 1; i < HUBS; i++) {
+      const another = startService(`hub-${i + 1}`, 'dist/apps/hub/src/main.js', hubPort(i), {
+        DEMO_AGREEMENTS: 'false',
+        METRICS_TOKEN,
+      });
+      await waitReady(another);
+    }
     const adapters = AGENCIES.map((agency) =>
       startService(agency, `dist/apps/adapter-${agency}/src/main.js`, ADAPTER_PORTS[agency], ADAPTER_ENV),
     );

@@ -17,6 +17,9 @@ export const MAX_BODY = '64kb';
  */
 export function configureHub(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: MAX_BODY });
+  // no client revalidates API answers, and hashing every answer body for an ETag is a cost on each query
+  app.set('etag', false);
+  app.disable('x-powered-by');
   app.use(correlationMiddleware);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.connectMicroservice({

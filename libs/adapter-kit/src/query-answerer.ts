@@ -29,8 +29,8 @@ export class QueryAnswerer {
 
   constructor(
     private readonly definition: AgencyAdapterDefinition,
-    private readonly pool: pg.Pool,
-    private readonly schema: string,
+    pool: pg.Pool,
+    schema: string,
     private readonly book: AgreementBook,
     private readonly trustedRequesters: readonly string[],
   ) {

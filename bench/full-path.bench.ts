@@ -71,7 +71,9 @@ const REFERRALS = num('BENCH_REFERRALS', 20_000);
 const REFERRAL_CONCURRENCY = list('BENCH_REFERRAL_CONCURRENCY', [32, 64, 128]);
 const PEOPLE = num('BENCH_PEOPLE', 500);
 const DELIVERY_TIMEOUT_MS = num('BENCH_DELIVERY_TIMEOUT_MS', 180_000);
-const PROFILE = env.BENCH_PROFILE === '1';
+/** which window to profile: the last query step (`1` or `queries`) or the referrals, created and delivered */
+const PROFILE_WINDOW = env.BENCH_PROFILE === 'referrals' ? 'referrals' : env.BENCH_PROFILE ? 'queries' : undefined;
+const PROFILE = PROFILE_WINDOW !== undefined;
 const ARTIFACTS = 'artifacts';
 const RESULTS_FILE = join(ARTIFACTS, 'bench-full-path.json');
 const LOG_DIR = join(ARTIFACTS, 'full-path-logs');
@@ -492,7 +494,7 @@ async function main(): Promise<void> {
     });
     const queries: StepResult[] = [];
     for (const concurrency of QUERY_CONCURRENCY) {
-      const profiled = PROFILE && concurrency === QUERY_CONCURRENCY.at(-1);
+      const profiled = PROFILE_WINDOW === 'queries' && concurrency === QUERY_CONCURRENCY.at(-1);
       if (profiled) for (const s of services) await signal(s, 'SIGWINCH');
       const step = await load({
         path: '/api/queries',
@@ -527,6 +529,7 @@ async function main(): Promise<void> {
       });
     };
     const referralSteps: StepResult[] = [];
+    if (PROFILE_WINDOW === 'referrals') for (const s of services) await signal(s, 'SIGWINCH');
     const referralsStarted = Date.now();
     const perStep = Math.ceil(REFERRALS / REFERRAL_CONCURRENCY.length);
     for (const [i, concurrency] of REFERRAL_CONCURRENCY.entries()) {
@@ -552,6 +555,7 @@ async function main(): Promise<void> {
     }
     const createdMs = Date.now() - referralsStarted;
     const delivery = await awaitDelivery(pool, created.size, referralsStarted);
+    if (PROFILE_WINDOW === 'referrals') for (const s of services) await signal(s, 'SIGWINCH');
 
     const results = {
       at: startedAt.toISOString(),

@@ -17,7 +17,8 @@ export function adapterQueues(definition: AgencyAdapterDefinition): Array<QueueS
       queue: queueName(service, 'referrals'),
       kind: 'persistent',
       bindings: [{ exchange: EXCHANGES.referral, routingKey: `referral.${agency}.#` }],
-      prefetch: 16,
+      // referrals that arrive together are stored in one transaction: up to this many
+      prefetch: 64,
     },
     {
       queue: queueName(service, 'events'),

@@ -92,6 +92,15 @@ export interface ReferralEventView {
   note?: string;
 }
 
+/** A status change of one referral, for its timeline and its event. */
+interface StatusChange {
+  row: ReferralRow;
+  status: ReferralStatus;
+  at: Date;
+  actor: ReferralActor;
+  note?: string;
+}
+
 interface ReferralRow {
   id: string;
   referral_type: string;
@@ -134,61 +143,82 @@ export class ReferralInbox {
   }
 
   /**
-   * Stores a referral once (by referral id, whatever the message id) and answers `received`; a referral the
-   * adapter's own policy check refuses is then declined at once, with the reason as note.
+   * Stores referrals once each (by referral id, whatever the message id) and answers `received` for each; one the
+   * adapter's own policy check refuses is then declined (or cancelled) at once, with the reason as note. A handful
+   * of statements whatever the number of referrals. Answers, per envelope, whether its referral was new.
    */
-  async receive(tx: pg.PoolClient, envelope: Envelope<ReferralCreatedV1>, now = new Date()): Promise<boolean> {
-    const r = envelope.payload;
-    if (r.agency !== this.definition.agency) throw new Error(`referral ${r.referralId} is for ${r.agency}`);
-    const inserted = await tx.query(
+  async receive(
+    tx: pg.PoolClient,
+    envelopes: readonly Envelope<ReferralCreatedV1>[],
+    now = new Date(),
+  ): Promise<boolean[]> {
+    const foreign = envelopes.find((e) => e.payload.agency !== this.definition.agency);
+    if (foreign) throw new Error(`referral ${foreign.payload.referralId} is for ${foreign.payload.agency}`);
+    const rows = envelopes.map((envelope): ReferralRow & { message_id: string } => {
+      const r = envelope.payload;
+      return {
+        id: r.referralId,
+        referral_type: r.referralType,
+        subject: r.subject,
+        purpose: envelope.purpose!,
+        message: r.message,
+        contact_preference: r.contactPreference,
+        consent_id: r.consentId ?? null,
+        consent: r.consent ?? null,
+        agreement_id: envelope.agreement?.id ?? null,
+        agreement_version: envelope.agreement?.version ?? null,
+        requester: r.requester,
+        respond_by: new Date(r.respondBy),
+        status: 'received',
+        status_at: now,
+        received_at: now,
+        message_id: envelope.id,
+      };
+    });
+    const { rows: insertedRows } = await tx.query<{ id: string }>(
       `INSERT INTO ${this.schema}.referral (id, referral_type, subject, purpose, message, contact_preference,
-         consent_id, consent, agreement_id, agreement_version, requester, respond_by, status, status_at, message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14)
-       ON CONFLICT (id) DO NOTHING`,
-      [
-        r.referralId,
-        r.referralType,
-        r.subject,
-        envelope.purpose,
-        r.message,
-        r.contactPreference,
-        r.consentId ?? null,
-        r.consent ? JSON.stringify(r.consent) : null,
-        envelope.agreement?.id ?? null,
-        envelope.agreement?.version ?? null,
-        JSON.stringify(r.requester),
-        r.respondBy,
-        now,
-        envelope.id,
-      ],
+         consent_id, consent, agreement_id, agreement_version, requester, respond_by, status, status_at, received_at,
+         message_id)
+       SELECT id, referral_type, subject, purpose, message, contact_preference, consent_id, consent, agreement_id,
+         agreement_version, requester, respond_by, status, status_at, received_at, message_id
+       FROM json_to_recordset($1::json) AS r(id uuid, referral_type text, subject text, purpose text, message text,
+         contact_preference text, consent_id uuid, consent jsonb, agreement_id uuid, agreement_version integer,
+         requester jsonb, respond_by timestamptz, status text, status_at timestamptz, received_at timestamptz,
+         message_id uuid)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [JSON.stringify(rows)],
     );
-    if (inserted.rowCount === 0) return false;
-    // the row as just inserted (and locked by this transaction), so neither step below reads it back
-    const row: ReferralRow = {
-      id: r.referralId,
-      referral_type: r.referralType,
-      subject: r.subject,
-      purpose: envelope.purpose!,
-      message: r.message,
-      contact_preference: r.contactPreference,
-      consent_id: r.consentId ?? null,
-      consent: r.consent ?? null,
-      agreement_id: envelope.agreement?.id ?? null,
-      agreement_version: envelope.agreement?.version ?? null,
-      requester: r.requester,
-      respond_by: new Date(r.respondBy),
-      status: 'received',
-      status_at: now,
-      received_at: now,
-    };
-    await this.record(tx, row, 'received', now, this.serviceActor);
-    const refusal = this.refusal(row, now);
-    if (refusal === 'consent-revoked') {
-      await this.move(tx, r.referralId, 'cancelled', now, this.serviceActor, 'Makulerad: samtycket har återkallats');
-    } else if (refusal) {
-      await this.move(tx, r.referralId, 'declined', now, this.serviceActor, `Avvisad: ${refusal}`);
+    // a referral given twice (two messages, one referral) counts as new once: for the first of them
+    const unclaimed = new Set(insertedRows.map((r) => r.id));
+    const isNew = rows.map((row) => unclaimed.delete(row.id.toLowerCase()));
+    const events: StatusChange[] = [];
+    const refused: StatusChange[] = [];
+    for (const row of rows.filter((_, i) => isNew[i])) {
+      events.push({ row, status: 'received', at: now, actor: this.serviceActor });
+      const refusal = this.refusal(row, now);
+      if (!refusal) continue;
+      const change: StatusChange =
+        refusal === 'consent-revoked'
+          ? {
+              row,
+              status: 'cancelled',
+              at: now,
+              actor: this.serviceActor,
+              note: 'Makulerad: samtycket har återkallats',
+            }
+          : { row, status: 'declined', at: now, actor: this.serviceActor, note: `Avvisad: ${refusal}` };
+      events.push(change);
+      refused.push(change);
     }
-    return true;
+    if (refused.length > 0) {
+      await tx.query(
+        `UPDATE ${this.schema}.referral AS r SET status = c.status, status_at = c.at
+           FROM json_to_recordset($1::json) AS c(id uuid, status text, at timestamptz) WHERE r.id = c.id`,
+        [JSON.stringify(refused.map((c) => ({ id: c.row.id, status: c.status, at: c.at })))],
+      );
+    }
+    await this.recordAll(tx, events);
+    return isNew;
   }
 
   /** The municipality withdrew the referral: unless the agency has finished it, it is cancelled. */
@@ -359,25 +389,46 @@ export class ReferralInbox {
     actor: ReferralActor,
     note?: string,
   ): Promise<void> {
+    await this.recordAll(tx, [{ row, status, at, actor, note }]);
+  }
+
+  /** Status changes into the timeline, in order, each published as `referral.status.v1` through the outbox. */
+  private async recordAll(tx: pg.PoolClient, changes: readonly StatusChange[]): Promise<void> {
+    if (changes.length === 0) return;
     await tx.query(
-      `INSERT INTO ${this.schema}.referral_event (referral_id, status, at, actor, note) VALUES ($1, $2, $3, $4, $5)`,
-      [row.id, status, at, JSON.stringify(actor), note ?? null],
+      `INSERT INTO ${this.schema}.referral_event (referral_id, status, at, actor, note)
+       SELECT referral_id, status, at, actor, note FROM json_to_recordset($1::json)
+         AS e(referral_id uuid, status text, at timestamptz, actor jsonb, note text)`,
+      [
+        JSON.stringify(
+          changes.map((c) => ({ referral_id: c.row.id, status: c.status, at: c.at, actor: c.actor, note: c.note })),
+        ),
+      ],
     );
-    const payload: ReferralStatusV1 = {
-      referralId: row.id,
-      agency: this.definition.agency,
-      status,
-      at: at.toISOString(),
-      actor,
-      ...(note && { note }),
-    };
-    await this.outbox.enqueue(tx, EXCHANGES.event, routingKeys.referralStatus(this.definition.agency), {
-      type: 'referral.status.v1',
-      correlationId: row.id,
-      purpose: row.purpose as Purpose,
-      ...(row.agreement_id && { agreement: { id: row.agreement_id, version: row.agreement_version! } }),
-      payload,
-    });
+    await this.outbox.enqueueMany(
+      tx,
+      changes.map(({ row, status, at, actor, note }) => {
+        const payload: ReferralStatusV1 = {
+          referralId: row.id,
+          agency: this.definition.agency,
+          status,
+          at: at.toISOString(),
+          actor,
+          ...(note && { note }),
+        };
+        return {
+          exchange: EXCHANGES.event,
+          routingKey: routingKeys.referralStatus(this.definition.agency),
+          message: {
+            type: 'referral.status.v1',
+            correlationId: row.id,
+            purpose: row.purpose as Purpose,
+            ...(row.agreement_id && { agreement: { id: row.agreement_id, version: row.agreement_version! } }),
+            payload,
+          },
+        };
+      }),
+    );
   }
 
   private async locked(tx: pg.PoolClient, id: string): Promise<ReferralRow | undefined> {

@@ -10,18 +10,29 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { Envelope, MessageTypeRegistry } from '@hub/contracts';
 import { pruneProcessedMessages, type IdempotencyStore } from './idempotency.js';
 import type { OutgoingMessage } from './message-codec.js';
-import type { MessageConsumer, MessageContext, MessageHandlerFn } from './message-consumer.js';
+import type {
+  MessageBatchContext,
+  MessageBatchHandlerFn,
+  MessageConsumer,
+  MessageContext,
+  MessageHandlerFn,
+} from './message-consumer.js';
 import type { MessagingClient } from './messaging-client.js';
 import type { QueueSpec } from './topology.js';
 
-/** What `@Ctx()` gives a handler: the verified envelope, the attempt, and the transaction of a persistent message. */
-export class AmqpContext<Tx = unknown> extends BaseRpcContext<[MessageContext<Tx>]> {
-  get message(): MessageContext<Tx> {
+/**
+ * What `@Ctx()` gives a handler: the verified envelope (or, for a batch handler, the envelopes), the attempt, and
+ * the transaction of persistent messages.
+ */
+export class AmqpContext<Tx = unknown> extends BaseRpcContext<[MessageContext<Tx> | MessageBatchContext<Tx>]> {
+  get message(): MessageContext<Tx> | MessageBatchContext<Tx> {
     return this.args[0];
   }
 
   getEnvelope(): Envelope {
-    return this.message.envelope;
+    const message = this.message;
+    if ('envelopes' in message) throw new Error(`${message.queue}: a batch handler has several envelopes`);
+    return message.envelope;
   }
 
   /** Persistent messages only: write through this so the handler's work and the message id commit together. */
@@ -43,7 +54,9 @@ export interface AmqpServerOptions {
 /**
  * The `@nestjs/microservices` server strategy on libs/messaging. Handlers are ordinary `@MessagePattern(type)`
  * (request/reply: return `{ type, payload }` of the reply) and `@EventPattern(type)` (persistent: return when done;
- * a throw means retry) with the message type as pattern, e.g. `@MessagePattern('query.request.v1')`.
+ * a throw means retry) with the message type as pattern, e.g. `@MessagePattern('query.request.v1')`. An event
+ * handler marked `@EventPattern(type, { batch: true })` gets an array of envelopes, those that arrived together,
+ * to handle in the one transaction of `getTransaction()`; a failed batch comes again one envelope at a time.
  */
 export class AmqpServer extends Server implements CustomTransportStrategy {
   private readonly consumers: MessageConsumer[] = [];
@@ -58,7 +71,15 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       const { messaging } = this.options;
       if (!messaging.isConnected) await messaging.connect();
       const handlers = new Map<string, MessageHandlerFn>();
+      const batchHandlers = new Map<string, MessageBatchHandlerFn>();
       for (const [pattern, handler] of this.messageHandlers) {
+        if (handler.extras?.batch === true) {
+          batchHandlers.set(pattern, async (envelopes, context) => {
+            const result: unknown = await handler(envelopes, new AmqpContext([context]));
+            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          });
+          continue;
+        }
         handlers.set(pattern, async (envelope, context) => {
           const result: unknown = await handler(envelope, new AmqpContext([context]));
           // Most handlers return a plain value; only an interceptor's stream needs rxjs to settle.
@@ -68,7 +89,13 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       }
       for (const queue of this.options.queues) {
         this.consumers.push(
-          await messaging.consume({ queue, prefetch: queue.prefetch, handlers, idempotency: this.options.idempotency }),
+          await messaging.consume({
+            queue,
+            prefetch: queue.prefetch,
+            handlers,
+            batchHandlers,
+            idempotency: this.options.idempotency,
+          }),
         );
       }
       if (this.options.idempotency) {

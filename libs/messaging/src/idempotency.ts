@@ -7,6 +7,16 @@ import type { Pool, PoolClient } from 'pg';
 export interface IdempotencyStore<Tx = unknown> {
   /** returns false, without calling `work`, when this consumer has processed the message already */
   runOnce(consumer: string, messageId: string, work: (tx: Tx) => Promise<void>): Promise<boolean>;
+  /**
+   * Several messages in one transaction: `work` gets those not processed before (the first of any id given twice)
+   * and their ids are recorded with its writes. Answers, per id in order, whether it was new. All or nothing: a
+   * throw records none of them.
+   */
+  runBatch?(
+    consumer: string,
+    messageIds: readonly string[],
+    work: (tx: Tx, fresh: boolean[]) => Promise<void>,
+  ): Promise<boolean[]>;
   /** forgets the ids of messages processed before `olderThan` */
   prune?(olderThan: Date): Promise<number>;
 }
@@ -87,6 +97,36 @@ export class PgIdempotencyStore implements IdempotencyStore<PoolClient> {
       await work(client);
       await client.query('COMMIT');
       return true;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async runBatch(
+    consumer: string,
+    messageIds: readonly string[],
+    work: (tx: PoolClient, fresh: boolean[]) => Promise<void>,
+  ): Promise<boolean[]> {
+    const client = await this.pool.connect();
+    try {
+      const ids = messageIds.map((id) => client.escapeLiteral(id)).join(',');
+      const [, inserted] = (await client.query(
+        `BEGIN; INSERT INTO ${this.table} (consumer, message_id)
+         SELECT ${client.escapeLiteral(consumer)}, id FROM unnest(ARRAY[${ids}]::uuid[]) AS id
+         ON CONFLICT DO NOTHING RETURNING message_id`,
+      )) as unknown as [unknown, { rows: Array<{ message_id: string }> }];
+      const unclaimed = new Set(inserted.rows.map((r) => r.message_id));
+      const fresh = messageIds.map((id) => unclaimed.delete(id.toLowerCase()));
+      if (!fresh.includes(true)) {
+        await client.query('ROLLBACK');
+        return fresh;
+      }
+      await work(client, fresh);
+      await client.query('COMMIT');
+      return fresh;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;

@@ -2,6 +2,7 @@ import type * as amqp from 'amqplib';
 import { ERROR_REPLY_TYPE, EXCHANGES, HEADERS, type Envelope } from '@hub/contracts';
 import { withCorrelation } from '@hub/observability';
 import type { AmqpConnection, ConnectionLogger } from './amqp-connection.js';
+import { Batcher } from './batcher.js';
 import type { ConfirmedPublisher } from './confirmed-publisher.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { MessageCodec, OutgoingMessage } from './message-codec.js';
@@ -17,14 +18,33 @@ export interface MessageContext<Tx = unknown> {
   raw: amqp.ConsumeMessage;
 }
 
+/** What a batch handler gets with its envelopes: one transaction for all of them. */
+export interface MessageBatchContext<Tx = unknown> {
+  envelopes: Envelope[];
+  queue: string;
+  /** 1 for a batch; a message retried alone comes as a batch of one with its attempt */
+  attempt: number;
+  transaction: Tx;
+}
+
 /** A request handler returns its reply; an event handler returns nothing. */
 export type MessageHandlerFn = (envelope: Envelope, context: MessageContext) => Promise<OutgoingMessage | void>;
+
+/** Handles several persistent messages of one type at once, in delivery order, writing through one transaction. */
+export type MessageBatchHandlerFn = (envelopes: Envelope[], context: MessageBatchContext) => Promise<void>;
+
+type BatchOutcome = 'processed' | 'duplicate' | 'alone' | Error;
 
 export interface MessageConsumerOptions {
   queue: QueueSpec;
   prefetch?: number;
   /** the handler for each message type this queue carries; any other type is parked */
   handlers: ReadonlyMap<string, MessageHandlerFn>;
+  /**
+   * Persistent queues: types whose messages are handled together, those that arrive in one turn of the event loop
+   * in one transaction. When a batch fails, each of its messages is handled alone, with the usual retries.
+   */
+  batchHandlers?: ReadonlyMap<string, MessageBatchHandlerFn>;
   /** required for persistent queues */
   idempotency?: IdempotencyStore;
   /** the first retry waits this long, each next one twice as long */
@@ -50,6 +70,7 @@ export class MessageConsumer {
   private consumerTag?: string;
   private inFlight = 0;
   private stopping = false;
+  private readonly batchers = new Map<string, Batcher<Envelope, BatchOutcome>>();
   readonly stats: ConsumerStats = { processed: 0, duplicates: 0, parked: 0, retried: 0, expired: 0, failedReplies: 0 };
 
   constructor(
@@ -172,16 +193,29 @@ export class MessageConsumer {
       return;
     }
     const handler = this.options.handlers.get(envelope.type);
-    if (!handler) {
+    const batchHandler = this.options.batchHandlers?.get(envelope.type);
+    if (!handler && !batchHandler) {
       await this.park(message, `no handler for ${envelope.type} on ${this.queue}`);
       channel.ack(message);
       return;
     }
     const attempt = Number(message.properties.headers?.[HEADERS.deliveryCount] ?? 0) + 1;
+    // a redelivered message goes alone, so that it cannot fail a batch again
+    const batched =
+      batchHandler && attempt === 1 && this.options.idempotency!.runBatch
+        ? await this.batcherFor(envelope.type, batchHandler).add(envelope)
+        : 'alone';
     try {
+      if (batched instanceof Error) throw batched;
+      if (batched !== 'alone') {
+        this.stats[batched === 'processed' ? 'processed' : 'duplicates']++;
+        channel.ack(message);
+        return;
+      }
       const processed = await withCorrelation(envelope.correlationId, () =>
         this.options.idempotency!.runOnce(this.queue, envelope.id, async (transaction) => {
-          await handler(envelope, { envelope, queue: this.queue, attempt, transaction, raw: message });
+          if (handler) await handler(envelope, { envelope, queue: this.queue, attempt, transaction, raw: message });
+          else await batchHandler!([envelope], { envelopes: [envelope], queue: this.queue, attempt, transaction });
         }),
       );
       if (processed) this.stats.processed++;
@@ -198,6 +232,39 @@ export class MessageConsumer {
       const delay = (this.options.retryBaseDelayMs ?? 200) * 2 ** (attempt - 1);
       await new Promise((r) => setTimeout(r, delay));
       channel.nack(message, false, true);
+    }
+  }
+
+  private batcherFor(type: string, handler: MessageBatchHandlerFn): Batcher<Envelope, BatchOutcome> {
+    let batcher = this.batchers.get(type);
+    if (!batcher) {
+      batcher = new Batcher((envelopes) => this.runBatch(envelopes, handler), {
+        maxBatch: this.options.prefetch ?? 32,
+        concurrency: 2,
+      });
+      this.batchers.set(type, batcher);
+    }
+    return batcher;
+  }
+
+  private async runBatch(envelopes: Envelope[], handler: MessageBatchHandlerFn): Promise<BatchOutcome[]> {
+    try {
+      const fresh = await this.options.idempotency!.runBatch!(
+        this.queue,
+        envelopes.map((e) => e.id),
+        (transaction, fresh) => {
+          const todo = envelopes.filter((_, i) => fresh[i]);
+          return handler(todo, { envelopes: todo, queue: this.queue, attempt: 1, transaction });
+        },
+      );
+      return fresh.map((f) => (f ? 'processed' : 'duplicate'));
+    } catch (err) {
+      // a message that failed alone takes the retry path at once; a batch is tried again one message at a time
+      if (envelopes.length === 1) return [err as Error];
+      this.logger.warn(
+        `consumer ${this.queue}: a batch of ${envelopes.length} failed (${(err as Error).message}); handling each alone`,
+      );
+      return envelopes.map(() => 'alone');
     }
   }
 

@@ -2,13 +2,15 @@ import { EXCHANGES, queueName } from '@hub/contracts';
 import type { QueueSpec } from '@hub/messaging';
 
 /** The hub's own consumer queues. A module that handles another event type adds its binding here. */
-export const HUB_EVENTS_QUEUE: QueueSpec = {
+export const HUB_EVENTS_QUEUE: QueueSpec & { prefetch?: number } = {
   queue: queueName('hub', 'events'),
   kind: 'persistent',
   bindings: [
     { exchange: EXCHANGES.event, routingKey: 'catalogue.announced.*' },
     { exchange: EXCHANGES.event, routingKey: 'referral.status.*' },
   ],
+  // status events that arrive together are recorded in one transaction: up to this many
+  prefetch: 64,
 };
 
-export const HUB_QUEUES: QueueSpec[] = [HUB_EVENTS_QUEUE];
+export const HUB_QUEUES: Array<QueueSpec & { prefetch?: number }> = [HUB_EVENTS_QUEUE];

@@ -10,11 +10,12 @@ import { ReferralService } from './referral.service.js';
 export class ReferralEventsController {
   constructor(private readonly referrals: ReferralService) {}
 
-  @EventPattern<string>('referral.status.v1')
-  async status(
-    @Payload() envelope: Envelope<ReferralStatusV1>,
+  /** Events that arrive together are recorded together, in one transaction. */
+  @EventPattern<string>('referral.status.v1', { batch: true })
+  async statuses(
+    @Payload() envelopes: Envelope<ReferralStatusV1>[],
     @Ctx() context: AmqpContext<PoolClient>,
   ): Promise<void> {
-    await this.referrals.recordStatus(context.getTransaction(), envelope);
+    await this.referrals.recordStatuses(context.getTransaction(), envelopes);
   }
 }

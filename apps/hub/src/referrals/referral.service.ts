@@ -333,45 +333,85 @@ export class ReferralService {
   }
 
   /**
-   * A status event from the agency's adapter, in the consumer's transaction. Only the agency's own adapter speaks
-   * for its referrals; an event that comes late never moves the referral back, but it joins the timeline.
+   * Status events from the agencies' adapters, in the consumer's transaction, in order. Only the agency's own
+   * adapter speaks for its referrals; an event that comes late never moves the referral back, but it joins the
+   * timeline. A handful of statements whatever the number of events.
    */
-  async recordStatus(tx: pg.PoolClient, envelope: Envelope<ReferralStatusV1>): Promise<void> {
-    const event = envelope.payload;
-    const { rows } = await tx.query<ReferralRow>('SELECT * FROM hub.referral WHERE id = $1 FOR UPDATE', [
-      event.referralId,
-    ]);
-    const row = rows[0];
-    if (!row) {
-      this.logger.warn(
-        `status ${event.status} for unknown referral ${event.referralId} from ${envelope.sender.service}`,
+  async recordStatuses(tx: pg.PoolClient, envelopes: readonly Envelope<ReferralStatusV1>[]): Promise<void> {
+    const ids = [...new Set(envelopes.map((e) => e.payload.referralId.toLowerCase()))];
+    // locked in one order, so that two batches about the same referrals wait for each other rather than deadlock
+    const { rows } = await tx.query<ReferralRow>(
+      'SELECT * FROM hub.referral WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+      [ids],
+    );
+    const referrals = new Map(rows.map((r) => [r.id, r]));
+    const events: Array<{ envelope: Envelope<ReferralStatusV1>; row: ReferralRow }> = [];
+    for (const envelope of envelopes) {
+      const event = envelope.payload;
+      const row = referrals.get(event.referralId.toLowerCase());
+      if (!row) {
+        this.logger.warn(
+          `status ${event.status} for unknown referral ${event.referralId} from ${envelope.sender.service}`,
+        );
+      } else if (envelope.sender.service !== `adapter-${row.agency}` || event.agency !== row.agency) {
+        this.logger.warn(`refused status for ${row.id} of ${row.agency} from ${envelope.sender.service}`);
+      } else {
+        events.push({ envelope, row });
+      }
+    }
+    if (events.length === 0) return;
+    const { rows: inserted } = await tx.query<{ message_id: string }>(
+      `INSERT INTO hub.referral_event (referral_id, status, at, actor, note, message_id)
+       SELECT referral_id, status, at, actor, note, message_id FROM json_to_recordset($1::json)
+         AS e(referral_id uuid, status text, at timestamptz, actor jsonb, note text, message_id uuid)
+       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+      [
+        JSON.stringify(
+          events.map(({ envelope: { id, payload }, row }) => ({
+            referral_id: row.id,
+            status: payload.status,
+            at: payload.at,
+            actor: payload.actor,
+            note: payload.note ?? null,
+            message_id: id,
+          })),
+        ),
+      ],
+    );
+    const recorded = new Set(inserted.map((r) => r.message_id));
+    const moves = new Map<string, { id: string; status: ReferralStatus; at: string }>();
+    const audits: Promise<unknown>[] = [];
+    for (const { envelope, row } of events) {
+      if (!recorded.has(envelope.id.toLowerCase())) continue;
+      const event = envelope.payload;
+      this.metrics.recordReferralStatus(row.agency, event.status);
+      if (STAGE[event.status] > STAGE[moves.get(row.id)?.status ?? row.status]) {
+        moves.set(row.id, { id: row.id, status: event.status, at: event.at });
+      }
+      audits.push(
+        this.audit.append({
+          kind: 'referral',
+          actorKind: 'service',
+          actor: envelope.sender.service,
+          organisation: envelope.sender.organisation,
+          agreementId: row.agreement_id,
+          agreementVersion: row.agreement_version,
+          purpose: row.purpose,
+          subjectKey: row.subject_key,
+          outcome: event.status,
+          correlationId: row.id,
+          details: { agency: row.agency, ...(event.note && { note: event.note }) },
+        }),
       );
-      return;
     }
-    if (envelope.sender.service !== `adapter-${row.agency}` || event.agency !== row.agency) {
-      this.logger.warn(`refused status for ${row.id} of ${row.agency} from ${envelope.sender.service}`);
-      return;
+    if (moves.size > 0) {
+      await tx.query(
+        `UPDATE hub.referral AS r SET status = m.status, status_at = m.at
+           FROM json_to_recordset($1::json) AS m(id uuid, status text, at timestamptz) WHERE r.id = m.id`,
+        [JSON.stringify([...moves.values()])],
+      );
     }
-    const at = new Date(event.at);
-    const inserted = await this.addEvent(tx, row.id, event.status, at, event.actor, event.note, envelope.id);
-    if (!inserted) return;
-    this.metrics.recordReferralStatus(row.agency, event.status);
-    if (STAGE[event.status] > STAGE[row.status]) {
-      await tx.query('UPDATE hub.referral SET status = $2, status_at = $3 WHERE id = $1', [row.id, event.status, at]);
-    }
-    await this.audit.append({
-      kind: 'referral',
-      actorKind: 'service',
-      actor: envelope.sender.service,
-      organisation: envelope.sender.organisation,
-      agreementId: row.agreement_id,
-      agreementVersion: row.agreement_version,
-      purpose: row.purpose,
-      subjectKey: row.subject_key,
-      outcome: event.status,
-      correlationId: row.id,
-      details: { agency: row.agency, ...(event.note && { note: event.note }) },
-    });
+    await Promise.all(audits);
   }
 
   private async addEvent(

@@ -10,6 +10,7 @@ import type {
   ReferralStatusV1,
 } from '@hub/contracts';
 import type { AmqpContext, OutgoingMessage } from '@hub/messaging';
+import { withCorrelation } from '@hub/observability';
 import type { AgencyAdapterDefinition } from '../agency-adapter.js';
 import { AgreementBook } from '../agreement-book.js';
 import { Faults } from '../faults.js';
@@ -53,13 +54,18 @@ export class AdapterMessagesController {
     return { type: 'query.reply.v1', ...(agreement && { agreement }), payload: reply };
   }
 
-  @EventPattern<string>('referral.created.v1')
-  async referral(
-    @Payload() envelope: Envelope<ReferralCreatedV1>,
+  /** Referrals that arrive together are stored together, in one transaction. */
+  @EventPattern<string>('referral.created.v1', { batch: true })
+  async referrals(
+    @Payload() envelopes: Envelope<ReferralCreatedV1>[],
     @Ctx() context: AmqpContext<PoolClient>,
   ): Promise<void> {
-    await this.inbox.receive(context.getTransaction(), envelope);
-    this.logger.debug(`referral ${envelope.payload.referralId} of type ${envelope.payload.referralType} received`);
+    await this.inbox.receive(context.getTransaction(), envelopes);
+    for (const { correlationId, payload } of envelopes) {
+      withCorrelation(correlationId, () =>
+        this.logger.debug(`referral ${payload.referralId} of type ${payload.referralType} received`),
+      );
+    }
   }
 
   /** The municipality withdrew a referral: the hub says so on the referral exchange, where only it writes. */

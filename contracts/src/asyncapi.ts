@@ -2,7 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto
 import { SchemaBuilder, type JsonSchema } from './json-schema.js';
 import { exampleEnvelope } from './messages/index.js';
 import type { MessageTypeRegistry, MessageTypeSpec, Party } from './registry.js';
-import { DIRECT_REPLY_TO, ERROR_REPLY_TYPE, EXCHANGES, HEADERS } from './topology.js';
+import { BUNDLE_TYPE, DIRECT_REPLY_TO, ERROR_REPLY_TYPE, EXCHANGES, HEADERS } from './topology.js';
 
 export const ASYNCAPI_VERSION = '3.0.0';
 export const CONTRACT_VERSION = '1.0.0';
@@ -110,6 +110,12 @@ export function buildAsyncApi(registry: MessageTypeRegistry): JsonSchema {
         "A reply's AMQP `correlation_id` is the request's `message_id`. A responder that cannot answer (an invalid",
         `request, a failed handler) replies with AMQP \`type\` \`${ERROR_REPLY_TYPE}\`, the body \`{}\` and the reason in the \`${HEADERS.error}\``,
         'header; the requester reports that agency as `error`.',
+        '',
+        `The requests of one turn to one routing key may travel as one AMQP message of \`type\` \`${BUNDLE_TYPE}\`,`,
+        'with `reply_to` and the user of the bundle: its body frames each request as a 4-byte length and its own',
+        'properties (`message_id`, `correlation_id`, `type`, `content_type`, `headers`) as JSON, then a 4-byte length',
+        'and its body, byte for byte. Each request in it is checked, answered and parked as if it had come alone; the',
+        'replies that are ready together may come back as a bundle too. A bundle that cannot be read is parked whole.',
         '',
         'Operations are tagged `hub` or `adapter` by the side that performs them.',
       ].join('\n'),

@@ -46,3 +46,9 @@ export const queueName = (service: string, name: string) => `q.${service}.${name
 
 /** AMQP `type` of a reply that carries no envelope, only the reason in the `x-error` header */
 export const ERROR_REPLY_TYPE = 'error';
+
+/**
+ * AMQP `type` of a bundle: several requests to one routing key (or the replies to a bundle) in one AMQP message, each
+ * with its own properties and body, as if sent alone. See libs/messaging/src/bundle.ts for the framing.
+ */
+export const BUNDLE_TYPE = 'bundle';

@@ -1,9 +1,28 @@
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import { EXCHANGES, messageTypes, parkingQueueOf, queueName, routingKeys, type Envelope } from '@hub/contracts';
-import { AmqpContext, AmqpServer, type MessagingClient, type RequestTarget } from '@hub/messaging';
-import { messagingFor, rawChannel } from '../support/env.js';
+import {
+  BUNDLE_TYPE,
+  DIRECT_REPLY_TO,
+  ERROR_REPLY_TYPE,
+  EXCHANGES,
+  HEADERS,
+  messageTypes,
+  parkingQueueOf,
+  queueName,
+  routingKeys,
+  type Envelope,
+} from '@hub/contracts';
+import type * as amqp from 'amqplib';
+import {
+  AmqpContext,
+  AmqpServer,
+  decodeBundle,
+  encodeBundle,
+  type MessagingClient,
+  type RequestTarget,
+} from '@hub/messaging';
+import { drainQueue, messagingFor, rawChannel, waitFor } from '../support/env.js';
 
 const DEADLINE_MS = 600;
 const queryExample = messageTypes.get('query.request.v1')!.example;
@@ -24,7 +43,12 @@ function responderModule(agency: string, delayMs: number) {
           released: [
             {
               category: `${agency}.echo`,
-              data: { subject: request.payload.subject, attempt: context.message.attempt },
+              data: {
+                subject: request.payload.subject,
+                attempt: context.message.attempt,
+                // the delivery a request came in: the same for the requests of one bundle
+                delivery: 'raw' in context.message ? context.message.raw.fields.deliveryTag : undefined,
+              },
             },
           ],
           denied: [],
@@ -130,6 +154,97 @@ describe('scatter-gather over the real broker', () => {
     const [result] = await hub.scatterGather([target('csn', '191212121212')], DEADLINE_MS);
     expect(result.status).toBe('error');
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
+  });
+
+  it('sends the requests of one turn to one agency as one bundle, and answers each with its own data', async () => {
+    const subjects = Array.from({ length: 30 }, (_, i) => `1912121212${String(i).padStart(2, '0')}`);
+    const results = await Promise.all(subjects.map((subject) => hub.request(target('fk', subject), DEADLINE_MS)));
+    const data = results.map((r) => {
+      if (r.status !== 'ok') throw new Error(`fk answered ${r.status}`);
+      return (r.reply.payload as unknown as { released: [{ data: { subject: string; delivery: number } }] }).released[0]
+        .data;
+    });
+    expect(data.map((d) => d.subject)).toEqual(subjects);
+    // all thirty came in one delivery
+    expect(new Set(data.map((d) => d.delivery)).size).toBe(1);
+  });
+
+  it('answers error at once for every request of a bundle nobody serves', async () => {
+    const started = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => hub.request(target('csn', '191212121212'), DEADLINE_MS)),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill('error'));
+    expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
+  });
+
+  it('answers the good requests of a bundle with a bad one in it, and parks the bad one with its reason', async () => {
+    const sender = await rawChannel('hub');
+    try {
+      const replies: amqp.ConsumeMessage[] = [];
+      await sender.channel.consume(DIRECT_REPLY_TO, (m) => m && replies.push(m), { noAck: true });
+      const good = ['191212121212', '198112189876'].map((subject) =>
+        hub.codec.encode({ ...target('fk', subject).message, expiresAt: new Date(Date.now() + 5_000) }),
+      );
+      const badId = '3a0b2c1d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+      const items = [
+        good[0]!,
+        { properties: { messageId: badId, type: 'query.request.v1' }, content: Buffer.from('{not json') },
+        good[1]!,
+      ];
+      sender.channel.publish(
+        EXCHANGES.query,
+        routingKeys.query('fk'),
+        encodeBundle(items.map((i) => ({ properties: i.properties as Record<string, string>, content: i.content }))),
+        {
+          type: BUNDLE_TYPE,
+          messageId: 'b0b0b0b0-0000-4000-8000-000000000001',
+          userId: 'hub',
+          replyTo: DIRECT_REPLY_TO,
+        },
+      );
+      await sender.channel.waitForConfirms();
+      const answered = () =>
+        replies.flatMap((m) => {
+          if (m.properties.type !== BUNDLE_TYPE)
+            return [{ type: m.properties.type, to: m.properties.correlationId, m }];
+          const bundle = decodeBundle(m.content);
+          if (!bundle.ok) throw new Error(bundle.reason);
+          return bundle.items.map((i) => ({ type: i.properties.type, to: i.properties.correlationId, m: i }));
+        });
+      await waitFor(() => answered().length === 3, 5_000, 'three replies');
+      const byRequest = new Map(answered().map((a) => [a.to, a]));
+      expect(byRequest.get(good[0]!.envelope.id)?.type).toBe('query.reply.v1');
+      expect(byRequest.get(good[1]!.envelope.id)?.type).toBe('query.reply.v1');
+      expect(byRequest.get(badId)?.type).toBe(ERROR_REPLY_TYPE);
+      const parked = await drainQueue(sender.channel, parkingQueueOf(queueName('adapter-fk', 'query')));
+      expect(parked.map((m) => [m.properties.messageId, m.properties.headers?.[HEADERS.parkedReason]])).toEqual([
+        [badId, 'malformed JSON'],
+      ]);
+    } finally {
+      await sender.close();
+    }
+  });
+
+  it('parks a bundle that cannot be read, whole', async () => {
+    const sender = await rawChannel('hub');
+    try {
+      const bundleId = 'b0b0b0b0-0000-4000-8000-000000000002';
+      sender.channel.publish(EXCHANGES.query, routingKeys.query('fk'), Buffer.from([0, 0, 0, 200, 1, 2]), {
+        type: BUNDLE_TYPE,
+        messageId: bundleId,
+        userId: 'hub',
+      });
+      await sender.channel.waitForConfirms();
+      const queue = parkingQueueOf(queueName('adapter-fk', 'query'));
+      let parked: amqp.GetMessage[] = [];
+      await waitFor(async () => (parked = await drainQueue(sender.channel, queue)).length > 0, 5_000, 'parked');
+      expect(parked.map((m) => [m.properties.messageId, m.properties.headers?.[HEADERS.parkedReason]])).toEqual([
+        [bundleId, 'invalid bundle: bundle ends inside the properties of item 1'],
+      ]);
+    } finally {
+      await sender.close();
+    }
   });
 
   it('keeps one correlation id across all agencies of one query', async () => {

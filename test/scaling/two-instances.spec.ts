@@ -190,6 +190,16 @@ describe('two instances of the hub and of an adapter on one database and vhost',
           consentId: consent.id,
           consent,
         });
+      // one turn apart, so that each goes as a message of its own: the requests of one turn to one agency go in one
+      // bundle, which one instance handles
+      const asks = async (n: number) => {
+        const results: Promise<GatherResult<QueryReplyV1>>[] = [];
+        for (let i = 0; i < n; i++) {
+          results.push(ask());
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        return results;
+      };
       const afInstances = [system.adapters.af.app, secondAf.app];
       const handledBy = async (results: Promise<GatherResult<QueryReplyV1>>[]) => {
         const before = afInstances.map((app) => statsOf(app, 'q.adapter-af.queries').processed);
@@ -199,7 +209,7 @@ describe('two instances of the hub and of an adapter on one database and vhost',
           handled: afInstances.map((app, i) => statsOf(app, 'q.adapter-af.queries').processed - before[i]),
         };
       };
-      const before = await handledBy(Array.from({ length: 10 }, ask));
+      const before = await handledBy(await asks(10));
       expect(before.replies.map((r) => (typeof r === 'string' ? r : r.status))).toEqual(Array(10).fill('ok'));
 
       const eventsBefore = afInstances.map((app) => statsOf(app, 'q.adapter-af.events').processed);
@@ -230,7 +240,7 @@ describe('two instances of the hub and of an adapter on one database and vhost',
       // the other instance learns of it by notification; give that a moment, then every query is refused
       await waitFor(
         async () => {
-          const after = await handledBy(Array.from({ length: 10 }, ask));
+          const after = await handledBy(await asks(10));
           return (
             after.handled.every((n) => n > 0) &&
             after.replies.every((r) => typeof r !== 'string' && r.status === 'denied')

@@ -15,3 +15,4 @@ export * from './change-feed.js';
 export * from './database-pool.js';
 export * from './batcher.js';
 export * from './coalesced-writes.js';
+export * from './bundle.js';

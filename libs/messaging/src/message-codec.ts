@@ -63,6 +63,10 @@ export class MessageCodec {
     return this.options.identity;
   }
 
+  get maxBodyBytes(): number {
+    return this.options.maxBodyBytes;
+  }
+
   /** The broker users (services) this service takes messages from. */
   get trustedServices(): string[] {
     return [...this.options.trustedSenders.keys()];

@@ -1,8 +1,10 @@
 import type * as amqp from 'amqplib';
-import { ERROR_REPLY_TYPE, EXCHANGES, HEADERS, type Envelope } from '@hub/contracts';
+import { randomUUID } from 'node:crypto';
+import { BUNDLE_TYPE, ERROR_REPLY_TYPE, EXCHANGES, HEADERS, type Envelope } from '@hub/contracts';
 import { withCorrelation } from '@hub/observability';
 import type { AmqpConnection, ConnectionLogger } from './amqp-connection.js';
 import { Batcher } from './batcher.js';
+import { decodeBundle, encodeBundle, itemMessage, type BundleItem, type BundleItemProperties } from './bundle.js';
 import type { ConfirmedPublisher } from './confirmed-publisher.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { MessageCodec, OutgoingMessage } from './message-codec.js';
@@ -133,24 +135,75 @@ export class MessageConsumer {
   }
 
   private async onRequest(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
+    if (message.properties.type === BUNDLE_TYPE) {
+      await this.onRequestBundle(channel, message);
+    } else {
+      const replyTo = message.properties.replyTo as string | undefined;
+      await this.handleRequest(message, (content, properties) => {
+        if (replyTo) channel.publish('', replyTo, content, properties);
+      });
+    }
+    channel.ack(message);
+  }
+
+  /**
+   * A bundle of requests: each is handled as if it had come alone, and the replies that are ready in the same turn
+   * of the event loop go back together, in a bundle of their own.
+   */
+  private async onRequestBundle(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
+    if (message.content.length > this.codec.maxBodyBytes) {
+      await this.park(message, `oversized bundle: ${message.content.length} bytes, limit ${this.codec.maxBodyBytes}`);
+      return;
+    }
+    const unbundled = decodeBundle(message.content);
+    if (!unbundled.ok) {
+      await this.park(message, `invalid bundle: ${unbundled.reason}`);
+      return;
+    }
+    const replyTo = message.properties.replyTo as string | undefined;
+    let ready: BundleItem[] = [];
+    const send = (content: Buffer, properties: amqp.Options.Publish) => {
+      if (!replyTo) return;
+      ready.push({ content, properties: properties as BundleItemProperties });
+      if (ready.length > 1) return;
+      setImmediate(() => {
+        const replies = ready;
+        ready = [];
+        if (replies.length === 1) {
+          channel.publish('', replyTo, replies[0]!.content, replies[0]!.properties);
+          return;
+        }
+        channel.publish('', replyTo, encodeBundle(replies), {
+          messageId: randomUUID(),
+          type: BUNDLE_TYPE,
+          userId: this.codec.identity.service,
+          contentType: 'application/octet-stream',
+        });
+      });
+    };
+    await Promise.all(unbundled.items.map((item) => this.handleRequest(itemMessage(message, item), send)));
+  }
+
+  /** One request, alone or from a bundle: its reply (or error reply) goes to `send`. */
+  private async handleRequest(
+    message: amqp.ConsumeMessage,
+    send: (content: Buffer, properties: amqp.Options.Publish) => void,
+  ): Promise<void> {
     const decoded = this.codec.decode(message);
     if (!decoded.ok) {
       await this.park(message, decoded.reason);
-      this.replyError(channel, message, `invalid-message: ${decoded.reason}`);
-      channel.ack(message);
+      this.replyError(send, message, `invalid-message: ${decoded.reason}`);
       return;
     }
     const { envelope } = decoded;
     if (envelope.expiresAt && Date.parse(envelope.expiresAt) < Date.now()) {
       this.stats.expired++;
-      channel.ack(message);
       return;
     }
     const handler = this.options.handlers.get(envelope.type);
     if (!handler) {
       await this.park(message, `no handler for ${envelope.type} on ${this.queue}`);
-      this.replyError(channel, message, `no handler for ${envelope.type}`);
-      channel.ack(message);
+      this.replyError(send, message, `no handler for ${envelope.type}`);
       return;
     }
     try {
@@ -164,17 +217,13 @@ export class MessageConsumer {
           ...reply,
           correlationId: envelope.correlationId,
         });
-        channel.publish('', message.properties.replyTo, encoded.content, {
-          ...encoded.properties,
-          correlationId: message.properties.messageId,
-        });
+        send(encoded.content, { ...encoded.properties, correlationId: message.properties.messageId });
       }
       this.stats.processed++;
     } catch (err) {
       this.stats.failedReplies++;
-      this.replyError(channel, message, (err as Error).message);
+      this.replyError(send, message, (err as Error).message);
     }
-    channel.ack(message);
   }
 
   private async onPersistent(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
@@ -287,9 +336,13 @@ export class MessageConsumer {
     });
   }
 
-  private replyError(channel: amqp.Channel, message: amqp.ConsumeMessage, reason: string): void {
+  private replyError(
+    send: (content: Buffer, properties: amqp.Options.Publish) => void,
+    message: amqp.ConsumeMessage,
+    reason: string,
+  ): void {
     if (!message.properties.replyTo) return;
-    channel.publish('', message.properties.replyTo, Buffer.from('{}'), {
+    send(Buffer.from('{}'), {
       type: ERROR_REPLY_TYPE,
       correlationId: message.properties.messageId,
       userId: this.codec.identity.service,

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type * as amqp from 'amqplib';
-import { DIRECT_REPLY_TO, ERROR_REPLY_TYPE, HEADERS, type Envelope } from '@hub/contracts';
+import { BUNDLE_TYPE, DIRECT_REPLY_TO, ERROR_REPLY_TYPE, HEADERS, type Envelope } from '@hub/contracts';
 import type { AmqpConnection } from './amqp-connection.js';
-import type { MessageCodec, OutgoingMessage } from './message-codec.js';
+import { decodeBundle, encodeBundle, itemMessage } from './bundle.js';
+import type { EncodedMessage, MessageCodec, OutgoingMessage } from './message-codec.js';
 
 export interface RequestTarget {
   /** how the caller names this target in the results, e.g. the agency code */
@@ -23,16 +25,31 @@ interface PendingRequest {
   resolve: (result: GatherResult) => void;
 }
 
+/** A request waiting for the end of the turn, to go alone or in a bundle with the others to its routing key. */
+interface OutgoingRequest {
+  exchange: string;
+  routingKey: string;
+  encoded: EncodedMessage;
+  deadline: number;
+}
+
+/** Most requests in one bundle; a bundle also stays under half the body limit. */
+const MAX_BUNDLE_ITEMS = 64;
+
 /**
  * Request/reply over direct reply-to: no reply queue to declare, and a request that nobody answers in time simply
  * expires in its queue. `scatterGather` sends one request per target under one deadline and always resolves at the
  * deadline at the latest, with one result per target; replies that come later are dropped and counted.
+ * Requests made in the same turn of the event loop to the same routing key go in one AMQP message, a bundle
+ * (`bundle.ts`), which costs the broker and the responder far less than one message each; each request in it keeps
+ * its own id, body, signature and deadline, and the responder's replies may come alone or bundled.
  */
 export class RequestClient {
   private channel?: amqp.Channel;
   private readonly pending = new Map<string, PendingRequest>();
   private lateReplies = 0;
   private rejectedReplies = 0;
+  private outgoing: OutgoingRequest[] = [];
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -47,16 +64,24 @@ export class RequestClient {
     await this.connection.onConnect(async (model) => {
       const channel = await model.createChannel();
       channel.on('error', () => undefined);
-      channel.on('return', (message: amqp.Message) =>
-        this.finish(String(message.properties.messageId), (p) => ({
+      channel.on('return', (message: amqp.Message) => {
+        const unroutable = (p: PendingRequest): GatherResult => ({
           target: p.target,
           status: 'error',
           error: 'no-route: no service consumes these requests',
           latencyMs: Date.now() - p.startedAt,
-        })),
-      );
+        });
+        if (message.properties.type !== BUNDLE_TYPE) {
+          this.finish(String(message.properties.messageId), unroutable);
+          return;
+        }
+        const unbundled = decodeBundle(message.content);
+        if (unbundled.ok)
+          for (const item of unbundled.items) this.finish(String(item.properties.messageId), unroutable);
+      });
       channel.on('close', () => {
         if (this.channel === channel) this.channel = undefined;
+        this.outgoing = [];
         for (const id of [...this.pending.keys()]) {
           this.finish(id, (p) => ({
             target: p.target,
@@ -105,17 +130,96 @@ export class RequestClient {
         remaining,
       );
       this.pending.set(id, { target: target.name, startedAt, timer, resolve });
-      channel.publish(target.exchange, target.routingKey, encoded.content, {
-        ...encoded.properties,
-        replyTo: DIRECT_REPLY_TO,
-        expiration: String(remaining),
-        persistent: false,
-        mandatory: true,
-      });
+      this.outgoing.push({ exchange: target.exchange, routingKey: target.routingKey, encoded, deadline });
+      if (this.outgoing.length === 1) setImmediate(() => this.flush());
     });
   }
 
+  /** Publishes the requests of this turn: alone when one goes to its routing key, else in bundles. */
+  private flush(): void {
+    const requests = this.outgoing;
+    this.outgoing = [];
+    const channel = this.channel;
+    const byKey = new Map<string, OutgoingRequest[]>();
+    for (const r of requests) {
+      const key = `${r.exchange}\u0000${r.routingKey}`;
+      const list = byKey.get(key);
+      if (list) list.push(r);
+      else byKey.set(key, [r]);
+    }
+    const now = Date.now();
+    for (const list of byKey.values()) {
+      for (const bundle of this.chunks(list)) {
+        const { exchange, routingKey } = bundle[0]!;
+        const expiration = String(Math.max(1, Math.max(...bundle.map((r) => r.deadline)) - now));
+        try {
+          if (!channel) throw new Error('not connected to the broker');
+          if (bundle.length === 1) {
+            const { content, properties } = bundle[0]!.encoded;
+            channel.publish(exchange, routingKey, content, {
+              ...properties,
+              replyTo: DIRECT_REPLY_TO,
+              expiration,
+              persistent: false,
+              mandatory: true,
+            });
+          } else {
+            channel.publish(exchange, routingKey, encodeBundle(bundle.map((r) => r.encoded)), {
+              messageId: randomUUID(),
+              type: BUNDLE_TYPE,
+              userId: this.codec.identity.service,
+              contentType: 'application/octet-stream',
+              replyTo: DIRECT_REPLY_TO,
+              expiration,
+              persistent: false,
+              mandatory: true,
+            });
+          }
+        } catch (err) {
+          for (const r of bundle) {
+            this.finish(r.encoded.envelope.id, (p) => ({
+              target: p.target,
+              status: 'error',
+              error: (err as Error).message,
+              latencyMs: Date.now() - p.startedAt,
+            }));
+          }
+        }
+      }
+    }
+  }
+
+  private *chunks(list: OutgoingRequest[]): Generator<OutgoingRequest[]> {
+    const maxBytes = this.codec.maxBodyBytes / 2;
+    let chunk: OutgoingRequest[] = [];
+    let bytes = 0;
+    for (const r of list) {
+      const size = r.encoded.content.length + 512;
+      if (chunk.length > 0 && (chunk.length === MAX_BUNDLE_ITEMS || bytes + size > maxBytes)) {
+        yield chunk;
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(r);
+      bytes += size;
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+
   private onReply(message: amqp.ConsumeMessage): void {
+    if (message.properties.type !== BUNDLE_TYPE) {
+      this.onSingleReply(message);
+      return;
+    }
+    const unbundled = decodeBundle(message.content);
+    if (!unbundled.ok) {
+      this.rejectedReplies++;
+      return;
+    }
+    for (const item of unbundled.items) this.onSingleReply(itemMessage(message, item));
+  }
+
+  private onSingleReply(message: amqp.ConsumeMessage): void {
     const requestId = String(message.properties.correlationId);
     if (!this.pending.has(requestId)) {
       this.lateReplies++;

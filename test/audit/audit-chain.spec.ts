@@ -41,7 +41,10 @@ describe('audit chain on PostgreSQL: appends, concurrency, append-only guard', (
     const entry = queryEntry(1, {
       subjectKey: log.subjectKey('19121212-1212'),
       protectedIdentity: true,
-      details: { justification: 'Åsa: "hot" mot\nhandläggare 😀', nested: { z: [1e21, 0.1, -0, null], a: true } },
+      details: {
+        justification: 'Åsa: "hot" mot\nhandläggare 😀, O\'Brien, C:\\väg\\ och \\u0041',
+        nested: { z: [1e21, 0.1, -0, null], a: true },
+      },
     });
     const appended = await log.append(entry);
     const [stored] = await log.accessReport(log.subjectKey('191212121212'));
@@ -50,7 +53,10 @@ describe('audit chain on PostgreSQL: appends, concurrency, append-only guard', (
       at: appended.at,
       kind: 'query',
       protectedIdentity: true,
-      details: { justification: 'Åsa: "hot" mot\nhandläggare 😀', nested: { z: [1e21, 0.1, 0, null], a: true } },
+      details: {
+        justification: 'Åsa: "hot" mot\nhandläggare 😀, O\'Brien, C:\\väg\\ och \\u0041',
+        nested: { z: [1e21, 0.1, 0, null], a: true },
+      },
     });
     expect(entryHash({ ...stored!, prevHash: GENESIS_HASH })).toBe(appended.hash);
     expect(appended.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { PoolClient } from 'pg';
 import {
   EXCHANGES,
@@ -81,6 +82,8 @@ describe('batch handlers: messages that arrive together are handled in one trans
               await tx.query('INSERT INTO test_batch_inbox VALUES ($1, $2)', [envelope.id, referralId]);
               // after its write: the failure must take that write back with it
               if (message === 'poison') throw new Error('register unavailable');
+              // an error made by Node itself, not by this module's realm: not `instanceof` this realm's Error
+              if (message === 'node error') await readFile('/nonexistent/register.json');
             }
           },
         ],
@@ -125,6 +128,19 @@ describe('batch handlers: messages that arrive together are handled in one trans
     const ids = await stored();
     expect(ids).toHaveLength(20);
     expect(new Set(ids)).toEqual(new Set(messages.map((m) => m.envelope.id)));
+  });
+
+  it('never takes a failure for a duplicate, whatever made the error', async () => {
+    const failing = referral('node error');
+    const before = { ...consumer.stats };
+    await publishTogether([failing]);
+    await waitFor(() => consumer.stats.parked > before.parked, 20_000, 'the failing message parked');
+    expect(consumer.stats.duplicates - before.duplicates).toBe(0);
+    expect(consumer.stats.processed - before.processed).toBe(0);
+    expect(await stored()).toEqual([]);
+    const parked = await drainQueue(raw.channel, parkingQueueOf(queue.queue));
+    expect(parked.map((m) => m.properties.messageId)).toEqual([failing.envelope.id]);
+    expect(String(parked[0]!.properties.headers?.[HEADERS.parkedReason])).toMatch(/ENOENT/);
   });
 
   it('when one message fails its batch, handles the others alone and parks only the failing one', async () => {

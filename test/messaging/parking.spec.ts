@@ -27,6 +27,7 @@ describe('invalid and poison messages end in the parking queue with a reason, an
     bindings: [{ exchange: EXCHANGES.referral, routingKey: 'referral.fk.#' }],
   };
   const processed: string[] = [];
+  let databaseAway = 0;
   let hub: MessagingClient;
   let fk: MessagingClient;
   let consumer: MessageConsumer;
@@ -64,6 +65,11 @@ describe('invalid and poison messages end in the parking queue with a reason, an
           async (envelope) => {
             const { message } = envelope.payload as { message: string };
             if (message === 'poison') throw new Error('register unavailable');
+            // as pg says it when the database restarts under a transaction
+            if (message === 'database away' && databaseAway > 0) {
+              databaseAway--;
+              throw new Error('Connection terminated unexpectedly');
+            }
             processed.push(envelope.id);
           },
         ],
@@ -165,6 +171,20 @@ describe('invalid and poison messages end in the parking queue with a reason, an
     expect(reason).toMatch(/handler failed 3 times: register unavailable/);
     const check = await raw.channel.checkQueue(queue.queue);
     expect(check.messageCount).toBe(0);
+  });
+
+  it('holds a message while the database is out of reach, beyond the delivery limit, and parks nothing', async () => {
+    databaseAway = 6;
+    const before = { ...consumer.stats };
+    const message = good('database away');
+    await publishAsHub(message.content, { ...message.properties });
+    await waitFor(() => processed.includes(message.envelope.id), 20_000, 'processed once the database is back');
+    expect(databaseAway).toBe(0);
+    expect(consumer.stats.waitedForStore - before.waitedForStore).toBe(6);
+    expect(consumer.stats.retried - before.retried).toBe(0);
+    expect(consumer.stats.parked - before.parked).toBe(0);
+    expect(processed.filter((id) => id === message.envelope.id)).toHaveLength(1);
+    expect(await parkedReasons()).toEqual([]);
   });
 
   it('never takes the sender on trust: the broker refuses a forged user_id', async () => {

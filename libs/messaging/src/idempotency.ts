@@ -19,6 +19,26 @@ export interface IdempotencyStore<Tx = unknown> {
   ): Promise<boolean[]>;
   /** forgets the ids of messages processed before `olderThan` */
   prune?(olderThan: Date): Promise<number>;
+  /**
+   * Whether an error means the store itself is out of reach (a database restarting, a lost connection): the message
+   * is not at fault, so it is tried again in place rather than spending its deliveries and ending up parked.
+   */
+  isUnavailable?(err: unknown): boolean;
+}
+
+/** SQLSTATE classes and codes of a PostgreSQL that is away: connection exceptions, shutting down, starting up. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', 'EHOSTUNREACH']);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i;
+
+/** Whether a `pg` error says the database is out of reach rather than that the work was wrong. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  // not `instanceof Error`: errors from Node's own sockets may come from another realm (a test runner's vm)
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
 
 /**
@@ -133,6 +153,10 @@ export class PgIdempotencyStore implements IdempotencyStore<PoolClient> {
     } finally {
       client.release();
     }
+  }
+
+  isUnavailable(err: unknown): boolean {
+    return isDatabaseUnavailable(err);
   }
 
   /** Forgets ids older than the broker could still redeliver. */

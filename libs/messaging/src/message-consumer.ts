@@ -35,7 +35,8 @@ export type MessageHandlerFn = (envelope: Envelope, context: MessageContext) => 
 /** Handles several persistent messages of one type at once, in delivery order, writing through one transaction. */
 export type MessageBatchHandlerFn = (envelopes: Envelope[], context: MessageBatchContext) => Promise<void>;
 
-type BatchOutcome = 'processed' | 'duplicate' | 'alone' | Error;
+/** A message that failed alone carries its error; errors are not told apart with `instanceof` (see isUnavailable). */
+type BatchOutcome = 'processed' | 'duplicate' | 'alone' | { failed: unknown };
 
 export interface MessageConsumerOptions {
   queue: QueueSpec;
@@ -58,6 +59,8 @@ export interface ConsumerStats {
   duplicates: number;
   parked: number;
   retried: number;
+  /** tries held back because the database was out of reach */
+  waitedForStore: number;
   expired: number;
   failedReplies: number;
 }
@@ -65,7 +68,8 @@ export interface ConsumerStats {
 /**
  * Consumes one queue: checks every message through the codec, parks what is invalid at once with its reason, runs
  * the handler, and acknowledges only after the handler has succeeded (and, for persistent messages, committed).
- * A failing handler is retried with back-off up to the queue's delivery limit, then the message is parked.
+ * A failing handler is retried with back-off up to the queue's delivery limit, then the message is parked; while the
+ * database is out of reach, the message is held and tried again instead, without spending its deliveries.
  */
 export class MessageConsumer {
   private channel?: amqp.Channel;
@@ -73,7 +77,15 @@ export class MessageConsumer {
   private inFlight = 0;
   private stopping = false;
   private readonly batchers = new Map<string, Batcher<Envelope, BatchOutcome>>();
-  readonly stats: ConsumerStats = { processed: 0, duplicates: 0, parked: 0, retried: 0, expired: 0, failedReplies: 0 };
+  readonly stats: ConsumerStats = {
+    processed: 0,
+    duplicates: 0,
+    parked: 0,
+    retried: 0,
+    waitedForStore: 0,
+    expired: 0,
+    failedReplies: 0,
+  };
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -255,17 +267,20 @@ export class MessageConsumer {
         ? await this.batcherFor(envelope.type, batchHandler).add(envelope)
         : 'alone';
     try {
-      if (batched instanceof Error) throw batched;
-      if (batched !== 'alone') {
+      if (batched === 'processed' || batched === 'duplicate') {
         this.stats[batched === 'processed' ? 'processed' : 'duplicates']++;
         channel.ack(message);
         return;
       }
-      const processed = await withCorrelation(envelope.correlationId, () =>
-        this.options.idempotency!.runOnce(this.queue, envelope.id, async (transaction) => {
-          if (handler) await handler(envelope, { envelope, queue: this.queue, attempt, transaction, raw: message });
-          else await batchHandler!([envelope], { envelopes: [envelope], queue: this.queue, attempt, transaction });
-        }),
+      // the store was away for the batch: this message, alone, waits for it like any other
+      if (batched !== 'alone' && !this.options.idempotency!.isUnavailable?.(batched.failed)) throw batched.failed;
+      const processed = await this.whileUnavailable(() =>
+        withCorrelation(envelope.correlationId, () =>
+          this.options.idempotency!.runOnce(this.queue, envelope.id, async (transaction) => {
+            if (handler) await handler(envelope, { envelope, queue: this.queue, attempt, transaction, raw: message });
+            else await batchHandler!([envelope], { envelopes: [envelope], queue: this.queue, attempt, transaction });
+          }),
+        ),
       );
       if (processed) this.stats.processed++;
       else this.stats.duplicates++;
@@ -281,6 +296,25 @@ export class MessageConsumer {
       const delay = (this.options.retryBaseDelayMs ?? 200) * 2 ** (attempt - 1);
       await new Promise((r) => setTimeout(r, delay));
       channel.nack(message, false, true);
+    }
+  }
+
+  /**
+   * Runs `work` again, holding the message, for as long as the store says it is out of reach (and the consumer is not
+   * stopping): a database restart must not spend a message's deliveries and park it.
+   */
+  private async whileUnavailable<T>(work: () => Promise<T>): Promise<T> {
+    let delay = this.options.retryBaseDelayMs ?? 200;
+    for (;;) {
+      try {
+        return await work();
+      } catch (err) {
+        if (this.stopping || !this.options.idempotency?.isUnavailable?.(err)) throw err;
+        this.stats.waitedForStore++;
+        this.logger.warn(`consumer ${this.queue}: the database is out of reach (${(err as Error).message}); waiting`);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
     }
   }
 
@@ -309,7 +343,7 @@ export class MessageConsumer {
       return fresh.map((f) => (f ? 'processed' : 'duplicate'));
     } catch (err) {
       // a message that failed alone takes the retry path at once; a batch is tried again one message at a time
-      if (envelopes.length === 1) return [err as Error];
+      if (envelopes.length === 1) return [{ failed: err }];
       this.logger.warn(
         `consumer ${this.queue}: a batch of ${envelopes.length} failed (${(err as Error).message}); handling each alone`,
       );

@@ -102,27 +102,8 @@ export class PgIdempotencyStore implements IdempotencyStore<PoolClient> {
   }
 
   async runOnce(consumer: string, messageId: string, work: (tx: PoolClient) => Promise<void>): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      // A concurrent duplicate blocks on this row until the first commits, then sees the conflict. BEGIN and the
-      // INSERT go in one round trip, which takes literals (escaped) rather than parameters.
-      const [, inserted] = (await client.query(
-        `BEGIN; INSERT INTO ${this.table} (consumer, message_id)
-         VALUES (${client.escapeLiteral(consumer)}, ${client.escapeLiteral(messageId)}) ON CONFLICT DO NOTHING`,
-      )) as unknown as [unknown, { rowCount: number | null }];
-      if (inserted.rowCount === 0) {
-        await client.query('ROLLBACK');
-        return false;
-      }
-      await work(client);
-      await client.query('COMMIT');
-      return true;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    const [fresh] = await this.runBatch(consumer, [messageId], (tx) => work(tx));
+    return fresh!;
   }
 
   async runBatch(
@@ -132,6 +113,8 @@ export class PgIdempotencyStore implements IdempotencyStore<PoolClient> {
   ): Promise<boolean[]> {
     const client = await this.pool.connect();
     try {
+      // A concurrent duplicate blocks on its row until the first commits, then sees the conflict. BEGIN and the
+      // INSERT go in one round trip, which takes literals (escaped) rather than parameters.
       const ids = messageIds.map((id) => client.escapeLiteral(id)).join(',');
       const [, inserted] = (await client.query(
         `BEGIN; INSERT INTO ${this.table} (consumer, message_id)

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type * as amqp from 'amqplib';
+import { BUNDLE_TYPE } from '@hub/contracts';
 
 /** The properties an item of a bundle keeps of its own; the rest (user, reply-to) are the bundle's. */
 export interface BundleItemProperties {
@@ -36,6 +38,22 @@ export function encodeBundle(items: readonly BundleItem[]): Buffer {
     parts.push(head, props, body, content);
   }
   return Buffer.concat(parts);
+}
+
+/** One AMQP message carrying `items`, sent by `service`; the caller adds reply-to, expiry and the like. */
+export function bundleMessage(
+  items: readonly BundleItem[],
+  service: string,
+): { content: Buffer; properties: amqp.Options.Publish } {
+  return {
+    content: encodeBundle(items),
+    properties: {
+      messageId: randomUUID(),
+      type: BUNDLE_TYPE,
+      userId: service,
+      contentType: 'application/octet-stream',
+    },
+  };
 }
 
 export type Unbundled = { ok: true; items: BundleItem[] } | { ok: false; reason: string };

@@ -1,10 +1,9 @@
 import type * as amqp from 'amqplib';
-import { randomUUID } from 'node:crypto';
 import { BUNDLE_TYPE, ERROR_REPLY_TYPE, EXCHANGES, HEADERS, type Envelope } from '@hub/contracts';
 import { withCorrelation } from '@hub/observability';
 import type { AmqpConnection, ConnectionLogger } from './amqp-connection.js';
 import { Batcher } from './batcher.js';
-import { decodeBundle, encodeBundle, itemMessage, type BundleItem, type BundleItemProperties } from './bundle.js';
+import { bundleMessage, decodeBundle, itemMessage, type BundleItem, type BundleItemProperties } from './bundle.js';
 import type { ConfirmedPublisher } from './confirmed-publisher.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { MessageCodec, OutgoingMessage } from './message-codec.js';
@@ -185,12 +184,8 @@ export class MessageConsumer {
           channel.publish('', replyTo, replies[0]!.content, replies[0]!.properties);
           return;
         }
-        channel.publish('', replyTo, encodeBundle(replies), {
-          messageId: randomUUID(),
-          type: BUNDLE_TYPE,
-          userId: this.codec.identity.service,
-          contentType: 'application/octet-stream',
-        });
+        const bundle = bundleMessage(replies, this.codec.identity.service);
+        channel.publish('', replyTo, bundle.content, bundle.properties);
       });
     };
     await Promise.all(unbundled.items.map((item) => this.handleRequest(itemMessage(message, item), send)));

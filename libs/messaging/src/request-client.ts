@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type * as amqp from 'amqplib';
 import { BUNDLE_TYPE, DIRECT_REPLY_TO, ERROR_REPLY_TYPE, HEADERS, type Envelope } from '@hub/contracts';
 import type { AmqpConnection } from './amqp-connection.js';
-import { decodeBundle, encodeBundle, itemMessage } from './bundle.js';
+import { bundleMessage, decodeBundle, itemMessage } from './bundle.js';
 import type { EncodedMessage, MessageCodec, OutgoingMessage } from './message-codec.js';
 
 export interface RequestTarget {
@@ -164,11 +163,12 @@ export class RequestClient {
               mandatory: true,
             });
           } else {
-            channel.publish(exchange, routingKey, encodeBundle(bundle.map((r) => r.encoded)), {
-              messageId: randomUUID(),
-              type: BUNDLE_TYPE,
-              userId: this.codec.identity.service,
-              contentType: 'application/octet-stream',
+            const message = bundleMessage(
+              bundle.map((r) => r.encoded),
+              this.codec.identity.service,
+            );
+            channel.publish(exchange, routingKey, message.content, {
+              ...message.properties,
               replyTo: DIRECT_REPLY_TO,
               expiration,
               persistent: false,

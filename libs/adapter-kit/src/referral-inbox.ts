@@ -261,7 +261,7 @@ export class ReferralInbox {
       }
       // acceptance is where the agency takes the case on: the consent and the agreement must still hold
       if (to === 'accepted') {
-        const refusal = this.refusal((await this.locked(tx, id))!, now);
+        const refusal = this.refusal(row, now);
         if (refusal) {
           const why = refusal === 'consent-revoked' ? 'samtycket har återkallats' : refusal;
           await this.move(tx, id, 'cancelled', now, this.serviceActor, `Makulerad: ${why}`);

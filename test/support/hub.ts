@@ -3,13 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { httpAdapter } from '@hub/http';
 import { Test } from '@nestjs/testing';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import type { StaffRole } from '@hub/contracts';
 import { AppModule } from '../../apps/hub/src/app.module.js';
-import { configureHub } from '../../apps/hub/src/configure-hub.js';
+import { configureHub, MAX_BODY_BYTES } from '../../apps/hub/src/configure-hub.js';
 import { MIGRATIONS } from '../../apps/hub/src/database/migrations.js';
 import { DATABASE_URL, deleteQueues } from './env.js';
 import { HUB_EVENTS_QUEUE } from '../../apps/hub/src/messaging/hub-queues.js';
@@ -133,7 +134,10 @@ export async function startHub(options: StartHubOptions = {}): Promise<RunningHu
     else process.env[name] = value;
   }
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(MAX_BODY_BYTES), {
+    bodyParser: false,
+    logger: ['error'],
+  });
   configureHub(app);
   await app.init();
   await app.startAllMicroservices();

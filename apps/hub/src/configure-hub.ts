@@ -1,26 +1,22 @@
 import { Logger, type INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type pg from 'pg';
-import { serveWebUi } from '@hub/http';
+import { configureHttp, serveWebUi } from '@hub/http';
 import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
-import { correlationMiddleware } from '@hub/observability';
 import { PG_POOL } from './core/core.module.js';
 import { HUB_QUEUES } from './messaging/hub-queues.js';
 
-export const MAX_BODY = '64kb';
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Shared by main.ts and the tests: body limits, a correlation id per request, the `/api` prefix, the OpenAPI document at /api/docs, shutdown
- * hooks, and the hub's consumers of broker events (started by `startAllMicroservices`).
+ * Shared by main.ts and the tests (both create the app on `httpAdapter(MAX_BODY_BYTES)`): JSON bodies, a correlation
+ * id per request, the `/api` prefix, the OpenAPI document at /api/docs, shutdown hooks, and the hub's consumers of
+ * broker events (started by `startAllMicroservices`).
  */
-export function configureHub(app: NestExpressApplication): INestApplication {
-  app.useBodyParser('json', { limit: MAX_BODY });
-  // no client revalidates API answers, and hashing every answer body for an ETag is a cost on each query
-  app.set('etag', false);
-  app.disable('x-powered-by');
-  app.use(correlationMiddleware);
+export function configureHub(app: NestFastifyApplication): INestApplication {
+  configureHttp(app, MAX_BODY_BYTES);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.connectMicroservice({
     strategy: new AmqpServer({

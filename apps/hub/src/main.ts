@@ -1,14 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { httpAdapter } from '@hub/http';
 import { nestLoggerFor } from '@hub/observability';
 import { AppModule } from './app.module.js';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
-import { configureHub } from './configure-hub.js';
+import { configureHub, MAX_BODY_BYTES } from './configure-hub.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, httpAdapter(MAX_BODY_BYTES), {
     bodyParser: false,
     logger: nestLoggerFor('hub'),
   });

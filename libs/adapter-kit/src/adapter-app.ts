@@ -1,19 +1,22 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { EXCHANGES, routingKeys } from '@hub/contracts';
-import { serveWebUi } from '@hub/http';
+import { configureHttp, httpAdapter, serveWebUi } from '@hub/http';
 import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
-import { correlationMiddleware, nestLoggerFor } from '@hub/observability';
+import { nestLoggerFor } from '@hub/observability';
 import type { AdapterConfig } from './adapter.config.js';
 import { adapterQueues } from './adapter-queues.js';
 import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';
 import { ADAPTER_CONFIG } from './nest/adapter.tokens.js';
 import { AdapterModule } from './nest/adapter.module.js';
 
+/** The caseworker API takes small bodies only: a decision, a note. */
+const MAX_BODY_BYTES = 16 * 1024;
+
 export interface RunningAdapter {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   url: string;
   logger: Logger;
   /** resolves when the hub has the catalogue (the broker routed the announcement to its queue) */
@@ -38,12 +41,12 @@ export async function startAdapter(
   options: AdapterStartOptions = {},
 ): Promise<RunningAdapter> {
   const env = options.env ?? process.env;
-  const app = await NestFactory.create<NestExpressApplication>(AdapterModule.forAgency(definition, env), {
-    bodyParser: false,
-    logger: options.logger ?? nestLoggerFor(definition.service, env),
-  });
-  app.useBodyParser('json', { limit: '16kb' });
-  app.use(correlationMiddleware);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AdapterModule.forAgency(definition, env),
+    httpAdapter(MAX_BODY_BYTES),
+    { bodyParser: false, logger: options.logger ?? nestLoggerFor(definition.service, env) },
+  );
+  configureHttp(app, MAX_BODY_BYTES);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.enableShutdownHooks();
   const messaging = app.get(MessagingClient);

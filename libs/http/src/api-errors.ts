@@ -9,6 +9,7 @@ import {
   type ExceptionFilter,
   type ValidationError,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { throwError, type Observable } from 'rxjs';
 
 /** The one error body of the API: a stable machine-readable `error` code, a sentence for people, and details. */
@@ -86,25 +87,34 @@ export const RETRY_AFTER_SECONDS = 5;
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     // a broker message's handler failed: the transport retries or parks it, with the handler's own error as reason
     if (host.getType() !== 'http') return throwError(() => exception);
-    const response = host.switchToHttp().getResponse();
+    const http = this.adapterHost.httpAdapter;
+    const response: unknown = host.switchToHttp().getResponse();
+    // a streamed answer (Server-Sent Events) has said what it could; there is no status left to set
+    if (http.isHeadersSent(response)) return http.end(response);
     if (!(exception instanceof HttpException) && isDatabaseUnavailable(exception)) {
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);
-      response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({
-        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-        error: 'service-unavailable',
-        message: 'the database is unavailable; nothing was done, try again shortly',
-      } satisfies ApiError);
+      http.setHeader(response, 'retry-after', String(RETRY_AFTER_SECONDS));
+      http.reply(
+        response,
+        {
+          statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+          error: 'service-unavailable',
+          message: 'the database is unavailable; nothing was done, try again shortly',
+        } satisfies ApiError,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
       return;
     }
-    // body-parser's errors (oversized or malformed bodies) carry their status but are not HttpExceptions.
+    // Fastify's errors (oversized bodies, unsupported media types) carry their status but are not HttpExceptions.
     const status =
       exception instanceof HttpException
         ? exception.getStatus()
-        : Number((exception as { status?: number }).status) || HttpStatus.INTERNAL_SERVER_ERROR;
+        : Number((exception as { statusCode?: number }).statusCode) || HttpStatus.INTERNAL_SERVER_ERROR;
     const raw = exception instanceof HttpException ? exception.getResponse() : undefined;
     // Our own exceptions carry an error code; Nest's built-in ones carry a phrase ("Bad Request") instead.
     const own = typeof raw === 'object' && raw !== null && ERROR_CODE.test(String((raw as ApiError).error));
@@ -116,6 +126,6 @@ export class ApiErrorFilter implements ExceptionFilter {
           message: status >= 500 ? 'something went wrong on our side; try again' : (exception as Error).message,
         };
     if (status >= 500) this.logger.error((exception as Error)?.stack ?? String(exception));
-    response.status(status).json(body);
+    http.reply(response, body, status);
   }
 }

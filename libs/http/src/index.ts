@@ -2,3 +2,4 @@ export * from './api-errors.js';
 export * from './readiness.js';
 export * from './staff-tokens.js';
 export * from './web-ui.js';
+export * from './http-app.js';

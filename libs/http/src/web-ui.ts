@@ -1,16 +1,7 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-
-// the little of Express's request and response this needs, without depending on express's types
-interface WebRequest {
-  method: string;
-  path: string;
-}
-interface WebResponse {
-  setHeader(name: string, value: string): void;
-  sendFile(path: string): void;
-}
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /** Where `npm run build` puts the web UI (Vite, apps/web). */
 export const DEFAULT_WEB_DIR = resolve('dist/web');
@@ -26,28 +17,45 @@ const NOT_UI = /^\/(api|health|metrics)(\/|$)/;
  * `connectSrc` adds origins the pages may call as well: an adapter's inbox logs in at the identity provider itself.
  */
 export function serveWebUi(
-  app: NestExpressApplication,
+  app: NestFastifyApplication,
   dir = DEFAULT_WEB_DIR,
   options: { connectSrc?: string[] } = {},
 ): boolean {
   const connectSrc = ["'self'", ...(options.connectSrc ?? []).map((url) => new URL(url).origin)].join(' ');
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return false;
-  app.useStaticAssets(join(dir, 'assets'), { prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
-  app.use((req: WebRequest, res: WebResponse, next: () => void) => {
-    const path = req.path;
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_UI.test(path) || path.startsWith('/assets/')) {
-      return next();
-    }
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader(
-      'Content-Security-Policy',
-      `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src ${connectSrc}; ` +
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    );
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    res.sendFile(index);
+  app.useStaticAssets({
+    root: join(dir, 'assets'),
+    prefix: '/assets/',
+    immutable: true,
+    maxAge: '365d',
+    index: false,
+    // Swagger's UI may decorate the reply too; index.html is sent below
+    decorateReply: false,
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      const path = request.url.split('?', 1)[0]!;
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || NOT_UI.test(path) || path.startsWith('/assets/')) {
+        return done();
+      }
+      readFile(index).then(
+        (html) =>
+          reply
+            .header('Cache-Control', 'no-store')
+            .header(
+              'Content-Security-Policy',
+              `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src ${connectSrc}; ` +
+                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            )
+            .header('X-Content-Type-Options', 'nosniff')
+            .header('Referrer-Policy', 'same-origin')
+            .type('text/html; charset=utf-8')
+            .send(html),
+        (err: Error) => done(err),
+      );
+    });
   return true;
 }

@@ -35,17 +35,33 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 interface MinimalRequest {
   headers: Record<string, string | string[] | undefined>;
 }
-interface MinimalResponse {
-  setHeader(name: string, value: string): unknown;
+
+interface HookRequest extends MinimalRequest {
+  correlationId?: string;
+}
+interface HookReply {
+  header(name: string, value: string): unknown;
+}
+interface HookTarget {
+  addHook(
+    name: 'onRequest' | 'preHandler',
+    hook: (request: HookRequest, reply: HookReply, done: () => void) => void,
+  ): unknown;
 }
 
 /**
- * Express middleware: one correlation id per HTTP request (the caller's when well-formed), returned in the
- * response header and carried by every log line written while the request is handled. Register it after the body
- * parser: the parser calls on from the request stream's events, outside the context set here.
+ * Fastify hooks: one correlation id per HTTP request (the caller's when well-formed), returned in the response
+ * header and carried by every log line written while the request is handled. The id is taken as the request arrives,
+ * so that 404s and refused bodies carry it too; the context is entered once the body has been parsed, right before
+ * guards and handler, since the parser calls on from the request stream's events, outside any context set earlier.
  */
-export function correlationMiddleware(req: MinimalRequest, res: MinimalResponse, next: () => void): void {
-  const correlationId = correlationIdFrom(req.headers[CORRELATION_HEADER]);
-  res.setHeader('X-Correlation-Id', correlationId);
-  storage.run({ correlationId }, next);
+export function useCorrelationIds(fastify: HookTarget): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
+    reply.header('X-Correlation-Id', request.correlationId);
+    done();
+  });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    storage.run({ correlationId: request.correlationId ?? randomUUID() }, done);
+  });
 }

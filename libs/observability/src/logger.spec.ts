@@ -1,4 +1,4 @@
-import { correlationIdFrom, correlationMiddleware, currentLogContext, withCorrelation } from './log-context.js';
+import { correlationIdFrom, currentLogContext, useCorrelationIds, withCorrelation } from './log-context.js';
 import { createLogger, logLevelFrom, PinoNestLogger } from './logger.js';
 
 function capture() {
@@ -41,11 +41,16 @@ describe('the pino logger', () => {
   it('keeps the request id when a query gets its own correlation id', () => {
     const out = capture();
     const logger = createLogger({ service: 'hub', destination: out.destination });
-    const res = { headers: {} as Record<string, string>, setHeader: (n: string, v: string) => (res.headers[n] = v) };
-    correlationMiddleware({ headers: { 'x-correlation-id': 'request-abcdef' } }, res, () =>
-      withCorrelation('query-2', () => logger.info('asked')),
-    );
-    expect(res.headers['X-Correlation-Id']).toBe('request-abcdef');
+    type Hook = Parameters<Parameters<typeof useCorrelationIds>[0]['addHook']>[1];
+    const hooks: Record<string, Hook> = {};
+    useCorrelationIds({ addHook: (name, hook) => (hooks[name] = hook) });
+    const request = { headers: { 'x-correlation-id': 'request-abcdef' } };
+    const reply = { headers: {} as Record<string, string>, header: (n: string, v: string) => (reply.headers[n] = v) };
+    hooks.onRequest!(request, reply, () => undefined);
+    // the body is parsed between the two hooks, outside any context
+    expect(currentLogContext()).toBeUndefined();
+    hooks.preHandler!(request, reply, () => withCorrelation('query-2', () => logger.info('asked')));
+    expect(reply.headers['X-Correlation-Id']).toBe('request-abcdef');
     expect(out.lines[0]).toMatchObject({ correlationId: 'query-2', requestId: 'request-abcdef' });
     expect(currentLogContext()).toBeUndefined();
   });

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   BadRequestException,
   Controller,
@@ -22,6 +21,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { Authenticated, CurrentUser, Public } from './auth.decorators.js';
 import { LogoutView, MeView } from './auth.dto.js';
@@ -35,19 +35,15 @@ import type { StaffUser } from './staff-user.js';
 /** A login has this long between the redirect to the identity provider and the callback. */
 const LOGIN_ATTEMPT_TTL_SECONDS = 600;
 
-type HubRequest = IncomingMessage & { originalUrl?: string; authentication?: Authentication };
+type HubRequest = FastifyRequest & { authentication?: Authentication };
 
-function addSetCookie(res: ServerResponse, cookie: string): void {
-  const existing = res.getHeader('Set-Cookie');
-  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  res.setHeader('Set-Cookie', [...cookies, cookie]);
+// Fastify keeps every Set-Cookie given, in order
+function addSetCookie(res: FastifyReply, cookie: string): void {
+  res.header('Set-Cookie', cookie);
 }
 
-function redirect(res: ServerResponse, status: 302 | 303, location: string): void {
-  res.statusCode = status;
-  res.setHeader('Location', location);
-  res.setHeader('Cache-Control', 'no-store');
-  res.end();
+function redirect(res: FastifyReply, status: 302 | 303, location: string): void {
+  res.header('Cache-Control', 'no-store').redirect(location, status);
 }
 
 @ApiTags('auth')
@@ -71,7 +67,7 @@ export class AuthController {
   @ApiFoundResponse({ description: 'to the identity provider' })
   @ApiBadRequestResponse({ description: 'invalid-return-to: not a path on the hub' })
   @ApiServiceUnavailableResponse({ description: 'idp-unavailable' })
-  async start(@Query('returnTo') returnTo: unknown, @Res() res: ServerResponse): Promise<void> {
+  async start(@Query('returnTo') returnTo: unknown, @Res() res: FastifyReply): Promise<void> {
     const returnPath = localReturnPath(returnTo);
     if (returnPath === undefined) {
       throw new BadRequestException({ error: 'invalid-return-to', message: 'returnTo must be a path on the hub' });
@@ -94,7 +90,7 @@ export class AuthController {
   @ApiSeeOtherResponse({ description: 'to the returnTo path, logged in' })
   @ApiBadRequestResponse({ description: 'login-expired (no login in progress) or login-failed' })
   @ApiServiceUnavailableResponse({ description: 'idp-unavailable' })
-  async callback(@Req() req: HubRequest, @Res() res: ServerResponse): Promise<void> {
+  async callback(@Req() req: HubRequest, @Res() res: FastifyReply): Promise<void> {
     // Single use whatever happens next: a failed callback needs a new login.
     addSetCookie(res, this.cookie(LOGIN_COOKIE, '', this.callbackPath(), 0));
     const attemptId = parseCookieHeader(req.headers.cookie).get(LOGIN_COOKIE);
@@ -105,7 +101,7 @@ export class AuthController {
         message: 'no login is in progress in this browser (or it took too long); start again at /api/auth/login',
       });
     }
-    const url = req.originalUrl ?? req.url ?? '';
+    const url = req.originalUrl;
     const query = url.includes('?') ? url.slice(url.indexOf('?')) : '';
     let login: { user: StaffUser; idToken?: string };
     try {
@@ -136,7 +132,7 @@ export class AuthController {
   })
   @ApiOkResponse({ type: LogoutView })
   @ApiUnauthorizedResponse({ description: 'not logged in' })
-  async logout(@Req() req: HubRequest, @Res({ passthrough: true }) res: ServerResponse): Promise<LogoutView> {
+  async logout(@Req() req: HubRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<LogoutView> {
     if (req.authentication?.method !== 'session') return {};
     const sessionId = parseCookieHeader(req.headers.cookie).get(SESSION_COOKIE) ?? '';
     const ended = await this.sessions.deleteSession(sessionId);

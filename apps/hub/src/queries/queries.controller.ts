@@ -7,7 +7,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { MultiAgencyQueryDto, MultiAgencyQueryView } from './query.dto.js';
@@ -45,16 +45,19 @@ export class QueriesController {
   async stream(
     @Body() body: MultiAgencyQueryDto,
     @CurrentUser() user: StaffUser,
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     // checked before the stream starts, so that bad input still gets a plain 4xx
     const prepared = await this.queries.prepare(body, user);
-    response.status(200).set({
+    // the stream is written to the socket as each agency answers, past Fastify's one-shot reply
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       'x-accel-buffering': 'no',
     });
-    response.flushHeaders();
     const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send('query', { queryId: prepared.queryId, purpose: body.purpose, agencies: body.agencies });
     try {

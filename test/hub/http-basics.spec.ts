@@ -19,6 +19,44 @@ describe('hub HTTP basics', () => {
     });
   });
 
+  it('answers bodies it cannot take in the API error format, with the correlation id', async () => {
+    const post = async (body: string | undefined, contentType?: string) => {
+      const response = await fetch(`${hub.url}/api/queries`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await tokenFor(USERS.guide)}`,
+          'x-correlation-id': 'http-basics-body-1',
+          ...(contentType && { 'content-type': contentType }),
+        },
+        body,
+      });
+      return { status: response.status, id: response.headers.get('x-correlation-id'), body: await response.json() };
+    };
+    expect(await post('{"subject": ', 'application/json')).toMatchObject({
+      status: 400,
+      id: 'http-basics-body-1',
+      body: { statusCode: 400, error: 'invalid-json' },
+    });
+    // an empty JSON body is no body: the query's fields are missing, not the JSON
+    expect(await post('', 'application/json')).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
+    expect(await post(JSON.stringify({ subject: 'x'.repeat(70_000) }), 'application/json')).toMatchObject({
+      status: 413,
+      id: 'http-basics-body-1',
+      body: { statusCode: 413, error: 'payload-too-large' },
+    });
+    expect(await post('subject=1', 'application/x-www-form-urlencoded')).toMatchObject({
+      status: 415,
+      body: { statusCode: 415, error: 'unsupported-media-type' },
+    });
+  });
+
+  it('answers unknown API paths with a 404 in the API error format', async () => {
+    expect(await hub.call('GET', '/api/no-such-thing', { as: USERS.guide })).toMatchObject({
+      status: 404,
+      body: { statusCode: 404, error: 'not-found' },
+    });
+  });
+
   it('publishes its OpenAPI document', async () => {
     const { status, body } = await hub.call('GET', '/api/docs/openapi.json');
     expect(status).toBe(200);

@@ -556,6 +556,7 @@ async function main(): Promise<void> {
     const createdMs = Date.now() - referralsStarted;
     const delivery = await awaitDelivery(pool, created.size, referralsStarted);
     if (PROFILE_WINDOW === 'referrals') for (const s of services) await signal(s, 'SIGWINCH');
+    await saveHubMetrics('referrals');
 
     const results = {
       at: startedAt.toISOString(),

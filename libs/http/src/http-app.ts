@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { useCorrelationIds } from '@hub/observability';
 
 /**
- * The HTTP server of the hub and of the adapters: Fastify, whose request handling costs the hub about a sixth less
+ * The HTTP server of the hub and of the adapters: Fastify, whose request handling costs the hub about a fifth less
  * CPU per query than Express did (docs/benchmark-full-path.md). Bodies above the limit are refused with 413 before
  * they are read to the end.
  */

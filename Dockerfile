@@ -15,7 +15,9 @@ RUN npm run build \
 
 # What every app image holds: production node_modules and the compiled code, owned by root, run as `node`.
 FROM ${NODE_IMAGE} AS runtime
+# NODE_OPTIONS: the flags of scripts/service-runtime.ts, as `npm start` and the bench give them
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=64 \
     HOST=0.0.0.0 \
     KEYS_DIR=/run/samtjanst/keys
 WORKDIR /app

@@ -46,6 +46,7 @@ import {
   serveResponders,
   startRawResponders,
 } from './support/scatter-gather.js';
+import { SERVICE_NODE_ARGS } from '../scripts/service-runtime.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
@@ -178,7 +179,11 @@ function startService(name: string, entry: string, port: number, extraEnv: Recor
   const profileFile = PROFILE ? resolve(PROFILE_DIR, `full-path-${name}.cpuprofile`) : undefined;
   const child = spawn(
     process.execPath,
-    [...(PROFILE ? ['--import', resolve('dist/bench/support/profiler-preload.js')] : []), resolve(entry)],
+    [
+      ...SERVICE_NODE_ARGS,
+      ...(PROFILE ? ['--import', resolve('dist/bench/support/profiler-preload.js')] : []),
+      resolve(entry),
+    ],
     {
       env: {
         ...process.env,

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { SERVICE_NODE_ARGS } from './service-runtime.js';
 
 interface Service {
   name: string;
@@ -46,7 +47,7 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function run(service: Service): ChildProcess {
-  const child = spawn(process.execPath, [resolve(service.entry)], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(service.entry)], {
     env: { ...process.env, ...service.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * broker events (started by `startAllMicroservices`).
  */
 export function configureHub(app: NestFastifyApplication): INestApplication {
-  configureHttp(app, MAX_BODY_BYTES);
+  configureHttp(app);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.connectMicroservice({
     strategy: new AmqpServer({

@@ -46,7 +46,7 @@ export async function startAdapter(
     httpAdapter(MAX_BODY_BYTES),
     { bodyParser: false, logger: options.logger ?? nestLoggerFor(definition.service, env) },
   );
-  configureHttp(app, MAX_BODY_BYTES);
+  configureHttp(app);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.enableShutdownHooks();
   const messaging = app.get(MessagingClient);

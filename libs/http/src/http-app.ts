@@ -13,10 +13,10 @@ export function httpAdapter(bodyLimitBytes: number): FastifyAdapter {
 
 /**
  * JSON bodies (an empty one is no body, as the web UI's bare POSTs send; malformed JSON is a 400 in the API's error
- * format) and a correlation id on every request.
+ * format) and a correlation id on every request. The body limit is the one the app's `httpAdapter` was given.
  */
-export function configureHttp(app: NestFastifyApplication, bodyLimitBytes: number): void {
-  app.useBodyParser('application/json', { bodyLimit: bodyLimitBytes }, (_request, body, done) => {
+export function configureHttp(app: NestFastifyApplication): void {
+  app.useBodyParser('application/json', {}, (_request, body, done) => {
     if (body.length === 0) return done(null, undefined);
     let parsed: unknown;
     try {

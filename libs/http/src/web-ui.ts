@@ -22,6 +22,14 @@ export function serveWebUi(
   options: { connectSrc?: string[] } = {},
 ): boolean {
   const connectSrc = ["'self'", ...(options.connectSrc ?? []).map((url) => new URL(url).origin)].join(' ');
+  const headers = {
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy':
+      `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src ${connectSrc}; ` +
+      "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+  };
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return false;
   app.useStaticAssets({
@@ -42,18 +50,7 @@ export function serveWebUi(
         return done();
       }
       readFile(index).then(
-        (html) =>
-          reply
-            .header('Cache-Control', 'no-store')
-            .header(
-              'Content-Security-Policy',
-              `default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src ${connectSrc}; ` +
-                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-            )
-            .header('X-Content-Type-Options', 'nosniff')
-            .header('Referrer-Policy', 'same-origin')
-            .type('text/html; charset=utf-8')
-            .send(html),
+        (html) => reply.headers(headers).type('text/html; charset=utf-8').send(html),
         (err: Error) => done(err),
       );
     });

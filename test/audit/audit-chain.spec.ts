@@ -37,7 +37,12 @@ describe('audit chain on PostgreSQL: appends, concurrency, append-only guard', (
     await expect(log.head()).resolves.toEqual({ seq: 5, hash: appended[4]!.hash });
   });
 
-  it('stores exactly what it hashed: every field reads back and rehashes to the stored hash', async () => {
+  it.each([
+    ['read under lock', 0],
+    ['chained on in one round trip', 1],
+  ])('stores exactly what it hashed, %s: every field reads back and rehashes to the stored hash', async (_, before) => {
+    let prevHash = GENESIS_HASH;
+    for (let i = 0; i < before; i++) prevHash = (await log.append(queryEntry(i))).hash;
     const entry = queryEntry(1, {
       subjectKey: log.subjectKey('19121212-1212'),
       protectedIdentity: true,
@@ -49,7 +54,7 @@ describe('audit chain on PostgreSQL: appends, concurrency, append-only guard', (
     const appended = await log.append(entry);
     const [stored] = await log.accessReport(log.subjectKey('191212121212'));
     expect(stored).toMatchObject({
-      seq: 1,
+      seq: before + 1,
       at: appended.at,
       kind: 'query',
       protectedIdentity: true,
@@ -58,7 +63,7 @@ describe('audit chain on PostgreSQL: appends, concurrency, append-only guard', (
         nested: { z: [1e21, 0.1, 0, null], a: true },
       },
     });
-    expect(entryHash({ ...stored!, prevHash: GENESIS_HASH })).toBe(appended.hash);
+    expect(entryHash({ ...stored!, prevHash })).toBe(appended.hash);
     expect(appended.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
@@ -97,6 +102,23 @@ describe('audit chain on PostgreSQL: appends, concurrency, append-only guard', (
       await otherPool.end();
     }
   }, 120_000);
+
+  it('chains on after another instance moved the head since this one last wrote it', async () => {
+    const otherPool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+    const other = new AuditLog(otherPool, { schema: SCHEMA });
+    try {
+      const seqs = [];
+      for (const [i, instance] of [log, log, other, log, other, other, log].entries()) {
+        seqs.push((await instance.append(queryEntry(i))).seq);
+      }
+      expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      const { rows } = await pool.query(`SELECT correlation_id FROM ${SCHEMA}.entry ORDER BY seq`);
+      expect(rows.map((r) => r.correlation_id)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `corr-${i}`));
+      await expect(log.verify()).resolves.toMatchObject({ ok: true, rows: 7 });
+    } finally {
+      await otherPool.end();
+    }
+  });
 
   it('verifies a consistent snapshot while appends go on', async () => {
     for (let i = 0; i < 100; i++) await log.append(queryEntry(i));

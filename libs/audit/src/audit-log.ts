@@ -160,13 +160,24 @@ interface EntryRow {
 /**
  * The hash-chained audit log on PostgreSQL. `append` batches: while one transaction commits, new entries queue and
  * go together in the next one (one lock on the chain head, one INSERT), so throughput grows with concurrency.
- * Several instances may append to the same chain: the head row's lock serialises their transactions.
+ * Several instances may append to the same chain: the head row's lock serialises their transactions. An instance
+ * that wrote the head last sends its next batch in one round trip, timed by its own clock (never before the head);
+ * otherwise it reads the head under lock first, and the time is the database's.
  */
+const UNIQUE_VIOLATION = '23505';
+
+/** A string as an SQL literal, for the one statement that cannot bind it; pg's escapeLiteral goes char by char. */
+function sqlLiteral(text: string): string {
+  return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
 export class AuditLog {
   private readonly schema: string;
   private readonly pageSize: number;
   private readonly secret?: string | Uint8Array;
   private readonly batcher: Batcher<EntryTemplate, Appended>;
+  /** the head as this instance's last append left it; unknown after a failure or another instance's append */
+  private lastHead: Appended | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -218,8 +229,52 @@ export class AuditLog {
   }
 
   private async writeBatch(templates: EntryTemplate[]): Promise<Appended[]> {
-    const s = this.schema;
     const client = await this.pool.connect();
+    try {
+      if (this.lastHead) {
+        const appended = await this.appendAfter(client, this.lastHead, templates);
+        if (appended) return appended;
+      }
+      return await this.appendLocked(client, templates);
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * One round trip, for when this instance wrote the head last, as it does unless another instance writes to the
+   * same chain: the rows are chained onto the head as this instance left it and sent with the lock, the INSERT and
+   * the head update in one implicit transaction. If the head has moved on since, the entry at the next seq exists
+   * and the INSERT fails on it: undefined, and nothing is written. The lock comes first, as in `appendLocked`, so
+   * that the two paths cannot deadlock.
+   */
+  private async appendAfter(
+    client: PoolClient,
+    last: Appended,
+    templates: EntryTemplate[],
+  ): Promise<Appended[] | undefined> {
+    const now = new Date().toISOString();
+    const chained = this.chain(templates, { seq: last.seq, hash: last.hash, at: now > last.at ? now : last.at });
+    const s = this.schema;
+    try {
+      await client.query(
+        `SELECT 1 FROM ${s}.chain_head WHERE id = 1 FOR UPDATE;
+         ${this.insertRows(sqlLiteral(chained.json))};
+         ${this.moveHead(chained.head)}`,
+      );
+    } catch (err) {
+      // the outcome of a broken connection is unknown, so the next batch takes the lock
+      this.lastHead = undefined;
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      throw err;
+    }
+    this.lastHead = chained.head;
+    return chained.appended;
+  }
+
+  private async appendLocked(client: PoolClient, templates: EntryTemplate[]): Promise<Appended[]> {
+    const s = this.schema;
+    this.lastHead = undefined;
     try {
       // The head row lock orders all writers, in this process and in others; `at` comes from the database's clock
       // and never goes back along the chain.
@@ -231,42 +286,51 @@ export class AuditLog {
       )) as unknown as [unknown, { rows: { seq: string; hash: string; at: string }[] }];
       const head = locked.rows[0];
       if (!head) throw new Error(`${s}.chain_head is empty: run migrate()`);
-      let seq = Number(head.seq);
-      let prevHash = head.hash;
-      const appended: Appended[] = [];
-      // The canonical document names every column, so with its hash added it is also the row to insert.
-      const rows = templates.map((template) => {
-        seq += 1;
-        const canonical = fillTemplate(template, { seq, at: head.at, prevHash });
-        prevHash = sha256Hex(canonical);
-        appended.push({ seq, at: head.at, hash: prevHash });
-        return `${canonical.slice(0, -1)},"hash":"${prevHash}"}`;
-      });
-      await client.query(
-        `INSERT INTO ${s}.entry (seq, at, kind, actor_kind, actor, organisation, unit, agreement_id, agreement_version,
-           purpose, subject_key, categories_requested, categories_released, categories_denied, outcome,
-           correlation_id, protected_identity, details, prev_hash, hash)
-         SELECT "seq", "at", "kind", "actorKind", "actor", "organisation", "unit", "agreementId", "agreementVersion",
-           "purpose", "subjectKey", "categoriesRequested", "categoriesReleased", "categoriesDenied", "outcome",
-           "correlationId", "protectedIdentity", "details", "prevHash", "hash"
-         FROM json_to_recordset($1::json) AS r("seq" bigint, "at" timestamptz, "kind" text, "actorKind" text,
-           "actor" text, "organisation" text, "unit" text, "agreementId" text, "agreementVersion" integer,
-           "purpose" text, "subjectKey" text, "categoriesRequested" text[], "categoriesReleased" text[],
-           "categoriesDenied" jsonb, "outcome" text, "correlationId" text, "protectedIdentity" boolean,
-           "details" jsonb, "prevHash" text, "hash" text)`,
-        [`[${rows.join(',')}]`],
-      );
+      const chained = this.chain(templates, { seq: Number(head.seq), hash: head.hash, at: head.at });
+      await client.query(this.insertRows('$1'), [chained.json]);
       // Inlined rather than bound so that the head update and COMMIT take one round trip; all three are ours.
-      await client.query(
-        `UPDATE ${s}.chain_head SET seq = ${seq}, hash = '${prevHash}', at = '${head.at}' WHERE id = 1; COMMIT`,
-      );
-      return appended;
+      await client.query(`${this.moveHead(chained.head)}; COMMIT`);
+      this.lastHead = chained.head;
+      return chained.appended;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
-    } finally {
-      client.release();
     }
+  }
+
+  /** The rows after `head`, all at its time; the canonical document names every column, so with its hash it is the row. */
+  private chain(templates: EntryTemplate[], head: Appended) {
+    let seq = head.seq;
+    let prevHash = head.hash;
+    const appended: Appended[] = [];
+    const rows = templates.map((template) => {
+      seq += 1;
+      const canonical = fillTemplate(template, { seq, at: head.at, prevHash });
+      prevHash = sha256Hex(canonical);
+      appended.push({ seq, at: head.at, hash: prevHash });
+      return `${canonical.slice(0, -1)},"hash":"${prevHash}"}`;
+    });
+    return { appended, json: `[${rows.join(',')}]`, head: appended[appended.length - 1]! };
+  }
+
+  private insertRows(json: string): string {
+    return `INSERT INTO ${this.schema}.entry (seq, at, kind, actor_kind, actor, organisation, unit, agreement_id,
+         agreement_version, purpose, subject_key, categories_requested, categories_released, categories_denied,
+         outcome, correlation_id, protected_identity, details, prev_hash, hash)
+       SELECT "seq", "at", "kind", "actorKind", "actor", "organisation", "unit", "agreementId", "agreementVersion",
+         "purpose", "subjectKey", "categoriesRequested", "categoriesReleased", "categoriesDenied", "outcome",
+         "correlationId", "protectedIdentity", "details", "prevHash", "hash"
+       FROM json_to_recordset(${json}::json) AS r("seq" bigint, "at" timestamptz, "kind" text, "actorKind" text,
+         "actor" text, "organisation" text, "unit" text, "agreementId" text, "agreementVersion" integer,
+         "purpose" text, "subjectKey" text, "categoriesRequested" text[], "categoriesReleased" text[],
+         "categoriesDenied" jsonb, "outcome" text, "correlationId" text, "protectedIdentity" boolean,
+         "details" jsonb, "prevHash" text, "hash" text)`;
+  }
+
+  /** Numbers, and a hash and time of our own making: safe to inline. */
+  private moveHead(head: Appended): string {
+    return `UPDATE ${this.schema}.chain_head SET seq = ${head.seq}, hash = '${head.hash}', at = '${head.at}'
+             WHERE id = 1`;
   }
 
   async head(): Promise<ChainHead | null> {

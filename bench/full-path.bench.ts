@@ -5,8 +5,8 @@
  *   2. POST /api/queries at rising concurrency (token check, consent lookup, policy, scatter-gather to the three
  *      adapters, which decide again and read their registers, audit entry per agency, outcome rows); every answer
  *      is checked to hold three `ok` agency results;
- *   3. POST /api/referrals at rising concurrency, then waits until every referral is in its adapter's inbox and
- *      checks that none is lost or duplicated (hub table, outbox, adapter inboxes, `received` events).
+ *   3. POST /api/referrals at rising concurrency, each step timed until its last referral is in its adapter's inbox;
+ *      then checks that none is lost or duplicated (hub table, outbox, adapter inboxes, `received` events).
  *
  *   npm run bench:full-path
  *   BENCH_PROFILE=1 npm run bench:full-path          # CPU profiles of hub and adapters into artifacts/profiles
@@ -63,13 +63,13 @@ const HUB = `http://127.0.0.1:${HUB_PORT}`;
 /** hub instances, as behind a load balancer: the load generator spreads its connections over them */
 const HUBS = num('BENCH_HUBS', 1);
 const hubPort = (i: number) => (i === 0 ? HUB_PORT : HUB_PORT + 3 + i);
-const QUERY_CONCURRENCY = list('BENCH_CONCURRENCY', [8, 32, 64, 128]);
+const QUERY_CONCURRENCY = list('BENCH_CONCURRENCY', [8, 32, 64, 96, 128]);
 const STEP_SECONDS = num('BENCH_STEP_SECONDS', 10);
 const WARMUP_SECONDS = num('BENCH_WARMUP_SECONDS', 5);
 const FLOOR_CONCURRENCY = list('BENCH_FLOOR_CONCURRENCY', [32, 64]);
 const FLOOR_COUNT = num('BENCH_FLOOR_COUNT', 5000);
 const REFERRALS = num('BENCH_REFERRALS', 20_000);
-const REFERRAL_CONCURRENCY = list('BENCH_REFERRAL_CONCURRENCY', [32, 64, 128]);
+const REFERRAL_CONCURRENCY = list('BENCH_REFERRAL_CONCURRENCY', [32, 128, 256]);
 const PEOPLE = num('BENCH_PEOPLE', 500);
 const DELIVERY_TIMEOUT_MS = num('BENCH_DELIVERY_TIMEOUT_MS', 180_000);
 /** which window to profile: the last query step (`1` or `queries`) or the referrals, created and delivered */
@@ -366,6 +366,14 @@ interface StepResult {
   cpu: ReturnType<typeof cpuBetween>;
 }
 
+interface ReferralStepResult extends StepResult {
+  /** this step's referrals in their adapters' inboxes */
+  delivered: number;
+  /** from the step's first request until its last referral was in an inbox */
+  endToEndSeconds: number;
+  deliveredPerSecond: number;
+}
+
 interface LoadOptions {
   path: string;
   concurrency: number;
@@ -539,13 +547,15 @@ async function main(): Promise<void> {
         contactPreference: 'phone',
       });
     };
-    const referralSteps: StepResult[] = [];
+    const referralSteps: ReferralStepResult[] = [];
     if (PROFILE_WINDOW === 'referrals') for (const s of services) await signal(s, 'SIGWINCH');
-    const referralsStarted = Date.now();
     const perStep = Math.ceil(REFERRALS / REFERRAL_CONCURRENCY.length);
+    let deliveredBefore = 0;
+    // each step ends when its last referral is in its inbox, so that no step inherits the one before's backlog
     for (const [i, concurrency] of REFERRAL_CONCURRENCY.entries()) {
       const amount = Math.min(perStep, REFERRALS - i * perStep);
       if (amount <= 0) break;
+      const stepStarted = Date.now();
       const step = await load({
         path: '/api/referrals',
         concurrency,
@@ -561,11 +571,19 @@ async function main(): Promise<void> {
           return undefined;
         },
       });
-      referralSteps.push(step);
-      console.log(`  ${describe(step)}`);
+      const delivered = await awaitInboxes(pool, created.size);
+      const endToEndMs = delivered.at - stepStarted;
+      const referralStep: ReferralStepResult = {
+        ...step,
+        delivered: delivered.count - deliveredBefore,
+        endToEndSeconds: round(endToEndMs / 1000, 2),
+        deliveredPerSecond: round((1000 * (delivered.count - deliveredBefore)) / endToEndMs, 0),
+      };
+      deliveredBefore = delivered.count;
+      referralSteps.push(referralStep);
+      console.log(`  ${describe(step)}  delivered ${referralStep.deliveredPerSecond}/s end to end`);
     }
-    const createdMs = Date.now() - referralsStarted;
-    const delivery = await awaitDelivery(pool, created.size, referralsStarted);
+    const delivery = await checkDelivery(pool, created.size);
     if (PROFILE_WINDOW === 'referrals') for (const s of services) await signal(s, 'SIGWINCH');
     await saveHubMetrics('referrals');
 
@@ -588,7 +606,6 @@ async function main(): Promise<void> {
         steps: referralSteps,
         created: created.size,
         duplicateIdsOverHttp: duplicateIds,
-        createdPerSecond: round((1000 * created.size) / createdMs, 0),
         ...delivery,
       },
       targets: TARGETS,
@@ -723,17 +740,25 @@ async function recordConsents(catalogues: Catalogue[]): Promise<string[]> {
   return people;
 }
 
-/** Waits until every referral the hub stored is in its adapter's inbox, then counts what was lost or doubled. */
-async function awaitDelivery(pool: pg.Pool, expected: number, startedAt: number) {
-  const inboxes = AGENCIES.map((a) => `SELECT id FROM ${a}.referral`).join(' UNION ALL ');
-  const count = async () => Number((await pool.query(`SELECT count(*) AS n FROM (${inboxes}) x`)).rows[0].n);
+function inboxRows(): string {
+  return AGENCIES.map((a) => `SELECT id FROM ${a}.referral`).join(' UNION ALL ');
+}
+
+/** Waits until the adapters' inboxes hold `expected` referrals (or the time is up): how many, and when. */
+async function awaitInboxes(pool: pg.Pool, expected: number): Promise<{ count: number; at: number }> {
+  const count = async () => Number((await pool.query(`SELECT count(*) AS n FROM (${inboxRows()}) x`)).rows[0].n);
   const until = Date.now() + DELIVERY_TIMEOUT_MS;
   let delivered = await count();
   while (delivered < expected && Date.now() < until) {
     await delay(100);
     delivered = await count();
   }
-  const deliveredMs = Date.now() - startedAt;
+  return { count: delivered, at: Date.now() };
+}
+
+/** After the last step: counts what was lost or doubled between the hub and the inboxes. */
+async function checkDelivery(pool: pg.Pool, expected: number) {
+  const inboxes = inboxRows();
   // a late duplicate would come after the last first delivery: give it a moment
   await delay(2_000);
   const { rows } = await pool.query(`
@@ -751,9 +776,7 @@ async function awaitDelivery(pool: pg.Pool, expected: number, startedAt: number)
   const r = rows[0] as Record<string, string>;
   const n = (k: string) => Number(r[k]);
   return {
-    delivered,
-    deliveredPerSecond: round((1000 * delivered) / deliveredMs, 0),
-    secondsToDeliverAll: round(deliveredMs / 1000, 1),
+    delivered: n('inbox_distinct'),
     hubReferrals: n('hub_referrals'),
     hubOutboxLeft: n('hub_outbox_left'),
     inboxRows: n('inbox_rows'),
@@ -768,7 +791,7 @@ type Results = {
   floor: FloorResult[];
   floorBestQueriesPerSecond: number;
   queries: StepResult[];
-  referrals: { createdPerSecond: number; deliveredPerSecond: number; lost: number; duplicated: number };
+  referrals: { steps: ReferralStepResult[]; lost: number; duplicated: number; duplicateIdsOverHttp: number };
 };
 
 function judge(r: Results) {
@@ -776,6 +799,11 @@ function judge(r: Results) {
   const withinP99 = r.queries.filter((q) => q.p99Ms <= TARGETS.p99Ms && q.wrongAnswers === 0 && q.non2xx === 0);
   const best = withinP99.sort((a, b) => b.perSecond - a.perSecond)[0];
   const fastest = [...r.queries].sort((a, b) => b.perSecond - a.perSecond)[0];
+  // a referral counts once it is created and in its inbox: the step's slower of the two rates
+  const referralRate = (s: ReferralStepResult) => Math.min(s.perSecond, s.deliveredPerSecond);
+  const bestReferral = r.referrals.steps
+    .filter((s) => s.wrongAnswers === 0 && s.non2xx === 0)
+    .sort((a, b) => referralRate(b) - referralRate(a))[0];
   return {
     // whatever its p99, so that a miss still says how far off it is
     fastestStep: fastest
@@ -794,45 +822,49 @@ function judge(r: Results) {
       actual: best ? round(best.perSecond / r.floorBestQueriesPerSecond, 3) : 0,
     },
     ratioMet: best ? best.perSecond / r.floorBestQueriesPerSecond >= TARGETS.ratioToFloor : false,
+    bestReferralStep: bestReferral
+      ? {
+          concurrency: bestReferral.concurrency,
+          createdPerSecond: bestReferral.perSecond,
+          deliveredPerSecond: bestReferral.deliveredPerSecond,
+        }
+      : null,
     referralsMet:
-      r.referrals.createdPerSecond >= TARGETS.referralsPerSecond &&
-      r.referrals.deliveredPerSecond >= TARGETS.referralsPerSecond &&
+      Math.min(bestReferral?.perSecond ?? 0, bestReferral?.deliveredPerSecond ?? 0) >= TARGETS.referralsPerSecond &&
       r.referrals.lost === 0 &&
-      r.referrals.duplicated === 0,
+      r.referrals.duplicated === 0 &&
+      r.referrals.duplicateIdsOverHttp === 0,
   };
 }
 
-function printTables(
-  r: Results & { referrals: { steps: StepResult[] } & Record<string, unknown> },
-  v: ReturnType<typeof judge>,
-) {
+function printTables(r: Results & { referrals: Record<string, unknown> }, v: ReturnType<typeof judge>) {
   console.log(
-    '\n| what | conc | per s | p50 ms | p99 ms | non-2xx / errors | wrong | vs floor | hub CPU | adapters CPU | broker CPU | machine busy (PG + others) |',
+    '\n| what | conc | per s | delivered per s | p50 ms | p99 ms | non-2xx / errors | wrong | vs floor | hub CPU | adapters CPU | broker CPU | machine busy (PG + others) |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const adaptersCpu = (cpu: Record<string, number | undefined>) =>
     AGENCIES.map((a) => `${cpu[a] ?? '-'}`).join('/') + ' %';
   for (const f of r.floor) {
     console.log(
-      `| floor: raw amqplib | ${f.concurrency} | ${f.queriesPerSecond} | ${f.p50Ms} | ${f.p99Ms} | - | ${f.failed} | 1.00x | - | - | ${f.cpu.broker ?? '-'} % | ${f.cpu.machineBusy} % (${f.cpu.postgresAndOthers} %) |`,
+      `| floor: raw amqplib | ${f.concurrency} | ${f.queriesPerSecond} | - | ${f.p50Ms} | ${f.p99Ms} | - | ${f.failed} | 1.00x | - | - | ${f.cpu.broker ?? '-'} % | ${f.cpu.machineBusy} % (${f.cpu.postgresAndOthers} %) |`,
     );
   }
-  const row = (what: string, s: StepResult) => {
+  const row = (what: string, s: StepResult & { deliveredPerSecond?: number }) => {
     const cpu = s.cpu as Record<string, number | undefined>;
     console.log(
-      `| ${what} | ${s.concurrency} | ${s.perSecond} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx} / ${s.errors} | ${s.wrongAnswers} | ${s.ratioToFloor === undefined ? '-' : `${s.ratioToFloor.toFixed(2)}x`} | ${cpu.hub ?? '-'} % | ${adaptersCpu(cpu)} | ${cpu.broker ?? '-'} % | ${s.cpu.machineBusy} % (${s.cpu.postgresAndOthers} %) |`,
+      `| ${what} | ${s.concurrency} | ${s.perSecond} | ${s.deliveredPerSecond ?? '-'} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx} / ${s.errors} | ${s.wrongAnswers} | ${s.ratioToFloor === undefined ? '-' : `${s.ratioToFloor.toFixed(2)}x`} | ${cpu.hub ?? '-'} % | ${adaptersCpu(cpu)} | ${cpu.broker ?? '-'} % | ${s.cpu.machineBusy} % (${s.cpu.postgresAndOthers} %) |`,
     );
   };
   for (const s of r.queries) row('POST /api/queries', s);
   for (const s of r.referrals.steps) row('POST /api/referrals', s);
   const ref = r.referrals;
   console.log(
-    `\nreferrals: ${ref.created} created at ${ref.createdPerSecond}/s over HTTP, ${ref.delivered} delivered at ${ref.deliveredPerSecond}/s end to end (${ref.secondsToDeliverAll} s); lost ${ref.lost}, duplicated ${ref.duplicated}; hub outbox left ${ref.hubOutboxLeft}`,
+    `\nreferrals: ${String(ref.created)} created over HTTP, ${String(ref.delivered)} in their inboxes; lost ${ref.lost}, duplicated ${ref.duplicated}; hub outbox left ${String(ref.hubOutboxLeft)}`,
   );
   console.log(
     `targets: >= ${TARGETS.queriesPerSecond} queries/s with p99 <= ${TARGETS.p99Ms} ms: ${v.queriesMet ? 'MET' : 'MISSED'} (best within p99 ${JSON.stringify(v.bestStepWithinP99)}, fastest ${JSON.stringify(v.fastestStep)}); ` +
       `>= ${TARGETS.ratioToFloor}x floor: ${v.ratioMet ? 'MET' : 'MISSED'} (${v.ratioToFloor.actual}x); ` +
-      `>= ${TARGETS.referralsPerSecond} referrals/s, none lost or doubled: ${v.referralsMet ? 'MET' : 'MISSED'}`,
+      `>= ${TARGETS.referralsPerSecond} referrals/s created and delivered, none lost or doubled: ${v.referralsMet ? 'MET' : 'MISSED'} (best step ${JSON.stringify(v.bestReferralStep)})`,
   );
 }
 

@@ -113,8 +113,8 @@ export function writeDeploySecrets(root = process.cwd()): Secrets {
         ...(service === 'hub' && {
           AUDIT_SUBJECT_KEY: secrets.auditSubjectKey,
           OIDC_CLIENT_SECRET: secrets.oidcClientSecret,
-          METRICS_TOKEN: secrets.metricsToken,
         }),
+        METRICS_TOKEN: secrets.metricsToken,
       }),
     );
   }

@@ -10,6 +10,8 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
+const SCRAPE_TOKEN = 'adapter-scrape-token-for-tests-0001';
+
 describe("an adapter's own Prometheus metrics", () => {
   const pool = testPool();
   let system: RunningSystem;
@@ -23,7 +25,7 @@ describe("an adapter's own Prometheus metrics", () => {
   };
 
   beforeAll(async () => {
-    system = await startSystem();
+    system = await startSystem({ af: { METRICS_TOKEN: SCRAPE_TOKEN } });
     ({ people } = await registerExamples(pool, ADAPTERS.af));
   }, 90_000);
 
@@ -89,5 +91,20 @@ describe("an adapter's own Prometheus metrics", () => {
     expect((await scrape(AGENCY_STAFF.af.caseworker)).status).toBe(403);
     expect((await scrape(AGENCY_STAFF.fk.admin)).status).toBe(403);
     expect((await scrape(USERS.municipalityAdmin)).status).toBe(403);
+  });
+
+  it('takes the static METRICS_TOKEN that Prometheus sends, on /metrics only', async () => {
+    const get = (path: string, token: string) =>
+      fetch(`${system.adapters.af.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const scraped = await get('/metrics', SCRAPE_TOKEN);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('samtjanst_adapter_queries_total');
+    expect((await get('/metrics', `${SCRAPE_TOKEN}x`)).status).toBe(401);
+    expect((await get('/api/inbox', SCRAPE_TOKEN)).status).toBe(401);
+    // an adapter configured without a scrape token takes none
+    const fk = await fetch(`${system.adapters.fk.url}/metrics`, {
+      headers: { authorization: `Bearer ${SCRAPE_TOKEN}` },
+    });
+    expect(fk.status).toBe(401);
   });
 });

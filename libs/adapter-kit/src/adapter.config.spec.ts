@@ -15,3 +15,15 @@ describe('loadAdapterConfig: DATABASE_POOL_SIZE', () => {
     expect(() => loadAdapterConfig(definition, { DATABASE_POOL_SIZE: value })).toThrow(/DATABASE_POOL_SIZE/);
   });
 });
+
+describe('loadAdapterConfig: METRICS_TOKEN', () => {
+  it('takes a scrape token of at least 24 characters, and none when it is unset or empty', () => {
+    const token = 'a-scrape-token-of-24-chars';
+    expect(loadAdapterConfig(definition, { METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(loadAdapterConfig(definition, {}).metricsToken).toBeUndefined();
+    expect(loadAdapterConfig(definition, { METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    expect(() => loadAdapterConfig(definition, { METRICS_TOKEN: 'too-short-a-token' })).toThrow(
+      /METRICS_TOKEN must be at least 24 characters when set, got 17/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { scrapeTokenFrom } from '@hub/http';
 import { ConfigError } from '@hub/messaging';
 import type { AgencyAdapterDefinition } from './agency-adapter.js';
 import { DEFAULT_FAULTS, type FaultSettings } from './faults.js';
@@ -28,6 +29,8 @@ export interface AdapterConfig {
   authIssuer: string;
   authAudience: string;
   authJwks: { url: string } | { file: string };
+  /** a static bearer token a Prometheus scraper may send to GET /metrics, besides an agency admin's access token */
+  metricsToken?: string;
   /** services whose queries and referrals the adapter takes */
   trustedRequesters: string[];
   /** the inbox web UI's login: the OIDC public client it uses and the issuer as the browser reaches it */
@@ -86,6 +89,8 @@ export function loadAdapterConfig(
   const authJwks = env.AUTH_JWKS_FILE
     ? { file: env.AUTH_JWKS_FILE }
     : { url: env.AUTH_JWKS_URL ?? `${authIssuer}/jwks` };
+  const { token: metricsToken, problem: metricsTokenProblem } = scrapeTokenFrom(env.METRICS_TOKEN);
+  if (metricsTokenProblem) problems.push(metricsTokenProblem);
   const config: AdapterConfig = {
     port,
     host,
@@ -115,6 +120,7 @@ export function loadAdapterConfig(
       .filter(Boolean),
     ui: { clientId: env.UI_CLIENT_ID ?? 'samtjanst-inbox', issuer: env.UI_ISSUER ?? authIssuer },
     webDir: env.WEB_DIR,
+    ...(metricsToken && { metricsToken }),
   };
   if (!URL.parse(config.ui.issuer)) problems.push(`UI_ISSUER must be a URL, got ${config.ui.issuer}`);
   if (problems.length) throw new ConfigError(problems);

@@ -1,5 +1,6 @@
 export * from './api-errors.js';
 export * from './readiness.js';
+export * from './scrape-token.js';
 export * from './staff-tokens.js';
 export * from './web-ui.js';
 export * from './http-app.js';

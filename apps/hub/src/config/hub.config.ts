@@ -1,4 +1,4 @@
-import { DEFAULT_WEB_DIR } from '@hub/http';
+import { DEFAULT_WEB_DIR, scrapeTokenFrom } from '@hub/http';
 import { ConfigError } from '@hub/messaging';
 
 export interface HubConfig {
@@ -112,11 +112,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const demoAgreements = env.DEMO_AGREEMENTS === 'true';
   if (demoAgreements && production) problems.push('DEMO_AGREEMENTS is for demos and refused in production');
 
-  // an empty value, as `METRICS_TOKEN=` in an env file leaves it, means no scrape token
-  const metricsToken = env.METRICS_TOKEN || undefined;
-  if (metricsToken !== undefined && metricsToken.length < 24) {
-    problems.push(`METRICS_TOKEN must be at least 24 characters when set, got ${metricsToken.length}`);
-  }
+  const { token: metricsToken, problem: metricsTokenProblem } = scrapeTokenFrom(env.METRICS_TOKEN);
+  if (metricsTokenProblem) problems.push(metricsTokenProblem);
 
   const parkingLotPollMs = Number(env.PARKING_LOT_POLL_MS ?? 1_000);
   if (!Number.isInteger(parkingLotPollMs) || parkingLotPollMs < 100 || parkingLotPollMs > 600_000) {

@@ -1,15 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { isScrapeToken } from '@hub/http';
 import { Roles } from '../auth/auth.decorators.js';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
-
-/** Whether an Authorization header carries the configured scrape token; compared in constant time. */
-export function isScrapeToken(authorization: string | string[] | undefined, token: string | undefined): boolean {
-  if (!token || typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return false;
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(authorization.slice('Bearer '.length)), digest(token));
-}
 
 /** The route the hub's own guard judges a scraper's token against when it is not the scrape token. */
 class AdminOnlyRoute {

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AdapterConfig } from '../adapter.config.js';
 import { ADAPTER_CONFIG, ADAPTER_POOL } from './adapter.tokens.js';
-import { AgencyRoles } from './caseworker-auth.guard.js';
+import { AgencyRoles, ScrapeTokenAccepted } from './caseworker-auth.guard.js';
 
 /** An adapter answers from its register in milliseconds; simulated latency and faults stretch that to seconds. */
 const ANSWER_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -64,9 +64,10 @@ export class AdapterMetricsController {
 
   @Get()
   @AgencyRoles('agency-admin')
+  @ScrapeTokenAccepted()
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics of this adapter; for the agency’s admins' })
+  @ApiOperation({ summary: 'Prometheus metrics of this adapter; for the agency’s admins, or with METRICS_TOKEN' })
   @ApiProduces(Registry.PROMETHEUS_CONTENT_TYPE)
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();

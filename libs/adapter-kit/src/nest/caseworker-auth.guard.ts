@@ -9,7 +9,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { bearerToken, StaffTokenVerifier } from '@hub/http';
+import { bearerToken, isScrapeToken, StaffTokenVerifier } from '@hub/http';
 import type { StaffRole, StaffUser } from '@hub/contracts';
 import type { AgencyAdapterDefinition } from '../agency-adapter.js';
 import type { AdapterConfig } from '../adapter.config.js';
@@ -17,10 +17,13 @@ import { ADAPTER_CONFIG, ADAPTER_DEFINITION } from './adapter.tokens.js';
 
 const ROLES = 'adapter:roles';
 const PUBLIC = 'adapter:public';
+const SCRAPE = 'adapter:scrape-token';
 
 /** The agency roles that may call an endpoint. */
 export const AgencyRoles = (...roles: StaffRole[]) => SetMetadata(ROLES, roles);
 export const PublicEndpoint = () => SetMetadata(PUBLIC, true);
+/** The endpoint also takes the configured METRICS_TOKEN, as Prometheus sends it. */
+export const ScrapeTokenAccepted = () => SetMetadata(SCRAPE, true);
 export const Caseworker = createParamDecorator(
   (_data: unknown, context: ExecutionContext): StaffUser => context.switchToHttp().getRequest().user,
 );
@@ -50,6 +53,12 @@ export class CaseworkerAuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest();
+    if (
+      this.reflector.getAllAndOverride<boolean>(SCRAPE, targets) &&
+      isScrapeToken(request.headers.authorization, this.config.metricsToken)
+    ) {
+      return true;
+    }
     const token = bearerToken(request.headers.authorization);
     if (!token) {
       throw new UnauthorizedException({ error: 'unauthenticated', message: 'a bearer access token is required' });

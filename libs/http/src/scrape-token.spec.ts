@@ -1,4 +1,4 @@
-import { isScrapeToken } from './metrics-access.guard.js';
+import { isScrapeToken, scrapeTokenFrom } from './scrape-token.js';
 
 const TOKEN = 'a-scrape-token-of-24-chars';
 
@@ -16,5 +16,14 @@ describe('the metrics scrape token', () => {
     expect(isScrapeToken('Bearer ', '')).toBe(false);
     expect(isScrapeToken(undefined, TOKEN)).toBe(false);
     expect(isScrapeToken([`Bearer ${TOKEN}`], TOKEN)).toBe(false);
+  });
+
+  it('is read from METRICS_TOKEN: at least 24 characters, none when unset or empty', () => {
+    expect(scrapeTokenFrom(TOKEN)).toEqual({ token: TOKEN });
+    expect(scrapeTokenFrom(undefined)).toEqual({});
+    expect(scrapeTokenFrom('')).toEqual({});
+    expect(scrapeTokenFrom('too-short-a-token')).toEqual({
+      problem: 'METRICS_TOKEN must be at least 24 characters when set, got 17',
+    });
   });
 });

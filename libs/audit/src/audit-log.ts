@@ -157,26 +157,38 @@ interface EntryRow {
   hash: string;
 }
 
-/**
- * The hash-chained audit log on PostgreSQL. `append` batches: while one transaction commits, new entries queue and
- * go together in the next one (one lock on the chain head, one INSERT), so throughput grows with concurrency.
- * Several instances may append to the same chain: the head row's lock serialises their transactions. An instance
- * that wrote the head last sends its next batch in one round trip, timed by its own clock (never before the head);
- * otherwise it reads the head under lock first, and the time is the database's.
- */
-const UNIQUE_VIOLATION = '23505';
+/** The head was not where a batch was chained on: its head update refused (42501), or its first seq taken (23505). */
+const HEAD_MOVED = new Set(['42501', '23505']);
+
+interface Chained {
+  appended: Appended[];
+  json: string;
+  head: Appended;
+}
+
+function laterOf(a: string, b: string): string {
+  return a > b ? a : b;
+}
 
 /** A string as an SQL literal, for the one statement that cannot bind it; pg's escapeLiteral goes char by char. */
 function sqlLiteral(text: string): string {
   return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
+/**
+ * The hash-chained audit log on PostgreSQL. `append` batches: while one transaction commits, new entries queue and
+ * go together in the next one (one lock on the chain head, one INSERT), so throughput grows with concurrency.
+ * Several instances may append to the same chain: the head row's lock serialises their transactions. An instance
+ * that wrote the head last sends its next batch in one round trip, timed by its own clock (never before the head),
+ * and may send one more chained on to that one before it commits; otherwise it reads the head under lock first, and
+ * the time is the database's.
+ */
 export class AuditLog {
   private readonly schema: string;
   private readonly pageSize: number;
   private readonly secret?: string | Uint8Array;
   private readonly batcher: Batcher<EntryTemplate, Appended>;
-  /** the head as this instance's last append left it; unknown after a failure or another instance's append */
+  /** the head once the last batch sent commits; unknown after a failure, or when another instance appended since */
   private lastHead: Appended | undefined;
 
   constructor(
@@ -184,7 +196,10 @@ export class AuditLog {
     options: AuditLogOptions = {},
   ) {
     this.schema = schemaName(options.schema ?? 'audit');
-    this.batcher = new Batcher((templates) => this.writeBatch(templates), { maxBatch: options.maxBatch });
+    this.batcher = new Batcher((templates) => this.writeBatch(templates), {
+      maxBatch: options.maxBatch,
+      concurrency: 2,
+    });
     this.pageSize = options.verifyPageSize ?? 5000;
     this.secret = options.subjectKeySecret;
     if (this.secret !== undefined) checkSubjectKeySecret(this.secret);
@@ -229,12 +244,16 @@ export class AuditLog {
   }
 
   private async writeBatch(templates: EntryTemplate[]): Promise<Appended[]> {
-    const client = await this.pool.connect();
+    const last = this.lastHead;
+    // chained at once, so that the next batch can chain on to this one while it is on its way
+    const chained = last && this.chain(templates, { ...last, at: laterOf(new Date().toISOString(), last.at) });
+    if (chained) this.lastHead = chained.head;
+    const client = await this.pool.connect().catch((err: unknown) => {
+      this.lastHead = undefined;
+      throw err;
+    });
     try {
-      if (this.lastHead) {
-        const appended = await this.appendAfter(client, this.lastHead, templates);
-        if (appended) return appended;
-      }
+      if (last && chained && (await this.appendAfter(client, last, chained))) return chained.appended;
       return await this.appendLocked(client, templates);
     } finally {
       client.release();
@@ -242,34 +261,28 @@ export class AuditLog {
   }
 
   /**
-   * One round trip, for when this instance wrote the head last, as it does unless another instance writes to the
-   * same chain: the rows are chained onto the head as this instance left it and sent with the lock, the INSERT and
-   * the head update in one implicit transaction. If the head has moved on since, the entry at the next seq exists
-   * and the INSERT fails on it: undefined, and nothing is written. The lock comes first, as in `appendLocked`, so
-   * that the two paths cannot deadlock.
+   * One round trip, for when this instance wrote the head last (or has a batch on its way that will), as it does
+   * unless another instance writes to the same chain: the lock, the INSERT and the head update in one implicit
+   * transaction. The rows go in only if the head is where they were chained on; if it is not, the head update finds
+   * no entry to move onto and fails, nothing is written, and the answer is false. The lock comes first, as in
+   * `appendLocked`, so that the two paths cannot deadlock.
    */
-  private async appendAfter(
-    client: PoolClient,
-    last: Appended,
-    templates: EntryTemplate[],
-  ): Promise<Appended[] | undefined> {
-    const now = new Date().toISOString();
-    const chained = this.chain(templates, { seq: last.seq, hash: last.hash, at: now > last.at ? now : last.at });
+  private async appendAfter(client: PoolClient, last: Appended, chained: Chained): Promise<boolean> {
     const s = this.schema;
     try {
       await client.query(
         `SELECT 1 FROM ${s}.chain_head WHERE id = 1 FOR UPDATE;
-         ${this.insertRows(sqlLiteral(chained.json))};
+         ${this.insertRows(sqlLiteral(chained.json))}
+           WHERE EXISTS (SELECT 1 FROM ${s}.chain_head WHERE id = 1 AND seq = ${last.seq} AND hash = '${last.hash}');
          ${this.moveHead(chained.head)}`,
       );
+      return true;
     } catch (err) {
-      // the outcome of a broken connection is unknown, so the next batch takes the lock
+      // batches chained on to this one fail in turn; the next takes the lock
       this.lastHead = undefined;
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      if (HEAD_MOVED.has((err as { code?: string }).code ?? '')) return false;
       throw err;
     }
-    this.lastHead = chained.head;
-    return chained.appended;
   }
 
   private async appendLocked(client: PoolClient, templates: EntryTemplate[]): Promise<Appended[]> {
@@ -299,7 +312,7 @@ export class AuditLog {
   }
 
   /** The rows after `head`, all at its time; the canonical document names every column, so with its hash it is the row. */
-  private chain(templates: EntryTemplate[], head: Appended) {
+  private chain(templates: EntryTemplate[], head: Appended): Chained {
     let seq = head.seq;
     let prevHash = head.hash;
     const appended: Appended[] = [];

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AuditLog, AuditEntryError, GENESIS_HASH, entryHash } from '@hub/audit';
+import { databasePool } from '@hub/messaging';
 import { DATABASE_URL, testPool } from '../support/env.js';
 import { freshLog, queryEntry } from './audit-fixtures.js';
 
@@ -119,6 +120,53 @@ describe('audit chain on PostgreSQL: appends, concurrency, append-only guard', (
       await otherPool.end();
     }
   });
+
+  it('keeps one whole chain when its connections are killed under batches on their way', async () => {
+    // as the services make theirs: a lost connection is an error for its query, not for the process
+    const killable = databasePool(
+      { connectionString: DATABASE_URL, max: 4, application_name: 'audit-kill-test' },
+      { warn: () => undefined },
+    );
+    const victim = new AuditLog(killable, { schema: SCHEMA });
+    try {
+      let stop = false;
+      const settled: Array<PromiseSettledResult<{ seq: number; hash: string }>> = [];
+      const writers = Array.from({ length: 16 }, async (_, w) => {
+        for (let i = 0; !stop; i++) {
+          settled.push(
+            await victim.append(queryEntry(w * 100_000 + i)).then(
+              (value) => ({ status: 'fulfilled' as const, value }),
+              (reason: unknown) => ({ status: 'rejected' as const, reason }),
+            ),
+          );
+        }
+      });
+      for (let kill = 0; kill < 5; kill++) {
+        await new Promise((r) => setTimeout(r, 150));
+        await pool.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'audit-kill-test'`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 150));
+      stop = true;
+      await Promise.all(writers);
+
+      const fulfilled = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      expect(settled.some((s) => s.status === 'rejected')).toBe(true);
+      expect(fulfilled.length).toBeGreaterThan(100);
+      // every append answered as written is there, as answered; the chain has no gap and no fork
+      const { rows } = await pool.query<{ seq: number; hash: string }>(
+        `SELECT seq::int, hash FROM ${SCHEMA}.entry WHERE seq = ANY($1::bigint[])`,
+        [fulfilled.map((f) => f.seq)],
+      );
+      expect(new Map(rows.map((r) => [r.seq, r.hash]))).toEqual(new Map(fulfilled.map((f) => [f.seq, f.hash])));
+      await expect(log.verify()).resolves.toMatchObject({ ok: true });
+      // and it goes on appending after the kills
+      await expect(victim.append(queryEntry(1))).resolves.toMatchObject({ seq: expect.any(Number) });
+    } finally {
+      await killable.end();
+    }
+  }, 60_000);
 
   it('verifies a consistent snapshot while appends go on', async () => {
     for (let i = 0; i < 100; i++) await log.append(queryEntry(i));

@@ -1,4 +1,4 @@
-import { Alert, Busy, Page } from './components.js';
+import { Alert, Busy, Page, SiteFrame } from './components.js';
 import { adminRoutes } from './pages/admin/index.js';
 import { auditRoutes } from './pages/audit/index.js';
 import { followUpRoutes } from './pages/follow-up/index.js';
@@ -12,66 +12,40 @@ import { ROLE_TEXT } from './texts.js';
 const ROUTES: RouteDefinition[] = [...guideRoutes, ...adminRoutes, ...auditRoutes, ...followUpRoutes, ...inboxRoutes];
 
 export function App() {
-  const { session } = useSession();
-  return (
-    <>
-      <a className="skip-link" href="#innehall">
-        Hoppa till innehållet
-      </a>
-      <header className="site-header">
-        <div className="site-header-inner">
-          <Link to="/" className="site-name">
-            Samtjänst
-          </Link>
-          {session.state === 'signed-in' && <UserMenu me={session.me} />}
-        </div>
-        {session.state === 'signed-in' && <MainMenu me={session.me} />}
-      </header>
-      <main id="innehall" tabIndex={-1}>
-        {session.state === 'loading' && <Busy>Hämtar din inloggning …</Busy>}
-        {session.state === 'unavailable' && (
-          <Page title="Tjänsten är inte tillgänglig">
-            <Alert>{session.message} Ladda om sidan om en stund.</Alert>
-          </Page>
-        )}
-        {session.state === 'anonymous' && <LoginPage expired={session.expired} />}
-        {session.state === 'signed-in' && <CurrentPage me={session.me} />}
-      </main>
-    </>
-  );
-}
-
-function UserMenu({ me }: { me: Me }) {
-  const { logout } = useSession();
-  return (
-    <div className="user">
-      <span>
-        {me.name}
-        <span className="user-roles"> ({me.roles.map((role) => ROLE_TEXT[role] ?? role).join(', ')})</span>
-      </span>
-      <button type="button" className="secondary" onClick={() => void logout()}>
-        Logga ut
-      </button>
-    </div>
-  );
-}
-
-function MainMenu({ me }: { me: Me }) {
+  const { session, logout } = useSession();
   const { path } = useRouter();
-  const items = ROUTES.filter((route) => route.menu && hasRole(me, route.roles));
-  if (items.length === 0) return null;
+  const me = session.state === 'signed-in' ? session.me : undefined;
   return (
-    <nav aria-label="Huvudmeny" className="main-menu">
-      <ul>
-        {items.map((route) => (
-          <li key={route.path}>
-            <Link to={route.path} aria-current={isCurrent(route.path, path) ? 'page' : undefined}>
-              {route.menu}
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </nav>
+    <SiteFrame
+      home="/"
+      name="Samtjänst"
+      user={
+        me && (
+          <>
+            {me.name}
+            <span className="user-roles"> ({me.roles.map((role) => ROLE_TEXT[role] ?? role).join(', ')})</span>
+          </>
+        )
+      }
+      onLogout={() => void logout()}
+      menu={
+        me &&
+        ROUTES.filter((route) => route.menu && hasRole(me, route.roles)).map((route) => ({
+          to: route.path,
+          label: route.menu!,
+          current: isCurrent(route.path, path),
+        }))
+      }
+    >
+      {session.state === 'loading' && <Busy>Hämtar din inloggning …</Busy>}
+      {session.state === 'unavailable' && (
+        <Page title="Tjänsten är inte tillgänglig">
+          <Alert>{session.message} Ladda om sidan om en stund.</Alert>
+        </Page>
+      )}
+      {session.state === 'anonymous' && <LoginPage expired={session.expired} />}
+      {session.state === 'signed-in' && <CurrentPage me={session.me} />}
+    </SiteFrame>
   );
 }
 

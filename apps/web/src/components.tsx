@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { Link } from './router.js';
 
 /**
  * A page: sets the window title and moves focus to the heading when the page opens, so that screen-reader and
@@ -72,5 +73,65 @@ export function Field({
       )}
       {children({ id, 'aria-describedby': describedBy, ...(error ? { 'aria-invalid': true as const } : {}) })}
     </div>
+  );
+}
+
+/**
+ * What every page of both apps sits in: the skip link, the header with the site's name, who is signed in and the
+ * main menu, and the main landmark the skip link leads to.
+ */
+export function SiteFrame({
+  home,
+  name,
+  user,
+  onLogout,
+  menu,
+  children,
+}: {
+  home: string;
+  name: string;
+  /** who is signed in, as shown in the header; nobody: no logout button */
+  user?: ReactNode;
+  onLogout?: () => void;
+  menu?: Array<{ to: string; label: string; current: boolean }>;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <a className="skip-link" href="#innehall">
+        Hoppa till innehållet
+      </a>
+      <header className="site-header">
+        <div className="site-header-inner">
+          <Link to={home} className="site-name">
+            {name}
+          </Link>
+          {user !== undefined && (
+            <div className="user">
+              <span>{user}</span>
+              <button type="button" className="secondary" onClick={onLogout}>
+                Logga ut
+              </button>
+            </div>
+          )}
+        </div>
+        {menu && menu.length > 0 && (
+          <nav aria-label="Huvudmeny" className="main-menu">
+            <ul>
+              {menu.map((item) => (
+                <li key={item.to}>
+                  <Link to={item.to} aria-current={item.current ? 'page' : undefined}>
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+      </header>
+      <main id="innehall" tabIndex={-1}>
+        {children}
+      </main>
+    </>
   );
 }

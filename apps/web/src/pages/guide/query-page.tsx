@@ -20,7 +20,7 @@ import { IDLE, applyQueryEvent, failQuery, startQuery, type QueryProgress } from
 import { ReferralForm } from './referral-form.js';
 import { readEventStream } from './sse.js';
 import type { Catalogue, Consent } from './types.js';
-import { useLoad, type Loaded } from './use-load.js';
+import { useLoad, type Loaded } from '../../use-load.js';
 import { describeAgencyState } from './agency-state-text.js';
 
 /** /fraga: look a citizen up, see and record their consent, ask the agencies, send a referral. */
@@ -30,14 +30,12 @@ export function QueryPage() {
     'guide.protected',
     null,
   );
-  const [loadedCatalogues] = useLoad<Catalogue[]>('/api/catalogues');
+  const loadedCatalogues = useLoad<Catalogue[]>('/api/catalogues');
   const catalogues: Loaded<Catalogue[]> =
-    loadedCatalogues.state === 'loaded'
-      ? { state: 'loaded', value: inAgencyOrder(loadedCatalogues.value) }
+    loadedCatalogues.state === 'done'
+      ? { ...loadedCatalogues, data: inAgencyOrder(loadedCatalogues.data) }
       : loadedCatalogues;
-  const [consents, reloadConsents] = useLoad<Consent[]>(
-    subject ? `/api/consents?subject=${encodeURIComponent(subject)}` : undefined,
-  );
+  const consents = useLoad<Consent[]>(subject ? `/api/consents?subject=${encodeURIComponent(subject)}` : undefined);
   const isProtected = subject !== null && protectedSubject?.subject === subject;
 
   return (
@@ -47,31 +45,26 @@ export function QueryPage() {
         <>
           {isProtected && <ProtectedIdentityWarning instruction={protectedSubject?.instruction} />}
           {catalogues.state === 'loading' && <Busy>Hämtar myndigheternas kataloger …</Busy>}
-          {catalogues.state === 'failed' && <Alert>{errorText(catalogues.error)} Ladda om sidan om en stund.</Alert>}
-          {catalogues.state === 'loaded' && catalogues.value.length === 0 && (
+          {catalogues.state === 'error' && <Alert>{errorText(catalogues.error)} Ladda om sidan om en stund.</Alert>}
+          {catalogues.state === 'done' && catalogues.data.length === 0 && (
             <Alert kind="warning">
               Ingen myndighet är ansluten just nu. Försök igen om en stund eller kontakta support.
             </Alert>
           )}
-          {catalogues.state === 'loaded' && (
+          {catalogues.state === 'done' && (
             <>
-              <ConsentsSection
-                subject={subject}
-                catalogues={catalogues.value}
-                consents={consents}
-                reload={reloadConsents}
-              />
+              <ConsentsSection subject={subject} catalogues={catalogues.data} consents={consents} />
               <QuerySection
                 subject={subject}
-                catalogues={catalogues.value}
-                consents={consents.state === 'loaded' ? consents.value : []}
+                catalogues={catalogues.data}
+                consents={consents.state === 'done' ? consents.data : []}
                 isProtected={isProtected}
                 onProtected={(instruction) => setProtectedSubject({ subject, instruction })}
               />
               <ReferralForm
                 subject={subject}
-                catalogues={catalogues.value}
-                consents={consents.state === 'loaded' ? consents.value : []}
+                catalogues={catalogues.data}
+                consents={consents.state === 'done' ? consents.data : []}
               />
             </>
           )}
@@ -155,13 +148,12 @@ function ConsentsSection({
   subject,
   catalogues,
   consents,
-  reload,
 }: {
   subject: string;
   catalogues: Catalogue[];
   consents: Loaded<Consent[]>;
-  reload: () => Promise<void>;
 }) {
+  const { reload } = consents;
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string }>();
   const revoke = async (consent: Consent) => {
     if (
@@ -179,18 +171,18 @@ function ConsentsSection({
   const categoryText = categoryDescriber(catalogues);
   // with a consent in force the form for another one waits behind a button, to keep the page short
   const hasValid =
-    consents.state === 'loaded' && consents.value.some((c) => c.status === 'active' || c.status === 'pending');
+    consents.state === 'done' && consents.data.some((c) => c.status === 'active' || c.status === 'pending');
   const [formOpen, setFormOpen] = usePersistedState(`guide.consent-open.${subject}`, false);
   return (
     <section aria-labelledby="samtycken-rubrik">
       <h2 id="samtycken-rubrik">Samtycken</h2>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {consents.state === 'loading' && <Busy>Hämtar samtycken …</Busy>}
-      {consents.state === 'failed' && <Alert>{errorText(consents.error)}</Alert>}
-      {consents.state === 'loaded' && consents.value.length === 0 && (
+      {consents.state === 'error' && <Alert>{errorText(consents.error)}</Alert>}
+      {consents.state === 'done' && consents.data.length === 0 && (
         <p>Personen har inget samtycke registrerat hos er enhet.</p>
       )}
-      {consents.state === 'loaded' && consents.value.length > 0 && (
+      {consents.state === 'done' && consents.data.length > 0 && (
         <table>
           <caption className="sr-only">Personens samtycken till er enhet</caption>
           <thead>
@@ -206,7 +198,7 @@ function ConsentsSection({
             </tr>
           </thead>
           <tbody>
-            {consents.value.map((consent) => (
+            {consents.data.map((consent) => (
               <tr key={consent.id}>
                 <td>{consent.purposes.map((p) => PURPOSE_TEXT[p]).join(', ')}</td>
                 <td>

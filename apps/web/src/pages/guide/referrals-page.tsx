@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ORGANISATIONS, REFERRAL_STATUSES, type ReferralStatus } from '@contracts/codes';
 import { api } from '../../api.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
@@ -8,7 +8,7 @@ import { Link } from '../../router.js';
 import { CONTACT_PREFERENCE_TEXT, PURPOSE_TEXT, REFERRAL_STATUS_TEXT, agencyName } from '../../texts.js';
 import { errorText } from './guide-texts.js';
 import { FINAL_REFERRAL_STATUSES, type Catalogue, type Referral } from './types.js';
-import { useLoad } from './use-load.js';
+import { useLoad } from '../../use-load.js';
 
 /** Who moved a referral: the agency or the municipality by name, rather than by organisationsnummer. */
 function organisationName(organisation: string): string {
@@ -35,9 +35,9 @@ export function ReferralsPage() {
     ...(filter.status && { status: filter.status }),
     ...(filter.overdue && { overdue: 'true' }),
   }).toString();
-  const [referrals, reload] = useLoad<Referral[]>(`/api/referrals${query ? `?${query}` : ''}`);
-  const [catalogues] = useLoad<Catalogue[]>('/api/catalogues');
-  const types = catalogues.state === 'loaded' ? catalogues.value : undefined;
+  const referrals = useLoad<Referral[]>(`/api/referrals${query ? `?${query}` : ''}`);
+  const catalogues = useLoad<Catalogue[]>('/api/catalogues');
+  const types = catalogues.state === 'done' ? catalogues.data : undefined;
 
   return (
     <Page title="Remisser">
@@ -68,18 +68,18 @@ export function ReferralsPage() {
             Bara försenade
           </label>
         </div>
-        <button type="button" className="secondary" onClick={() => void reload()}>
+        <button type="button" className="secondary" onClick={() => void referrals.reload()}>
           Uppdatera
         </button>
       </form>
       {referrals.state === 'loading' && <Busy>Hämtar remisser …</Busy>}
-      {referrals.state === 'failed' && <Alert>{errorText(referrals.error)}</Alert>}
-      {referrals.state === 'loaded' && referrals.value.length === 0 && (
+      {referrals.state === 'error' && <Alert>{errorText(referrals.error)}</Alert>}
+      {referrals.state === 'done' && referrals.data.length === 0 && (
         <p>
           Inga remisser att visa. Skicka en remiss från sidan <Link to="/fraga">Fråga myndigheter</Link>.
         </p>
       )}
-      {referrals.state === 'loaded' && referrals.value.length > 0 && (
+      {referrals.state === 'done' && referrals.data.length > 0 && (
         <table>
           <caption className="sr-only">Enhetens remisser, de senaste först</caption>
           <thead>
@@ -92,7 +92,7 @@ export function ReferralsPage() {
             </tr>
           </thead>
           <tbody>
-            {referrals.value.map((referral) => (
+            {referrals.data.map((referral) => (
               <tr key={referral.id}>
                 <td>
                   <Link to={`/remisser/${referral.id}`}>{formatDateTime(referral.createdAt)}</Link>
@@ -119,20 +119,19 @@ const POLL_MS = 2_000;
 
 /** /remisser/:id: one referral and its timeline, updated while the agency works on it; withdraw. */
 export function ReferralPage({ params }: { params: Record<string, string> }) {
-  const [referral, reload] = useLoad<Referral>(`/api/referrals/${encodeURIComponent(params.id!)}`);
-  const [catalogues] = useLoad<Catalogue[]>('/api/catalogues');
+  const referral = useLoad<Referral>(`/api/referrals/${encodeURIComponent(params.id!)}`);
+  const catalogues = useLoad<Catalogue[]>('/api/catalogues');
+  const { reload } = referral;
   const [note, setNote] = usePersistedState(`guide.withdraw.${params.id}`, '');
   const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; text: string }>();
   const [withdrawing, setWithdrawing] = useState(false);
-  const status = referral.state === 'loaded' ? referral.value.status : undefined;
+  const status = referral.state === 'done' ? referral.data.status : undefined;
   const finished = status !== undefined && FINAL_REFERRAL_STATUSES.includes(status);
-  const reloadRef = useRef(reload);
-  reloadRef.current = reload;
   useEffect(() => {
-    if (finished || referral.state !== 'loaded') return;
-    const timer = window.setInterval(() => void reloadRef.current(), POLL_MS);
+    if (finished || referral.state !== 'done') return;
+    const timer = window.setInterval(() => void reload(), POLL_MS);
     return () => window.clearInterval(timer);
-  }, [finished, referral.state]);
+  }, [finished, referral.state, reload]);
 
   const withdraw = async () => {
     setWithdrawing(true);
@@ -155,7 +154,7 @@ export function ReferralPage({ params }: { params: Record<string, string> }) {
       </Page>
     );
   }
-  if (referral.state === 'failed') {
+  if (referral.state === 'error') {
     return (
       <Page title="Remiss">
         <Alert>{errorText(referral.error)}</Alert>
@@ -165,8 +164,8 @@ export function ReferralPage({ params }: { params: Record<string, string> }) {
       </Page>
     );
   }
-  const r = referral.value;
-  const types = catalogues.state === 'loaded' ? catalogues.value : undefined;
+  const r = referral.data;
+  const types = catalogues.state === 'done' ? catalogues.data : undefined;
   return (
     <Page title={`Remiss till ${agencyName(r.agency)}`}>
       <p>

@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { apiFetch, ApiError } from '../../api.js';
-import { Alert, Busy, Field, Page } from '../../components.js';
+import { Alert, Busy, Field, Page, SiteFrame } from '../../components.js';
 import { formatDateTime, formatPersonnummer } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { Link, matchPath, useRouter } from '../../router.js';
@@ -135,48 +135,19 @@ export function InboxApp({ config }: { config: UiConfig }) {
   }
 
   return (
-    <>
-      <a className="skip-link" href="#innehall">
-        Hoppa till innehållet
-      </a>
-      <header className="site-header">
-        <div className="site-header-inner">
-          <Link to="/inkorg" className="site-name">
-            Samtjänst – {config.name}
-          </Link>
-          {login && (
-            <div className="user">
-              <span>{login.name}</span>
-              <button
-                type="button"
-                className="secondary"
-                onClick={() => {
-                  forgetLogin();
-                  setLogin(undefined);
-                  setExpired(false);
-                }}
-              >
-                Logga ut
-              </button>
-            </div>
-          )}
-        </div>
-        {login && (
-          <nav aria-label="Huvudmeny" className="main-menu">
-            <ul>
-              <li>
-                <Link to="/inkorg" aria-current={path.startsWith('/inkorg') ? 'page' : undefined}>
-                  Inkorg
-                </Link>
-              </li>
-            </ul>
-          </nav>
-        )}
-      </header>
-      <main id="innehall" tabIndex={-1}>
-        {content}
-      </main>
-    </>
+    <SiteFrame
+      home="/inkorg"
+      name={`Samtjänst – ${config.name}`}
+      user={login?.name}
+      onLogout={() => {
+        forgetLogin();
+        setLogin(undefined);
+        setExpired(false);
+      }}
+      menu={login && [{ to: '/inkorg', label: 'Inkorg', current: path.startsWith('/inkorg') }]}
+    >
+      {content}
+    </SiteFrame>
   );
 }
 
@@ -293,7 +264,7 @@ function ReferralPage({ id }: { id: string }) {
         `Remissen har status ${REFERRAL_STATUS_TEXT[form.status as keyof typeof REFERRAL_STATUS_TEXT]}. Kommunen ser det i sin tidslinje.`,
       );
       clearForm();
-      if (referral.state === 'done') referral.reload();
+      void referral.reload();
     } catch (e) {
       setError((e as ApiError).message);
     } finally {

@@ -185,7 +185,10 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
     await screenshot(maria, 'agreement-amend');
     await maria.getByRole('button', { name: 'Spara och föreslå för motparten' }).click();
     await maria.waitForURL(`${hubUrl}/avtal/${agreementId}`);
-    await maria.getByText('(version 2)').waitFor();
+    // version 1 governs until the amendment is approved, and can still be stopped meanwhile
+    await maria.getByText('Ändring: föreslaget (version 2)', { exact: false }).waitFor();
+    await expect(maria.locator('.facts strong').first().textContent()).resolves.toBe('Gällande');
+    await maria.getByRole('button', { name: 'Stoppa tillfälligt' }).waitFor();
 
     const fredrik = await browser.newPage();
     await loginInBrowser(fredrik, hubUrl, 'fredrik.fk', `/avtal/${agreementId}`);

@@ -29,14 +29,29 @@ const ACTION_TEXT: Record<Action, { button: string; busy: string; done: string }
   terminate: { button: 'Avsluta avtalet', busy: 'Avslutar …', done: 'Avtalet är avslutat.' },
 };
 
+/**
+ * The version that governs data exchange while an amendment waits for approval: the latest earlier version that is
+ * still active or suspended and not replaced. Without a pending amendment, the latest version itself.
+ */
+export function versionInForce(agreement: Agreement): AgreementVersion | undefined {
+  if (agreement.status !== 'draft' && agreement.status !== 'proposed') return undefined;
+  return (agreement.versions ?? [])
+    .filter((v) => v.version < agreement.version && !v.supersededAt)
+    .filter((v) => v.status === 'active' || v.status === 'suspended')
+    .sort((x, y) => y.version - x.version)[0];
+}
+
 /** What the caller's party may do next; the hub decides in the end and says why when it refuses. */
 function actionsFor(agreement: Agreement, organisation: string): Action[] {
   const approvedByUs = agreement.approvals.some((a) => a.organisation === organisation);
+  // the version in force may be stopped or resumed while its amendment waits
+  const inForce = versionInForce(agreement)?.status;
+  const forInForce: Action[] = inForce === 'active' ? ['suspend'] : inForce === 'suspended' ? ['resume'] : [];
   switch (agreement.status) {
     case 'draft':
-      return ['propose', 'terminate'];
+      return ['propose', ...forInForce, 'terminate'];
     case 'proposed':
-      return approvedByUs ? ['terminate'] : ['approve', 'terminate'];
+      return approvedByUs ? [...forInForce, 'terminate'] : ['approve', ...forInForce, 'terminate'];
     case 'active':
       return ['suspend', 'terminate'];
     case 'suspended':
@@ -68,6 +83,7 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
       </Page>
     );
   const a = agreement.data;
+  const inForce = versionInForce(a);
   const mayChange = hasRole(me, ['admin', 'agency-admin']);
   const actions = mayChange ? actionsFor(a, me.organisation) : [];
   const mayAmend = mayChange && (a.status === 'active' || a.status === 'suspended');
@@ -80,7 +96,7 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
       await api('POST', `/api/agreements/${a.id}/${action}`, note.trim() ? { note: note.trim() } : {});
       setNote('');
       setOutcome({ kind: 'success', text: ACTION_TEXT[action].done });
-      if (agreement.state === 'done') agreement.reload();
+      void agreement.reload();
     } catch (error) {
       setOutcome({ kind: 'error', text: (error as ApiError).message });
     } finally {
@@ -103,7 +119,18 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
       <dl className="facts">
         <dt>Status</dt>
         <dd>
-          <strong>{AGREEMENT_STATUS_TEXT[a.status]}</strong> (version {a.version})
+          {inForce ? (
+            <>
+              <strong>{AGREEMENT_STATUS_TEXT[inForce.status]}</strong> (version {inForce.version})
+              <br />
+              Ändring: {AGREEMENT_STATUS_TEXT[a.status].toLowerCase()} (version {a.version}). Villkoren nedan är
+              ändringens; version {inForce.version} gäller tills ändringen är godkänd av båda parter.
+            </>
+          ) : (
+            <>
+              <strong>{AGREEMENT_STATUS_TEXT[a.status]}</strong> (version {a.version})
+            </>
+          )}
         </dd>
         <dt>Parter</dt>
         <dd>

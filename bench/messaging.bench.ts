@@ -10,8 +10,9 @@
  *   npm run bench:messaging
  *   BENCH_VARIANTS=lib,lib-signed BENCH_PROFILE=1 npm run bench:messaging   # CPU profiles into artifacts/profiles
  *
- * Needs `npm run setup` once (its broker part: users, permissions, exchanges, keys). It reports; it is not a test: it exits 0
- * when a target is missed and non-zero only when it could not measure.
+ * It runs in the bench's own vhost (`hub_bench`, whose users, permissions, exchanges and keys `npm run bench:messaging`
+ * prepares), unless AMQP_URL names another. It reports; it is not a test: it exits 0 when a target is missed and
+ * non-zero only when it could not measure.
  *
  * Fairness: every client connects with TCP noDelay and as the deployment's broker users. (a) and (c) responders
  * consume with manual acks and prefetch 32; Nest's ServerRMQ keeps its defaults (noAck, unlimited prefetch), as an
@@ -87,6 +88,8 @@ const LABELS: Record<Variant, string> = {
   'lib-signed': '(c) libs/messaging signed',
 };
 const env = process.env;
+// before anything connects; the forked responders inherit it
+env.AMQP_URL ??= 'amqp://127.0.0.1:5672/hub_bench';
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
 const RUNS = [
   { concurrency: 1, count: num('BENCH_COUNT_C1', 300), warmup: num('BENCH_WARMUP_C1', 50) },
@@ -146,7 +149,9 @@ function deleteBenchQueues(): Promise<void> {
 /** Other queues bound to the query routing keys get a copy of every bench request (and slow the broker down). */
 function foreignQueryBindings(): string[] {
   try {
-    const out = execFileSync('rabbitmqctl', ['list_bindings', '-q', 'source_name', 'routing_key', 'destination_name'], {
+    const vhost = decodeURIComponent(new URL(env.AMQP_URL!.split(',')[0]!).pathname.slice(1)) || '/';
+    const columns = ['source_name', 'routing_key', 'destination_name'];
+    const out = execFileSync('rabbitmqctl', ['list_bindings', '-q', '-p', vhost, ...columns], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 10_000,

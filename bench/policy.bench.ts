@@ -2,7 +2,8 @@
  * `npm run bench:policy`: the policy decision per query (3 agencies, all 10 catalogue categories asked for) on
  * one core, and durable audit appends with 32 concurrent writers. Each is reported next to a baseline measured in
  * the same run: the decision with plain arrays (lookups rebuilt per call) and audit rows inserted one by one
- * without the chain.
+ * without the chain. On the bench's own database (`hub_bench`, which `npm run bench:policy` prepares), in a schema of
+ * its own.
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -10,7 +11,7 @@ import { AuditLog } from '@hub/audit';
 import { AgreementIndex, CatalogueIndex, decide, type DecisionInput } from '@hub/policy';
 import { AGREEMENTS, CATALOGUES, consent, NOW, SUBJECT, UNIT } from '../libs/policy/src/policy.fixtures.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub';
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub_bench';
 const ALL_CATEGORIES = Object.fromEntries(CATALOGUES.map((c) => [c.agency, c.categories.map((x) => x.code)]));
 
 function input(indexed: boolean): DecisionInput {

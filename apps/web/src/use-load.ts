@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from './api.js';
 
-export type Loaded<T> = ({ state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'done'; data: T }) & {
+type Answer<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'done'; data: T };
+
+export type Loaded<T> = Answer<T> & {
   /** fetches again, keeping what is shown until the answer comes; resolves once it is shown */
   reload: () => Promise<void>;
 };
-
-type Answer<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'done'; data: T };
 
 /** GET a resource of the API for a page; `reload` fetches it again after a change. */
 export function useLoad<T>(

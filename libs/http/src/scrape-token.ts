@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerToken } from './staff-tokens.js';
 
 /** A Prometheus scrape token is a shared secret; shorter ones are refused at start-up. */
 export const SCRAPE_TOKEN_MIN_LENGTH = 24;
@@ -19,7 +20,8 @@ export function scrapeTokenFrom(value: string | undefined): { token?: string; pr
 
 /** Whether an Authorization header carries the configured scrape token; compared in constant time. */
 export function isScrapeToken(authorization: string | string[] | undefined, token: string | undefined): boolean {
-  if (!token || typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return false;
+  const sent = bearerToken(authorization);
+  if (!token || sent === undefined) return false;
   const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(authorization.slice('Bearer '.length)), digest(token));
+  return timingSafeEqual(digest(sent), digest(token));
 }

@@ -31,9 +31,9 @@ const ACTION_TEXT: Record<Action, { button: string; busy: string; done: string }
 
 /**
  * The version that governs data exchange while an amendment waits for approval: the latest earlier version that is
- * still active or suspended and not replaced. Without a pending amendment, the latest version itself.
+ * still active or suspended and not replaced. None without a pending amendment: then the latest version is in force.
  */
-export function versionInForce(agreement: Agreement): AgreementVersion | undefined {
+function versionInForce(agreement: Agreement): AgreementVersion | undefined {
   if (agreement.status !== 'draft' && agreement.status !== 'proposed') return undefined;
   return (agreement.versions ?? [])
     .filter((v) => v.version < agreement.version && !v.supersededAt)
@@ -42,11 +42,11 @@ export function versionInForce(agreement: Agreement): AgreementVersion | undefin
 }
 
 /** What the caller's party may do next; the hub decides in the end and says why when it refuses. */
-function actionsFor(agreement: Agreement, organisation: string): Action[] {
+function actionsFor(agreement: Agreement, organisation: string, inForce: AgreementVersion | undefined): Action[] {
   const approvedByUs = agreement.approvals.some((a) => a.organisation === organisation);
   // the version in force may be stopped or resumed while its amendment waits
-  const inForce = versionInForce(agreement)?.status;
-  const forInForce: Action[] = inForce === 'active' ? ['suspend'] : inForce === 'suspended' ? ['resume'] : [];
+  const forInForce: Action[] =
+    inForce?.status === 'active' ? ['suspend'] : inForce?.status === 'suspended' ? ['resume'] : [];
   switch (agreement.status) {
     case 'draft':
       return ['propose', ...forInForce, 'terminate'];
@@ -85,7 +85,7 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
   const a = agreement.data;
   const inForce = versionInForce(a);
   const mayChange = hasRole(me, ['admin', 'agency-admin']);
-  const actions = mayChange ? actionsFor(a, me.organisation) : [];
+  const actions = mayChange ? actionsFor(a, me.organisation, inForce) : [];
   const mayAmend = mayChange && (a.status === 'active' || a.status === 'suspended');
 
   async function act(action: Action) {

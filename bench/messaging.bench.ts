@@ -1,7 +1,7 @@
 /**
  * Scatter-gather benchmark: one ~1 KB query to three agencies (fk, af, skv), each answering at once with a small
  * reply, through
- *   (a) raw amqplib with direct reply-to (the floor),
+ *   (a) raw amqplib with an exclusive reply queue on hub.reply, as the hub's (the floor),
  *   (b) the built-in @nestjs/microservices RMQ transport (ClientRMQ / ServerRMQ),
  *   (c) libs/messaging (MessagingClient.scatterGather -> AmqpServer responders), unsigned and signed.
  * The requester runs in this process; the three responders of a variant run in one child process (this file forked
@@ -106,8 +106,13 @@ const ARTIFACTS = 'artifacts';
 const RESULTS_FILE = join(ARTIFACTS, 'bench-messaging.json');
 const PROFILE_DIR = join(ARTIFACTS, 'profiles');
 
-const queueOf = (agency: string, variant: Variant) =>
-  variant === 'raw' ? rawQueueOf(agency) : `q.adapter-${agency}.bench-${variant === 'lib-signed' ? 'lib' : variant}`;
+// Nest's RMQ transport answers through the default exchange, which only the hub may write to: its responders run as
+// the hub, on queues of the hub's.
+const queueOf = (agency: string, variant: Variant) => {
+  if (variant === 'raw') return rawQueueOf(agency);
+  if (variant === 'nest') return `q.hub.bench-nest-${agency}`;
+  return `q.adapter-${agency}.bench-lib`;
+};
 /** libs/messaging also declares a parking queue per consumer queue */
 const benchQueues = (agency: string) => [
   queueOf(agency, 'raw'),
@@ -193,7 +198,7 @@ async function startNestResponders(): Promise<Responders> {
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(nestResponderModule(agency), {
       transport: Transport.RMQ,
       options: {
-        urls: [urlWithCredentials(`adapter-${agency}`)],
+        urls: [urlWithCredentials('hub')],
         queue: queueOf(agency, 'nest'),
         queueOptions: QUEUE_ARGS,
         socketOptions: { connectionOptions: { noDelay: true } },

@@ -1,13 +1,15 @@
 /**
  * Development and CI broker set-up: one RabbitMQ user per service with least-privilege permissions, the hub's
- * exchanges, and a signing key pair per service. Passwords and keys are generated once into var/ (git-ignored).
- * guest is used for nothing else; rabbitmqctl talks to the local node directly.
+ * exchanges, and a signing key pair per service. Passwords and keys are generated once into var/ (git-ignored) and
+ * kept: broker users are global, so new passwords would lock out every other checkout on the same broker.
+ * rabbitmqctl talks to the local node directly; guest loses every permission in the vhosts prepared here.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { EXCHANGES } from '@hub/contracts';
 import {
   brokerDefinitions,
   DEFAULT_SERVICES,
@@ -51,18 +53,51 @@ export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE):
   writeFileSync(definitionsFile, definitions, { mode: 0o600 });
   // rabbitmqctl runs as the rabbitmq user, which cannot read var/: hand it a short-lived copy (hashes only).
   const handover = mkdtempSync(join(tmpdir(), 'hub-broker-'));
+  const rabbitmqctl = (...args: string[]) =>
+    execFileSync('rabbitmqctl', [...(node ? ['-n', node] : []), ...args], { stdio: 'pipe', encoding: 'utf8' });
   try {
+    for (const vhost of vhosts) replaceOutdatedExchanges(rabbitmqctl, vhost);
     chmodSync(handover, 0o755);
     writeFileSync(join(handover, 'definitions.json'), definitions, { mode: 0o644 });
-    execFileSync(
-      'rabbitmqctl',
-      [...(node ? ['-n', node] : []), 'import_definitions', join(handover, 'definitions.json')],
-      {
-        stdio: 'pipe',
-      },
-    );
+    rabbitmqctl('import_definitions', join(handover, 'definitions.json'));
+    for (const vhost of vhosts) denyGuest(rabbitmqctl, vhost);
   } finally {
     rmSync(handover, { recursive: true, force: true });
   }
   return passwords;
+}
+
+type Rabbitmqctl = (...args: string[]) => string;
+
+/**
+ * An exchange declared with another type by an older set-up (hub.dlx was direct, so topic permissions could not hold
+ * a service to its own parking queues) is deleted, so that the import declares it anew. Its bindings go with it;
+ * services bind their queues again when they start. The queues and what they hold stay.
+ */
+function replaceOutdatedExchanges(rabbitmqctl: Rabbitmqctl, vhost: string): void {
+  let existing: Array<{ name: string; type: string }>;
+  try {
+    existing = JSON.parse(rabbitmqctl('list_exchanges', '-q', '-p', vhost, 'name', 'type', '--formatter', 'json'));
+  } catch {
+    return; // a new vhost: nothing declared yet
+  }
+  for (const { name, type } of existing) {
+    if (!Object.values(EXCHANGES).includes(name as never) || name === EXCHANGES.default || type === 'topic') continue;
+    const erlang = (s: string) => `<<"${s.replace(/["\\]/g, '')}">>`;
+    rabbitmqctl(
+      'eval',
+      `rabbit_exchange:delete(rabbit_misc:r(${erlang(vhost)}, exchange, ${erlang(name)}), false, <<"setup">>).`,
+    );
+    console.log(`replaced exchange ${name} (${type}) in vhost ${vhost} with a topic exchange`);
+  }
+}
+
+/** RabbitMQ's default guest user is an administrator with every permission on `/`: here it has none. */
+function denyGuest(rabbitmqctl: Rabbitmqctl, vhost: string): void {
+  try {
+    rabbitmqctl('clear_permissions', '-p', vhost, 'guest');
+    rabbitmqctl('clear_topic_permissions', '-p', vhost, 'guest');
+  } catch {
+    // no guest user on this broker, or no permissions to clear
+  }
 }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as amqp from 'amqplib';
-import { EXCHANGES, messageTypes, routingKeys } from '@hub/contracts';
+import { EXCHANGES, messageTypes, replyQueueName, routingKeys } from '@hub/contracts';
 import { loadMessagingConfig } from '@hub/messaging';
 
 export const AGENCIES = ['fk', 'af', 'skv'] as const;
@@ -88,12 +88,18 @@ export async function rawConnect(service: string): Promise<amqp.ChannelModel> {
   return connection;
 }
 
-/** Deletes queues of each agency, as that agency's user (the only one allowed to). */
+/** Deletes the queues `queuesOf` names for each agency, each as the user that owns it. */
 export async function deleteAgencyQueues(queuesOf: (agency: string) => string[]): Promise<void> {
-  for (const agency of AGENCIES) {
-    const connection = await rawConnect(`adapter-${agency}`);
+  // each queue as its owner (`q.<owner>.…`), the only user allowed to delete it
+  const byOwner = new Map<string, string[]>();
+  for (const queue of AGENCIES.flatMap(queuesOf)) {
+    const owner = queue.split('.')[1]!;
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), queue]);
+  }
+  for (const [owner, queues] of byOwner) {
+    const connection = await rawConnect(owner);
     try {
-      for (const queue of queuesOf(agency)) {
+      for (const queue of queues) {
         const channel = await connection.createChannel();
         channel.on('error', () => undefined);
         await channel.deleteQueue(queue).catch(() => undefined);
@@ -128,7 +134,7 @@ export async function startRawResponders(): Promise<Responders> {
       if (!message) return;
       const request = JSON.parse(message.content.toString('utf8')) as { correlationId: string };
       const reply = Buffer.from(JSON.stringify(replyEnvelope(agency, request.correlationId)));
-      channel.publish('', String(message.properties.replyTo), reply, {
+      channel.publish(EXCHANGES.reply, String(message.properties.replyTo), reply, {
         correlationId: message.properties.correlationId,
         contentType: 'application/json',
       });
@@ -151,8 +157,12 @@ export async function rawRequester(): Promise<Requester> {
   const connection = await rawConnect('hub');
   const channel = await connection.createChannel();
   const pending = new Map<string, { resolve: (failure: Failure) => void; timer: NodeJS.Timeout }>();
+  // the same reply path as the hub's: an exclusive queue bound to hub.reply under its own name
+  const replyTo = replyQueueName('hub', randomUUID());
+  await channel.assertQueue(replyTo, { exclusive: true, autoDelete: true, durable: false });
+  await channel.bindQueue(replyTo, EXCHANGES.reply, replyTo);
   await channel.consume(
-    'amq.rabbitmq.reply-to',
+    replyTo,
     (message) => {
       if (!message) return;
       const entry = pending.get(String(message.properties.correlationId));
@@ -174,7 +184,7 @@ export async function rawRequester(): Promise<Requester> {
         routingKeys.query(agency),
         Buffer.from(JSON.stringify(requestEnvelope(requestPayload, id, correlationId))),
         {
-          replyTo: 'amq.rabbitmq.reply-to',
+          replyTo,
           correlationId: id,
           messageId: id,
           expiration: String(DEADLINE_MS),

@@ -2,7 +2,8 @@ import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto
 import { SchemaBuilder, type JsonSchema } from './json-schema.js';
 import { exampleEnvelope } from './messages/index.js';
 import type { MessageTypeRegistry, MessageTypeSpec, Party } from './registry.js';
-import { BUNDLE_TYPE, DIRECT_REPLY_TO, ERROR_REPLY_TYPE, EXCHANGES, HEADERS } from './topology.js';
+import { REPLY_ROUTING_KEY } from './sender-rules.js';
+import { BUNDLE_TYPE, ERROR_REPLY_TYPE, EXCHANGES, HEADERS, replyQueueName } from './topology.js';
 
 export const ASYNCAPI_VERSION = '3.0.0';
 export const CONTRACT_VERSION = '1.0.0';
@@ -14,7 +15,8 @@ const EXCHANGE_TYPES: Record<string, 'topic' | 'direct' | 'default'> = {
   [EXCHANGES.query]: 'topic',
   [EXCHANGES.referral]: 'topic',
   [EXCHANGES.event]: 'topic',
-  [EXCHANGES.deadLetter]: 'direct',
+  [EXCHANGES.deadLetter]: 'topic',
+  [EXCHANGES.reply]: 'topic',
   [EXCHANGES.default]: 'default',
 };
 
@@ -23,6 +25,10 @@ const ROUTING_KEY_PARAMETERS: Record<string, JsonSchema> = {
   referralType: {
     description: "the referral type code from the agency's catalogue",
     examples: ['af.inskrivning-arbetssokande', 'fk.bostadsbidrag-ansokan', 'skv.adressandring'],
+  },
+  instance: {
+    description: "the requesting hub instance's id; the whole key is the request's `reply_to`",
+    examples: ['3f2b8c1e-5d7a-4a52-9a43-1c0e6b7d9f20'],
   },
 };
 
@@ -166,16 +172,18 @@ export function buildAsyncApi(registry: MessageTypeRegistry): JsonSchema {
 function channel(spec: MessageTypeSpec): JsonSchema {
   if (spec.delivery === 'reply') {
     return {
-      address: null,
+      address: REPLY_ROUTING_KEY,
       title: 'Replies',
       description:
-        `The requester's \`reply_to\`: RabbitMQ direct reply-to (\`${DIRECT_REPLY_TO}\`), published through the ` +
-        "default exchange with the request's correlation id.",
+        `Published to the topic exchange \`${EXCHANGES.reply}\` with the request's \`reply_to\` as routing key ` +
+        `(the requester's own reply queue, \`${replyQueueName('hub', '<instance>')}\`) and the request's message id ` +
+        'as correlation id. An agency may write to this exchange only with such a key, and to no other queue.',
       messages: {},
+      parameters: { instance: ROUTING_KEY_PARAMETERS.instance },
       bindings: {
         amqp: {
-          is: 'queue',
-          queue: { name: DIRECT_REPLY_TO, durable: false, exclusive: true, autoDelete: true, vhost: '/' },
+          is: 'routingKey',
+          exchange: { name: EXCHANGES.reply, type: 'topic', durable: true, autoDelete: false, vhost: '/' },
           bindingVersion: AMQP_BINDING_VERSION,
         },
       },
@@ -265,7 +273,11 @@ function amqpProperties(spec: MessageTypeSpec): JsonSchema {
   properties.delivery_mode = { type: 'integer', const: spec.delivery === 'persistent' ? 2 : 1 };
   properties.timestamp = { type: 'integer', description: 'seconds since the epoch' };
   if (spec.delivery === 'request') {
-    properties.reply_to = { type: 'string', const: DIRECT_REPLY_TO };
+    properties.reply_to = {
+      type: 'string',
+      pattern: '^q\\.hub\\.reply\\.[A-Za-z0-9-]+$',
+      description: `the routing key to answer with on \`${EXCHANGES.reply}\``,
+    };
     properties.expiration = {
       type: 'string',
       pattern: '^[0-9]+$',

@@ -4,6 +4,7 @@ export * from './envelope.js';
 export * from './messages/index.js';
 export * from './registry.js';
 export * from './topology.js';
+export * from './sender-rules.js';
 export * from './validate.js';
 export * from './message-validator.js';
 export * from './personnummer.js';

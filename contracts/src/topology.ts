@@ -9,14 +9,22 @@ export const EXCHANGES = {
   referral: 'hub.referral',
   /** topic; routing key = message kind, e.g. `referral.status.fk`, `consent.revoked`; persistent, confirmed */
   event: 'hub.event',
-  /** direct; dead letters and parked messages, routing key = the queue they came from */
+  /**
+   * topic; dead letters and parked messages, routing key = the queue they came from. A topic exchange so that topic
+   * permissions hold each service to its own queues' keys: nobody can bind to, or write into, another's parking.
+   */
   deadLetter: 'hub.dlx',
-  /** RabbitMQ's nameless default exchange: replies go through it to the requester's reply_to */
+  /** topic; replies to queries, routing key = the requester's reply queue (`q.hub.reply.<instance>`) */
+  reply: 'hub.reply',
+  /** RabbitMQ's nameless default exchange: only the hub writes to it, to replay a parked message to its queue */
   default: '',
 } as const;
 
-/** RabbitMQ's direct reply-to pseudo-queue, where a requester consumes the replies to its queries. */
-export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+/**
+ * The reply queue of one requester instance: exclusive to its connection, bound to `hub.reply` under its own name.
+ * Not RabbitMQ's direct reply-to, whose replies go through the default exchange, which reaches every queue by name.
+ */
+export const replyQueueName = (service: string, instance: string) => `q.${service}.reply.${instance}`;
 
 export const routingKeys = {
   query: (agency: string) => `query.${agency}`,
@@ -36,6 +44,8 @@ export const HEADERS = {
   parkedReason: 'x-parked-reason',
   parkedAt: 'x-parked-at',
   parkedFrom: 'x-parked-from',
+  /** on a parked message: the broker user the parking consumer received it from (believed only of the hub) */
+  originalUser: 'x-original-user-id',
   deliveryCount: 'x-delivery-count',
   /** on an error reply: why the responder could not answer */
   error: 'x-error',

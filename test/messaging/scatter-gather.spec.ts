@@ -3,13 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
 import {
   BUNDLE_TYPE,
-  DIRECT_REPLY_TO,
   ERROR_REPLY_TYPE,
   EXCHANGES,
   HEADERS,
   messageTypes,
   parkingQueueOf,
   queueName,
+  replyQueueName,
   routingKeys,
   type Envelope,
 } from '@hub/contracts';
@@ -182,7 +182,10 @@ describe('scatter-gather over the real broker', () => {
     const sender = await rawChannel('hub');
     try {
       const replies: amqp.ConsumeMessage[] = [];
-      await sender.channel.consume(DIRECT_REPLY_TO, (m) => m && replies.push(m), { noAck: true });
+      const replyTo = replyQueueName('hub', 'bundle-test');
+      await sender.channel.assertQueue(replyTo, { exclusive: true, autoDelete: true, durable: false });
+      await sender.channel.bindQueue(replyTo, EXCHANGES.reply, replyTo);
+      await sender.channel.consume(replyTo, (m) => m && replies.push(m), { noAck: true });
       const good = ['191212121212', '198112189876'].map((subject) =>
         hub.codec.encode({ ...target('fk', subject).message, expiresAt: new Date(Date.now() + 5_000) }),
       );
@@ -200,7 +203,7 @@ describe('scatter-gather over the real broker', () => {
           type: BUNDLE_TYPE,
           messageId: 'b0b0b0b0-0000-4000-8000-000000000001',
           userId: 'hub',
-          replyTo: DIRECT_REPLY_TO,
+          replyTo,
         },
       );
       await sender.channel.waitForConfirms();

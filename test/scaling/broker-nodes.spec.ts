@@ -18,10 +18,10 @@ describe('a service given several broker nodes', () => {
     try {
       await client.connect();
       expect(client.isConnected).toBe(true);
-      // confirmed by the live node (broadcast: no queue needs to be bound)
+      // confirmed by the live node (broadcast: no queue needs to be bound), on a key the hub may write
       await client.publish(
-        EXCHANGES.event,
-        'scaling.nodes',
+        EXCHANGES.deadLetter,
+        'q.hub.scaling-nodes',
         {
           type: 'consent.revoked.v1',
           payload: {

@@ -256,8 +256,9 @@ describe('two instances of the hub and of an adapter on one database and vhost',
 
   it('relays each outbox row exactly once when two relays drain one outbox at the same time', async () => {
     const schema = 'scaling_probe';
+    // on the one exchange where the hub may both write and bind a key of its own: its own dead-letter keys
     const queue = 'q.hub.scaling-probe';
-    const routingKey = 'scaling.probe';
+    const routingKey = queue;
     const ROWS = 400;
     const probe = await rawChannel('hub');
     const clients = [messagingFor('hub'), messagingFor('hub')];
@@ -269,14 +270,14 @@ describe('two instances of the hub and of an adapter on one database and vhost',
       await relays[0].migrate();
       await probe.channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
       await probe.channel.purgeQueue(queue);
-      await probe.channel.bindQueue(queue, EXCHANGES.event, routingKey);
+      await probe.channel.bindQueue(queue, EXCHANGES.deadLetter, routingKey);
       await Promise.all(clients.map((client) => client.connect()));
       for (let done = 0; done < ROWS; done += 20) {
         const tx = await pool.connect();
         try {
           await tx.query('BEGIN');
           for (let i = 0; i < 20; i++) {
-            await relays[0].enqueue(tx, EXCHANGES.event, routingKey, {
+            await relays[0].enqueue(tx, EXCHANGES.deadLetter, routingKey, {
               type: 'consent.revoked.v1',
               payload: { consentId: randomUUID(), n: done + i },
             });

@@ -1,7 +1,8 @@
 import { ORGANISATIONS } from '../codes.js';
 import type { Envelope } from '../envelope.js';
 import { MessageTypeRegistry, type MessageTypeSpec } from '../registry.js';
-import { DIRECT_REPLY_TO, EXCHANGES, routingKeys } from '../topology.js';
+import { REPLY_ROUTING_KEY } from '../sender-rules.js';
+import { EXCHANGES, routingKeys } from '../topology.js';
 import { AgreementChangedV1 } from './agreement.js';
 import { CatalogueAnnouncedV1 } from './catalogue.js';
 import { ConsentRevokedV1 } from './consent.js';
@@ -58,8 +59,8 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
     payload: QueryReplyV1,
     delivery: 'reply',
     requiresAgreement: false,
-    exchange: EXCHANGES.default,
-    routingKey: DIRECT_REPLY_TO,
+    exchange: EXCHANGES.reply,
+    routingKey: REPLY_ROUTING_KEY,
     summary: 'An agency answers a query: released and denied categories.',
     publishers: ['adapter'],
     example: {

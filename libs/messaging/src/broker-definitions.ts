@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { EXCHANGES } from '@hub/contracts';
+import { EXCHANGES, SENDER_RULES } from '@hub/contracts';
 
 export interface ServiceAccount {
   user: string;
@@ -20,17 +20,62 @@ export function rabbitPasswordHash(password: string, salt: Buffer = randomBytes(
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 
+/** The topic exchanges: every user gets a topic permission on each, since a missing one means "anything". */
+const TOPIC_EXCHANGES = [EXCHANGES.query, EXCHANGES.referral, EXCHANGES.event, EXCHANGES.reply, EXCHANGES.deadLetter];
+
+const NOTHING = '^$';
+
 /**
- * Broker definitions (users, least-privilege permissions, exchanges) for `rabbitmqctl import_definitions` or
- * the management plugin's load_definitions. Topic permissions bind each agency to its own routing keys, so an
- * adapter can neither read another agency's queries nor publish status for another agency's referrals.
+ * A routing key of the sender rules as a regular expression, for one party. `{agency}` is the agency's own code, or
+ * for the hub any agency (or `*` in a binding key); `{referralType}` one word, or `#` in a binding key.
+ */
+function keyPattern(routingKey: string, agency: string | undefined): string {
+  return routingKey
+    .split(/(\{[a-zA-Z]+\})/)
+    .map((part) => {
+      if (part === '{agency}') return agency ? escape(agency) : '([a-z][a-z0-9]*|\\*)';
+      if (part === '{referralType}') return '([a-z0-9][a-z0-9.-]*|#)';
+      if (part === '{instance}') return '[A-Za-z0-9-]+';
+      return escape(part);
+    })
+    .join('');
+}
+
+const anyOf = (patterns: string[]) => (patterns.length ? `^(${[...new Set(patterns)].join('|')})$` : NOTHING);
+
+/**
+ * What one account may do on one topic exchange, from the sender rules: write the keys of what it sends, read (bind)
+ * the keys of what is sent to it, and on the dead-letter exchange only its own queues' keys.
+ */
+function topicPermission(account: ServiceAccount, exchange: string): { write: string; read: string } {
+  const own = `q\\.${escape(account.user)}\\..+`;
+  if (exchange === EXCHANGES.deadLetter) return { write: `^${own}$`, read: `^${own}$` };
+  const sends = SENDER_RULES.filter((r) => r.exchange === exchange && r.sender === account.role);
+  const receives = SENDER_RULES.filter((r) => r.exchange === exchange && r.sender !== account.role);
+  return {
+    write: anyOf(sends.map((r) => keyPattern(r.routingKey, account.agency))),
+    read: anyOf(receives.map((r) => keyPattern(r.routingKey, account.agency))),
+  };
+}
+
+/**
+ * Broker definitions (users, least-privilege permissions, exchanges) for `rabbitmqctl import_definitions` or the
+ * management plugin's load_definitions, derived from the sender rules (contracts/src/sender-rules.ts). A service may
+ * configure only its own queues (`q.<user>.*`); it may write only to the exchanges it sends on, with the routing keys
+ * of what it sends, and bind only to what is sent to it. Only the hub may write to the default exchange (which
+ * reaches every queue by name): it replays parked messages through it. test/security/broker-permissions.spec.ts
+ * tries every exchange, key and queue as every user against a real broker.
  */
 export function brokerDefinitions(accounts: ServiceAccount[], vhost = '/'): Record<string, unknown> {
-  const exchanges = [
-    ...[EXCHANGES.query, EXCHANGES.referral, EXCHANGES.event].map((name) => ({ name, type: 'topic' })),
-    { name: EXCHANGES.deadLetter, type: 'direct' },
-  ].map((exchange) => ({ ...exchange, vhost, durable: true, auto_delete: false, internal: false, arguments: {} }));
-  const x = (name: string) => escape(name);
+  const exchanges = TOPIC_EXCHANGES.map((name) => ({
+    name,
+    type: 'topic',
+    vhost,
+    durable: true,
+    auto_delete: false,
+    internal: false,
+    arguments: {},
+  }));
   return {
     users: accounts.map((a) => ({
       name: a.user,
@@ -40,39 +85,23 @@ export function brokerDefinitions(accounts: ServiceAccount[], vhost = '/'): Reco
     })),
     vhosts: [{ name: vhost }],
     permissions: accounts.map((a) => {
-      const own = `q\\.${escape(a.user)}\\..*`;
-      const sends = a.role === 'hub' ? [EXCHANGES.query, EXCHANGES.referral, EXCHANGES.event] : [EXCHANGES.event];
+      const own = `q\\.${escape(a.user)}\\..+`;
+      const topics = TOPIC_EXCHANGES.map((exchange) => ({ exchange, ...topicPermission(a, exchange) }));
+      const writes = topics.filter((t) => t.write !== NOTHING).map((t) => escape(t.exchange));
+      const reads = topics.filter((t) => t.read !== NOTHING).map((t) => escape(t.exchange));
       // the hub keeps the parking lot: it takes parked messages off every service's parking queues, nothing else
-      const reads = a.role === 'hub' ? `${own}|q\\.[^.]+\\.[^.]+\\.parked` : own;
+      const queues = a.role === 'hub' ? [own, 'q\\.[^.]+\\.[^.]+\\.parked'] : [own];
       return {
         user: a.user,
         vhost,
         configure: `^${own}$`,
-        write: `^(${own}|${[...sends, EXCHANGES.deadLetter, 'amq.default'].map(x).join('|')})$`,
-        read: `^(${reads}|${[EXCHANGES.query, EXCHANGES.referral, EXCHANGES.event, EXCHANGES.deadLetter].map(x).join('|')})$`,
+        write: anyOf([own, ...writes, ...(a.role === 'hub' ? ['amq\\.default'] : [])]),
+        read: anyOf([...queues, ...reads]),
       };
     }),
-    topic_permissions: accounts.flatMap((a) => {
-      if (a.role === 'hub') {
-        return [
-          { user: a.user, vhost, exchange: EXCHANGES.query, write: '^query\\..+$', read: '^$' },
-          { user: a.user, vhost, exchange: EXCHANGES.referral, write: '^referral\\..+$', read: '^$' },
-          { user: a.user, vhost, exchange: EXCHANGES.event, write: '.*', read: '.*' },
-        ];
-      }
-      const agency = escape(a.agency ?? '');
-      return [
-        { user: a.user, vhost, exchange: EXCHANGES.query, write: '^$', read: `^query\\.${agency}$` },
-        { user: a.user, vhost, exchange: EXCHANGES.referral, write: '^$', read: `^referral\\.${agency}\\..+$` },
-        {
-          user: a.user,
-          vhost,
-          exchange: EXCHANGES.event,
-          write: `^(referral\\.status|catalogue\\.announced)\\.${agency}$`,
-          read: '^(consent\\.revoked|agreement\\.changed)$',
-        },
-      ];
-    }),
+    topic_permissions: accounts.flatMap((a) =>
+      TOPIC_EXCHANGES.map((exchange) => ({ user: a.user, vhost, exchange, ...topicPermission(a, exchange) })),
+    ),
     exchanges,
   };
 }

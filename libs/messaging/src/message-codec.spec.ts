@@ -5,11 +5,12 @@ import { MessageCodec, type OutgoingMessage } from './message-codec.js';
 import { MessageSigner, SignatureVerifier } from './signing.js';
 
 const keys = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>(
-  ['hub', 'adapter-fk'].map((service) => [service, generateKeyPairSync('ed25519')]),
+  ['hub', 'adapter-fk', 'adapter-af'].map((service) => [service, generateKeyPairSync('ed25519')]),
 );
 const trustedSenders = new Map([
   ['hub', new Set(['2120001967'])],
   ['adapter-fk', new Set(['2021005521'])],
+  ['adapter-af', new Set(['2021002114'])],
 ]);
 const codecFor = (service: string, organisation: string, signRequests = false) =>
   new MessageCodec({
@@ -24,6 +25,7 @@ const codecFor = (service: string, organisation: string, signRequests = false) =
 
 const hub = codecFor('hub', '2120001967');
 const fk = codecFor('adapter-fk', '2021005521');
+const af = codecFor('adapter-af', '2021002114');
 const AGREEMENT = { id: '6f1c1a52-4c8e-4f7a-9d7e-0c5b8a3e2f10', version: 3 };
 const referral: OutgoingMessage = {
   type: 'referral.created.v1',
@@ -38,8 +40,12 @@ const query: OutgoingMessage = {
 };
 
 /** What the consumer receives: the published bytes and properties, with the broker-validated user id. */
-const delivered = (content: Buffer, properties: amqp.Options.Publish): amqp.Message =>
-  ({ content, properties: { headers: {}, ...properties }, fields: {} }) as unknown as amqp.Message;
+const delivered = (content: Buffer, properties: amqp.Options.Publish, exchange?: string): amqp.Message =>
+  ({
+    content,
+    properties: { headers: {}, ...properties },
+    fields: { exchange: exchange ?? messageTypes.get(String(properties.type))?.exchange ?? '' },
+  }) as unknown as amqp.Message;
 
 describe('message codec', () => {
   it('round-trips a signed persistent message with every envelope field', () => {
@@ -119,5 +125,56 @@ describe('message codec', () => {
       reason: expect.stringMatching(/agreement/),
     });
     expect(() => hub.encode({ ...referral, type: 'referral.created.v9' })).toThrow(/unknown message type/);
+  });
+
+  describe('sender rules', () => {
+    const hubOnly: Array<[string, object]> = [
+      ['consent.revoked.v1', {}],
+      ['agreement.changed.v1', {}],
+      ['referral.created.v1', { agreement: AGREEMENT, purpose: 'etablering' }],
+    ];
+
+    it.each(hubOnly)('refuses %s signed and sent by an agency, on any exchange', (type, extra) => {
+      const forged = fk.encode({ type, payload: messageTypes.get(type)!.example, ...extra });
+      for (const exchange of ['hub.event', 'hub.referral', '']) {
+        expect(af.decode(delivered(forged.content, forged.properties, exchange))).toEqual({
+          ok: false,
+          reason: expect.stringMatching(
+            new RegExp(`^sender rule: ${type.replace(/\./g, '\\.')} may not be sent by agency fk`),
+          ),
+        });
+      }
+    });
+
+    it("takes an agency's status event only for its own agency, and only through hub.event", () => {
+      const example = messageTypes.get('referral.status.v1')!.example as { agency: string };
+      const status = (agency: string) =>
+        fk.encode({
+          type: 'referral.status.v1',
+          payload: { ...example, agency },
+          agreement: AGREEMENT,
+          purpose: 'etablering',
+        });
+      const own = status('fk');
+      expect(hub.decode(delivered(own.content, own.properties, 'hub.event')).ok).toBe(true);
+      expect(hub.decode(delivered(own.content, own.properties, ''))).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/must come through hub\.event, came through ''/),
+      });
+      const other = status('af');
+      expect(hub.decode(delivered(other.content, other.properties, 'hub.event'))).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/from agency fk speaks for agency af/),
+      });
+    });
+
+    it('takes what the hub sent through the default exchange: only the hub may write there (a replay)', () => {
+      const { content, properties } = hub.encode(referral);
+      expect(fk.decode(delivered(content, properties, '')).ok).toBe(true);
+      expect(fk.decode(delivered(content, properties, 'hub.event'))).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/must come through hub\.referral/),
+      });
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as amqp from 'amqplib';
 import {
+  checkSender,
   HEADERS,
   MessageValidator,
   type AgreementRef,
@@ -50,7 +51,8 @@ export interface MessageCodecOptions {
 
 /**
  * Turns envelopes into AMQP messages and back. Nothing about an incoming message is taken on trust: its size,
- * its broker-validated user, its signature, its shape and its claimed sender are all checked here.
+ * its broker-validated user, its signature, its shape, its claimed sender and whether that sender may send it
+ * through the exchange it came by (the sender rules, contracts/src/sender-rules.ts) are all checked here.
  */
 export class MessageCodec {
   private readonly validator: MessageValidator;
@@ -61,6 +63,10 @@ export class MessageCodec {
 
   get identity(): ServiceIdentity {
     return this.options.identity;
+  }
+
+  get registry(): MessageTypeRegistry {
+    return this.options.registry;
   }
 
   get maxBodyBytes(): number {
@@ -142,7 +148,29 @@ export class MessageCodec {
       return { ok: false, reason: 'message id property and envelope id differ' };
     }
     if (signature === undefined && this.isSigned(spec)) return { ok: false, reason: 'signature missing' };
+    const rule = checkSender({
+      type: envelope.type,
+      user,
+      exchange: message.fields.exchange,
+      payload: envelope.payload,
+    });
+    if (!rule.ok) return { ok: false, reason: `sender rule: ${rule.reason}` };
     return { ok: true, envelope, spec };
+  }
+
+  /**
+   * The trusted service whose signature over `content` holds, if any: the signer named by the envelope's sender,
+   * checked with that service's key. Used for messages taken out of a parking queue, whose carrier proves nothing.
+   */
+  signedBy(content: Buffer, signature: unknown): string | undefined {
+    let service: unknown;
+    try {
+      service = (JSON.parse(content.toString('utf8')) as { sender?: { service?: unknown } }).sender?.service;
+    } catch {
+      return undefined;
+    }
+    if (typeof service !== 'string' || !this.options.trustedSenders.has(service)) return undefined;
+    return this.options.verifier.verify(content, signature, service).ok ? service : undefined;
   }
 
   /** Persistent messages are evidence and always signed; requests and replies when the deployment asks. */

@@ -151,7 +151,7 @@ export class MessageConsumer {
     } else {
       const replyTo = message.properties.replyTo as string | undefined;
       await this.handleRequest(message, (content, properties) => {
-        if (replyTo) channel.publish('', replyTo, content, properties);
+        if (replyTo) channel.publish(EXCHANGES.reply, replyTo, content, properties);
       });
     }
     channel.ack(message);
@@ -181,11 +181,11 @@ export class MessageConsumer {
         const replies = ready;
         ready = [];
         if (replies.length === 1) {
-          channel.publish('', replyTo, replies[0]!.content, replies[0]!.properties);
+          channel.publish(EXCHANGES.reply, replyTo, replies[0]!.content, replies[0]!.properties);
           return;
         }
         const bundle = bundleMessage(replies, this.codec.identity.service);
-        channel.publish('', replyTo, bundle.content, bundle.properties);
+        channel.publish(EXCHANGES.reply, replyTo, bundle.content, bundle.properties);
       });
     };
     await Promise.all(unbundled.items.map((item) => this.handleRequest(itemMessage(message, item), send)));
@@ -350,17 +350,19 @@ export class MessageConsumer {
   private async park(message: amqp.ConsumeMessage, reason: string): Promise<void> {
     this.stats.parked++;
     this.logger.warn(`consumer ${this.queue}: parked message ${String(message.properties.messageId)}: ${reason}`);
-    // The broker accepts only our own user_id, and a parked message must not expire.
+    // The broker stamps (checks) our own user_id: the parking lot believes who parked a message from it alone. A
+    // parked message must not expire.
     const { userId, expiration: _expiration, ...properties } = message.properties;
     await this.publisher.publish(EXCHANGES.deadLetter, this.queue, message.content, {
       ...properties,
+      userId: this.codec.identity.service,
       messageId: String(properties.messageId ?? `unidentified-${message.fields.deliveryTag}-${Date.now()}`),
       headers: {
         ...properties.headers,
         [HEADERS.parkedReason]: reason.slice(0, 1_000),
         [HEADERS.parkedAt]: new Date().toISOString(),
         [HEADERS.parkedFrom]: this.queue,
-        'x-original-user-id': userId ?? null,
+        [HEADERS.originalUser]: userId ?? null,
       },
     });
   }

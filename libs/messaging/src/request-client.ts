@@ -1,5 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type * as amqp from 'amqplib';
-import { BUNDLE_TYPE, DIRECT_REPLY_TO, ERROR_REPLY_TYPE, HEADERS, type Envelope } from '@hub/contracts';
+import {
+  BUNDLE_TYPE,
+  ERROR_REPLY_TYPE,
+  EXCHANGES,
+  HEADERS,
+  replyQueueName,
+  SENDER_RULES,
+  serviceParty,
+  type Envelope,
+} from '@hub/contracts';
 import type { AmqpConnection } from './amqp-connection.js';
 import { bundleMessage, decodeBundle, itemMessage } from './bundle.js';
 import type { EncodedMessage, MessageCodec, OutgoingMessage } from './message-codec.js';
@@ -10,6 +20,8 @@ export interface RequestTarget {
   exchange: string;
   routingKey: string;
   message: OutgoingMessage;
+  /** the broker user that must answer (e.g. `adapter-fk`); a reply or error reply from any other is refused */
+  responder?: string;
 }
 
 export type GatherResult<R = unknown> =
@@ -19,6 +31,7 @@ export type GatherResult<R = unknown> =
 
 interface PendingRequest {
   target: string;
+  responder?: string;
   startedAt: number;
   timer: NodeJS.Timeout;
   resolve: (result: GatherResult) => void;
@@ -36,8 +49,9 @@ interface OutgoingRequest {
 const MAX_BUNDLE_ITEMS = 64;
 
 /**
- * Request/reply over direct reply-to: no reply queue to declare, and a request that nobody answers in time simply
- * expires in its queue. `scatterGather` sends one request per target under one deadline and always resolves at the
+ * Request/reply: each instance consumes its own exclusive reply queue, bound to the `hub.reply` topic exchange under
+ * its own name, and a request that nobody answers in time simply expires in its queue. (Not RabbitMQ's direct
+ * reply-to: answering through it needs write access to the default exchange, which reaches every queue by name.) `scatterGather` sends one request per target under one deadline and always resolves at the
  * deadline at the latest, with one result per target; replies that come later are dropped and counted.
  * Requests made in the same turn of the event loop to the same routing key go in one AMQP message, a bundle
  * (`bundle.ts`), which costs the broker and the responder far less than one message each; each request in it keeps
@@ -49,6 +63,7 @@ export class RequestClient {
   private lateReplies = 0;
   private rejectedReplies = 0;
   private outgoing: OutgoingRequest[] = [];
+  private replyTo = '';
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -59,7 +74,16 @@ export class RequestClient {
     return { inFlight: this.pending.size, lateReplies: this.lateReplies, rejectedReplies: this.rejectedReplies };
   }
 
+  /** Only a service that may send requests has a reply queue: no other may bind to hub.reply. */
+  private get mayRequest(): boolean {
+    const party = serviceParty(this.codec.identity.service);
+    return SENDER_RULES.some(
+      (r) => r.sender === party?.role && this.codec.registry.get(r.type)?.delivery === 'request',
+    );
+  }
+
   async start(): Promise<void> {
+    if (!this.mayRequest) return;
     await this.connection.onConnect(async (model) => {
       const channel = await model.createChannel();
       channel.on('error', () => undefined);
@@ -90,7 +114,17 @@ export class RequestClient {
           }));
         }
       });
-      await channel.consume(DIRECT_REPLY_TO, (message) => message && this.onReply(message), { noAck: true });
+      // a new name per connection: the exclusive queue goes with the connection that declared it
+      const replyQueue = replyQueueName(this.codec.identity.service, randomUUID());
+      await channel.assertQueue(replyQueue, {
+        exclusive: true,
+        autoDelete: true,
+        durable: false,
+        arguments: { 'x-queue-type': 'classic' },
+      });
+      await channel.bindQueue(replyQueue, EXCHANGES.reply, replyQueue);
+      await channel.consume(replyQueue, (message) => message && this.onReply(message), { noAck: true });
+      this.replyTo = replyQueue;
       this.channel = channel;
     });
   }
@@ -128,7 +162,7 @@ export class RequestClient {
         () => this.finish(id, (p) => ({ target: p.target, status: 'timeout', latencyMs: Date.now() - p.startedAt })),
         remaining,
       );
-      this.pending.set(id, { target: target.name, startedAt, timer, resolve });
+      this.pending.set(id, { target: target.name, responder: target.responder, startedAt, timer, resolve });
       this.outgoing.push({ exchange: target.exchange, routingKey: target.routingKey, encoded, deadline });
       if (this.outgoing.length === 1) setImmediate(() => this.flush());
     });
@@ -157,7 +191,7 @@ export class RequestClient {
             const { content, properties } = bundle[0]!.encoded;
             channel.publish(exchange, routingKey, content, {
               ...properties,
-              replyTo: DIRECT_REPLY_TO,
+              replyTo: this.replyTo,
               expiration,
               persistent: false,
               mandatory: true,
@@ -169,7 +203,7 @@ export class RequestClient {
             );
             channel.publish(exchange, routingKey, message.content, {
               ...message.properties,
-              replyTo: DIRECT_REPLY_TO,
+              replyTo: this.replyTo,
               expiration,
               persistent: false,
               mandatory: true,
@@ -221,8 +255,14 @@ export class RequestClient {
 
   private onSingleReply(message: amqp.ConsumeMessage): void {
     const requestId = String(message.properties.correlationId);
-    if (!this.pending.has(requestId)) {
+    const pending = this.pending.get(requestId);
+    if (!pending) {
       this.lateReplies++;
+      return;
+    }
+    // another service may reach this queue through hub.reply, but never answer for the one that was asked
+    if (pending.responder !== undefined && message.properties.userId !== pending.responder) {
+      this.rejectedReplies++;
       return;
     }
     if (message.properties.type === ERROR_REPLY_TYPE) {

@@ -22,7 +22,8 @@ export async function declareExchanges(channel: amqp.Channel): Promise<void> {
   await channel.assertExchange(EXCHANGES.query, 'topic', { durable: true });
   await channel.assertExchange(EXCHANGES.referral, 'topic', { durable: true });
   await channel.assertExchange(EXCHANGES.event, 'topic', { durable: true });
-  await channel.assertExchange(EXCHANGES.deadLetter, 'direct', { durable: true });
+  await channel.assertExchange(EXCHANGES.deadLetter, 'topic', { durable: true });
+  await channel.assertExchange(EXCHANGES.reply, 'topic', { durable: true });
 }
 
 /**

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { AuditLog } from '@hub/audit';
-import { EXCHANGES, maskPersonnummer, routingKeys, type QueryReplyV1, type QueryRequestV1 } from '@hub/contracts';
+import {
+  agencyService,
+  EXCHANGES,
+  maskPersonnummer,
+  routingKeys,
+  type QueryReplyV1,
+  type QueryRequestV1,
+} from '@hub/contracts';
 import { MessagingClient, Batcher, type GatherResult } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import {
@@ -193,6 +200,7 @@ export class QueryService {
         name: a.agency,
         exchange: EXCHANGES.query,
         routingKey: routingKeys.query(a.agency),
+        responder: agencyService(a.agency),
         message: {
           type: 'query.request.v1',
           correlationId: q.queryId,

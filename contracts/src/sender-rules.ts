@@ -1,0 +1,102 @@
+import { EXCHANGES } from './topology.js';
+
+/** Who a broker user is: the hub, or the adapter of one agency (`adapter-<agency>`). */
+export type ServiceParty = { role: 'hub' } | { role: 'agency'; agency: string };
+
+/** The broker user of an agency's adapter: its signing key id too. */
+export const agencyService = (agency: string) => `adapter-${agency}`;
+
+const AGENCY_SERVICE = /^adapter-([a-z][a-z0-9]*)$/;
+
+/** The party a broker user speaks for, or undefined for a user that is neither the hub nor an agency's adapter. */
+export function serviceParty(user: string): ServiceParty | undefined {
+  if (user === 'hub') return { role: 'hub' };
+  const agency = AGENCY_SERVICE.exec(user)?.[1];
+  return agency ? { role: 'agency', agency } : undefined;
+}
+
+/**
+ * One way a message type may travel: who sends it, the exchange it is published to and its routing key, with
+ * `{agency}` standing for the agency the message is for (hub) or from (agency). A message sent by an agency names
+ * that agency in its payload's `agency` field, and nothing else.
+ */
+export interface SenderRule {
+  type: string;
+  sender: ServiceParty['role'];
+  exchange: string;
+  routingKey: string;
+}
+
+/** Routing key of a reply: the requester's own reply queue, `q.hub.reply.<instance>`. */
+export const REPLY_ROUTING_KEY = 'q.hub.reply.{instance}';
+
+/**
+ * The sender rules: for every message type, who may send it and on which exchange. Consumers refuse (park) what
+ * breaks them, whatever the broker let through, and the broker's permissions are derived from the same table
+ * (libs/messaging/src/broker-definitions.ts), so that one cannot widen without the other.
+ */
+export const SENDER_RULES: readonly SenderRule[] = [
+  { type: 'query.request.v1', sender: 'hub', exchange: EXCHANGES.query, routingKey: 'query.{agency}' },
+  { type: 'query.reply.v1', sender: 'agency', exchange: EXCHANGES.reply, routingKey: REPLY_ROUTING_KEY },
+  {
+    type: 'referral.created.v1',
+    sender: 'hub',
+    exchange: EXCHANGES.referral,
+    routingKey: 'referral.{agency}.{referralType}',
+  },
+  // the hub tells the agency of a withdrawal on the referral's own key, so that it queues behind the referral
+  {
+    type: 'referral.status.v1',
+    sender: 'hub',
+    exchange: EXCHANGES.referral,
+    routingKey: 'referral.{agency}.{referralType}',
+  },
+  { type: 'referral.status.v1', sender: 'agency', exchange: EXCHANGES.event, routingKey: 'referral.status.{agency}' },
+  { type: 'consent.revoked.v1', sender: 'hub', exchange: EXCHANGES.event, routingKey: 'consent.revoked' },
+  { type: 'agreement.changed.v1', sender: 'hub', exchange: EXCHANGES.event, routingKey: 'agreement.changed' },
+  {
+    type: 'catalogue.announced.v1',
+    sender: 'agency',
+    exchange: EXCHANGES.event,
+    routingKey: 'catalogue.announced.{agency}',
+  },
+];
+
+export type SenderCheck = { ok: true } | { ok: false; reason: string };
+
+export interface ArrivedMessage {
+  type: string;
+  /** the broker-validated user_id */
+  user: string;
+  /** the exchange the broker says the message came through ('' for the default exchange) */
+  exchange: string;
+  payload: unknown;
+}
+
+/**
+ * Checks a message against the sender rules. The hub alone may also send through the default exchange (an
+ * administrator's replay of a parked message to the queue it was parked from): no other user may write there.
+ */
+export function checkSender(message: ArrivedMessage, rules: readonly SenderRule[] = SENDER_RULES): SenderCheck {
+  const party = serviceParty(message.user);
+  if (!party) return { ok: false, reason: `${message.user} is neither the hub nor an agency's adapter` };
+  const own = rules.filter((r) => r.type === message.type && r.sender === party.role);
+  if (!own.length) return { ok: false, reason: `${message.type} may not be sent by ${describe(party)}` };
+  const replay = party.role === 'hub' && message.exchange === EXCHANGES.default;
+  if (!replay && !own.some((r) => r.exchange === message.exchange)) {
+    const expected = own.map((r) => r.exchange).join(' or ');
+    return {
+      ok: false,
+      reason: `${message.type} from ${describe(party)} must come through ${expected}, came through '${message.exchange}'`,
+    };
+  }
+  if (party.role === 'agency') {
+    const named = (message.payload as { agency?: unknown } | null)?.agency;
+    if (named !== party.agency) {
+      return { ok: false, reason: `${message.type} from ${describe(party)} speaks for agency ${String(named)}` };
+    }
+  }
+  return { ok: true };
+}
+
+const describe = (party: ServiceParty) => (party.role === 'hub' ? 'the hub' : `agency ${party.agency}`);

@@ -1,0 +1,178 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as amqp from 'amqplib';
+import { adapterQueues } from '@hub/adapter-kit';
+import { EXCHANGES, parkingQueueOf } from '@hub/contracts';
+import { declareQueue, loadMessagingConfig, type QueueSpec } from '@hub/messaging';
+import { HUB_QUEUES } from '../../apps/hub/src/messaging/hub-queues.js';
+import { setupBroker } from '../../scripts/broker-setup.js';
+import { ADAPTERS } from '../support/adapters.js';
+import { TEST_VHOST } from '../support/env.js';
+
+/**
+ * Least privilege, proven on the real broker: every user tries every exchange with every routing key of the topology,
+ * binds to each, reads every queue and declares in every namespace, and what the broker lets through must be exactly
+ * the set written out below. A topology or permission change that widens it fails here.
+ */
+const AGENCIES = ['fk', 'af', 'skv'] as const;
+const USERS = ['hub', ...AGENCIES.map((a) => `adapter-${a}`)];
+const REPLY_KEY = `q.hub.reply.${randomUUID()}`;
+const DEFAULT = '(default)';
+
+const specs: QueueSpec[] = [...HUB_QUEUES, ...Object.values(ADAPTERS).flatMap((d) => adapterQueues(d))];
+const QUEUES = specs.flatMap((s) => [s.queue, parkingQueueOf(s.queue)]);
+const ownerOf = (queue: string) => queue.split('.')[1]!;
+
+/** Routing keys each user tries to publish with, and binding keys it tries to bind its own queue with. */
+const PUBLISH_KEYS: Record<string, string[]> = {
+  [EXCHANGES.query]: [...AGENCIES.map((a) => `query.${a}`), '#'],
+  [EXCHANGES.referral]: [...AGENCIES.map((a) => `referral.${a}.${a}.remisstyp`), '#'],
+  [EXCHANGES.event]: [
+    ...AGENCIES.flatMap((a) => [`referral.status.${a}`, `catalogue.announced.${a}`]),
+    'consent.revoked',
+    'agreement.changed',
+    '#',
+  ],
+  [EXCHANGES.reply]: [REPLY_KEY, 'q.adapter-fk.queries', '#'],
+  [EXCHANGES.deadLetter]: [...QUEUES.filter((q) => !q.endsWith('.parked')), '#'],
+  [DEFAULT]: QUEUES,
+};
+const BIND_KEYS: Record<string, string[]> = {
+  ...PUBLISH_KEYS,
+  [EXCHANGES.query]: [...PUBLISH_KEYS[EXCHANGES.query]!, 'query.*'],
+  [EXCHANGES.referral]: [...PUBLISH_KEYS[EXCHANGES.referral]!, ...AGENCIES.map((a) => `referral.${a}.#`)],
+  [EXCHANGES.event]: [...PUBLISH_KEYS[EXCHANGES.event]!, 'referral.status.*', 'catalogue.announced.*'],
+};
+delete BIND_KEYS[DEFAULT];
+
+/** The whole of what each user may do, written out by hand: the policy, not a copy of the code that makes it. */
+function expected(user: string): string[] {
+  if (user === 'hub') {
+    return [
+      ...AGENCIES.map((a) => `publish hub.query query.${a}`),
+      ...AGENCIES.map((a) => `publish hub.referral referral.${a}.${a}.remisstyp`),
+      'publish hub.event consent.revoked',
+      'publish hub.event agreement.changed',
+      'publish hub.dlx q.hub.events',
+      // the hub replays parked messages to their queues through the default exchange: only the hub may write there
+      ...QUEUES.map((q) => `publish ${DEFAULT} ${q}`),
+      ...AGENCIES.flatMap((a) => [`bind hub.event referral.status.${a}`, `bind hub.event catalogue.announced.${a}`]),
+      'bind hub.event referral.status.*',
+      'bind hub.event catalogue.announced.*',
+      `bind hub.reply ${REPLY_KEY}`,
+      'bind hub.dlx q.hub.events',
+      // its own queues, and every service's parking queue (the parking lot)
+      ...QUEUES.filter((q) => ownerOf(q) === 'hub' || q.endsWith('.parked')).map((q) => `read ${q}`),
+      'declare q.hub.*',
+    ];
+  }
+  const agency = user.slice('adapter-'.length);
+  const own = QUEUES.filter((q) => ownerOf(q) === user);
+  return [
+    `publish hub.event referral.status.${agency}`,
+    `publish hub.event catalogue.announced.${agency}`,
+    `publish hub.reply ${REPLY_KEY}`,
+    ...own.filter((q) => !q.endsWith('.parked')).map((q) => `publish hub.dlx ${q}`),
+    `bind hub.query query.${agency}`,
+    `bind hub.referral referral.${agency}.${agency}.remisstyp`,
+    `bind hub.referral referral.${agency}.#`,
+    'bind hub.event consent.revoked',
+    'bind hub.event agreement.changed',
+    ...own.filter((q) => !q.endsWith('.parked')).map((q) => `bind hub.dlx ${q}`),
+    ...own.map((q) => `read ${q}`),
+    `declare q.${user}.*`,
+  ];
+}
+
+async function connect(user: string, password = loadMessagingConfig(user).password): Promise<amqp.ChannelModel> {
+  const { amqpUrl } = loadMessagingConfig('hub');
+  const connection = await amqp.connect(amqpUrl, {
+    noDelay: true,
+    credentials: amqp.credentials.plain(user, password),
+  } as amqp.SocketOptions);
+  connection.on('error', () => undefined);
+  return connection;
+}
+
+/** Whether the broker lets `act` through on a fresh channel: false when it refuses access, an error otherwise. */
+async function allowed(connection: amqp.ChannelModel, act: (c: amqp.ConfirmChannel) => unknown): Promise<boolean> {
+  const channel = await connection.createConfirmChannel();
+  let refused: Error | undefined;
+  channel.on('error', (err: Error) => (refused = err));
+  try {
+    await act(channel);
+    await channel.waitForConfirms();
+  } catch (err) {
+    refused ??= err as Error;
+  }
+  if (!refused) {
+    await channel.close().catch(() => undefined);
+    return true;
+  }
+  if (!/ACCESS.REFUSED/.test(refused.message)) throw refused;
+  return false;
+}
+
+async function whatIsAllowed(user: string): Promise<string[]> {
+  const connection = await connect(user);
+  const done: string[] = [];
+  try {
+    for (const [exchange, keys] of Object.entries(PUBLISH_KEYS)) {
+      for (const key of keys) {
+        const name = exchange === DEFAULT ? EXCHANGES.default : exchange;
+        if (await allowed(connection, (c) => c.publish(name, key, Buffer.from('{}'))))
+          done.push(`publish ${exchange} ${key}`);
+      }
+    }
+    const probe = `q.${user}.permission-probe`;
+    const holder = await connection.createChannel();
+    await holder.assertQueue(probe, { exclusive: true, autoDelete: true });
+    for (const [exchange, keys] of Object.entries(BIND_KEYS)) {
+      for (const key of keys) {
+        if (await allowed(connection, (c) => c.bindQueue(probe, exchange, key))) done.push(`bind ${exchange} ${key}`);
+      }
+    }
+    for (const queue of QUEUES) {
+      // consuming is reading; closing the channel unacknowledged gives back whatever it received
+      if (await allowed(connection, (c) => c.consume(queue, () => undefined))) done.push(`read ${queue}`);
+    }
+    for (const owner of USERS) {
+      const queue = `q.${owner}.declared-by-${user}`;
+      if (await allowed(connection, (c) => c.assertQueue(queue, { exclusive: true })))
+        done.push(`declare q.${owner}.*`);
+    }
+    await holder.close().catch(() => undefined);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+  return done;
+}
+
+describe('broker permissions: each user may do exactly what its role needs', () => {
+  beforeAll(async () => {
+    // every queue of the topology exists, declared by its owner as the services declare them
+    for (const owner of USERS) {
+      const connection = await connect(owner);
+      const channel = await connection.createChannel();
+      for (const spec of specs.filter((s) => ownerOf(s.queue) === owner)) await declareQueue(channel, spec);
+      await connection.close();
+    }
+  }, 60_000);
+
+  it.each(USERS)(
+    '%s',
+    async (user) => {
+      expect((await whatIsAllowed(user)).sort()).toEqual(expected(user).sort());
+    },
+    60_000,
+  );
+
+  it("takes every permission from guest, the broker's default administrator, in each vhost it sets up", async () => {
+    // as a fresh broker has it on `/`
+    execFileSync('rabbitmqctl', ['set_permissions', '-p', TEST_VHOST, 'guest', '.*', '.*', '.*'], { stdio: 'pipe' });
+    const before = await connect('guest', 'guest');
+    await before.close();
+    setupBroker(process.cwd(), [TEST_VHOST]);
+    await expect(connect('guest', 'guest')).rejects.toThrow(/ACCESS.REFUSED|not allowed|refused/i);
+  }, 60_000);
+});

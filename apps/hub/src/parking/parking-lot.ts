@@ -11,7 +11,16 @@ import {
 import type * as amqp from 'amqplib';
 import type pg from 'pg';
 import { AuditLog, type AuditEntryInput } from '@hub/audit';
-import { EXCHANGES, HEADERS, parkingQueueOf, queueName, type Envelope, type ReferralCreatedV1 } from '@hub/contracts';
+import {
+  EXCHANGES,
+  HEADERS,
+  parkingQueueOf,
+  queueName,
+  SENDER_RULES,
+  serviceParty,
+  type Envelope,
+  type ReferralCreatedV1,
+} from '@hub/contracts';
 import { MessagingClient } from '@hub/messaging';
 import { maskPersonnummerIn, redactPersonnummer } from '@hub/observability';
 import { decideReferral } from '@hub/policy';
@@ -37,7 +46,7 @@ const PARKING_HEADERS = [
   HEADERS.parkedAt,
   HEADERS.parkedFrom,
   HEADERS.deliveryCount,
-  'x-original-user-id',
+  HEADERS.originalUser,
   'x-death',
   'x-first-death-exchange',
   'x-first-death-queue',
@@ -54,6 +63,7 @@ interface ParkedRow {
   type: string | null;
   correlation_id: string | null;
   sender: string | null;
+  parked_by: string | null;
   reason: string;
   parked_at: Date;
   collected_at: Date;
@@ -76,7 +86,10 @@ export interface ParkedSummary {
 }
 
 export interface ParkedDetail extends ParkedSummary {
+  /** the original sender: the service whose signature holds, or what the hub's own consumer received; else null */
   sender: string | null;
+  /** the broker user that put the message on its parking queue, as the broker stamped it */
+  parkedBy: string | null;
   collectedAt: string;
   resolvedAt: string | null;
   resolvedBy: string | null;
@@ -93,13 +106,16 @@ export interface ParkedList {
 }
 
 /** Why a replay is refused, when it is refused before the policy is asked. */
-export type ReplayRefusal = 'not-parked' | 'unreadable-message' | 'not-sent-by-hub' | 'query-expired';
+export type ReplayRefusal =
+  'not-parked' | 'unreadable-message' | 'not-sent-by-hub' | 'wrong-destination' | 'query-expired';
 
 /**
  * The parking lot: messages parked on the hub's and the adapters' `.parked` queues are moved into
  * `hub.parked_message` (stored, then acknowledged), where an administrator lists, inspects, replays or discards
- * them. A replay sends the original bytes and signature to the original queue through the default exchange, after
- * the same policy check a new message would get.
+ * them. Provenance is what the broker stamped (the user that parked it) and what the hub can verify itself (the
+ * signature over the body), never a header chosen by whoever parked the message. A replay sends the original bytes
+ * and signature to the original queue through the default exchange (only the hub may write there), after the same
+ * policy check a new message would get, and only a message signed by the hub, to a queue of the agency it was for.
  */
 @Injectable()
 export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -187,11 +203,12 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
         ? String(headers[HEADERS.parkedReason])
         : `dead-lettered by the broker: ${String(headers['x-first-death-reason'] ?? 'unknown')}`;
     const parkedAt = Date.parse(String(headers[HEADERS.parkedAt] ?? ''));
-    const sender = headers['x-original-user-id'] ?? properties.userId ?? null;
+    const parkedBy = typeof properties.userId === 'string' ? properties.userId : null;
+    const sender = this.originalSender(content, headers, parkedBy);
     await this.pool.query(
       `INSERT INTO hub.parked_message
-         (id, queue, message_id, type, correlation_id, sender, reason, parked_at, properties, content)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         (id, queue, message_id, type, correlation_id, sender, parked_by, reason, parked_at, properties, content)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (queue, message_id, parked_at) DO NOTHING`,
       [
         randomUUID(),
@@ -199,13 +216,25 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
         String(properties.messageId ?? `unidentified-${randomUUID()}`),
         envelope?.type ?? (typeof properties.type === 'string' ? properties.type : null),
         envelope?.correlationId ?? null,
-        sender === null ? null : String(sender),
+        sender,
+        parkedBy,
         reason,
         Number.isNaN(parkedAt) ? new Date() : new Date(parkedAt),
         JSON.stringify(properties),
         content,
       ],
     );
+  }
+
+  /**
+   * Who sent a parked message in the first place. A signature that holds says it for any message; otherwise only the
+   * hub's own word counts: its consumer names the broker user it received the message from.
+   */
+  private originalSender(content: Buffer, headers: Record<string, unknown>, parkedBy: string | null): string | null {
+    const signer = this.messaging.codec.signedBy(content, headers[HEADERS.signature]);
+    if (signer) return signer;
+    const received = headers[HEADERS.originalUser];
+    return parkedBy === this.messaging.codec.identity.service && typeof received === 'string' ? received : null;
   }
 
   /** Counts per queue and the messages themselves, without a word of their payloads. */
@@ -242,6 +271,7 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
     return {
       ...summaryOf(row),
       sender: row.sender,
+      parkedBy: row.parked_by,
       collectedAt: row.collected_at.toISOString(),
       resolvedAt: row.resolved_at?.toISOString() ?? null,
       resolvedBy: row.resolved_by,
@@ -274,12 +304,16 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
       };
       if (row.state !== 'parked') throw await refuse('not-parked', `the message was ${row.state} already`);
       if (!envelope) throw await refuse('unreadable-message', 'the message is not a readable envelope; discard it');
-      if (row.sender !== 'hub') {
+      const hub = this.messaging.codec.identity.service;
+      const signer = this.messaging.codec.signedBy(row.content, row.properties.headers?.[HEADERS.signature]);
+      if (signer !== hub) {
         throw await refuse(
           'not-sent-by-hub',
-          `the message was sent by ${row.sender ?? 'an unknown sender'}; only its sender can send it again`,
+          `the message is not signed by the hub (${signer ? `signed by ${signer}` : 'no signature holds'}); only its sender can send it again`,
         );
       }
+      const destination = destinationProblem(envelope, row.queue);
+      if (destination) throw await refuse('wrong-destination', destination);
       if (envelope.type === 'query.request.v1') {
         throw await refuse('query-expired', 'a query is answered within its deadline or not at all; discard it');
       }
@@ -439,6 +473,22 @@ function parseEnvelope(content: Buffer): Envelope | undefined {
     if (value && typeof value === 'object' && typeof (value as Envelope).type === 'string') return value as Envelope;
   } catch {
     // not JSON: shown as masked text
+  }
+  return undefined;
+}
+
+/**
+ * Why `queue` is not a queue the hub's message was meant for, if it is not: the hub sends to agencies only, and a
+ * message for one agency (the sender rules' `{agency}` routing keys) only to that agency's queues.
+ */
+function destinationProblem(envelope: Envelope, queue: string): string | undefined {
+  const owner = serviceParty(queue.split('.')[1] ?? '');
+  if (owner?.role !== 'agency') return `${queue} is not an agency's queue; the hub sends ${envelope.type} to agencies`;
+  const rules = SENDER_RULES.filter((r) => r.type === envelope.type && r.sender === 'hub');
+  if (!rules.length) return `the hub does not send ${envelope.type}`;
+  const named = (envelope.payload as { agency?: unknown }).agency;
+  if (rules.some((r) => r.routingKey.includes('{agency}')) && named !== owner.agency) {
+    return `the message is for agency ${String(named)}, and ${queue} is agency ${owner.agency}'s`;
   }
   return undefined;
 }

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * original sender: the sender is the service whose signature holds, or what the hub's own consumer saw; never a
  * header that whoever parked the message chose.
  */
-export class ParkingProvenance1763900800000 implements MigrationInterface {
-  name = 'ParkingProvenance1763900800000';
+export class ParkingProvenance1763900810000 implements MigrationInterface {
+  name = 'ParkingProvenance1763900810000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE hub.parked_message ADD COLUMN IF NOT EXISTS parked_by text`);

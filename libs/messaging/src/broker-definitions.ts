@@ -68,8 +68,8 @@ export function brokerDefinitions(accounts: ServiceAccount[], vhost = '/'): Reco
           user: a.user,
           vhost,
           exchange: EXCHANGES.event,
-          write: `^(referral\\.status|catalogue\\.announced)\\.${agency}$`,
-          read: '^(consent\\.revoked|agreement\\.changed)$',
+          write: `^(referral\\.status|catalogue\\.announced|audit\\.witnessed)\\.${agency}$`,
+          read: '^(consent\\.revoked|agreement\\.changed|audit\\.checkpoint)$',
         },
       ];
     }),

@@ -50,15 +50,15 @@ export function parseAnchors(args: readonly string[]): ChainHead[] {
 
 /** `--checkpoint '<json>'`: an object with `position` and `hash`, as an adapter's /api/audit-checkpoints/latest has. */
 export function parseCheckpoints(args: readonly string[]): WitnessedCheckpoint[] {
-  return args.flatMap((arg, i) => {
-    if (arg !== '--checkpoint') return [];
+  const values = args.flatMap((arg, i) => (arg === '--checkpoint' ? [args[i + 1] ?? ''] : []));
+  return values.map((text, n) => {
     let value: unknown;
     try {
-      value = JSON.parse(args[i + 1] ?? '');
+      value = JSON.parse(text);
     } catch {
       throw new Error('--checkpoint takes JSON: {"position": <entries>, "hash": "<64 hex digits>"}');
     }
-    return [{ ...checkpointOf(value, '--checkpoint'), witness: `checkpoint ${i / 2 + 1}` }];
+    return { ...checkpointOf(value, '--checkpoint'), witness: `checkpoint ${n + 1}` };
   });
 }
 

@@ -4,6 +4,7 @@ import type { RunningAdapter } from '@hub/adapter-kit';
 import { AuditLog, entryHash } from '@hub/audit';
 import { ORGANISATIONS } from '@hub/contracts';
 import { AuditCheckpoints } from '../../apps/hub/src/audit/audit-checkpoints.js';
+import { parseCheckpoints, witnessUrls } from '../../scripts/audit-verify.js';
 import { tamper } from '../audit/audit-fixtures.js';
 import { ADAPTERS, AGENCY_STAFF, startTestAdapter } from '../support/adapters.js';
 import { waitForCatalogue } from '../support/catalogues.js';
@@ -202,6 +203,20 @@ describe('anchored audit log: the agencies witness the hub’s audit head', () =
     const otherAgency = await tokenFor(agencyAuditor('af'));
     expect((await fetch(url, { headers: { authorization: `Bearer ${otherAgency}` } })).status).toBe(403);
     expect((await fetch(url, { headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } })).status).toBe(404);
+
+    expect(parseCheckpoints(['--json', '--checkpoint', JSON.stringify({ position: 7, hash, verdict: 'x' })])).toEqual([
+      { position: 7, hash, witness: 'checkpoint 1' },
+    ]);
+    for (const bad of [
+      '7',
+      '{"position":7}',
+      `{"position":-1,"hash":"${hash}"}`,
+      `{"position":"7","hash":"${hash}"}`,
+    ]) {
+      expect(() => parseCheckpoints(['--checkpoint', bad])).toThrow(/--checkpoint/);
+    }
+    expect(witnessUrls(['--witness', 'http://127.0.0.1:3201/'])).toEqual(['http://127.0.0.1:3201']);
+    expect(() => witnessUrls(['--witness', 'file:///etc/passwd'])).toThrow(/--witness takes/);
   });
 
   /** An empty, intact log, and no checkpoints held anywhere. */

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { GENESIS_HASH } from './canonical.js';
 import {
   checkCheckpoint,
   verifyOutcome,
@@ -55,8 +56,10 @@ describe('checkCheckpoint: the log against a checkpoint a witness holds', () => 
     expect(checkCheckpoint(walked(500), at(10)).outcome).toBe('ok');
   });
 
-  it('is ok for a checkpoint of the empty log', () => {
-    expect(checkCheckpoint(walked(0), at(0, hash(0))).outcome).toBe('ok');
+  it('is ok for a checkpoint of the empty log, with the genesis hash only', () => {
+    expect(checkCheckpoint(walked(0), at(0, GENESIS_HASH)).outcome).toBe('ok');
+    expect(checkCheckpoint(walked(7), at(0, GENESIS_HASH)).outcome).toBe('ok');
+    expect(checkCheckpoint(walked(7), at(0, 'f'.repeat(64))).outcome).toBe('forked');
   });
 
   it('calls a log that ends before the position truncated', () => {

@@ -1,3 +1,5 @@
+import { GENESIS_HASH } from './canonical.js';
+
 /**
  * A checkpoint is the chain head as the hub published it, signed, to witnesses (the agencies): the position of the
  * last entry and its hash. Positions are gap-free from 1, so a checkpoint's position is also how many entries there
@@ -57,7 +59,11 @@ export interface WalkedLog {
 
 export function checkCheckpoint(log: WalkedLog, checkpoint: Checkpoint): CheckpointCheck {
   const { position, hash } = checkpoint;
-  if (position === 0) return { outcome: 'ok', detail: 'the checkpoint is of the empty log' };
+  if (position === 0) {
+    return hash === GENESIS_HASH
+      ? { outcome: 'ok', detail: 'the checkpoint is of the empty log' }
+      : { outcome: 'forked', detail: 'a checkpoint of the empty log has the genesis hash' };
+  }
   if (position <= log.rows) {
     return log.hashAt(position) === hash
       ? { outcome: 'ok', detail: `entry ${position} matches the checkpoint` }

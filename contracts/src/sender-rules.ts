@@ -60,6 +60,8 @@ export const SENDER_RULES: readonly SenderRule[] = [
     exchange: EXCHANGES.event,
     routingKey: 'catalogue.announced.{agency}',
   },
+  { type: 'audit.checkpoint.v1', sender: 'hub', exchange: EXCHANGES.event, routingKey: 'audit.checkpoint' },
+  { type: 'audit.witnessed.v1', sender: 'agency', exchange: EXCHANGES.event, routingKey: 'audit.witnessed.{agency}' },
 ];
 
 export type SenderCheck = { ok: true } | { ok: false; reason: string };

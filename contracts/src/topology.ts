@@ -33,6 +33,8 @@ export const routingKeys = {
   consentRevoked: () => 'consent.revoked',
   agreementChanged: () => 'agreement.changed',
   catalogueAnnounced: (agency: string) => `catalogue.announced.${agency}`,
+  auditCheckpoint: () => 'audit.checkpoint',
+  auditWitnessed: (agency: string) => `audit.witnessed.${agency}`,
 };
 
 /** The parking queue of a consumer queue: parked (dead-lettered) messages with their reason. */

@@ -28,9 +28,10 @@ const PUBLISH_KEYS: Record<string, string[]> = {
   [EXCHANGES.query]: [...AGENCIES.map((a) => `query.${a}`), '#'],
   [EXCHANGES.referral]: [...AGENCIES.map((a) => `referral.${a}.${a}.remisstyp`), '#'],
   [EXCHANGES.event]: [
-    ...AGENCIES.flatMap((a) => [`referral.status.${a}`, `catalogue.announced.${a}`]),
+    ...AGENCIES.flatMap((a) => [`referral.status.${a}`, `catalogue.announced.${a}`, `audit.witnessed.${a}`]),
     'consent.revoked',
     'agreement.changed',
+    'audit.checkpoint',
     '#',
   ],
   [EXCHANGES.reply]: [REPLY_KEY, 'q.adapter-fk.queries', '#'],
@@ -41,7 +42,12 @@ const BIND_KEYS: Record<string, string[]> = {
   ...PUBLISH_KEYS,
   [EXCHANGES.query]: [...PUBLISH_KEYS[EXCHANGES.query]!, 'query.*'],
   [EXCHANGES.referral]: [...PUBLISH_KEYS[EXCHANGES.referral]!, ...AGENCIES.map((a) => `referral.${a}.#`)],
-  [EXCHANGES.event]: [...PUBLISH_KEYS[EXCHANGES.event]!, 'referral.status.*', 'catalogue.announced.*'],
+  [EXCHANGES.event]: [
+    ...PUBLISH_KEYS[EXCHANGES.event]!,
+    'referral.status.*',
+    'catalogue.announced.*',
+    'audit.witnessed.*',
+  ],
 };
 delete BIND_KEYS[DEFAULT];
 
@@ -53,12 +59,18 @@ function expected(user: string): string[] {
       ...AGENCIES.map((a) => `publish hub.referral referral.${a}.${a}.remisstyp`),
       'publish hub.event consent.revoked',
       'publish hub.event agreement.changed',
+      'publish hub.event audit.checkpoint',
       'publish hub.dlx q.hub.events',
       // the hub replays parked messages to their queues through the default exchange: only the hub may write there
       ...QUEUES.map((q) => `publish ${DEFAULT} ${q}`),
-      ...AGENCIES.flatMap((a) => [`bind hub.event referral.status.${a}`, `bind hub.event catalogue.announced.${a}`]),
+      ...AGENCIES.flatMap((a) => [
+        `bind hub.event referral.status.${a}`,
+        `bind hub.event catalogue.announced.${a}`,
+        `bind hub.event audit.witnessed.${a}`,
+      ]),
       'bind hub.event referral.status.*',
       'bind hub.event catalogue.announced.*',
+      'bind hub.event audit.witnessed.*',
       `bind hub.reply ${REPLY_KEY}`,
       'bind hub.dlx q.hub.events',
       // its own queues, and every service's parking queue (the parking lot)
@@ -71,6 +83,7 @@ function expected(user: string): string[] {
   return [
     `publish hub.event referral.status.${agency}`,
     `publish hub.event catalogue.announced.${agency}`,
+    `publish hub.event audit.witnessed.${agency}`,
     `publish hub.reply ${REPLY_KEY}`,
     ...own.filter((q) => !q.endsWith('.parked')).map((q) => `publish hub.dlx ${q}`),
     `bind hub.query query.${agency}`,
@@ -78,6 +91,7 @@ function expected(user: string): string[] {
     `bind hub.referral referral.${agency}.#`,
     'bind hub.event consent.revoked',
     'bind hub.event agreement.changed',
+    'bind hub.event audit.checkpoint',
     ...own.filter((q) => !q.endsWith('.parked')).map((q) => `bind hub.dlx ${q}`),
     ...own.map((q) => `read ${q}`),
     `declare q.${user}.*`,
@@ -173,6 +187,6 @@ describe('broker permissions: each user may do exactly what its role needs', () 
     const before = await connect('guest', 'guest');
     await before.close();
     setupBroker(process.cwd(), [TEST_VHOST]);
-    await expect(connect('guest', 'guest')).rejects.toThrow(/ACCESS.REFUSED|not allowed|refused/i);
+    await expect(connect('guest', 'guest')).rejects.toThrow(/ACCESS.REFUSED|refused|got <ConnectionClose/i);
   }, 60_000);
 });

@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
+import { AuditLog } from '@hub/audit';
 import type { ExamplePeople } from '@hub/registers';
+import { AuditCheckpoints } from '../../apps/hub/src/audit/audit-checkpoints.js';
 import { ADAPTERS, AGENCY_STAFF, registerExamples } from '../support/adapters.js';
 import {
   accessibilityViolations,
@@ -238,10 +240,23 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
       agencies: ['fk'],
     });
     expect(denied.body.results[0].status).toBe('denied');
+    // the hub may have published the head on its own interval already
+    await system.hub.app.get(AuditCheckpoints).publish();
+    const head = (await system.hub.app.get(AuditLog).head())!;
+    const auditor = await toolAccessToken(idp.issuer, 'ada.auditor');
+    await waitFor(async () => {
+      const { body } = await hubApi(auditor, 'GET', '/api/audit/witnesses');
+      return body.filter((w: { position: number }) => w.position === head.seq).length === 3;
+    });
 
     const ada = await browser.newPage();
     await loginInBrowser(ada, hubUrl, 'ada.auditor', '/granskning');
     await expectHeading(ada, 'Granskning');
+    const witnesses = ada.getByRole('region', { name: 'Kontrollpunkter hos myndigheterna' }).locator('tbody tr');
+    await witnesses.first().waitFor();
+    expect(await witnesses.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Försäkringskassan\d+.*Inte kontrollerad$/)]),
+    );
     await expectAccessible(ada);
     await pressWithKeyboard(ada, 'Kontrollera loggkedjan');
     const verdict = ada.getByText('Kedjan är obruten');
@@ -250,6 +265,9 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
       (await verdict.textContent())!.match(/obruten: ([\d\s\u00a0\u202f]+) poster/)![1].replace(/\D/g, ''),
     );
     expect(rows).toBeGreaterThan(5);
+    await expect(verdict.textContent()).resolves.toContain('stämmer med kontrollpunkterna hos 3 myndigheter');
+    expect(await witnesses.allTextContents()).toHaveLength(3);
+    expect((await witnesses.allTextContents()).every((row) => row.endsWith('Stämmer'))).toBe(true);
 
     await ada.getByLabel('Personnummer').fill('19121212-121');
     await ada.getByRole('button', { name: 'Ta fram utdrag' }).click();

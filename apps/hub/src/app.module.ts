@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgreementsModule } from './agreements/agreements.module.js';
-import { AuditController } from './audit/audit.controller.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -45,8 +45,9 @@ import { ReferralsModule } from './referrals/referrals.module.js';
     FollowUpModule,
     MetricsModule,
     ParkingModule,
+    AuditModule,
   ],
-  controllers: [HealthController, AuditController],
+  controllers: [HealthController],
   providers: [
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_PIPE, useValue: validationPipe },

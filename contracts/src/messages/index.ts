@@ -4,12 +4,14 @@ import { MessageTypeRegistry, type MessageTypeSpec } from '../registry.js';
 import { REPLY_ROUTING_KEY } from '../sender-rules.js';
 import { EXCHANGES, routingKeys } from '../topology.js';
 import { AgreementChangedV1 } from './agreement.js';
+import { AuditCheckpointV1, AuditWitnessedV1 } from './audit.js';
 import { CatalogueAnnouncedV1 } from './catalogue.js';
 import { ConsentRevokedV1 } from './consent.js';
 import { QueryReplyV1, QueryRequestV1 } from './query.js';
 import { ReferralCreatedV1, ReferralStatusV1 } from './referral.js';
 
 export * from './agreement.js';
+export * from './audit.js';
 export * from './catalogue.js';
 export * from './common.js';
 export * from './consent.js';
@@ -22,6 +24,7 @@ const define = <P extends object>(spec: MessageTypeSpec<P>): MessageTypeSpec => 
 const SUBJECT = '191212121212';
 const CONSENT_ID = 'e3e9b77e-b941-4200-8be9-305e792c9027';
 const REFERRAL_ID = '849939b2-1bf5-47eb-9fe3-7b10cb5225b1';
+const CHECKPOINT_ID = '4b7f1c1e-2f61-4d55-9a3c-0d2b6e8f9a41';
 const GUIDE = { organisation: ORGANISATIONS.orebro, unit: 'Servicecenter', staffId: 'orebro-sc-0042' };
 
 export const MESSAGE_TYPES: MessageTypeSpec[] = [
@@ -235,6 +238,38 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
       ],
     },
   }),
+  define({
+    type: 'audit.checkpoint.v1',
+    payload: AuditCheckpointV1,
+    delivery: 'persistent',
+    requiresAgreement: false,
+    exchange: EXCHANGES.event,
+    routingKey: routingKeys.auditCheckpoint(),
+    summary: 'The hub publishes the signed head of its audit log; every agency keeps it as a witness.',
+    publishers: ['hub'],
+    example: {
+      position: 48213,
+      hash: '9c4f2b1de07a6c3815b9e2f4a7d0c6e1b3a59f8d2c7e4b1a0f6d3c9e8b2a7f41',
+      takenAt: '2025-03-05T08:41:00.000Z',
+    },
+  }),
+  define({
+    type: 'audit.witnessed.v1',
+    payload: AuditWitnessedV1,
+    delivery: 'persistent',
+    requiresAgreement: false,
+    exchange: EXCHANGES.event,
+    routingKey: routingKeys.auditWitnessed('{agency}'),
+    summary: 'An agency cosigns an audit checkpoint it holds, saying whether it follows on from the last it held.',
+    publishers: ['adapter'],
+    example: {
+      agency: 'fk',
+      checkpointId: CHECKPOINT_ID,
+      position: 48213,
+      hash: '9c4f2b1de07a6c3815b9e2f4a7d0c6e1b3a59f8d2c7e4b1a0f6d3c9e8b2a7f41',
+      verdict: 'consistent',
+    },
+  }),
 ];
 
 export const messageTypes = new MessageTypeRegistry(MESSAGE_TYPES);
@@ -296,6 +331,18 @@ const EXAMPLE_HEADERS: Record<string, Omit<Envelope, 'type' | 'payload'>> = {
     correlationId: 'ddd6eaa9-15b3-4b9f-adf1-633c98efa962',
     sender: SENDERS.fk,
     issuedAt: '2025-01-02T06:00:00Z',
+  },
+  'audit.checkpoint.v1': {
+    id: CHECKPOINT_ID,
+    correlationId: CHECKPOINT_ID,
+    sender: SENDERS.hub,
+    issuedAt: '2025-03-05T08:41:00.012Z',
+  },
+  'audit.witnessed.v1': {
+    id: 'c0a8e6f2-7d3b-4e19-8b55-1f2a9c7d6e30',
+    correlationId: CHECKPOINT_ID,
+    sender: SENDERS.fk,
+    issuedAt: '2025-03-05T08:41:00.230Z',
   },
 };
 

@@ -26,6 +26,7 @@ export function adapterQueues(definition: AgencyAdapterDefinition): Array<QueueS
       bindings: [
         { exchange: EXCHANGES.event, routingKey: routingKeys.consentRevoked() },
         { exchange: EXCHANGES.event, routingKey: routingKeys.agreementChanged() },
+        { exchange: EXCHANGES.event, routingKey: routingKeys.auditCheckpoint() },
       ],
       prefetch: 16,
     },

@@ -3,6 +3,7 @@ export * from './adapter-queues.js';
 export * from './adapter.config.js';
 export * from './agency-adapter.js';
 export * from './agreement-book.js';
+export * from './audit-witness.js';
 export * from './caseworker-simulation.js';
 export * from './faults.js';
 export * from './query-answerer.js';

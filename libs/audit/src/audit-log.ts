@@ -10,6 +10,7 @@ import {
   type Json,
 } from './canonical.js';
 import { prepareEntry, type AuditEntryInput, type AuditRecord } from './audit-entry.js';
+import { checkCheckpoint, type Checkpoint, type CheckpointCheck, type WalkedLog } from './checkpoint.js';
 import { checkSubjectKeySecret, subjectKey, SUBJECT_KEY_FORMAT } from './subject-key.js';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -130,6 +131,8 @@ export interface VerifyResult {
   rows: number;
   head: ChainHead | null;
   firstBroken?: { seq: number; reason: BreakReason; detail: string };
+  /** for each checkpoint asked about, in order: whether the log still holds it */
+  checkpoints?: CheckpointCheck[];
 }
 
 export type AccessReportEntry = Omit<AuditRecord, 'prevHash' | 'hash'>;
@@ -359,15 +362,24 @@ export class AuditLog {
    * that appends running meanwhile neither break nor extend what is checked. Stops at the first break.
    *
    * The chain alone cannot show its last rows cut off together with a matching head, nor a rewrite from some row on
-   * with every later hash recomputed: `anchors`, heads published earlier (`head()`), can.
+   * with every later hash recomputed: `anchors`, heads published earlier (`head()`), can. `anchors` make the chain
+   * itself fail; `checkpoints` (heads witnesses hold, see checkpoint.ts) are each answered in `checkpoints`.
    */
-  async verify(options: { anchors?: readonly ChainHead[] } = {}): Promise<VerifyResult> {
+  async verify(
+    options: { anchors?: readonly ChainHead[]; checkpoints?: readonly Checkpoint[] } = {},
+  ): Promise<VerifyResult> {
+    const checkpoints = options.checkpoints ?? [];
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await this.walk(client, new Map((options.anchors ?? []).map((a) => [a.seq, a.hash])));
+      const { result, log } = await this.walk(
+        client,
+        new Map((options.anchors ?? []).map((a) => [a.seq, a.hash])),
+        new Set(checkpoints.map((c) => c.position)),
+      );
       await client.query('COMMIT');
-      return result;
+      if (options.checkpoints === undefined) return result;
+      return { ...result, checkpoints: checkpoints.map((checkpoint) => checkCheckpoint(log, checkpoint)) };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -376,23 +388,35 @@ export class AuditLog {
     }
   }
 
-  private async walk(client: PoolClient, anchors: Map<number, string>): Promise<VerifyResult> {
+  /** `wanted`: positions whose recomputed hashes the answer's `log` keeps, to compare checkpoints with. */
+  private async walk(
+    client: PoolClient,
+    anchors: Map<number, string>,
+    wanted: ReadonlySet<number>,
+  ): Promise<{ result: VerifyResult; log: WalkedLog }> {
     const headRow = (
       await client.query<{ seq: string; hash: string }>(
         `SELECT seq::text AS seq, hash FROM ${this.schema}.chain_head WHERE id = 1`,
       )
     ).rows[0];
+    let rows = 0;
+    let complete = false;
+    const hashes = new Map<number, string>();
+    const answer = (result: VerifyResult) => ({
+      result,
+      log: { rows, complete, hashAt: (position: number) => hashes.get(position) },
+    });
     if (!headRow) {
-      return { ok: false, rows: 0, head: null, firstBroken: { seq: 0, reason: 'head-missing', detail: 'no head row' } };
+      return answer({
+        ok: false,
+        rows: 0,
+        head: null,
+        firstBroken: { seq: 0, reason: 'head-missing', detail: 'no head row' },
+      });
     }
     const head = { seq: Number(headRow.seq), hash: headRow.hash };
-    let rows = 0;
-    const broken = (seq: number, reason: BreakReason, detail: string): VerifyResult => ({
-      ok: false,
-      rows,
-      head,
-      firstBroken: { seq, reason, detail },
-    });
+    const broken = (seq: number, reason: BreakReason, detail: string) =>
+      answer({ ok: false, rows, head, firstBroken: { seq, reason, detail } });
 
     let expected = 1;
     let prevHash = GENESIS_HASH;
@@ -421,6 +445,7 @@ export class AuditLog {
         if (anchored !== undefined && anchored !== record.hash) {
           return broken(seq, 'anchor-mismatch', `row ${seq} does not match the published head ${seq}`);
         }
+        if (wanted.has(seq)) hashes.set(seq, record.hash);
         prevHash = record.hash;
         expected += 1;
         rows += 1;
@@ -428,6 +453,7 @@ export class AuditLog {
       }
       if (page.rows.length < this.pageSize) break;
     }
+    complete = true;
 
     const beyond = [...anchors.keys()].filter((seq) => seq > rows).sort((a, b) => a - b)[0];
     if (beyond !== undefined) {
@@ -440,7 +466,7 @@ export class AuditLog {
       return broken(head.seq + 1, 'head-mismatch', `rows go on past the chain head at ${head.seq}`);
     }
     if (prevHash !== head.hash) return broken(head.seq, 'head-mismatch', 'the last row does not match the chain head');
-    return { ok: true, rows, head };
+    return answer({ ok: true, rows, head });
   }
 
   /**

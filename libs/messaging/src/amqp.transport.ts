@@ -6,6 +6,7 @@ import {
   type ReadPacket,
   type WritePacket,
 } from '@nestjs/microservices';
+import type * as amqp from 'amqplib';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Envelope, MessageTypeRegistry } from '@hub/contracts';
 import { pruneProcessedMessages, type IdempotencyStore } from './idempotency.js';
@@ -33,6 +34,13 @@ export class AmqpContext<Tx = unknown> extends BaseRpcContext<[MessageContext<Tx
     const message = this.message;
     if ('envelopes' in message) throw new Error(`${message.queue}: a batch handler has several envelopes`);
     return message.envelope;
+  }
+
+  /** The message as it arrived, body bytes and signature header included: what a receiver keeps as evidence. */
+  getRawMessage(): amqp.ConsumeMessage {
+    const message = this.message;
+    if ('envelopes' in message) throw new Error(`${message.queue}: a batch handler has several messages`);
+    return message.raw;
   }
 
   /** Persistent messages only: write through this so the handler's work and the message id commit together. */

@@ -58,4 +58,12 @@ describe('broker definitions', () => {
     expect(new RegExp(topic('adapter-fk', 'hub.event').write).test('referral.status.af')).toBe(false);
     expect(new RegExp(topic('adapter-fk', 'hub.event').write).test('consent.revoked')).toBe(false);
   });
+
+  it('lets an agency witness the audit checkpoints and cosign only as itself', () => {
+    const events = topic('adapter-fk', 'hub.event');
+    expect(new RegExp(events.read).test('audit.checkpoint')).toBe(true);
+    expect(new RegExp(events.write).test('audit.witnessed.fk')).toBe(true);
+    expect(new RegExp(events.write).test('audit.witnessed.af')).toBe(false);
+    expect(new RegExp(events.write).test('audit.checkpoint')).toBe(false);
+  });
 });

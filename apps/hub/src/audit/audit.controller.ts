@@ -1,17 +1,33 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
-import { AuditLog } from '@hub/audit';
+import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { AuditLog, CHECKPOINT_HASH } from '@hub/audit';
 import { maskPersonnummer } from '@hub/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { Subjects } from '../core/subjects.js';
+import { AuditCheckpoints } from './audit-checkpoints.js';
 
 export class AccessReportRequestDto {
   @ApiProperty({ example: '19121212-1212', description: 'in the body, so that it never lands in a URL or access log' })
   @IsString()
   @MaxLength(20)
   subject: string;
+}
+
+/** A checkpoint to verify against, e.g. one taken from an agency's witness; both or neither. */
+export class VerifyQueryDto {
+  @ApiPropertyOptional({ description: 'the position of the checkpoint: its last entry', example: '48213' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(0|[1-9][0-9]{0,14})$/, { message: 'position must be a whole number of at most 15 digits' })
+  position?: string;
+
+  @ApiPropertyOptional({ description: 'the hash of the entry at that position, 64 hex digits' })
+  @IsOptional()
+  @IsString()
+  @Matches(CHECKPOINT_HASH, { message: 'hash must be 64 lower-case hex digits' })
+  hash?: string;
 }
 
 @ApiTags('audit')
@@ -21,15 +37,37 @@ export class AuditController {
   constructor(
     private readonly audit: AuditLog,
     private readonly subjects: Subjects,
+    private readonly checkpoints: AuditCheckpoints,
   ) {}
 
   @Get('verify')
   @Roles('auditor')
-  @ApiOperation({ summary: 'Walk the whole audit chain and name the first broken row, if any' })
-  @ApiOkResponse({ description: '{ ok, rows, firstBroken? }' })
-  async verify() {
-    const { ok, rows, firstBroken } = await this.audit.verify();
-    return { ok, rows, ...(firstBroken && { firstBroken }) };
+  @ApiOperation({
+    summary: 'Walk the whole audit chain, and check it against checkpoints the agencies witnessed',
+    description:
+      'Without a checkpoint, against the latest one each agency cosigned, as the hub holds them; with position and ' +
+      'hash, against that one (take it from an agency’s adapter, GET /api/audit-checkpoints/latest, so that the ' +
+      'hub’s own copy is not trusted). `truncated`: the log ends before a checkpoint; `forked`: another entry is at ' +
+      'its position. The answer carries the head, to anchor the next verification on.',
+  })
+  @ApiOkResponse({ description: '{ ok, outcome, rows, head, firstBroken?, checkpoints }' })
+  verify(@Query() query: VerifyQueryDto) {
+    if ((query.position === undefined) !== (query.hash === undefined)) {
+      throw new BadRequestException({
+        error: 'invalid-request',
+        message: 'a checkpoint takes both position and hash',
+      });
+    }
+    return this.checkpoints.verify(
+      query.position === undefined ? undefined : { position: Number(query.position), hash: query.hash! },
+    );
+  }
+
+  @Get('witnesses')
+  @Roles('auditor')
+  @ApiOperation({ summary: 'Per agency, the latest audit checkpoint it cosigned, as the hub holds them' })
+  witnesses() {
+    return this.checkpoints.latestWitnessed();
   }
 
   @Post('access-report')

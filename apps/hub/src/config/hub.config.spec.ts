@@ -115,6 +115,14 @@ describe('hub configuration', () => {
       expect(() => loadHubConfig({ PARKING_LOT_POLL_MS: bad })).toThrow(/PARKING_LOT_POLL_MS must be milliseconds/);
     }
   });
+
+  it('publishes an audit checkpoint every minute unless AUDIT_CHECKPOINT_MS says otherwise, within bounds', () => {
+    expect(loadHubConfig({}).auditCheckpointMs).toBe(60_000);
+    expect(loadHubConfig({ AUDIT_CHECKPOINT_MS: '5000' }).auditCheckpointMs).toBe(5_000);
+    for (const bad of ['0', '999', '2.5', 'hourly', '86400001']) {
+      expect(() => loadHubConfig({ AUDIT_CHECKPOINT_MS: bad })).toThrow(/AUDIT_CHECKPOINT_MS must be milliseconds/);
+    }
+  });
 });
 
 describe('durations', () => {

@@ -34,6 +34,8 @@ export interface HubConfig {
   webDir: string;
   /** how often parked messages are moved from the broker's `.parked` queues into the parking lot */
   parkingLotPollMs: number;
+  /** how often the head of the audit log is signed and sent to the agencies, when it has moved */
+  auditCheckpointMs: number;
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
@@ -120,6 +122,11 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     problems.push(`PARKING_LOT_POLL_MS must be milliseconds from 100 to 600000, got ${env.PARKING_LOT_POLL_MS}`);
   }
 
+  const auditCheckpointMs = Number(env.AUDIT_CHECKPOINT_MS ?? 60_000);
+  if (!Number.isInteger(auditCheckpointMs) || auditCheckpointMs < 1_000 || auditCheckpointMs > 86_400_000) {
+    problems.push(`AUDIT_CHECKPOINT_MS must be milliseconds from 1000 to 86400000, got ${env.AUDIT_CHECKPOINT_MS}`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -137,5 +144,6 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     ...(metricsToken && { metricsToken }),
     webDir: env.WEB_DIR ?? DEFAULT_WEB_DIR,
     parkingLotPollMs,
+    auditCheckpointMs,
   };
 }

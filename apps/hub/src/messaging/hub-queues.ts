@@ -8,6 +8,7 @@ export const HUB_EVENTS_QUEUE: QueueSpec & { prefetch?: number } = {
   bindings: [
     { exchange: EXCHANGES.event, routingKey: 'catalogue.announced.*' },
     { exchange: EXCHANGES.event, routingKey: 'referral.status.*' },
+    { exchange: EXCHANGES.event, routingKey: 'audit.witnessed.*' },
   ],
   // status events that arrive together are recorded in one transaction: up to this many
   prefetch: 64,

@@ -3,6 +3,7 @@ import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservice
 import type { PoolClient } from 'pg';
 import type {
   AgreementChangedV1,
+  AuditCheckpointV1,
   ConsentRevokedV1,
   Envelope,
   QueryRequestV1,
@@ -13,6 +14,7 @@ import type { AmqpContext, OutgoingMessage } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import type { AgencyAdapterDefinition } from '../agency-adapter.js';
 import { AgreementBook } from '../agreement-book.js';
+import { AuditWitness } from '../audit-witness.js';
 import { Faults } from '../faults.js';
 import { QueryAnswerer } from '../query-answerer.js';
 import { ReferralInbox } from '../referral-inbox.js';
@@ -35,6 +37,7 @@ export class AdapterMessagesController {
     private readonly book: AgreementBook,
     private readonly faults: Faults,
     private readonly metrics: AdapterMetrics,
+    private readonly witness: AuditWitness,
   ) {}
 
   @MessagePattern<string>('query.request.v1')
@@ -99,5 +102,18 @@ export class AdapterMessagesController {
     if (kept && p.agency === this.definition.agency && ENDED.includes(p.status)) {
       await this.inbox.cancelForAgreement(tx, p.agreementId);
     }
+  }
+
+  /** The hub's signed audit head: kept as a witness, checked against the last one, and cosigned. */
+  @EventPattern<string>('audit.checkpoint.v1')
+  async auditCheckpoint(
+    @Payload() envelope: Envelope<AuditCheckpointV1>,
+    @Ctx() context: AmqpContext<PoolClient>,
+  ): Promise<void> {
+    if (!this.config.trustedRequesters.includes(envelope.sender.service)) {
+      this.logger.warn(`audit checkpoint ${envelope.id} from ${envelope.sender.service}, not the hub: ignored`);
+      return;
+    }
+    await this.witness.record(context.getTransaction(), envelope, context.getRawMessage());
   }
 }

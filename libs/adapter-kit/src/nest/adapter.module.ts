@@ -22,12 +22,14 @@ import {
 import { loadAdapterConfig, type AdapterConfig } from '../adapter.config.js';
 import type { AgencyAdapterDefinition } from '../agency-adapter.js';
 import { AgreementBook } from '../agreement-book.js';
+import { AuditWitness } from '../audit-witness.js';
 import { CaseworkerSimulation } from '../caseworker-simulation.js';
 import { Faults } from '../faults.js';
 import { QueryAnswerer } from '../query-answerer.js';
 import { ReferralInbox } from '../referral-inbox.js';
 import { AdapterHealthController } from './adapter-health.controller.js';
 import { AdapterMessagesController } from './adapter-messages.controller.js';
+import { AuditCheckpointsController } from './audit-checkpoints.controller.js';
 import { AdapterMetrics, AdapterMetricsController } from './adapter-metrics.js';
 import { ADAPTER_CONFIG, ADAPTER_DEFINITION, ADAPTER_POOL } from './adapter.tokens.js';
 import { CaseworkerAuthGuard } from './caseworker-auth.guard.js';
@@ -47,6 +49,7 @@ class AdapterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplic
     private readonly inbox: ReferralInbox,
     private readonly outbox: PgOutbox,
     private readonly simulation: CaseworkerSimulation,
+    private readonly witness: AuditWitness,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -61,6 +64,7 @@ class AdapterLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplic
     await this.book.migrate();
     await this.inbox.migrate();
     await this.outbox.migrate();
+    await this.witness.migrate();
     await this.messaging.connect();
     await this.book.start();
   }
@@ -92,6 +96,7 @@ export class AdapterModule {
         AgencyController,
         AdapterHealthController,
         AdapterMetricsController,
+        AuditCheckpointsController,
       ],
       providers: [
         { provide: ADAPTER_DEFINITION, useValue: definition },
@@ -126,6 +131,12 @@ export class AdapterModule {
           inject: [ADAPTER_POOL, ADAPTER_CONFIG],
           useFactory: (pool: pg.Pool, config: AdapterConfig) =>
             new AgreementBook(pool, config.databaseUrl, config.schema, definition.agency, logger),
+        },
+        {
+          provide: AuditWitness,
+          inject: [ADAPTER_POOL, ADAPTER_CONFIG, PgOutbox],
+          useFactory: (pool: pg.Pool, config: AdapterConfig, outbox: PgOutbox) =>
+            new AuditWitness(pool, config.schema, definition.agency, outbox, logger),
         },
         {
           provide: Faults,

@@ -4,13 +4,46 @@ import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { agencyName, PURPOSE_TEXT, reasonText } from '../../texts.js';
+import { useLoad } from '../../use-load.js';
 import { organisationName } from '../admin/agreement-types.js';
+
+type CheckpointOutcome = 'ok' | 'truncated' | 'forked' | 'unverifiable';
+
+interface CheckpointVerification {
+  witness: string | null;
+  position: number;
+  outcome: CheckpointOutcome;
+}
 
 interface Verification {
   ok: boolean;
+  outcome?: 'ok' | 'broken' | 'truncated' | 'forked';
   rows: number;
   firstBroken?: { seq: number | string; reason?: string } | number | string;
+  checkpoints?: CheckpointVerification[];
 }
+
+/** The latest audit checkpoint an agency cosigned. */
+interface Witnessed {
+  agency: string;
+  position: number;
+  hash: string;
+  verdict: string;
+  witnessedAt: string;
+}
+
+const CHECKPOINT_OUTCOME_TEXT: Record<CheckpointOutcome, string> = {
+  ok: 'Stämmer',
+  truncated: 'Poster saknas i slutet',
+  forked: 'Loggen har skrivits om',
+  unverifiable: 'Kan inte jämföras: kedjan är bruten före',
+};
+
+const VERDICT_TEXT: Record<string, string> = {
+  consistent: '',
+  rollback: ' Myndigheten såg loggen gå bakåt.',
+  fork: ' Myndigheten såg två olika loggar.',
+};
 
 interface AccessEntry {
   seq: number | string;
@@ -62,15 +95,27 @@ function brokenAt(v: Verification): string {
 }
 
 export function AuditPage() {
+  const [verification, setVerification] = useState<Verification>();
   return (
     <Page title="Granskning">
-      <ChainCheck />
+      <ChainCheck onVerified={setVerification} />
+      <Witnesses verification={verification} />
       <AccessReportSection />
     </Page>
   );
 }
 
-function ChainCheck() {
+function verdictText(result: Verification): string {
+  if (result.outcome === 'truncated') {
+    return 'Loggen är avkortad: poster som myndigheterna har bekräftat finns inte längre i slutet av loggen.';
+  }
+  if (result.outcome === 'forked') {
+    return 'Loggen har skrivits om: posterna stämmer inte med det myndigheterna har bekräftat.';
+  }
+  return `Kedjan är bruten.${brokenAt(result)}`;
+}
+
+function ChainCheck({ onVerified }: { onVerified: (result: Verification) => void }) {
   const [state, setState] = useState<
     | { state: 'idle' }
     | { state: 'working' }
@@ -80,7 +125,9 @@ function ChainCheck() {
   async function verify() {
     setState({ state: 'working' });
     try {
-      setState({ state: 'done', result: await api<Verification>('GET', '/api/audit/verify'), at: new Date() });
+      const result = await api<Verification>('GET', '/api/audit/verify');
+      setState({ state: 'done', result, at: new Date() });
+      onVerified(result);
     } catch (error) {
       setState({ state: 'error', message: (error as ApiError).message });
     }
@@ -90,7 +137,8 @@ function ChainCheck() {
       <h2 id="chain-heading">Loggkedjan</h2>
       <p>
         Varje post i granskningsloggen bär ett kontrollvärde som bygger på posten före. Kontrollen räknar om hela kedjan
-        och visar om någon post har ändrats eller tagits bort.
+        och visar om någon post har ändrats eller tagits bort. Den jämför också loggen med de kontrollpunkter som
+        myndigheterna har bekräftat, så att det syns om poster har tagits bort från slutet.
       </p>
       {state.state === 'working' ? (
         <Busy>Kontrollerar hela kedjan. Det kan ta en stund när loggen är stor …</Busy>
@@ -103,14 +151,64 @@ function ChainCheck() {
         (state.result.ok ? (
           <Alert kind="success">
             Kedjan är obruten: {formatNumber(state.result.rows)} poster kontrollerade {formatDateTime(state.at)}.
+            {(state.result.checkpoints?.length ?? 0) > 0 &&
+              ` Loggen stämmer med kontrollpunkterna hos ${formatNumber(state.result.checkpoints!.length)} myndigheter.`}
           </Alert>
         ) : (
           <Alert>
-            Kedjan är bruten.{brokenAt(state.result)} {formatNumber(state.result.rows)} poster kontrollerade. Spara
-            detta besked och kontakta systemförvaltningen: loggen kan ha manipulerats.
+            {verdictText(state.result)} {formatNumber(state.result.rows)} poster kontrollerade. Spara detta besked och
+            kontakta systemförvaltningen: loggen kan ha manipulerats.
           </Alert>
         ))}
       {state.state === 'error' && <Alert>{state.message}</Alert>}
+    </section>
+  );
+}
+
+/** Per agency, the latest checkpoint it cosigned, and how the log compared with it at the last check. */
+function Witnesses({ verification }: { verification?: Verification }) {
+  const witnesses = useLoad<Witnessed[]>('/api/audit/witnesses');
+  const outcomeOf = (agency: string) => verification?.checkpoints?.find((c) => c.witness === agency)?.outcome;
+  return (
+    <section aria-labelledby="witness-heading" className="card no-print">
+      <h2 id="witness-heading">Kontrollpunkter hos myndigheterna</h2>
+      <p>
+        Hubben skickar regelbundet loggens senaste kontrollvärde, undertecknat, till varje myndighet, som sparar det och
+        bekräftar det. Här är den senaste kontrollpunkt varje myndighet har bekräftat.
+      </p>
+      {witnesses.state === 'loading' && <Busy>Hämtar kontrollpunkterna …</Busy>}
+      {witnesses.state === 'error' && <Alert>{witnesses.error.message}</Alert>}
+      {witnesses.state === 'done' &&
+        (witnesses.data.length === 0 ? (
+          <p>Ingen myndighet har bekräftat någon kontrollpunkt ännu.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Myndighet</th>
+                <th scope="col">Poster</th>
+                <th scope="col">Bekräftad</th>
+                <th scope="col">Vid senaste kontrollen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {witnesses.data.map((w) => {
+                const outcome = outcomeOf(w.agency);
+                return (
+                  <tr key={w.agency}>
+                    <td>{agencyName(w.agency)}</td>
+                    <td>{formatNumber(w.position)}</td>
+                    <td>
+                      {formatDateTime(w.witnessedAt)}
+                      {VERDICT_TEXT[w.verdict] ?? ''}
+                    </td>
+                    <td>{outcome ? CHECKPOINT_OUTCOME_TEXT[outcome] : 'Inte kontrollerad'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ))}
     </section>
   );
 }

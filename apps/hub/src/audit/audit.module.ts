@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AuditCheckpoints } from './audit-checkpoints.js';
+import { AuditEventsController } from './audit-events.controller.js';
+import { AuditController } from './audit.controller.js';
+
+@Module({
+  controllers: [AuditController, AuditEventsController],
+  providers: [AuditCheckpoints],
+  exports: [AuditCheckpoints],
+})
+export class AuditModule {}

@@ -31,7 +31,8 @@ export class MessageValidator {
     const type = (plain as { type?: unknown }).type;
     const check = typeof type === 'string' ? this.byType.get(type) : undefined;
     // not String(type): a JSON object such as {"toString": 1} cannot be turned into a string
-    if (!check) return { ok: false, reason: `type: unknown message type ${typeof type === 'string' ? type : typeof type}` };
+    if (!check)
+      return { ok: false, reason: `type: unknown message type ${typeof type === 'string' ? type : typeof type}` };
     if (!check(plain)) return { ok: false, reason: describe(check.errors ?? []) };
     return { ok: true, envelope: plain as Envelope<object> };
   }

@@ -20,11 +20,16 @@ describe('findUnstorableInput', () => {
       code: 'invalid-text',
       message: expect.stringMatching(/^body\.justification contains a NUL/),
     });
-    expect(check({ agencies: ['fk', '\ud800'] })).toMatchObject({ message: expect.stringMatching(/^body\.agencies\[1\]/) });
+    expect(check({ agencies: ['fk', '\ud800'] })).toMatchObject({
+      message: expect.stringMatching(/^body\.agencies\[1\]/),
+    });
     expect(check({ message: 'x\udc00' })).toMatchObject({ code: 'invalid-text' });
     expect(check({ message: '\udc00\ud800' })).toMatchObject({ code: 'invalid-text' });
     expect(check({ message: 'a\ud800' })).toMatchObject({ code: 'invalid-text' });
-    expect(check({ ['a\u0000']: 1 })).toMatchObject({ code: 'invalid-text', message: expect.stringMatching(/field name/) });
+    expect(check({ ['a\u0000']: 1 })).toMatchObject({
+      code: 'invalid-text',
+      message: expect.stringMatching(/field name/),
+    });
   });
 
   it('finds nesting past the limit without recursing, however deep', () => {

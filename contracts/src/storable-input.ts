@@ -1,13 +1,13 @@
 /** Deeper than any request or message of ours nests; deeper input is refused before a validator recurses into it. */
 export const MAX_INPUT_DEPTH = 32;
 
-/**
- * U+0000, which PostgreSQL text cannot hold, and a surrogate without its pair, which jsonb refuses and UTF-8 cannot
- * encode: text that would fail in the database or the audit chain only after an agency had been asked.
- */
-const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export const isStorableText = (text: string): boolean => !UNSTORABLE_TEXT.test(text);
+/**
+ * Neither U+0000, which PostgreSQL text cannot hold, nor a surrogate without its pair, which jsonb refuses and UTF-8
+ * cannot encode: text that would otherwise fail in the database or the audit chain only after an agency was asked.
+ */
+export const isStorableText = (text: string): boolean => !text.includes('\u0000') && !UNPAIRED_SURROGATE.test(text);
 
 export interface UnstorableInput {
   code: 'invalid-text' | 'too-deeply-nested';
@@ -32,7 +32,8 @@ export function findUnstorableInput(
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;
-    if (depth >= maxDepth) return { code: 'too-deeply-nested', message: `${where} is nested deeper than ${maxDepth} levels` };
+    if (depth >= maxDepth)
+      return { code: 'too-deeply-nested', message: `${where} is nested deeper than ${maxDepth} levels` };
     const isArray = Array.isArray(current);
     for (const [key, child] of Object.entries(current)) {
       if (!isArray && !isStorableText(key)) return unstorableText(`a field name in ${path}`);

@@ -232,9 +232,9 @@ describe('HTTP input that the database or the audit chain cannot store', () => {
     /** A value as a hostile or careless client sends it in place of a field's. */
     const hostile: fc.Arbitrary<unknown> = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 40 }),
-      fc.array(fc.constantFrom('a', 'Å', NUL, LONE_SURROGATE, '\udc00', '😀', '19121212-1212', 'fk')).map((p) =>
-        p.join(''),
-      ),
+      fc
+        .array(fc.constantFrom('a', 'Å', NUL, LONE_SURROGATE, '\udc00', '😀', '19121212-1212', 'fk'))
+        .map((p) => p.join('')),
       fc.constantFrom(1e308, -1, 0, 2 ** 64, 1.5, true, null, '', [], {}, 'x'.repeat(5_000)),
       fc.integer(),
       fc.jsonValue({ maxDepth: 3 }),
@@ -246,7 +246,9 @@ describe('HTTP input that the database or the audit chain cannot store', () => {
       fc
         .tuple(
           fc.dictionary(fc.constantFrom(...Object.keys(valid())), hostile, { maxKeys: 3 }),
-          fc.option(fc.tuple(fc.oneof(fc.string({ unit: 'binary', maxLength: 10 }), fc.constant('__proto__')), hostile)),
+          fc.option(
+            fc.tuple(fc.oneof(fc.string({ unit: 'binary', maxLength: 10 }), fc.constant('__proto__')), hostile),
+          ),
           fc.subarray(Object.keys(valid()), { maxLength: 2 }),
         )
         .map(([replacements, extra, removed]) => {

@@ -46,6 +46,36 @@ async function send(
   return { status: response.status, body };
 }
 
+/** Server-Sent Events as they arrive: those of the next `ms` milliseconds, or (without) all to the end. */
+function serverSentEvents(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  let buffer = '';
+  let pending: ReturnType<typeof reader.read> | undefined;
+  return {
+    async until(ms?: number): Promise<Array<{ event: string; data: unknown }>> {
+      const events: Array<{ event: string; data: unknown }> = [];
+      const deadline = ms === undefined ? undefined : Date.now() + ms;
+      for (;;) {
+        pending ??= reader.read();
+        const timeout =
+          deadline === undefined
+            ? undefined
+            : new Promise<'timeout'>((r) => setTimeout(r, deadline - Date.now(), 'timeout'));
+        const next = await (timeout ? Promise.race([pending, timeout]) : pending);
+        if (next === 'timeout') return events;
+        pending = undefined;
+        if (next.done) return events;
+        buffer += new TextDecoder().decode(next.value);
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          events.push({ event: /^event: (.*)$/m.exec(block)![1], data: JSON.parse(/^data: (.*)$/m.exec(block)![1]) });
+        }
+      }
+    },
+  };
+}
+
 const deeplyNested = (levels: number, inner = '"x"') => `${'['.repeat(levels)}${inner}${']'.repeat(levels)}`;
 
 describe('HTTP input that the database or the audit chain cannot store', () => {
@@ -226,6 +256,37 @@ describe('HTTP input that the database or the audit chain cannot store', () => {
     expect((await send(system.hub.url, 'GET', '/api/referrals?subject=%00', { token: guide })).body.error).toBe(
       'invalid-text',
     );
+  });
+
+  it('streams no agency result before its audit entry is committed', async () => {
+    const guide = fuzzer(USERS.guide, 'stream.guide');
+    const head = await pool.connect();
+    try {
+      // every audit append locks the chain head first: holding it keeps each entry from being committed
+      await head.query('BEGIN');
+      await head.query('SELECT 1 FROM audit.chain_head WHERE id = 1 FOR UPDATE');
+      const response = await fetch(`${system.hub.url}/api/queries/stream`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await tokenFor(guide)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          subject: people.ordinary.subject,
+          purpose: 'vagledning',
+          agencies: ['fk', 'af'],
+          categories: ['fk.pagaende-arenden', 'af.handlaggare'],
+        }),
+      });
+      expect(response.status).toBe(200);
+      const events = serverSentEvents(response.body!.getReader());
+      // the agencies answer in milliseconds; nothing of theirs may come while their entries wait for the lock
+      expect((await events.until(1_500)).map((e) => e.event)).toEqual(['query']);
+      expect(await auditedFor(guide)).toBe(0);
+      await head.query('ROLLBACK');
+      expect((await events.until()).map((e) => e.event)).toEqual(['result', 'result', 'done']);
+      expect(await auditedFor(guide)).toBe(2);
+    } finally {
+      await head.query('ROLLBACK');
+      head.release();
+    }
   });
 
   describe('fuzzed bodies never get a 5xx, and a refused one leaves no audit entry and asks no agency', () => {

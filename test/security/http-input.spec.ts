@@ -258,6 +258,22 @@ describe('HTTP input that the database or the audit chain cannot store', () => {
     );
   });
 
+  it('refuses a version number its database column cannot hold with 400, not 500', async () => {
+    const admin = await tokenFor(USERS.municipalityAdmin);
+    const path = (version: string) => `/api/agreements/${system.agreements.fk}/versions/${version}`;
+    expect((await send(system.hub.url, 'GET', path('1'), { token: admin })).status).toBe(200);
+    const versions = ['2147483648', '99999999999999999999', '0', '-1', '1.5', 'x'];
+    const answers: Record<string, string> = {};
+    for (const version of versions) {
+      const { status, body } = await send(system.hub.url, 'GET', path(version), { token: admin });
+      answers[version] = `${status} ${body.error}: ${body.message}`;
+    }
+    expect(answers).toEqual(
+      Object.fromEntries(versions.map((v) => [v, '400 invalid-request: the version is not a positive integer'])),
+    );
+    expect((await send(system.hub.url, 'GET', path('2147483647'), { token: admin })).status).toBe(404);
+  });
+
   it('streams no agency result before its audit entry is committed', async () => {
     const guide = fuzzer(USERS.guide, 'stream.guide');
     const head = await pool.connect();

@@ -345,6 +345,67 @@ describe('HTTP input that the database or the audit chain cannot store', () => {
 
     const RUNS = 120;
 
+    /** Query string and path text as raw bytes: NUL, the UTF-8 of a lone surrogate, bytes no UTF-8 has, and so on. */
+    const urlText = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom('%00', '%ED%A0%80', '%FF', '%', '%2', '+', '&', '=', '[]', '[a]=1', '..%2F', 'x'.repeat(300)),
+          fc.constantFrom('received', 'fk', 'true', '2026-01-01', '1e999', '99999999999', '-1', '19121212-1212'),
+          fc.string({ maxLength: 8 }).map(encodeURIComponent),
+        ),
+        { maxLength: 4 },
+      )
+      .map((parts) => parts.join(''));
+
+    it('GET query strings and path parameters, at the hub and at an adapter', async () => {
+      const readers: Array<[string, TestUser, string[]]> = [
+        ['/api/referrals', USERS.guide, ['status', 'agency', 'overdue', 'subject']],
+        ['/api/consents', USERS.guide, ['subject']],
+        ['/api/follow-up/summary', USERS.manager, ['from', 'to']],
+        ['/api/parked-messages', USERS.municipalityAdmin, ['state', 'queue']],
+        ['/api/agreements', USERS.municipalityAdmin, []],
+        ['/api/audit/verify', USERS.auditor, []],
+      ];
+      const tokens = new Map(await Promise.all(readers.map(async ([, u]) => [u.id, await tokenFor(u)] as const)));
+      const guide = tokens.get(USERS.guide.id)!;
+      const adapterToken = await tokenFor(AGENCY_STAFF.af.caseworker);
+      const request = fc.oneof(
+        fc
+          .tuple(
+            fc.constantFrom(...readers),
+            fc.array(fc.tuple(fc.oneof(fc.constantFrom('status', 'subject', 'from', 'limit'), urlText), urlText), {
+              maxLength: 4,
+            }),
+          )
+          .map(([[path, user, names], pairs]) => ({
+            url: system.hub.url,
+            token: tokens.get(user.id)!,
+            path: `${path}?${[...pairs, ...names.map((n) => [n, ''] as const)].map(([k, v]) => `${k}=${v}`).join('&')}`,
+          })),
+        urlText.map((id) => ({ url: system.hub.url, token: guide, path: `/api/referrals/${id}` })),
+        urlText.map((id) => ({ url: system.hub.url, token: guide, path: `/api/consents/${id}/revoke` })),
+        fc.tuple(urlText, urlText).map(([id, version]) => ({
+          url: system.hub.url,
+          token: tokens.get(USERS.municipalityAdmin.id)!,
+          path: `/api/agreements/${id || system.agreements.fk}/versions/${version}`,
+        })),
+        fc.tuple(urlText, urlText).map(([status, limit]) => ({
+          url: system.adapters.af.url,
+          token: adapterToken,
+          path: `/api/inbox?status=${status}&limit=${limit}`,
+        })),
+        urlText.map((id) => ({ url: system.adapters.af.url, token: adapterToken, path: `/api/referrals/${id}` })),
+      );
+      await fc.assert(
+        fc.asyncProperty(request, async ({ url, token, path }) => {
+          const method = path.endsWith('/revoke') ? 'POST' : 'GET';
+          const { status } = await send(url, method, path, { token });
+          expect({ path, status: status >= 500 ? status : 'not 5xx' }).toEqual({ path, status: 'not 5xx' });
+        }),
+        { numRuns: 300 },
+      );
+    }, 120_000);
+
     it('POST /api/queries', async () => {
       const guide = fuzzer(USERS.guide, 'fuzz.queries');
       const valid = () => ({

@@ -51,7 +51,7 @@ describe('MessageValidator on arbitrary input', () => {
         expect(typeof result.ok).toBe('boolean');
         if (!result.ok) expect(typeof result.reason).toBe('string');
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 
@@ -69,7 +69,7 @@ describe('MessageValidator on arbitrary input', () => {
           if (result.ok) expect(findUnstorableInput(input, 'message')).toBeUndefined();
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 400 },
     );
   });
 

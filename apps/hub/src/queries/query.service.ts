@@ -145,10 +145,10 @@ export class QueryService {
 
     // denials too wait for SKV, so that their audit entries say what it said about protected identity
     const denied = q.decision.agencies.filter((a) => a.status === 'deny').map(deniedAtHub);
-    if (registerAnswered) await showAll(denied);
-    else held.push(...denied);
-    await Promise.all(
-      asked.map(async (a) => {
+    if (!registerAnswered) held.push(...denied);
+    await Promise.all([
+      registerAnswered && showAll(denied),
+      ...asked.map(async (a) => {
         const result = toResult(a, await this.ask(q, a, deadlineMs));
         if (result.protectedIdentity) learnedProtected = true;
         if (a.agency === POPULATION_REGISTER) {
@@ -161,7 +161,7 @@ export class QueryService {
           await show(result.view);
         }
       }),
-    );
+    ]);
     await showAll(held.splice(0));
 
     const protectedIdentity = q.knownProtected || learnedProtected;

@@ -9,3 +9,4 @@ export * from './validate.js';
 export * from './message-validator.js';
 export * from './personnummer.js';
 export * from './staff-claims.js';
+export * from './storable-input.js';

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import type { Envelope } from './envelope.js';
 import { messageSchema } from './generate.js';
 import type { MessageTypeRegistry } from './registry.js';
+import { findUnstorableInput } from './storable-input.js';
 import type { ValidationResult } from './validate.js';
 
 /**
@@ -24,9 +25,14 @@ export class MessageValidator {
     if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
       return { ok: false, reason: 'message: must be a JSON object' };
     }
+    // text the receiver's database, audit chain or parking lot cannot store is refused before any of it is echoed
+    const unstorable = findUnstorableInput(plain, 'message');
+    if (unstorable) return { ok: false, reason: unstorable.message };
     const type = (plain as { type?: unknown }).type;
     const check = typeof type === 'string' ? this.byType.get(type) : undefined;
-    if (!check) return { ok: false, reason: `type: unknown message type ${String(type)}` };
+    // not String(type): a JSON object such as {"toString": 1} cannot be turned into a string
+    if (!check)
+      return { ok: false, reason: `type: unknown message type ${typeof type === 'string' ? type : typeof type}` };
     if (!check(plain)) return { ok: false, reason: describe(check.errors ?? []) };
     return { ok: true, envelope: plain as Envelope<object> };
   }

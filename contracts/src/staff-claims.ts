@@ -1,4 +1,5 @@
 import { STAFF_ROLES, type StaffRole } from './codes.js';
+import { isStorableText } from './storable-input.js';
 
 /* The claims an identity provider puts in staff access tokens: a contract between the IdP and every service. */
 
@@ -22,6 +23,13 @@ export function staffUserFromClaims(claims: Record<string, unknown>): StaffUser 
   if (typeof claims.sub !== 'string' || !claims.sub) return 'the token has no subject';
   if (typeof claims.organisation !== 'string' || !/^[0-9]{10}$/.test(claims.organisation)) {
     return 'the token has no organisation claim (10-digit organisationsnummer)';
+  }
+  // they are written to the audit chain with everything the staff member does
+  for (const claim of ['sub', 'name', 'unit'] as const) {
+    const value = claims[claim];
+    if (typeof value === 'string' && !isStorableText(value)) {
+      return `the token's ${claim} claim has a NUL character or an unpaired surrogate`;
+    }
   }
   return {
     id: claims.sub,

@@ -48,6 +48,12 @@ describe('hub HTTP basics', () => {
       status: 415,
       body: { statusCode: 415, error: 'unsupported-media-type' },
     });
+    // JSON in a text/plain body is a body of another media type all the same
+    expect(await post('{"subject": "19121212-1212"}', 'text/plain;charset=UTF-8')).toMatchObject({
+      status: 415,
+      id: 'http-basics-body-1',
+      body: { statusCode: 415, error: 'unsupported-media-type' },
+    });
   });
 
   it('answers unknown API paths with a 404 in the API error format', async () => {

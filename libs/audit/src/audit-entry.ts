@@ -1,4 +1,5 @@
 import type { ChainedFields, DeniedCategory, Json } from './canonical.js';
+import { isStorableText } from '@hub/contracts';
 import { SUBJECT_KEY_FORMAT } from './subject-key.js';
 
 export const AUDIT_KINDS = [
@@ -54,11 +55,6 @@ export class AuditEntryError extends Error {
   }
 }
 
-// PostgreSQL refuses NUL in text and jsonb, and the driver would turn a lone surrogate into U+FFFD: either way the
-// stored row would differ from what was hashed, or the whole batch would fail.
-// eslint-disable-next-line no-control-regex
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 function text(field: string, value: unknown, optional: false): string;
 function text(field: string, value: unknown, optional: true): string | null;
 function text(field: string, value: unknown, optional: boolean): string | null {
@@ -67,7 +63,10 @@ function text(field: string, value: unknown, optional: boolean): string | null {
     throw new AuditEntryError(`${field} is required`);
   }
   if (typeof value !== 'string' || value.length === 0) throw new AuditEntryError(`${field} must be a non-empty string`);
-  if (UNSTORABLE.test(value)) throw new AuditEntryError(`${field} holds NUL or an unpaired surrogate`);
+  // PostgreSQL refuses NUL, and the driver would turn a lone surrogate into U+FFFD: either way the stored row would
+  // differ from what was hashed, or the whole batch would fail. HTTP input and broker messages are held to the same
+  // rule where they come in (@hub/contracts isStorableText), so that this is the last line, not where a query fails.
+  if (!isStorableText(value)) throw new AuditEntryError(`${field} holds NUL or an unpaired surrogate`);
   return value;
 }
 
@@ -79,12 +78,12 @@ function textList(field: string, value: unknown): string[] {
 
 function checkJson(path: string, value: Json): void {
   if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) throw new AuditEntryError(`${path} holds NUL or an unpaired surrogate`);
+    if (!isStorableText(value)) throw new AuditEntryError(`${path} holds NUL or an unpaired surrogate`);
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => checkJson(`${path}[${i}]`, item));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (UNSTORABLE.test(key)) throw new AuditEntryError(`${path} has a key with NUL or an unpaired surrogate`);
+      if (!isStorableText(key)) throw new AuditEntryError(`${path} has a key with NUL or an unpaired surrogate`);
       checkJson(`${path}.${key}`, item);
     }
   }

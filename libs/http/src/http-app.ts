@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useCorrelationIds } from '@hub/observability';
+import { assertStorableInput } from './storable-input.js';
 
 /**
  * The HTTP server of the hub and of the adapters: Fastify, whose request handling costs the hub about a fifth less
@@ -14,8 +15,13 @@ export function httpAdapter(bodyLimitBytes: number): FastifyAdapter {
 /**
  * JSON bodies (an empty one is no body, as the web UI's bare POSTs send; malformed JSON is a 400 in the API's error
  * format) and a correlation id on every request. The body limit is the one the app's `httpAdapter` was given.
+ * Bodies of any other media type, `text/plain` included, are refused with 415. Input the database or the audit chain
+ * cannot store (NUL, unpaired surrogates, nesting deeper than `MAX_INPUT_DEPTH`), in the body, the query string or
+ * the path, is refused with 400 here, before any guard, validator or handler sees it.
  */
 export function configureHttp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
   app.useBodyParser('application/json', {}, (_request, body, done) => {
     if (body.length === 0) return done(null, undefined);
     let parsed: unknown;
@@ -27,7 +33,21 @@ export function configureHttp(app: NestFastifyApplication): void {
         undefined,
       );
     }
+    try {
+      assertStorableInput(parsed, 'body');
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
     done(null, parsed);
   });
-  useCorrelationIds(app.getHttpAdapter().getInstance());
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    try {
+      assertStorableInput(request.query, 'query');
+      assertStorableInput(request.params, 'path');
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
+  });
+  useCorrelationIds(fastify);
 }

@@ -4,3 +4,4 @@ export * from './scrape-token.js';
 export * from './staff-tokens.js';
 export * from './web-ui.js';
 export * from './http-app.js';
+export * from './storable-input.js';

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  type PipeTransform,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
@@ -13,6 +23,18 @@ import {
 
 const ADMINS = ['admin', 'agency-admin'] as const;
 const READERS = ['admin', 'agency-admin', 'auditor', 'manager'] as const;
+
+/** A version number as the database's integer column holds them: 1 up to 2^31 - 1. */
+class VersionPipe implements PipeTransform<string | number, number> {
+  transform(value: string | number): number {
+    // the global validation pipe has made a number of it already (NaN when it was none)
+    const version = Number(value);
+    if (!(Number.isInteger(version) && version >= 1 && version <= 2_147_483_647)) {
+      throw new BadRequestException({ error: 'invalid-request', message: 'the version is not a positive integer' });
+    }
+    return version;
+  }
+}
 
 @ApiTags('agreements')
 @ApiBearerAuth()
@@ -50,7 +72,7 @@ export class AgreementsController {
   @ApiOkResponse({ type: AgreementVersionView })
   version(
     @Param('id', ParseUUIDPipe) id: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', VersionPipe) version: number,
     @CurrentUser() user: StaffUser,
   ) {
     return this.agreements.version(id, version, user);

@@ -58,7 +58,10 @@ export class QueriesController {
       'cache-control': 'no-cache, no-transform',
       'x-accel-buffering': 'no',
     });
-    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    // a result whose audit entry was still being written when the query failed finds the stream ended
+    const send = (event: string, data: unknown) => {
+      if (!response.writableEnded) response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
     send('query', { queryId: prepared.queryId, purpose: body.purpose, agencies: body.agencies });
     try {
       const answer = await this.queries.execute(prepared, (result) => send('result', result));

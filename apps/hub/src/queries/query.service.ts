@@ -138,34 +138,47 @@ export class QueryService {
     const waitForRegister = !q.knownProtected && asked.some((a) => a.agency === POPULATION_REGISTER);
     let registerAnswered = !waitForRegister;
     const held: AgencyResultView[] = [];
-    const show = (result: AgencyResultView) => {
+    const recorded = new Set<string>();
+    // a streamed result leaves the hub as soon as it is shown: its audit entry is committed first
+    const show = async (result: AgencyResultView) => {
       const final = guarded(result);
       results.set(final.agency, final);
-      onResult?.(final);
+      if (!onResult) return;
+      await this.record(q, [final], q.knownProtected || learnedProtected);
+      recorded.add(final.agency);
+      onResult(final);
     };
+    const showAll = (views: AgencyResultView[]) => Promise.all(views.map(show));
 
-    for (const a of q.decision.agencies) if (a.status === 'deny') show(deniedAtHub(a));
-    await Promise.all(
-      asked.map(async (a) => {
+    // denials too wait for SKV, so that their audit entries say what it said about protected identity
+    const denied = q.decision.agencies.filter((a) => a.status === 'deny').map(deniedAtHub);
+    if (!registerAnswered) held.push(...denied);
+    await Promise.all([
+      registerAnswered && showAll(denied),
+      ...asked.map(async (a) => {
         const result = toResult(a, await this.ask(q, a, deadlineMs));
         if (result.protectedIdentity) learnedProtected = true;
         if (a.agency === POPULATION_REGISTER) {
           registerAnswered = true;
-          show(result.view);
-          for (const h of held.splice(0)) show(h);
+          await show(result.view);
+          await showAll(held.splice(0));
         } else if (!registerAnswered) {
           held.push(result.view);
         } else {
-          show(result.view);
+          await show(result.view);
         }
       }),
-    );
-    for (const h of held.splice(0)) show(h);
+    ]);
+    await showAll(held.splice(0));
 
     const protectedIdentity = q.knownProtected || learnedProtected;
     if (learnedProtected && !q.knownProtected) await this.rememberProtected(q.subject.key);
     const ordered = q.dto.agencies.filter((x, i, all) => all.indexOf(x) === i).map((agency) => results.get(agency)!);
-    await this.record(q, ordered, protectedIdentity);
+    await this.record(
+      q,
+      ordered.filter((r) => !recorded.has(r.agency)),
+      protectedIdentity,
+    );
     this.metrics.recordQueryResults(ordered);
     this.logger.log(`query for ${q.dto.purpose}: ${ordered.map((r) => `${r.agency} ${r.status}`).join(', ')}`);
     return {
@@ -222,7 +235,7 @@ export class QueryService {
 
   /**
    * One audit entry per agency, denials included, and the outcome rows the follow-up counts; both committed before
-   * the answer leaves, each batched with those of concurrent queries.
+   * the answer leaves (a streamed one before each result), each batched with those of concurrent queries.
    */
   private async record(q: PreparedQuery, results: AgencyResultView[], protectedIdentity: boolean): Promise<void> {
     const requested = new Map(q.decision.agencies.map((a) => [a.agency, a.categories.map((c) => c.category)]));

@@ -118,11 +118,13 @@ export class AgreementTermsDto {
 
 export class CreateAgreementDto extends AgreementTermsDto {
   @ApiProperty({ type: MunicipalityPartyDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => MunicipalityPartyDto)
   municipality: MunicipalityPartyDto;
 
   @ApiProperty({ type: AgencyPartyDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => AgencyPartyDto)
   agency: AgencyPartyDto;

@@ -6,6 +6,7 @@ import { StaffSessions1763900450000 } from './migrations/1763900450000-staff-ses
 import { QueriesAndReferrals1763900500000 } from './migrations/1763900500000-queries-and-referrals.js';
 import { FollowUpIndexes1763900600000 } from './migrations/1763900600000-follow-up-indexes.js';
 import { ParkingLot1763900700000 } from './migrations/1763900700000-parking-lot.js';
+import { ReferralReportedAt1763900800000 } from './migrations/1763900800000-referral-reported-at.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   QueriesAndReferrals1763900500000,
   FollowUpIndexes1763900600000,
   ParkingLot1763900700000,
+  ReferralReportedAt1763900800000,
 ];

@@ -84,7 +84,10 @@ export class ReferralService {
   async create(dto: CreateReferralDto, user: StaffUser, now = new Date()): Promise<ReferralView> {
     const unit = unitOf(user);
     const subject = this.subjects.parse(dto.subject);
-    const consents = await this.consents.policyConsents(subject.key);
+    // another unit's consent is as absent as one never given: which problem the policy finds must not tell them apart
+    const consents = (await this.consents.policyConsents(subject.key)).filter(
+      (c) => c.organisation === user.organisation && c.unit === unit,
+    );
     const decision = decideReferral({
       agreements: this.agreements.policyIndex(),
       consents,

@@ -81,14 +81,14 @@ describe('an adapter acts only under the agreement a message names', () => {
 
   it('answers under the agreement it holds and the query names', async () => {
     expect(await ask({ id: inForce.agreementId, version: 1 })).toMatchObject({ status: 'ok' });
-  });
+  }, 30_000);
 
   it('denies a query naming an agreement it has never seen, though another is in force for the parties', async () => {
     const reply = await ask({ id: randomUUID(), version: 1 });
     expect(reply).toMatchObject({ status: 'denied', reason: 'no-agreement', released: [] });
     const unknownVersion = await ask({ id: inForce.agreementId, version: 7 });
     expect(unknownVersion).toMatchObject({ status: 'denied', reason: 'no-agreement', released: [] });
-  });
+  }, 30_000);
 
   it('denies a query naming a version it holds that is not in force', async () => {
     const suspended = agreementAnnouncement(agency, { status: 'suspended', change: 'suspended' });
@@ -96,14 +96,14 @@ describe('an adapter acts only under the agreement a message names', () => {
     await agreementKept(adapter, agency, suspended.agreementId);
     const reply = await ask({ id: suspended.agreementId, version: 1 });
     expect(reply).toMatchObject({ status: 'denied', reason: 'agreement-inactive', released: [] });
-  });
+  }, 30_000);
 
   it('declines a referral naming an agreement it has never seen, with the reason', async () => {
     const id = await sendReferral({ id: randomUUID(), version: 1 });
     const timeline = await timelineOf(id);
     expect(timeline.map((e) => e.status)).toEqual(['received', 'declined']);
     expect(timeline[1].note).toMatch(/no-agreement/);
-  });
+  }, 30_000);
 
   it('keeps a referral under the agreement it holds, for its caseworker to take on', async () => {
     const id = await sendReferral({ id: inForce.agreementId, version: 1 });
@@ -120,5 +120,5 @@ describe('an adapter acts only under the agreement a message names', () => {
       body: { status: 'accepted' },
     });
     expect(accepted.body).toMatchObject({ status: 'accepted' });
-  });
+  }, 30_000);
 });

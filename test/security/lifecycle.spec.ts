@@ -120,7 +120,7 @@ describe('the hub enforces the referral lifecycle on agency status events', () =
     expect(await refusals(referral.id)).toEqual([
       expect.objectContaining({ reason: 'invalid-transition', status: 'in-progress', messageId: inProgress.id }),
     ]);
-  });
+  }, 30_000);
 
   it('refuses `closed` for a referral the agency has not even received', async () => {
     const outbox = system.hub.app.get(PgOutbox);
@@ -137,7 +137,7 @@ describe('the hub enforces the referral lifecycle on agency status events', () =
     } finally {
       await outbox.start();
     }
-  });
+  }, 30_000);
 
   it('dates a status by the hub’s clock and keeps the agency’s reported time beside it', async () => {
     const referral = await received();
@@ -156,7 +156,7 @@ describe('the hub enforces the referral lifecycle on agency status events', () =
       [referral.id],
     );
     expect(audited.rows[0].details).toMatchObject({ reportedAt: '2020-01-01T00:00:00.000Z' });
-  });
+  }, 30_000);
 
   it('refuses a status event from another agency than the referral’s, and audits it', async () => {
     const referral = await received();
@@ -167,7 +167,7 @@ describe('the hub enforces the referral lifecycle on agency status events', () =
     const after = await shown(referral.id);
     expect(after.status).toBe('received');
     expect(after.timeline.map((e: { status: string }) => e.status)).toEqual(['sent', 'received']);
-  });
+  }, 30_000);
 
   it('records the same event once, however often it comes', async () => {
     const referral = await received();
@@ -188,5 +188,5 @@ describe('the hub enforces the referral lifecycle on agency status events', () =
       'in-progress',
     ]);
     expect(await refusals(referral.id)).toEqual([]);
-  });
+  }, 30_000);
 });

@@ -77,7 +77,8 @@ export class AgreementsById {
    * The other versions are there so that a newer one in force supersedes the named one.
    */
   named(ref: AgreementRef | undefined): AgreementIndex | undefined {
-    const agreement = ref && this.agreements.get(ref.id.toLowerCase());
+    if (!ref) return undefined;
+    const agreement = this.agreements.get(ref.id.toLowerCase());
     return agreement?.versions.has(ref.version) ? agreement.index : undefined;
   }
 }

@@ -20,7 +20,9 @@ function issuer() {
       .setAudience(AUDIENCE)
       .setIssuedAt(issuedAtSeconds);
   const sign = (expiresAtSeconds: number, roles = ['guide']) =>
-    unsigned(expiresAtSeconds - 600, roles).setExpirationTime(expiresAtSeconds).sign(privateKey);
+    unsigned(expiresAtSeconds - 600, roles)
+      .setExpirationTime(expiresAtSeconds)
+      .sign(privateKey);
   /** a token the issuer gave no end: without `exp` */
   const signForever = (issuedAtSeconds: number) => unsigned(issuedAtSeconds).sign(privateKey);
   return { file, sign, signForever };

@@ -37,7 +37,7 @@ export class RefusalAuditingFilter extends ApiErrorFilter {
     super(adapterHost);
   }
 
-  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+  override catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     if (host.getType() === 'http' && exception instanceof HttpException) {
       const request = host.switchToHttp().getRequest<RefusedRequest>();
       const body = exception.getResponse() as { error?: unknown };

@@ -169,6 +169,17 @@ describe('the hub enforces the referral lifecycle on agency status events', () =
     expect(after.timeline.map((e: { status: string }) => e.status)).toEqual(['sent', 'received']);
   }, 30_000);
 
+  it('refuses a status event whose actor is of another organisation than the sending agency', async () => {
+    const referral = await received();
+    const posing = statusEvent(af, referral, 'accepted', {
+      actor: { organisation: USERS.guide.organisation, name: 'Anna Vägledare' },
+    });
+    await posing.publish();
+    await refusedOnce(referral.id, posing.id);
+    expect((await refusals(referral.id))[0]).toMatchObject({ reason: 'actor-not-the-sender' });
+    expect((await shown(referral.id)).status).toBe('received');
+  }, 30_000);
+
   it('records the same event once, however often it comes', async () => {
     const referral = await received();
     const accepted = statusEvent(af, referral, 'accepted');

@@ -367,6 +367,12 @@ export class ReferralService {
         refusal = { reason: 'unknown-referral', message: `no referral ${event.referralId}` };
       } else if (envelope.sender.service !== `adapter-${row.agency}` || event.agency !== row.agency) {
         refusal = { reason: 'not-the-referrals-agency', message: `referral ${row.id} was sent to ${row.agency}` };
+      } else if (event.actor.organisation !== envelope.sender.organisation) {
+        // the timeline names the actor: an agency speaks for its own staff and services, never for another party
+        refusal = {
+          reason: 'actor-not-the-sender',
+          message: `the actor's organisation ${event.actor.organisation} is not the sender's`,
+        };
       } else {
         const outcome = agencyEventOutcome(current.get(row.id)!, event.status);
         if (outcome.kind === 'refused') {

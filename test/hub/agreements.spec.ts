@@ -92,7 +92,8 @@ describe('agreement registry over HTTP and PostgreSQL', () => {
     expect(own).toMatchObject({ status: 409, body: { error: 'own-proposal' } });
 
     const stranger = await hub.call('POST', `/api/agreements/${id}/approve`, { as: USERS.afAdmin, body: {} });
-    expect(stranger).toMatchObject({ status: 403, body: { error: 'not-a-party' } });
+    // someone else's agreement is absent to a non-party, as when reading it
+    expect(stranger).toMatchObject({ status: 404, body: { error: 'not-found' } });
 
     const approved = await hub.call('POST', `/api/agreements/${id}/approve`, {
       as: USERS.fkAdmin,

@@ -76,18 +76,19 @@ export const USERS = {
   },
 } satisfies Record<string, TestUser>;
 
+/** `expiresIn: null` leaves `exp` out: a token the issuer gave no end. */
 export async function tokenFor(
   user: TestUser,
-  overrides: { issuer?: string; audience?: string; expiresIn?: string } = {},
+  overrides: { issuer?: string; audience?: string; expiresIn?: string | null } = {},
 ): Promise<string> {
-  return new SignJWT({ name: user.name, organisation: user.organisation, unit: user.unit, roles: user.roles })
+  const token = new SignJWT({ name: user.name, organisation: user.organisation, unit: user.unit, roles: user.roles })
     .setProtectedHeader({ alg: 'ES256', kid: 'test' })
     .setSubject(user.id ?? randomUUID())
     .setIssuer(overrides.issuer ?? ISSUER)
     .setAudience(overrides.audience ?? AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(overrides.expiresIn ?? '5m')
-    .sign(privateKey);
+    .setIssuedAt();
+  if (overrides.expiresIn !== null) token.setExpirationTime(overrides.expiresIn ?? '5m');
+  return token.sign(privateKey);
 }
 
 export interface RunningHub {

@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgreementsModule } from './agreements/agreements.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { RefusalAudit } from './audit/refusal-audit.js';
+import { RefusalAuditingFilter } from './audit/refusal-auditing.filter.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -14,7 +16,7 @@ import { FollowUpModule } from './follow-up/follow-up.module.js';
 import { migratedDataSource } from './database/migrate.js';
 import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
-import { ApiErrorFilter, validationPipe } from './http/http-errors.js';
+import { validationPipe } from './http/http-errors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ParkingModule } from './parking/parking.module.js';
 import { QueriesModule } from './queries/queries.module.js';
@@ -51,7 +53,8 @@ import { ReferralsModule } from './referrals/referrals.module.js';
   providers: [
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_PIPE, useValue: validationPipe },
-    { provide: APP_FILTER, useClass: ApiErrorFilter },
+    { provide: APP_FILTER, useClass: RefusalAuditingFilter },
+    RefusalAudit,
   ],
 })
 export class AppModule {}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { AgreementChangedV1, Envelope } from '@hub/contracts';
+import type { AgreementChangedV1, AgreementRef, Envelope } from '@hub/contracts';
 import { ChangeFeed, type ConnectionLogger } from '@hub/messaging';
 import { AgreementIndex, type AgreementVersion } from '@hub/policy';
 
@@ -55,6 +55,35 @@ export function agreementVersionOf(p: AgreementChangedV1): AgreementVersion | un
 }
 
 /**
+ * Each agreement's versions on their own, by agreement id: a message is decided under the agreement it names, and
+ * under no other the adapter happens to hold.
+ */
+export class AgreementsById {
+  private readonly agreements = new Map<string, { versions: Set<number>; index: AgreementIndex }>();
+
+  constructor(versions: readonly AgreementVersion[]) {
+    const grouped = new Map<string, AgreementVersion[]>();
+    for (const v of versions) {
+      const id = v.id.toLowerCase();
+      grouped.set(id, [...(grouped.get(id) ?? []), v]);
+    }
+    for (const [id, list] of grouped) {
+      this.agreements.set(id, { versions: new Set(list.map((v) => v.version)), index: new AgreementIndex(list) });
+    }
+  }
+
+  /**
+   * The named agreement's versions for the policy, or undefined when the adapter was never told of the version named.
+   * The other versions are there so that a newer one in force supersedes the named one.
+   */
+  named(ref: AgreementRef | undefined): AgreementIndex | undefined {
+    if (!ref) return undefined;
+    const agreement = this.agreements.get(ref.id.toLowerCase());
+    return agreement?.versions.has(ref.version) ? agreement.index : undefined;
+  }
+}
+
+/**
  * The agreement versions the agency is party to, kept from `agreement.changed` events in the adapter's schema, and
  * the consents revoked. Every instance of the adapter keeps both in memory and learns of a change any instance
  * records (LISTEN/NOTIFY), since only one of them consumes each event: the agreements are reloaded, a revocation
@@ -63,6 +92,7 @@ export function agreementVersionOf(p: AgreementChangedV1): AgreementVersion | un
 export class AgreementBook {
   private index = new AgreementIndex([]);
   private versionList: AgreementVersion[] = [];
+  private byId = new AgreementsById([]);
   private readonly revocations = new Map<string, Date>();
   private readonly feed: ChangeFeed;
   private readonly revocationFeed: ChangeFeed;
@@ -104,11 +134,17 @@ export class AgreementBook {
     const versions = rows.map((r) => agreementVersionOf(r.body)).filter((v): v is AgreementVersion => !!v);
     this.versionList = versions;
     this.index = new AgreementIndex(versions);
+    this.byId = new AgreementsById(versions);
   }
 
   /** The policy index over every version the agency is party to. */
   current(): AgreementIndex {
     return this.index;
+  }
+
+  /** The versions of the agreement a message names; see AgreementsById. */
+  named(ref: AgreementRef | undefined): AgreementIndex | undefined {
+    return this.byId.named(ref);
   }
 
   versions(): readonly AgreementVersion[] {

@@ -19,8 +19,8 @@ export interface QueryAnswer {
 
 /**
  * Answers one query for the agency. The hub has decided already; the adapter decides again with the same policy
- * on its own copy of the agreements, and releases nothing the second decision does not: defence in depth against a
- * wrong or bypassed hub. Address and location fields of a protected person never leave the adapter.
+ * on its own copy of the agreements, under the agreement version the query names and no other, and releases nothing
+ * the second decision does not: defence in depth against a wrong or bypassed hub. Address and location fields of a protected person never leave the adapter.
  */
 export class QueryAnswerer {
   private readonly catalogues: CatalogueIndex;
@@ -47,12 +47,15 @@ export class QueryAnswerer {
     if (!this.trustedRequesters.includes(envelope.sender.service) || !envelope.purpose) {
       return { reply: this.denied('sender-not-party', query.categories), agreement: undefined };
     }
+    // answered under the agreement the hub names or not at all: never under another one the adapter happens to hold
+    const named = this.book.named(envelope.agreement);
+    if (!named) return { reply: this.denied('no-agreement', query.categories), agreement: undefined };
     const consent = query.consent && query.consent.id === query.consentId ? query.consent : undefined;
     const record = await this.lookups.add(query.subject);
     const revokedAt = consent ? this.book.revokedAt(consent.id) : undefined;
     const protectedIdentity = (record?.protectedIdentity ?? null) !== null || query.protectedIdentityKnown === true;
     const decision = decide({
-      agreements: this.book.current(),
+      agreements: named,
       consents: consent ? [consentFromSnapshot(consent, query.subject, revokedAt)] : [],
       catalogues: this.catalogues,
       staff: query.requester,
@@ -67,6 +70,10 @@ export class QueryAnswerer {
       },
       now,
     }).agencies[0];
+    if (decision.agreement && decision.agreement.version !== envelope.agreement!.version) {
+      // a newer version of the agreement is in force: the named one no longer is
+      return { reply: this.denied('agreement-inactive', query.categories), agreement: decision.agreement };
+    }
     const denied = decision.categories
       .filter((c) => c.status === 'deny')
       .map((c) => ({ category: c.category, reason: c.reason! }));

@@ -195,7 +195,7 @@ export class ReferralInbox {
     const refused: StatusChange[] = [];
     for (const row of rows.filter((_, i) => isNew[i])) {
       events.push({ row, status: 'received', at: now, actor: this.serviceActor });
-      const refusal = this.refusal(row, now);
+      const refusal = this.refusal(row, now, 'as-named');
       if (!refusal) continue;
       const change: StatusChange =
         refusal === 'consent-revoked'
@@ -261,7 +261,7 @@ export class ReferralInbox {
       }
       // acceptance is where the agency takes the case on: the consent and the agreement must still hold
       if (to === 'accepted') {
-        const refusal = this.refusal(row, now);
+        const refusal = this.refusal(row, now, 'in-force');
         if (refusal) {
           const why = refusal === 'consent-revoked' ? 'samtycket har återkallats' : refusal;
           await this.move(tx, id, 'cancelled', now, this.serviceActor, `Makulerad: ${why}`);
@@ -337,15 +337,23 @@ export class ReferralInbox {
     };
   }
 
-  /** Why the agency may not (or no longer) take the referral on, by the policy on its own agreements; or nothing. */
-  private refusal(row: ReferralRow, now: Date): string | undefined {
+  /**
+   * Why the agency may not (or no longer) take the referral on, by the policy on its own copy of the agreement the
+   * referral names, and no other; or nothing. On arrival the named version itself must be in force; by acceptance
+   * a newer version of the same agreement may have superseded it, and then its terms decide.
+   */
+  private refusal(row: ReferralRow, now: Date, version: 'as-named' | 'in-force'): string | undefined {
+    const named = row.agreement_id
+      ? this.book.named({ id: row.agreement_id, version: row.agreement_version! })
+      : undefined;
+    if (!named) return 'no-agreement';
     const revokedAt = row.consent_id ? this.book.revokedAt(row.consent_id) : undefined;
     const consents: Consent[] =
       row.consent && row.consent.id === row.consent_id
         ? [consentFromSnapshot(row.consent, row.subject, revokedAt)]
         : [];
     const decision = decideReferral({
-      agreements: this.book.current(),
+      agreements: named,
       consents,
       catalogues: this.catalogues,
       staff: {
@@ -362,6 +370,9 @@ export class ReferralInbox {
       },
       now,
     });
+    if (version === 'as-named' && decision.agreement && decision.agreement.version !== row.agreement_version) {
+      return 'agreement-inactive';
+    }
     if (decision.status === 'allow') return undefined;
     return revokedAt && decision.reason === 'consent-missing' ? 'consent-revoked' : decision.reason;
   }

@@ -10,6 +10,8 @@ export const AUDIT_KINDS = [
   'access-report',
   'catalogue',
   'parked-message',
+  /** requests the HTTP layer refused (role, not a party, someone else's object), counted per actor, reason and route */
+  'refusal',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -137,6 +137,15 @@ export interface VerifyResult {
 
 export type AccessReportEntry = Omit<AuditRecord, 'prevHash' | 'hash'>;
 
+/**
+ * Whose entries an access report holds: those the organisation made, and for an agency also those about its own data
+ * (entries whose `details.agency` names it: queries and referrals to it, by whichever municipality).
+ */
+export interface AccessReportScope {
+  organisation: string;
+  agency?: string;
+}
+
 interface EntryRow {
   seq: string;
   at: string | null;
@@ -471,19 +480,23 @@ export class AuditLog {
 
   /**
    * Every entry about one subject, oldest first: when, who (organisation, unit, actor), purpose, agreement, what was
-   * requested, released and denied. With `lookup`, the lookup itself is logged first, as SPEC asks. Whether the
-   * asker may see entries flagged `protectedIdentity` is the caller's decision.
+   * requested, released and denied. With `lookup`, the lookup itself is logged first, as SPEC asks. With `scope`,
+   * only the entries of one party (see AccessReportScope). Whether the asker may see entries flagged
+   * `protectedIdentity` is the caller's decision.
    */
   async accessReport(
     subjectKeyHex: string,
     lookup?: Omit<AuditEntryInput, 'kind' | 'subjectKey'>,
+    scope?: AccessReportScope,
   ): Promise<AccessReportEntry[]> {
     if (!SUBJECT_KEY_FORMAT.test(subjectKeyHex))
       throw new Error('accessReport takes a subject key, not a personnummer');
     if (lookup) await this.append({ ...lookup, kind: 'access-report', subjectKey: subjectKeyHex });
     const result = await this.pool.query<EntryRow>(
-      `${this.selectEntries} WHERE e.subject_key = $1 ORDER BY e.at, e.seq`,
-      [subjectKeyHex],
+      `${this.selectEntries} WHERE e.subject_key = $1
+         AND ($2::text IS NULL OR e.organisation = $2 OR ($3::text IS NOT NULL AND e.details->>'agency' = $3))
+       ORDER BY e.at, e.seq`,
+      [subjectKeyHex, scope?.organisation ?? null, scope?.agency ?? null],
     );
     return result.rows.map((row) => {
       const { prevHash: _prev, hash: _hash, ...entry } = toRecord(row);

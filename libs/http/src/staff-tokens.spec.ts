@@ -12,22 +12,26 @@ function issuer() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const file = join(mkdtempSync(join(tmpdir(), 'staff-tokens-spec-')), 'jwks.json');
   writeFileSync(file, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k', alg: 'ES256' }] }));
-  const sign = (expiresAtSeconds: number, roles = ['guide']) =>
+  const unsigned = (issuedAtSeconds: number, roles = ['guide']) =>
     new SignJWT({ name: 'Anna', organisation: '2120001967', unit: 'Servicecenter', roles })
       .setProtectedHeader({ alg: 'ES256', kid: 'k' })
       .setSubject('anna.guide')
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
-      .setIssuedAt(expiresAtSeconds - 600)
+      .setIssuedAt(issuedAtSeconds);
+  const sign = (expiresAtSeconds: number, roles = ['guide']) =>
+    unsigned(expiresAtSeconds - 600, roles)
       .setExpirationTime(expiresAtSeconds)
       .sign(privateKey);
-  return { file, sign };
+  /** a token the issuer gave no end: without `exp` */
+  const signForever = (issuedAtSeconds: number) => unsigned(issuedAtSeconds).sign(privateKey);
+  return { file, sign, signForever };
 }
 
 describe('StaffTokenVerifier', () => {
   const start = Date.parse('2026-11-23T12:00:00Z');
   let clock = start;
-  const { file, sign } = issuer();
+  const { file, sign, signForever } = issuer();
   const verifier = () =>
     new StaffTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { file }, now: () => clock });
 
@@ -79,5 +83,13 @@ describe('StaffTokenVerifier', () => {
     const token = await sign(start / 1000 - 1);
     await expect(tokens.verify(token)).rejects.toMatchObject({ response: { error: 'invalid-token' } });
     await expect(tokens.verify(token)).rejects.toMatchObject({ response: { error: 'invalid-token' } });
+  });
+
+  it('refuses a token without an expiry, however validly signed', async () => {
+    const tokens = verifier();
+    const token = await signForever(start / 1000 - 60);
+    await expect(tokens.verify(token)).rejects.toMatchObject({
+      response: { error: 'invalid-token', message: expect.stringMatching(/"exp"/) },
+    });
   });
 });

@@ -46,6 +46,8 @@ export class StaffTokenVerifier {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         currentDate: new Date(now),
+        // a token that never expires would be a key for ever: whoever copied it once keeps the access
+        requiredClaims: ['exp'],
       }));
     } catch (err) {
       throw new UnauthorizedException({
@@ -55,8 +57,7 @@ export class StaffTokenVerifier {
     }
     const user = staffUserFromClaims(claims);
     if (typeof user === 'string') throw new UnauthorizedException({ error: 'invalid-token', message: user });
-    if (typeof claims.exp === 'number')
-      this.remember(token, user, Math.min(claims.exp * 1000, now + VERIFIED_TOKEN_TTL_MS));
+    this.remember(token, user, Math.min((claims.exp as number) * 1000, now + VERIFIED_TOKEN_TTL_MS));
     return user;
   }
 

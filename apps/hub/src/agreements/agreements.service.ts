@@ -160,7 +160,7 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
   async change(id: string, action: StateChange, user: StaffUser, note?: string): Promise<AgreementView> {
     const now = new Date();
     const { version, status } = await this.dataSource.transaction(async (manager) => {
-      const locked = await this.lockLatest(manager, id);
+      const locked = await this.lockLatest(manager, id, user);
       const { agreement } = locked;
       // While an amendment is still a draft or proposed, suspending and resuming act on the version in force
       const latest =
@@ -204,7 +204,7 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
 
   async amend(id: string, dto: AgreementTermsDto, user: StaffUser, note?: string): Promise<AgreementView> {
     const version = await this.dataSource.transaction(async (manager) => {
-      const { agreement, latest } = await this.lockLatest(manager, id);
+      const { agreement, latest } = await this.lockLatest(manager, id, user);
       const parties = partiesOf(agreement);
       lifecycle(() =>
         assertAmendable(
@@ -337,11 +337,14 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
     return { title: dto.title, validFrom: dto.validFrom, validTo: dto.validTo, purposes };
   }
 
-  private async lockLatest(manager: EntityManager, id: string) {
+  private async lockLatest(manager: EntityManager, id: string, user: StaffUser) {
     const agreement = await manager
       .getRepository(AgreementEntity)
       .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!agreement) throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
+    // as when reading it: to a non-party, someone else's agreement is absent, not forbidden
+    if (!agreement || !isPartyOrganisation(agreement, user)) {
+      throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
+    }
     const latest = await manager
       .getRepository(AgreementVersionEntity)
       .findOneByOrFail({ agreementId: id, version: agreement.latestVersion });
@@ -359,7 +362,7 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
   private async visible(id: string, user: StaffUser): Promise<AgreementEntity> {
     const agreement = await this.dataSource.getRepository(AgreementEntity).findOneBy({ id });
     // Someone else's agreement is as good as absent: its existence is not the caller's business.
-    if (!agreement || (agreement.municipality !== user.organisation && agreement.agency !== user.organisation)) {
+    if (!agreement || !isPartyOrganisation(agreement, user)) {
       throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
     }
     return agreement;
@@ -440,6 +443,9 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
     );
   }
 }
+
+const isPartyOrganisation = (agreement: AgreementEntity, user: StaffUser) =>
+  agreement.municipality === user.organisation || agreement.agency === user.organisation;
 
 function lifecycle<T>(step: () => T): T {
   try {

@@ -5,6 +5,7 @@ import { AuditLog, CHECKPOINT_HASH } from '@hub/audit';
 import { maskPersonnummer } from '@hub/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { Subjects } from '../core/subjects.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 
@@ -38,6 +39,7 @@ export class AuditController {
     private readonly audit: AuditLog,
     private readonly subjects: Subjects,
     private readonly checkpoints: AuditCheckpoints,
+    private readonly catalogues: CatalogueService,
   ) {}
 
   @Get('verify')
@@ -76,18 +78,26 @@ export class AuditController {
   @ApiOperation({
     summary: 'Every access to one citizen’s data: when, who, purpose, agreement, what was released',
     description:
-      'The lookup itself is logged first. Entries about a protected identity are included in full: the report is for ' +
-      'the person and the auditor, never shown to other staff.',
+      'The lookup itself is logged first. An auditor sees the entries of their own organisation, and an agency’s ' +
+      'auditor also those about queries and referrals to the agency. Entries about a protected identity are included ' +
+      'in full: the report is for the person and the auditor, never shown to other staff.',
   })
   async accessReport(@Body() body: AccessReportRequestDto, @CurrentUser() user: StaffUser) {
     const subject = this.subjects.parse(body.subject);
-    const entries = await this.audit.accessReport(subject.key, {
-      actorKind: 'staff',
-      actor: user.id,
-      organisation: user.organisation,
-      unit: user.unit ?? null,
-      outcome: 'reported',
-    });
+    const entries = await this.audit.accessReport(
+      subject.key,
+      {
+        actorKind: 'staff',
+        actor: user.id,
+        organisation: user.organisation,
+        unit: user.unit ?? null,
+        outcome: 'reported',
+      },
+      {
+        organisation: user.organisation,
+        agency: this.catalogues.catalogues().find((c) => c.organisation === user.organisation)?.agency,
+      },
+    );
     return {
       subject: maskPersonnummer(subject.personnummer),
       protectedIdentity: entries.some((e) => e.protectedIdentity),

@@ -8,6 +8,7 @@ import { FollowUpIndexes1763900600000 } from './migrations/1763900600000-follow-
 import { ParkingLot1763900700000 } from './migrations/1763900700000-parking-lot.js';
 import { AuditWitnesses1763900800000 } from './migrations/1763900800000-audit-witnesses.js';
 import { ParkingProvenance1763900810000 } from './migrations/1763900810000-parking-provenance.js';
+import { ReferralReportedAt1763900820000 } from './migrations/1763900820000-referral-reported-at.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ParkingLot1763900700000,
   AuditWitnesses1763900800000,
   ParkingProvenance1763900810000,
+  ReferralReportedAt1763900820000,
 ];

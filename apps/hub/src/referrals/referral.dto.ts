@@ -91,6 +91,9 @@ export class ReferralEventView {
 
   @ApiPropertyOptional()
   note?: string;
+
+  @ApiPropertyOptional({ description: 'the time the agency reported for the change; `at` is the hub’s own' })
+  reportedAt?: string;
 }
 
 export class ReferralView {

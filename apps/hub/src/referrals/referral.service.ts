@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type pg from 'pg';
-import { AuditLog } from '@hub/audit';
+import { AuditLog, type AuditEntryInput } from '@hub/audit';
 import {
   EXCHANGES,
   maskPersonnummer,
@@ -23,18 +23,9 @@ import { ConsentService } from '../consents/consent.service.js';
 import { PG_POOL } from '../core/core.module.js';
 import { Subjects } from '../core/subjects.js';
 import { HubMetrics } from '../metrics/hub-metrics.js';
+import { agencyEventOutcome } from './referral-lifecycle.js';
 import type { CreateReferralDto, ListReferralsQuery, ReferralEventView, ReferralView } from './referral.dto.js';
 
-/** How far along the lifecycle a status is; a status event never moves a referral back. */
-const STAGE: Record<ReferralStatus, number> = {
-  sent: 0,
-  received: 1,
-  accepted: 2,
-  declined: 2,
-  'in-progress': 3,
-  closed: 4,
-  cancelled: 4,
-};
 const ANSWERED: ReferralStatus[] = ['accepted', 'declined', 'in-progress', 'closed', 'cancelled'];
 const FINISHED: ReferralStatus[] = ['declined', 'closed', 'cancelled'];
 
@@ -70,7 +61,7 @@ interface NewReferral {
 /**
  * Referrals (remisser) from the front office to one agency. A referral is checked with the policy, then stored
  * and published in one transaction through the outbox, so a crash between commit and publish loses nothing. The
- * agency's status events build its timeline; an event never moves a referral back in its lifecycle.
+ * agency's status events build its timeline, along the lifecycle only.
  */
 @Injectable()
 export class ReferralService {
@@ -93,7 +84,10 @@ export class ReferralService {
   async create(dto: CreateReferralDto, user: StaffUser, now = new Date()): Promise<ReferralView> {
     const unit = unitOf(user);
     const subject = this.subjects.parse(dto.subject);
-    const consents = await this.consents.policyConsents(subject.key);
+    // another unit's consent is as absent as one never given: which problem the policy finds must not tell them apart
+    const consents = (await this.consents.policyConsents(subject.key)).filter(
+      (c) => c.organisation === user.organisation && c.unit === unit,
+    );
     const decision = decideReferral({
       agreements: this.agreements.policyIndex(),
       consents,
@@ -271,7 +265,10 @@ export class ReferralService {
       at: Date;
       actor: ReferralActor;
       note: string | null;
-    }>(`SELECT status, at, actor, note FROM hub.referral_event WHERE referral_id = $1 ORDER BY at, seq`, [id]);
+      reported_at: Date | null;
+    }>(`SELECT status, at, actor, note, reported_at FROM hub.referral_event WHERE referral_id = $1 ORDER BY at, seq`, [
+      id,
+    ]);
     return {
       ...viewOf(row, now),
       timeline: events.rows.map((e): ReferralEventView => ({
@@ -279,6 +276,7 @@ export class ReferralService {
         at: e.at.toISOString(),
         actor: e.actor,
         ...(e.note !== null && { note: e.note }),
+        ...(e.reported_at !== null && { reportedAt: e.reported_at.toISOString() }),
       })),
     };
   }
@@ -333,11 +331,16 @@ export class ReferralService {
   }
 
   /**
-   * Status events from the agencies' adapters, in the consumer's transaction, in order. Only the agency's own
-   * adapter speaks for its referrals; an event that comes late never moves the referral back, but it joins the
-   * timeline. A handful of statements whatever the number of events.
+   * Status events from the agencies' adapters, in the consumer's transaction, in order. Only the referral's own
+   * agency speaks for it, and only along the lifecycle (referral-lifecycle.ts): any other event changes nothing and
+   * is audited as refused, with its reason. Statuses are dated by the hub's clock; the agency's time is kept as
+   * `reportedAt`. A handful of statements whatever the number of events.
    */
-  async recordStatuses(tx: pg.PoolClient, envelopes: readonly Envelope<ReferralStatusV1>[]): Promise<void> {
+  async recordStatuses(
+    tx: pg.PoolClient,
+    envelopes: readonly Envelope<ReferralStatusV1>[],
+    now = new Date(),
+  ): Promise<void> {
     const ids = [...new Set(envelopes.map((e) => e.payload.referralId.toLowerCase()))];
     // locked in one order, so that two batches about the same referrals wait for each other rather than deadlock
     const { rows } = await tx.query<ReferralRow>(
@@ -345,49 +348,74 @@ export class ReferralService {
       [ids],
     );
     const referrals = new Map(rows.map((r) => [r.id, r]));
+    // an event already recorded (the same message again) is neither judged nor audited a second time
+    const { rows: seen } = await tx.query<{ message_id: string }>(
+      'SELECT message_id FROM hub.referral_event WHERE message_id = ANY($1::uuid[])',
+      [envelopes.map((e) => e.id)],
+    );
+    const recordedBefore = new Set(seen.map((r) => r.message_id));
+    const current = new Map(rows.map((r) => [r.id, r.status]));
     const events: Array<{ envelope: Envelope<ReferralStatusV1>; row: ReferralRow }> = [];
+    const moves = new Map<string, { id: string; status: ReferralStatus; at: Date }>();
+    const audits: Promise<unknown>[] = [];
     for (const envelope of envelopes) {
+      if (recordedBefore.has(envelope.id.toLowerCase())) continue;
       const event = envelope.payload;
       const row = referrals.get(event.referralId.toLowerCase());
+      let refusal: { reason: string; message: string } | undefined;
       if (!row) {
-        this.logger.warn(
-          `status ${event.status} for unknown referral ${event.referralId} from ${envelope.sender.service}`,
-        );
+        refusal = { reason: 'unknown-referral', message: `no referral ${event.referralId}` };
       } else if (envelope.sender.service !== `adapter-${row.agency}` || event.agency !== row.agency) {
-        this.logger.warn(`refused status for ${row.id} of ${row.agency} from ${envelope.sender.service}`);
+        refusal = { reason: 'not-the-referrals-agency', message: `referral ${row.id} was sent to ${row.agency}` };
+      } else if (event.actor.organisation !== envelope.sender.organisation) {
+        // the timeline names the actor: an agency speaks for its own staff and services, never for another party
+        refusal = {
+          reason: 'actor-not-the-sender',
+          message: `the actor's organisation ${event.actor.organisation} is not the sender's`,
+        };
       } else {
-        events.push({ envelope, row });
+        const outcome = agencyEventOutcome(current.get(row.id)!, event.status);
+        if (outcome.kind === 'refused') {
+          refusal = outcome;
+        } else {
+          if (outcome.kind === 'move') {
+            current.set(row.id, event.status);
+            moves.set(row.id, { id: row.id, status: event.status, at: now });
+          }
+          events.push({ envelope, row });
+          continue;
+        }
       }
+      this.logger.warn(
+        `refused ${event.status} for referral ${event.referralId} from ${envelope.sender.service}: ${refusal.message}`,
+      );
+      audits.push(this.audit.append(refusedEventEntry(envelope, row, refusal)));
     }
-    if (events.length === 0) return;
-    const { rows: inserted } = await tx.query<{ message_id: string }>(
-      `INSERT INTO hub.referral_event (referral_id, status, at, actor, note, message_id)
-       SELECT referral_id, status, at, actor, note, message_id FROM json_to_recordset($1::json)
-         AS e(referral_id uuid, status text, at timestamptz, actor jsonb, note text, message_id uuid)
-       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      [
-        JSON.stringify(
-          events.map(({ envelope: { id, payload }, row }) => ({
-            referral_id: row.id,
-            status: payload.status,
-            at: payload.at,
-            actor: payload.actor,
-            note: payload.note ?? null,
-            message_id: id,
-          })),
-        ),
-      ],
-    );
-    const recorded = new Set(inserted.map((r) => r.message_id));
-    const moves = new Map<string, { id: string; status: ReferralStatus; at: string }>();
-    const audits: Promise<unknown>[] = [];
+    if (events.length > 0) {
+      await tx.query(
+        `INSERT INTO hub.referral_event (referral_id, status, at, reported_at, actor, note, message_id)
+         SELECT referral_id, status, at, reported_at, actor, note, message_id FROM json_to_recordset($1::json)
+           AS e(referral_id uuid, status text, at timestamptz, reported_at timestamptz, actor jsonb, note text,
+                message_id uuid)
+         ON CONFLICT (message_id) DO NOTHING`,
+        [
+          JSON.stringify(
+            events.map(({ envelope: { id, payload }, row }) => ({
+              referral_id: row.id,
+              status: payload.status,
+              at: now,
+              reported_at: payload.at,
+              actor: payload.actor,
+              note: payload.note ?? null,
+              message_id: id,
+            })),
+          ),
+        ],
+      );
+    }
     for (const { envelope, row } of events) {
-      if (!recorded.has(envelope.id.toLowerCase())) continue;
       const event = envelope.payload;
       this.metrics.recordReferralStatus(row.agency, event.status);
-      if (STAGE[event.status] > STAGE[moves.get(row.id)?.status ?? row.status]) {
-        moves.set(row.id, { id: row.id, status: event.status, at: event.at });
-      }
       audits.push(
         this.audit.append({
           kind: 'referral',
@@ -400,7 +428,7 @@ export class ReferralService {
           subjectKey: row.subject_key,
           outcome: event.status,
           correlationId: row.id,
-          details: { agency: row.agency, ...(event.note && { note: event.note }) },
+          details: { agency: row.agency, reportedAt: event.at, ...(event.note && { note: event.note }) },
         }),
       );
     }
@@ -470,5 +498,37 @@ function viewOf(r: ReferralRow, now: Date): ReferralView {
     overdue: !ANSWERED.includes(r.status) && r.respond_by.getTime() < now.getTime(),
     status: r.status,
     statusAt: r.status_at.toISOString(),
+  };
+}
+
+/**
+ * The audit entry of a status event that changed nothing. The subject is named only when the event came from the
+ * referral's own agency: another party's event touched no data of the person.
+ */
+function refusedEventEntry(
+  envelope: Envelope<ReferralStatusV1>,
+  row: ReferralRow | undefined,
+  refusal: { reason: string; message: string },
+): AuditEntryInput {
+  const own = row !== undefined && envelope.sender.service === `adapter-${row.agency}`;
+  return {
+    kind: 'referral',
+    actorKind: 'service',
+    actor: envelope.sender.service,
+    organisation: envelope.sender.organisation,
+    agreementId: row?.agreement_id ?? null,
+    agreementVersion: row?.agreement_version ?? null,
+    purpose: row?.purpose ?? null,
+    subjectKey: own ? row.subject_key : null,
+    outcome: 'refused',
+    correlationId: envelope.payload.referralId,
+    details: {
+      reason: refusal.reason,
+      message: refusal.message,
+      status: envelope.payload.status,
+      agency: envelope.payload.agency,
+      reportedAt: envelope.payload.at,
+      messageId: envelope.id,
+    },
   };
 }

@@ -54,9 +54,10 @@ describe('the hub enforces the referral lifecycle on agency status events', () =
     overrides: Partial<ReferralStatusV1> = {},
   ) => {
     const agency = client === fk ? 'fk' : 'af';
+    // each speaks for itself: a payload naming another agency is parked by the sender rules before the hub reads it
     const payload: ReferralStatusV1 = {
       referralId: referral.id,
-      agency: 'af',
+      agency,
       status,
       at: new Date().toISOString(),
       actor: { organisation: ADAPTERS[agency].organisation, service: `adapter-${agency}` },

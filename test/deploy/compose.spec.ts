@@ -128,11 +128,11 @@ describe('docker-compose.yml', () => {
   it('builds small, non-root images from a multi-stage Dockerfile', () => {
     const stages = readDockerfile();
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    expect(stages.get('build')?.from).toMatch(/NODE_IMAGE|node:20/);
-    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:20-[a-z]+-slim/);
+    expect(stages.get('build')?.from).toMatch(/NODE_IMAGE|node:24/);
+    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:24-[a-z]+-slim/);
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/npm run build/);
-    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev --omit=optional/);
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).not.toMatch(/^COPY \. /m);

@@ -43,12 +43,19 @@ const SERVICES: Service[] = [
   },
 ];
 
+// The services' stdout is a pipe to this process: when a person watches this one, they log readable lines too
+const terminal = process.stdout.isTTY === true && process.env.NODE_ENV !== 'production';
+const FOR_A_PERSON: Record<string, string> =
+  terminal && !process.env.LOG_FORMAT
+    ? { LOG_FORMAT: 'pretty', ...(process.env.NO_COLOR === undefined ? { FORCE_COLOR: '1' } : {}) }
+    : {};
+
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function run(service: Service): ChildProcess {
   const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(service.entry)], {
-    env: { ...process.env, ...service.env },
+    env: { ...process.env, ...FOR_A_PERSON, ...service.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${service.name}]`.padEnd(6);

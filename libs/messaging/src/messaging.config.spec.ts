@@ -1,4 +1,7 @@
-import { ConfigError, loadMessagingConfig } from './messaging.config.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, devBrokerPassword, devSecretsFile, loadMessagingConfig } from './messaging.config.js';
 
 describe('messaging configuration', () => {
   const env = { AMQP_PASSWORD: 'secret', KEYS_DIR: '/tmp/keys' };
@@ -44,5 +47,15 @@ describe('messaging configuration', () => {
     expect(() => loadMessagingConfig('hub', { ...env, AMQP_URL: 'amqp://rabbit-1:5672,rabbit-2:5672' })).toThrow(
       /AMQP_URL must be amqp:\/\/host:port \(or several, comma-separated\)/,
     );
+  });
+
+  it('keeps development broker passwords once per machine, for every checkout, where the environment says', () => {
+    const state = mkdtempSync(join(tmpdir(), 'hub-state-'));
+    expect(devSecretsFile({ XDG_STATE_HOME: state })).toBe(join(state, 'samtjanst-hub', 'broker-users.json'));
+    expect(devSecretsFile({ XDG_STATE_HOME: state, BROKER_SECRETS_FILE: '/run/x.json' })).toBe('/run/x.json');
+    const file = join(state, 'users.json');
+    writeFileSync(file, JSON.stringify({ hub: 'maskinens' }));
+    expect(devBrokerPassword('hub', { BROKER_SECRETS_FILE: file })).toBe('maskinens');
+    expect(loadMessagingConfig('hub', { BROKER_SECRETS_FILE: file }).password).toBe('maskinens');
   });
 });

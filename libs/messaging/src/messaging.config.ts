@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ORGANISATIONS } from '@hub/contracts';
 import { brokerUrls } from './amqp-connection.js';
@@ -30,12 +31,24 @@ export class ConfigError extends Error {
   }
 }
 
-/** Where `npm run broker:setup` keeps the generated broker passwords of a development machine (git-ignored). */
-export const DEV_SECRETS_FILE = 'var/secrets/broker-users.json';
+/** Where a checkout kept its broker passwords before they were kept per machine (git-ignored). */
+export const CHECKOUT_SECRETS_FILE = 'var/secrets/broker-users.json';
 
-export function devBrokerPassword(service: string, secretsFile = DEV_SECRETS_FILE): string | undefined {
-  if (!existsSync(secretsFile)) return undefined;
-  return (JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>)[service];
+/**
+ * Where `npm run setup` keeps the broker passwords of a development machine: one file for every checkout, because
+ * RabbitMQ's users are global to the broker, so a checkout with passwords of its own would lock out all the others.
+ */
+export function devSecretsFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.BROKER_SECRETS_FILE) return env.BROKER_SECRETS_FILE;
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'samtjanst-hub', 'broker-users.json');
+}
+
+/** The development password of a service: the machine's, else what an older checkout kept in var/. */
+export function devBrokerPassword(service: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const file of [devSecretsFile(env), CHECKOUT_SECRETS_FILE]) {
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)[service];
+  }
+  return undefined;
 }
 
 /**
@@ -50,9 +63,9 @@ export function loadMessagingConfig(service: string, env: NodeJS.ProcessEnv = pr
   if (!nodes.length || nodes.some((node) => !/^amqps?:\/\/[^/,]+/.test(node))) {
     problems.push(`AMQP_URL must be amqp://host:port (or several, comma-separated), got ${amqpUrl}`);
   }
-  const password = env.AMQP_PASSWORD ?? devBrokerPassword(service);
+  const password = env.AMQP_PASSWORD ?? devBrokerPassword(service, env);
   if (!password)
-    problems.push(`AMQP_PASSWORD is not set for ${service}, and no ${DEV_SECRETS_FILE} (run npm run broker:setup)`);
+    problems.push(`AMQP_PASSWORD is not set for ${service}, and no ${devSecretsFile(env)} (run npm run setup)`);
   const services = parseServices(env.TRUSTED_SENDERS, problems);
   const organisation = env.ORGANISATION ?? services[service]?.[0];
   if (!organisation || !/^[0-9]{10}$/.test(organisation)) {

@@ -2,15 +2,15 @@
 export const MAX_INPUT_DEPTH = 32;
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** What almost no text contains: only text with one of these needs the exact look. */
-const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+/** Almost no text has a surrogate at all: only text with one needs the exact look. */
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * Neither U+0000, which PostgreSQL text cannot hold, nor a surrogate without its pair, which jsonb refuses and UTF-8
  * cannot encode: text that would otherwise fail in the database or the audit chain only after an agency was asked.
  */
 export const isStorableText = (text: string): boolean =>
-  !SUSPECT.test(text) || (!text.includes('\u0000') && !UNPAIRED_SURROGATE.test(text));
+  !text.includes('\u0000') && (!SURROGATE.test(text) || !UNPAIRED_SURROGATE.test(text));
 
 export interface UnstorableInput {
   code: 'invalid-text' | 'too-deeply-nested';

@@ -1,14 +1,15 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { RunningAdapter } from '@hub/adapter-kit';
 import { AuditLog, entryHash } from '@hub/audit';
-import { ORGANISATIONS } from '@hub/contracts';
+import { EXCHANGES, ORGANISATIONS, routingKeys } from '@hub/contracts';
 import { AuditCheckpoints } from '../../apps/hub/src/audit/audit-checkpoints.js';
 import { parseCheckpoints, witnessUrls } from '../../scripts/audit-verify.js';
 import { tamper } from '../audit/audit-fixtures.js';
 import { ADAPTERS, AGENCY_STAFF, startTestAdapter } from '../support/adapters.js';
 import { waitForCatalogue } from '../support/catalogues.js';
-import { DATABASE_URL, testPool, waitFor } from '../support/env.js';
+import { DATABASE_URL, messagingFor, testPool, waitFor } from '../support/env.js';
 import { startHub, tokenFor, USERS, type RunningHub, type TestUser } from '../support/hub.js';
 
 const run = promisify(execFile);
@@ -108,6 +109,37 @@ describe('anchored audit log: the agencies witness the hub’s audit head', () =
       'the rollback cosignatures',
     );
   }, 60_000);
+
+  it('keeps no cosignature of a checkpoint the hub never published: an agency cannot make the log look forked', async () => {
+    const { position } = await auditAndWitness();
+    const fk = messagingFor('adapter-fk');
+    await fk.connect();
+    try {
+      const madeUp = { checkpointId: randomUUID(), position, hash: 'f'.repeat(64) };
+      const published = (await pool.query(`SELECT message_id, hash FROM hub.audit_checkpoint`)).rows[0];
+      const claims = [madeUp, { ...madeUp, checkpointId: published.message_id }];
+      const ids: string[] = [];
+      for (const claim of claims) {
+        const id = await fk.publish(EXCHANGES.event, routingKeys.auditWitnessed('fk'), {
+          type: 'audit.witnessed.v1',
+          payload: { agency: 'fk', verdict: 'fork', ...claim },
+        });
+        ids.push(id);
+      }
+      // both were handled (not parked: they keep the sender rules) and neither was kept
+      await waitFor(
+        async () =>
+          (await pool.query(`SELECT 1 FROM messaging.processed_message WHERE message_id = ANY($1::uuid[])`, [ids]))
+            .rowCount === 2,
+        10_000,
+        'the cosignatures to be handled',
+      );
+      expect((await pool.query(`SELECT 1 FROM hub.audit_witness WHERE hash = $1`, [madeUp.hash])).rowCount).toBe(0);
+      expect(await verify()).toMatchObject({ ok: true, outcome: 'ok' });
+    } finally {
+      await fk.close();
+    }
+  }, 30_000);
 
   it('shows the log rewritten from one entry on, every later hash recomputed, as a fork', async () => {
     const { position, hash } = await auditAndWitness();

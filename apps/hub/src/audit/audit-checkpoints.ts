@@ -127,6 +127,15 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
       this.logger.warn(`refused cosignature ${envelope.id}: sent by ${envelope.sender.service}, not ${adapter}`);
       return;
     }
+    // an agency may cosign what the hub published, not a head it made up: that would make the log look forked
+    const published = await tx.query(
+      `SELECT 1 FROM hub.audit_checkpoint WHERE message_id = $1 AND position = $2 AND hash = $3`,
+      [checkpointId, position, hash],
+    );
+    if (published.rowCount === 0) {
+      this.logger.warn(`refused cosignature ${envelope.id} from ${agency}: the hub published no such checkpoint`);
+      return;
+    }
     if (verdict !== 'consistent') {
       this.logger.error(
         `${agency} reports the audit checkpoint at ${position} (${hash}) as a ${verdict} of the log it witnessed`,

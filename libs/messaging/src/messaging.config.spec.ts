@@ -58,4 +58,10 @@ describe('messaging configuration', () => {
     expect(devBrokerPassword('hub', { BROKER_SECRETS_FILE: file })).toBe('maskinens');
     expect(loadMessagingConfig('hub', { BROKER_SECRETS_FILE: file }).password).toBe('maskinens');
   });
+
+  it("trusts only users the sender rules know: the hub and agencies' adapters", () => {
+    expect(() =>
+      loadMessagingConfig('hub', { ...env, TRUSTED_SENDERS: 'hub=2120001967,fk-adapter=2021005521' }),
+    ).toThrow(/TRUSTED_SENDERS user "fk-adapter" must be hub or adapter-<agency code>/);
+  });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ORGANISATIONS } from '@hub/contracts';
+import { ORGANISATIONS, serviceParty } from '@hub/contracts';
 import { brokerUrls } from './amqp-connection.js';
 
 /** The services of a deployment: broker user -> the organisations it may speak for. */
@@ -97,6 +97,9 @@ function parseServices(value: string | undefined, problems: string[]): Record<st
     const organisations = (orgs ?? '').split('|').filter(Boolean);
     if (!user || !organisations.length || organisations.some((o) => !/^[0-9]{10}$/.test(o))) {
       problems.push(`TRUSTED_SENDERS entry "${entry}" must be user=orgnr[|orgnr]`);
+    } else if (!serviceParty(user.trim())) {
+      // the sender rules know the hub and agencies' adapters only: anyone else's every message would be parked
+      problems.push(`TRUSTED_SENDERS user "${user.trim()}" must be hub or adapter-<agency code>`);
     } else services[user.trim()] = organisations;
   }
   return services;

@@ -17,6 +17,8 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@hub/contracts$': '<rootDir>/contracts/src/index.ts',
+    '^@hub/common$': '<rootDir>/libs/common/src/index.ts',
+    '^@hub/database$': '<rootDir>/libs/database/src/index.ts',
     '^@hub/messaging$': '<rootDir>/libs/messaging/src/index.ts',
     '^@hub/policy$': '<rootDir>/libs/policy/src/index.ts',
     '^@hub/agreements$': '<rootDir>/libs/agreements/src/index.ts',

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { AuditLog, AuditEntryError, GENESIS_HASH, entryHash } from '@hub/audit';
-import { databasePool } from '@hub/messaging';
+import { databasePool } from '@hub/database';
 import { DATABASE_URL, testPool } from '../support/env.js';
 import { freshLog, queryEntry } from './audit-fixtures.js';
 

@@ -1,4 +1,5 @@
-import { DEVELOPMENT_HUB_CLIENT_SECRET, loadOidcProviderConfig, OidcProviderConfigError } from './config.js';
+import { ConfigError } from '@hub/common';
+import { DEVELOPMENT_HUB_CLIENT_SECRET, loadOidcProviderConfig } from './config.js';
 
 describe('development identity provider configuration', () => {
   it('matches the hub’s defaults without any settings', () => {
@@ -48,7 +49,8 @@ describe('development identity provider configuration', () => {
         ACCESS_TOKEN_TTL: '10',
         DEMO_PASSWORD: '',
       });
-    expect(attempt).toThrow(OidcProviderConfigError);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/^invalid configuration of the development identity provider:\n {2}- /);
     expect(attempt).toThrow(/PORT must be a TCP port, got x/);
     expect(attempt).toThrow(/OIDC_ISSUER must be an http\(s\) URL without query, fragment or trailing slash/);
     expect(attempt).toThrow(/HUB_URL must be an http\(s\) URL/);

@@ -1,3 +1,5 @@
+import { ConfigError } from '@hub/common';
+
 /** The development identity provider's settings, from the environment. */
 export interface OidcProviderConfig {
   host: string;
@@ -22,13 +24,6 @@ export interface OidcProviderConfig {
   dataDir: string;
   /** the one password of every demo account */
   demoPassword: string;
-}
-
-export class OidcProviderConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration of the development identity provider:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'OidcProviderConfigError';
-  }
 }
 
 export const DEFAULT_PORT = 3100;
@@ -104,7 +99,7 @@ export function loadOidcProviderConfig(env: NodeJS.ProcessEnv = process.env): Oi
   const demoPassword = env.DEMO_PASSWORD ?? 'demo';
   if (!demoPassword) problems.push('DEMO_PASSWORD must not be empty');
 
-  if (problems.length) throw new OidcProviderConfigError(problems);
+  if (problems.length) throw new ConfigError(problems, 'the development identity provider');
   return {
     host,
     port,

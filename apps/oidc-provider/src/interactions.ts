@@ -26,14 +26,19 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.end(html);
 }
 
-class FormTooLarge extends Error {}
+class FormTooLargeError extends Error {
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'FormTooLargeError';
+  }
+}
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw new FormTooLarge();
+    if (size > MAX_FORM_BYTES) throw new FormTooLargeError();
     chunks.push(chunk);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
@@ -78,7 +83,7 @@ export class Interactions {
           renderMessagePage('Inloggningen har gått ut', 'Börja om från tjänsten du vill logga in till.'),
         );
       }
-      if (err instanceof FormTooLarge) {
+      if (err instanceof FormTooLargeError) {
         return sendHtml(res, 413, renderMessagePage('För stort formulär', 'Försök igen.'));
       }
       interactionLogger.error({ err }, 'login interaction failed');

@@ -1,4 +1,4 @@
-import { ConfigError } from '@hub/messaging';
+import { ConfigError } from '@hub/common';
 import type { AgencyAdapterDefinition } from './agency-adapter.js';
 import { loadAdapterConfig } from './adapter.config.js';
 

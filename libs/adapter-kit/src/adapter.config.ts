@@ -1,5 +1,5 @@
 import { scrapeTokenFrom } from '@hub/http';
-import { ConfigError } from '@hub/messaging';
+import { ConfigError } from '@hub/common';
 import type { AgencyAdapterDefinition } from './agency-adapter.js';
 import { DEFAULT_FAULTS, type FaultSettings } from './faults.js';
 

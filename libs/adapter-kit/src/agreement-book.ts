@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AgreementChangedV1, AgreementRef, Envelope } from '@hub/contracts';
-import { ChangeFeed, type ConnectionLogger } from '@hub/messaging';
+import { ChangeFeed } from '@hub/database';
+import { type ConnectionLogger } from '@hub/messaging';
 import { AgreementIndex, type AgreementVersion } from '@hub/policy';
 
 export const agreementBookDdl = (schema: string) => `

@@ -7,7 +7,7 @@ import {
   withholdFields,
 } from '@hub/policy';
 import type pg from 'pg';
-import { Batcher } from '@hub/messaging';
+import { Batcher } from '@hub/common';
 import { catalogueOf, type AgencyAdapterDefinition, type RegisterRecord } from './agency-adapter.js';
 import type { AgreementBook } from './agreement-book.js';
 

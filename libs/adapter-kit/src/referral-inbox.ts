@@ -8,7 +8,8 @@ import {
   type ReferralStatus,
   type ReferralStatusV1,
 } from '@hub/contracts';
-import { withTransaction, type PgOutbox } from '@hub/messaging';
+import { withTransaction } from '@hub/database';
+import { type PgOutbox } from '@hub/messaging';
 import { CatalogueIndex, consentFromSnapshot, decideReferral, type Consent } from '@hub/policy';
 import type pg from 'pg';
 import { catalogueOf, type AgencyAdapterDefinition } from './agency-adapter.js';

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { Batcher } from '@hub/messaging';
+import { Batcher } from '@hub/common';
 import {
   entryHash,
   entryTemplate,

@@ -11,8 +11,5 @@ export * from './signing.js';
 export * from './topology.js';
 export * from './amqp.transport.js';
 export * from './outbox.js';
-export * from './change-feed.js';
-export * from './database-pool.js';
-export * from './batcher.js';
 export * from './coalesced-writes.js';
 export * from './bundle.js';

@@ -2,7 +2,7 @@ import type * as amqp from 'amqplib';
 import { BUNDLE_TYPE, ERROR_REPLY_TYPE, EXCHANGES, HEADERS, type Envelope } from '@hub/contracts';
 import { withCorrelation } from '@hub/observability';
 import type { AmqpConnection, ConnectionLogger } from './amqp-connection.js';
-import { Batcher } from './batcher.js';
+import { Batcher } from '@hub/common';
 import { bundleMessage, decodeBundle, itemMessage, type BundleItem, type BundleItemProperties } from './bundle.js';
 import type { ConfirmedPublisher } from './confirmed-publisher.js';
 import type { IdempotencyStore } from './idempotency.js';

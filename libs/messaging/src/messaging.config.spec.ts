@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, devBrokerPassword, devSecretsFile, loadMessagingConfig } from './messaging.config.js';
+import { ConfigError } from '@hub/common';
+import { devBrokerPassword, devSecretsFile, loadMessagingConfig } from './messaging.config.js';
 
 describe('messaging configuration', () => {
   const env = { AMQP_PASSWORD: 'secret', KEYS_DIR: '/tmp/keys' };

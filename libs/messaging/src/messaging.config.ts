@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '@hub/common';
 import { ORGANISATIONS, serviceParty } from '@hub/contracts';
 import { brokerUrls } from './amqp-connection.js';
 
@@ -22,13 +23,6 @@ export interface MessagingConfig {
   signRequests: boolean;
   maxBodyBytes: number;
   trustedSenders: Map<string, Set<string>>;
-}
-
-export class ConfigError extends Error {
-  constructor(problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 /** Where a checkout kept its broker passwords before they were kept per machine (git-ignored). */

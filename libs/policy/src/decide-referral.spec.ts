@@ -13,7 +13,8 @@ import {
   SUBJECT,
   withPurpose,
 } from './policy.fixtures.js';
-import type { ReferralDecisionInput, ReferralRequest } from './types.js';
+import type { ReferralDecisionInput } from './decisions.js';
+import type { ReferralRequest } from './types.js';
 
 const referral = (overrides: Partial<ReferralRequest> = {}): ReferralRequest => ({
   subject: SUBJECT,

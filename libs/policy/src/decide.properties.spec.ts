@@ -4,15 +4,8 @@ import { decide } from './decide.js';
 import { AgreementIndex, CatalogueIndex } from './indexes.js';
 import { decisionInput } from './policy.arbitraries.js';
 import { POLICY_RULES } from './rules.js';
-import type {
-  AgencyCatalogue,
-  AgencyDecision,
-  AgreementVersion,
-  CatalogueCategoryEntry,
-  Consent,
-  Decision,
-  DecisionInput,
-} from './types.js';
+import type { AgencyDecision, Decision, DecisionInput } from './decisions.js';
+import type { AgencyCatalogue, AgreementVersion, CatalogueCategoryEntry, Consent } from './types.js';
 
 // Oracles written independently of the implementation: the Swedish day through Intl, dates as strings.
 const stockholm = new Intl.DateTimeFormat('sv-SE', {

@@ -16,7 +16,7 @@ import {
   withPurpose,
 } from './policy.fixtures.js';
 import { POLICY_RULES } from './rules.js';
-import type { AgencyDecision, CategoryDecision, Decision, DecisionInput, PolicyRuleName } from './types.js';
+import type { AgencyDecision, CategoryDecision, Decision, DecisionInput, PolicyRuleName } from './decisions.js';
 
 function agencyOf(d: Decision, agency: string): AgencyDecision {
   const a = d.agencies.find((x) => x.agency === agency);

@@ -23,16 +23,14 @@ import {
 import type {
   AgencyDecision,
   CategoryDecision,
-  Consent,
   Decision,
   DecisionInput,
   PolicyRuleName,
   ReleaseBasis,
   ReferralDecision,
   ReferralDecisionInput,
-  RequestedCategories,
-  StaffMember,
-} from './types.js';
+} from './decisions.js';
+import type { Consent, RequestedCategories, StaffMember } from './types.js';
 
 export const PROTECTED_IDENTITY_INSTRUCTION =
   'Personen har skyddade personuppgifter. Adress- och platsuppgifter har hållits inne och får inte efterfrågas, ' +

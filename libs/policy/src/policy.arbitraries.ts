@@ -13,13 +13,13 @@ import {
   type Purpose,
   type StaffRole,
 } from '@hub/contracts';
+import type { DecisionInput } from './decisions.js';
 import type {
   AgencyCatalogue,
   AgreementVersion,
   Approval,
   CatalogueCategoryEntry,
   Consent,
-  DecisionInput,
   LegalBasisRef,
   PurposeTerms,
   RequestedCategories,

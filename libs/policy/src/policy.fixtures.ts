@@ -1,14 +1,7 @@
 // Inputs shared by the policy's tests: the mock agencies' catalogues of SPEC section 3 and agreements around them.
 import { ORGANISATIONS, type Purpose } from '@hub/contracts';
-import type {
-  AgencyCatalogue,
-  AgreementVersion,
-  Consent,
-  DecisionInput,
-  PolicyRequest,
-  PurposeTerms,
-  StaffMember,
-} from './types.js';
+import type { DecisionInput } from './decisions.js';
+import type { AgencyCatalogue, AgreementVersion, Consent, PolicyRequest, PurposeTerms, StaffMember } from './types.js';
 
 export const UNIT = 'Servicecenter';
 export const SUBJECT = '191212121212';

@@ -32,7 +32,8 @@ import {
   type AgreementStatus,
   type Purpose,
 } from '@hub/contracts';
-import { ChangeFeed, MessagingClient } from '@hub/messaging';
+import { ChangeFeed } from '@hub/database';
+import { MessagingClient } from '@hub/messaging';
 import {
   AgreementIndex,
   swedishDay,

@@ -27,7 +27,7 @@ import { Authenticated, CurrentUser, Public } from './auth.decorators.js';
 import { LogoutView, MeView } from './auth.dto.js';
 import type { Authentication } from './bearer-auth.guard.js';
 import { LOGIN_COOKIE, parseCookieHeader, serializeCookie, SESSION_COOKIE } from './cookies.js';
-import { IdentityProviderUnavailable, LoginRefused, OidcLogin } from './oidc-login.service.js';
+import { IdentityProviderUnavailableError, LoginRefusedError, OidcLogin } from './oidc-login.service.js';
 import { localReturnPath } from './return-to.js';
 import { SessionStore } from './session.store.js';
 import type { StaffUser } from './staff-user.js';
@@ -107,7 +107,7 @@ export class AuthController {
     try {
       login = await this.login.finishLogin(query, attempt);
     } catch (err) {
-      if (err instanceof LoginRefused) {
+      if (err instanceof LoginRefusedError) {
         throw new BadRequestException({ error: 'login-failed', message: `the login was refused: ${err.message}` });
       }
       return this.unavailable(err);
@@ -162,7 +162,7 @@ export class AuthController {
   }
 
   private readonly unavailable = (err: unknown): never => {
-    if (err instanceof IdentityProviderUnavailable) {
+    if (err instanceof IdentityProviderUnavailableError) {
       throw new ServiceUnavailableException({ error: 'idp-unavailable', message: err.message });
     }
     throw err;

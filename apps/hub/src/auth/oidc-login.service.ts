@@ -5,10 +5,20 @@ import type { LoginAttempt } from './session.store.js';
 import { staffUserFromClaims, type StaffUser } from './staff-user.js';
 
 /** The identity provider could not be reached or answered with something that is not OIDC. */
-export class IdentityProviderUnavailable extends Error {}
+export class IdentityProviderUnavailableError extends Error {
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'IdentityProviderUnavailableError';
+  }
+}
 
 /** The identity provider, or the checks of its answer (state, nonce, PKCE, signatures), refused the login. */
-export class LoginRefused extends Error {}
+export class LoginRefusedError extends Error {
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LoginRefusedError';
+  }
+}
 
 const REQUEST_TIMEOUT_SECONDS = 10;
 
@@ -78,8 +88,8 @@ export class OidcLogin {
         idTokenExpected: true,
       });
     } catch (err) {
-      if (isNetworkFailure(err)) throw new IdentityProviderUnavailable(describeChain(err), { cause: err });
-      throw new LoginRefused(describeRefusal(err), { cause: err });
+      if (isNetworkFailure(err)) throw new IdentityProviderUnavailableError(describeChain(err), { cause: err });
+      throw new LoginRefusedError(describeRefusal(err), { cause: err });
     }
     const idTokenClaims = (tokens.claims() ?? {}) as Record<string, unknown>;
     let user = staffUserFromClaims(idTokenClaims);
@@ -90,7 +100,7 @@ export class OidcLogin {
         .catch(() => undefined);
       if (userinfo) user = staffUserFromClaims({ ...userinfo, ...idTokenClaims });
     }
-    if (typeof user === 'string') throw new LoginRefused(`the identity provider did not say who you are: ${user}`);
+    if (typeof user === 'string') throw new LoginRefusedError(`the identity provider did not say who you are: ${user}`);
     return { user, idToken: tokens.id_token };
   }
 
@@ -126,7 +136,7 @@ export class OidcLogin {
       )
       .catch((err: unknown) => {
         this.configuration = undefined;
-        throw new IdentityProviderUnavailable(
+        throw new IdentityProviderUnavailableError(
           `the identity provider ${authIssuer} did not answer discovery: ${describeChain(err)}`,
           { cause: err },
         );

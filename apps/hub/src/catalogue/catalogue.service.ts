@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Repository } from 'typeorm';
 import { AuditLog } from '@hub/audit';
 import type { CatalogueAnnouncedV1, CatalogueCategory, CatalogueReferralType, Envelope } from '@hub/contracts';
-import { ChangeFeed } from '@hub/messaging';
+import { ChangeFeed } from '@hub/database';
 import { CatalogueIndex, type AgencyCatalogue } from '@hub/policy';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { AgencyCatalogueEntity } from './catalogue.entity.js';

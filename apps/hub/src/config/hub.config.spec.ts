@@ -1,4 +1,4 @@
-import { ConfigError } from '@hub/messaging';
+import { ConfigError } from '@hub/common';
 import { DEVELOPMENT_OIDC_CLIENT_SECRET, loadHubConfig, parseDurationSeconds } from './hub.config.js';
 
 const PRODUCTION = {

@@ -1,5 +1,5 @@
 import { DEFAULT_WEB_DIR, scrapeTokenFrom } from '@hub/http';
-import { ConfigError } from '@hub/messaging';
+import { ConfigError } from '@hub/common';
 
 export interface HubConfig {
   port: number;

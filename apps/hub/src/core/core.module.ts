@@ -10,7 +10,8 @@ import {
 import pg from 'pg';
 import { AuditLog } from '@hub/audit';
 import { messageTypes } from '@hub/contracts';
-import { databasePool, loadMessagingConfig, MessagingClient, messagingOptionsFrom, PgOutbox } from '@hub/messaging';
+import { databasePool } from '@hub/database';
+import { loadMessagingConfig, MessagingClient, messagingOptionsFrom, PgOutbox } from '@hub/messaging';
 import { HUB_CONFIG, loadHubConfig, type HubConfig } from '../config/hub.config.js';
 import { Subjects } from './subjects.js';
 

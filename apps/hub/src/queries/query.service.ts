@@ -10,7 +10,8 @@ import {
   type QueryReplyV1,
   type QueryRequestV1,
 } from '@hub/contracts';
-import { MessagingClient, Batcher, type GatherResult } from '@hub/messaging';
+import { Batcher } from '@hub/common';
+import { MessagingClient, type GatherResult } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import {
   consentSnapshot,

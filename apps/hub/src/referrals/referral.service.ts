@@ -13,7 +13,9 @@ import {
   type ReferralStatus,
   type ReferralStatusV1,
 } from '@hub/contracts';
-import { Batcher, PgOutbox, withTransaction, type OutboxMessage } from '@hub/messaging';
+import { Batcher } from '@hub/common';
+import { withTransaction } from '@hub/database';
+import { PgOutbox, type OutboxMessage } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import { consentSnapshot, decideReferral } from '@hub/policy';
 import { AgreementsService } from '../agreements/agreements.service.js';

@@ -11,8 +11,8 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import pg from 'pg';
 import { messageTypes } from '@hub/contracts';
 import { ApiErrorFilter, validationPipe } from '@hub/http';
+import { databasePool } from '@hub/database';
 import {
-  databasePool,
   loadMessagingConfig,
   MessagingClient,
   messagingOptionsFrom,

@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { ConnectionLogger } from './amqp-connection.js';
 
 /**
  * Keeps an in-memory copy fresh across hub instances: a committed change is announced with pg_notify on `channel`,
@@ -18,7 +17,7 @@ export class ChangeFeed {
     private readonly databaseUrl: string,
     readonly channel: string,
     private readonly load: () => Promise<void>,
-    private readonly logger: Pick<ConnectionLogger, 'warn' | 'error'>,
+    private readonly logger: { warn(message: string): void; error(message: string): void },
     private readonly apply?: (payload: string) => boolean,
   ) {}
 

@@ -1,12 +1,11 @@
 import pg from 'pg';
-import type { ConnectionLogger } from './amqp-connection.js';
 
 /**
  * A pg pool that outlives a database restart. pg reports a lost connection as an 'error' event: on the pool for an
  * idle client, and on the client itself for one checked out (besides failing its query). An 'error' event nobody
  * listens to ends the process, so both are heard here; the pool then drops the client and opens new ones on demand.
  */
-export function databasePool(config: pg.PoolConfig, logger: Pick<ConnectionLogger, 'warn'>): pg.Pool {
+export function databasePool(config: pg.PoolConfig, logger: { warn(message: string): void }): pg.Pool {
   const pool = new pg.Pool(config);
   pool.on('error', (err) => logger.warn(`idle database connection lost: ${err.message}`));
   pool.on('connect', (client) => {

@@ -1,0 +1,2 @@
+export * from './batcher.js';
+export * from './config-error.js';

@@ -1,0 +1,3 @@
+export * from './change-feed.js';
+export * from './database-pool.js';
+export * from './transaction.js';

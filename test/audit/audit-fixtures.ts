@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { AuditLog, type AuditEntryInput } from '@hub/audit';
+import { AuditLog, entryHash, type AuditEntryInput } from '@hub/audit';
 
 export const SECRET = 'integration-test-subject-key-secret-0123456789';
 
@@ -41,4 +41,19 @@ export async function tamper(pool: pg.Pool, sql: string, params: unknown[] = [])
     await client.query('RESET session_replication_role').catch(() => undefined);
     client.release();
   }
+}
+
+/** What an attacker who knows the (public) encoding computes for a row of `schema` as it now stands. */
+export async function rehash(pool: pg.Pool, schema: string, seq: number): Promise<string> {
+  const { rows } = await pool.query(
+    `SELECT seq::int, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, kind,
+       actor_kind AS "actorKind", actor, organisation, unit, agreement_id AS "agreementId",
+       agreement_version AS "agreementVersion", purpose, subject_key AS "subjectKey",
+       categories_requested AS "categoriesRequested", categories_released AS "categoriesReleased",
+       categories_denied AS "categoriesDenied", outcome, correlation_id AS "correlationId",
+       protected_identity AS "protectedIdentity", details, prev_hash AS "prevHash"
+     FROM ${schema}.entry WHERE seq = $1`,
+    [seq],
+  );
+  return entryHash(rows[0]);
 }

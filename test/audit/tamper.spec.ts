@@ -1,7 +1,7 @@
-import { entryHash, type AuditLog } from '@hub/audit';
+import type { AuditLog } from '@hub/audit';
 import { describeVerification, parseAnchors, verifyAuditChain } from '../../scripts/audit-verify.js';
 import { DATABASE_URL, testPool } from '../support/env.js';
-import { freshLog, queryEntry, tamper } from './audit-fixtures.js';
+import { freshLog, queryEntry, rehash, tamper } from './audit-fixtures.js';
 
 const SCHEMA = 'audit_test_tamper';
 const ROWS = 150;
@@ -45,7 +45,7 @@ describe('audit chain: tampering in PostgreSQL is detected', () => {
 
   it('an edit that also recomputes the row’s own hash breaks the link to the next row', async () => {
     await tamper(pool, `UPDATE ${SCHEMA}.entry SET outcome = 'ok' WHERE seq = 77`);
-    await tamper(pool, `UPDATE ${SCHEMA}.entry SET hash = $1 WHERE seq = 77`, [await rehash(77)]);
+    await tamper(pool, `UPDATE ${SCHEMA}.entry SET hash = $1 WHERE seq = 77`, [await rehash(pool, SCHEMA, 77)]);
     await expect(log.verify()).resolves.toMatchObject({
       ok: false,
       rows: 77,
@@ -99,7 +99,7 @@ describe('audit chain: tampering in PostgreSQL is detected', () => {
     let prev = (await pool.query(`SELECT hash FROM ${SCHEMA}.entry WHERE seq = 119`)).rows[0].hash as string;
     for (let seq = 120; seq <= ROWS; seq++) {
       await tamper(pool, `UPDATE ${SCHEMA}.entry SET prev_hash = $1 WHERE seq = $2`, [prev, seq]);
-      prev = await rehash(seq);
+      prev = await rehash(pool, SCHEMA, seq);
       await tamper(pool, `UPDATE ${SCHEMA}.entry SET hash = $1 WHERE seq = $2`, [prev, seq]);
     }
     await pool.query(`UPDATE ${SCHEMA}.chain_head SET hash = $1`, [prev]);
@@ -141,7 +141,10 @@ describe('audit chain: tampering in PostgreSQL is detected', () => {
          outcome, correlation_id, protected_identity, details, $2, 'x' FROM ${SCHEMA}.entry WHERE seq = $1`,
       [ROWS, last.hash],
     );
-    await tamper(pool, `UPDATE ${SCHEMA}.entry SET hash = $1 WHERE seq = $2`, [await rehash(ROWS + 1), ROWS + 1]);
+    await tamper(pool, `UPDATE ${SCHEMA}.entry SET hash = $1 WHERE seq = $2`, [
+      await rehash(pool, SCHEMA, ROWS + 1),
+      ROWS + 1,
+    ]);
     await expect(log.verify()).resolves.toMatchObject({
       ok: false,
       rows: ROWS + 1,
@@ -173,19 +176,4 @@ describe('audit chain: tampering in PostgreSQL is detected', () => {
     expect(parseAnchors(['--json', '--anchor', `7:${'a'.repeat(64)}`])).toEqual([{ seq: 7, hash: 'a'.repeat(64) }]);
     expect(() => parseAnchors(['--anchor', '7'])).toThrow(/--anchor takes/);
   });
-
-  /** What an attacker who knows the (public) encoding computes for a row as it now stands. */
-  async function rehash(seq: number): Promise<string> {
-    const { rows } = await pool.query(
-      `SELECT seq::int, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, kind,
-         actor_kind AS "actorKind", actor, organisation, unit, agreement_id AS "agreementId",
-         agreement_version AS "agreementVersion", purpose, subject_key AS "subjectKey",
-         categories_requested AS "categoriesRequested", categories_released AS "categoriesReleased",
-         categories_denied AS "categoriesDenied", outcome, correlation_id AS "correlationId",
-         protected_identity AS "protectedIdentity", details, prev_hash AS "prevHash"
-       FROM ${SCHEMA}.entry WHERE seq = $1`,
-      [seq],
-    );
-    return entryHash(rows[0]);
-  }
 });

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { RunningAdapter } from '@hub/adapter-kit';
-import { AuditLog, entryHash } from '@hub/audit';
+import { AuditLog } from '@hub/audit';
 import { EXCHANGES, ORGANISATIONS, routingKeys } from '@hub/contracts';
 import { AuditCheckpoints } from '../../apps/hub/src/audit/audit-checkpoints.js';
 import { parseCheckpoints, witnessUrls } from '../../scripts/audit-verify.js';
-import { tamper } from '../audit/audit-fixtures.js';
+import { rehash, tamper } from '../audit/audit-fixtures.js';
 import { ADAPTERS, AGENCY_STAFF, startTestAdapter } from '../support/adapters.js';
 import { waitForCatalogue } from '../support/catalogues.js';
 import { DATABASE_URL, messagingFor, testPool, waitFor } from '../support/env.js';
@@ -148,7 +148,7 @@ describe('anchored audit log: the agencies witness the hub’s audit head', () =
     let prev = (await pool.query(`SELECT hash FROM audit.entry WHERE seq = $1`, [from - 1])).rows[0].hash as string;
     for (let seq = from; seq <= position; seq++) {
       await tamper(pool, `UPDATE audit.entry SET prev_hash = $1 WHERE seq = $2`, [prev, seq]);
-      prev = await rehash(seq);
+      prev = await rehash(pool, 'audit', seq);
       await tamper(pool, `UPDATE audit.entry SET hash = $1 WHERE seq = $2`, [prev, seq]);
     }
     await tamper(pool, `UPDATE audit.chain_head SET hash = $1`, [prev]);
@@ -318,20 +318,5 @@ describe('anchored audit log: the agencies witness the hub’s audit head', () =
       if (failed.code !== 1) throw new Error(`audit:verify exited ${failed.code}: ${failed.stderr}`, { cause: err });
       return { code: failed.code, stdout: failed.stdout };
     }
-  }
-
-  /** What an attacker who knows the (public) encoding computes for a row as it now stands. */
-  async function rehash(seq: number): Promise<string> {
-    const { rows } = await pool.query(
-      `SELECT seq::int, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, kind,
-         actor_kind AS "actorKind", actor, organisation, unit, agreement_id AS "agreementId",
-         agreement_version AS "agreementVersion", purpose, subject_key AS "subjectKey",
-         categories_requested AS "categoriesRequested", categories_released AS "categoriesReleased",
-         categories_denied AS "categoriesDenied", outcome, correlation_id AS "correlationId",
-         protected_identity AS "protectedIdentity", details, prev_hash AS "prevHash"
-       FROM audit.entry WHERE seq = $1`,
-      [seq],
-    );
-    return entryHash(rows[0]);
   }
 });

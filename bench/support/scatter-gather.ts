@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as amqp from 'amqplib';
-import { EXCHANGES, messageTypes, replyQueueName, routingKeys } from '@hub/contracts';
+import { EXCHANGES, messageTypes, queueOwner, replyQueueName, routingKeys } from '@hub/contracts';
 import { loadMessagingConfig } from '@hub/messaging';
 
 export const AGENCIES = ['fk', 'af', 'skv'] as const;
@@ -93,7 +93,7 @@ export async function deleteAgencyQueues(queuesOf: (agency: string) => string[])
   // each queue as its owner (`q.<owner>.…`), the only user allowed to delete it
   const byOwner = new Map<string, string[]>();
   for (const queue of AGENCIES.flatMap(queuesOf)) {
-    const owner = queue.split('.')[1]!;
+    const owner = queueOwner(queue);
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), queue]);
   }
   for (const [owner, queues] of byOwner) {

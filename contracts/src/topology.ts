@@ -56,6 +56,9 @@ export const HEADERS = {
 /** Every queue a service owns is named `q.<service>.<name>`; broker permissions rely on the prefix. */
 export const queueName = (service: string, name: string) => `q.${service}.${name}`;
 
+/** The service that owns a queue named by `queueName` (its parking queue too). */
+export const queueOwner = (queue: string) => queue.split('.')[1] ?? '';
+
 /** AMQP `type` of a reply that carries no envelope, only the reason in the `x-error` header */
 export const ERROR_REPLY_TYPE = 'error';
 

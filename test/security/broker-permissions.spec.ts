@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
 import { adapterQueues } from '@hub/adapter-kit';
-import { EXCHANGES, parkingQueueOf } from '@hub/contracts';
+import { EXCHANGES, parkingQueueOf, queueOwner } from '@hub/contracts';
 import { declareQueue, loadMessagingConfig, type QueueSpec } from '@hub/messaging';
 import { HUB_QUEUES } from '../../apps/hub/src/messaging/hub-queues.js';
 import { setupBroker } from '../../scripts/broker-setup.js';
@@ -21,7 +21,6 @@ const DEFAULT = '(default)';
 
 const specs: QueueSpec[] = [...HUB_QUEUES, ...Object.values(ADAPTERS).flatMap((d) => adapterQueues(d))];
 const QUEUES = specs.flatMap((s) => [s.queue, parkingQueueOf(s.queue)]);
-const ownerOf = (queue: string) => queue.split('.')[1]!;
 
 /** Routing keys each user tries to publish with, and binding keys it tries to bind its own queue with. */
 const PUBLISH_KEYS: Record<string, string[]> = {
@@ -74,12 +73,12 @@ function expected(user: string): string[] {
       `bind hub.reply ${REPLY_KEY}`,
       'bind hub.dlx q.hub.events',
       // its own queues, and every service's parking queue (the parking lot)
-      ...QUEUES.filter((q) => ownerOf(q) === 'hub' || q.endsWith('.parked')).map((q) => `read ${q}`),
+      ...QUEUES.filter((q) => queueOwner(q) === 'hub' || q.endsWith('.parked')).map((q) => `read ${q}`),
       'declare q.hub.*',
     ];
   }
   const agency = user.slice('adapter-'.length);
-  const own = QUEUES.filter((q) => ownerOf(q) === user);
+  const own = QUEUES.filter((q) => queueOwner(q) === user);
   return [
     `publish hub.event referral.status.${agency}`,
     `publish hub.event catalogue.announced.${agency}`,
@@ -168,7 +167,7 @@ describe('broker permissions: each user may do exactly what its role needs', () 
     for (const owner of USERS) {
       const connection = await connect(owner);
       const channel = await connection.createChannel();
-      for (const spec of specs.filter((s) => ownerOf(s.queue) === owner)) await declareQueue(channel, spec);
+      for (const spec of specs.filter((s) => queueOwner(s.queue) === owner)) await declareQueue(channel, spec);
       await connection.close();
     }
   }, 60_000);

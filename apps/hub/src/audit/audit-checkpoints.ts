@@ -9,7 +9,7 @@ import {
   type VerifyOutcome,
   type VerifyResult,
 } from '@hub/audit';
-import { EXCHANGES, HEADERS, routingKeys, type AuditWitnessedV1, type Envelope } from '@hub/contracts';
+import { agencyService, EXCHANGES, HEADERS, routingKeys, type AuditWitnessedV1, type Envelope } from '@hub/contracts';
 import { PgOutbox } from '@hub/messaging';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { PG_POOL } from '../core/core.module.js';
@@ -122,7 +122,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
     raw: amqp.ConsumeMessage,
   ): Promise<void> {
     const { agency, checkpointId, position, hash, verdict } = envelope.payload;
-    const adapter = `adapter-${agency}`;
+    const adapter = agencyService(agency);
     if (envelope.sender.service !== adapter) {
       this.logger.warn(`refused cosignature ${envelope.id}: sent by ${envelope.sender.service}, not ${adapter}`);
       return;

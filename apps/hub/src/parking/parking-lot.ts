@@ -16,6 +16,7 @@ import {
   HEADERS,
   parkingQueueOf,
   queueName,
+  queueOwner,
   SENDER_RULES,
   serviceParty,
   type Envelope,
@@ -482,7 +483,7 @@ function parseEnvelope(content: Buffer): Envelope | undefined {
  * message for one agency (the sender rules' `{agency}` routing keys) only to that agency's queues.
  */
 function destinationProblem(envelope: Envelope, queue: string): string | undefined {
-  const owner = serviceParty(queue.split('.')[1] ?? '');
+  const owner = serviceParty(queueOwner(queue));
   if (owner?.role !== 'agency') return `${queue} is not an agency's queue; the hub sends ${envelope.type} to agencies`;
   const rules = SENDER_RULES.filter((r) => r.type === envelope.type && r.sender === 'hub');
   if (!rules.length) return `the hub does not send ${envelope.type}`;

@@ -3,6 +3,7 @@ import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotF
 import type pg from 'pg';
 import { AuditLog, type AuditEntryInput } from '@hub/audit';
 import {
+  agencyService,
   EXCHANGES,
   maskPersonnummer,
   routingKeys,
@@ -367,7 +368,7 @@ export class ReferralService {
       let refusal: { reason: string; message: string } | undefined;
       if (!row) {
         refusal = { reason: 'unknown-referral', message: `no referral ${event.referralId}` };
-      } else if (envelope.sender.service !== `adapter-${row.agency}` || event.agency !== row.agency) {
+      } else if (envelope.sender.service !== agencyService(row.agency) || event.agency !== row.agency) {
         refusal = { reason: 'not-the-referrals-agency', message: `referral ${row.id} was sent to ${row.agency}` };
       } else if (event.actor.organisation !== envelope.sender.organisation) {
         // the timeline names the actor: an agency speaks for its own staff and services, never for another party
@@ -512,7 +513,7 @@ function refusedEventEntry(
   row: ReferralRow | undefined,
   refusal: { reason: string; message: string },
 ): AuditEntryInput {
-  const own = row !== undefined && envelope.sender.service === `adapter-${row.agency}`;
+  const own = row !== undefined && envelope.sender.service === agencyService(row.agency);
   return {
     kind: 'referral',
     actorKind: 'service',

@@ -78,52 +78,62 @@ export async function startSystem(
     env: { DEMO_AGREEMENTS: options.demoAgreements ? 'true' : 'false', ...options.hub?.env },
   });
   const adapters = {} as Record<Agency, RunningAdapter>;
-  for (const agency of AGENCIES) adapters[agency] = await startTestAdapter(ADAPTERS[agency], adapterEnv[agency]);
-  await Promise.all(AGENCIES.map((agency) => adapters[agency].announced));
   const agreements = {} as Record<Agency, string>;
-  for (const agency of options.demoAgreements ? [] : AGENCIES) {
-    if (agency === AGENCIES[0]) {
-      await waitFor(async () => {
-        const { body } = await hub.call('GET', '/api/catalogues', { as: USERS.guide });
-        return Array.isArray(body) && AGENCIES.every((a) => body.some((c: { agency: string }) => c.agency === a));
+  const close = async () => {
+    for (const agency of AGENCIES) await adapters[agency]?.close();
+    await hub.close();
+  };
+  // a system that failed to start is stopped, so that its services do not go on consuming beside later suites' own
+  try {
+    for (const agency of AGENCIES) adapters[agency] = await startTestAdapter(ADAPTERS[agency], adapterEnv[agency]);
+    await Promise.all(AGENCIES.map((agency) => adapters[agency].announced));
+    for (const agency of options.demoAgreements ? [] : AGENCIES) {
+      if (agency === AGENCIES[0]) {
+        await waitFor(async () => {
+          const { body } = await hub.call('GET', '/api/catalogues', { as: USERS.guide });
+          return Array.isArray(body) && AGENCIES.every((a) => body.some((c: { agency: string }) => c.agency === a));
+        });
+      }
+      const created = await hub.call('POST', '/api/agreements', {
+        as: USERS.municipalityAdmin,
+        body: demoTerms(agency),
       });
+      if (created.status !== 201) throw new Error(`agreement with ${agency}: ${JSON.stringify(created.body)}`);
+      const id = created.body.id as string;
+      await hub.call('POST', `/api/agreements/${id}/propose`, { as: USERS.municipalityAdmin, body: {} });
+      const approved = await hub.call('POST', `/api/agreements/${id}/approve`, {
+        as: AGENCY_STAFF[agency].admin,
+        body: {},
+      });
+      if (approved.body.status !== 'active')
+        throw new Error(`agreement with ${agency}: ${JSON.stringify(approved.body)}`);
+      agreements[agency] = id;
     }
-    const created = await hub.call('POST', '/api/agreements', { as: USERS.municipalityAdmin, body: demoTerms(agency) });
-    if (created.status !== 201) throw new Error(`agreement with ${agency}: ${JSON.stringify(created.body)}`);
-    const id = created.body.id as string;
-    await hub.call('POST', `/api/agreements/${id}/propose`, { as: USERS.municipalityAdmin, body: {} });
-    const approved = await hub.call('POST', `/api/agreements/${id}/approve`, {
-      as: AGENCY_STAFF[agency].admin,
-      body: {},
-    });
-    if (approved.body.status !== 'active')
-      throw new Error(`agreement with ${agency}: ${JSON.stringify(approved.body)}`);
-    agreements[agency] = id;
-  }
-  for (const agency of AGENCIES) {
-    const token = await (options.caseworkerToken?.(agency) ?? tokenFor(AGENCY_STAFF[agency].caseworker));
-    await waitFor(
-      async () => {
-        const { status, body } = await callAdapter(adapters[agency], 'GET', '/api/agreements', { token });
-        if (status !== 200) throw new Error(`${agency} adapter answered ${status}: ${JSON.stringify(body)}`);
-        const active = body.find(
-          (v: { id: string; status: string }) =>
-            v.status === 'active' && (options.demoAgreements ? v.id !== undefined : v.id === agreements[agency]),
-        );
-        if (active) agreements[agency] = active.id;
-        return active !== undefined;
-      },
-      15_000,
-      `${agency} to enforce the agreement`,
-    );
+    for (const agency of AGENCIES) {
+      const token = await (options.caseworkerToken?.(agency) ?? tokenFor(AGENCY_STAFF[agency].caseworker));
+      await waitFor(
+        async () => {
+          const { status, body } = await callAdapter(adapters[agency], 'GET', '/api/agreements', { token });
+          if (status !== 200) throw new Error(`${agency} adapter answered ${status}: ${JSON.stringify(body)}`);
+          const active = body.find(
+            (v: { id: string; status: string }) =>
+              v.status === 'active' && (options.demoAgreements ? v.id !== undefined : v.id === agreements[agency]),
+          );
+          if (active) agreements[agency] = active.id;
+          return active !== undefined;
+        },
+        15_000,
+        `${agency} to enforce the agreement`,
+      );
+    }
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
   }
   return {
     hub,
     adapters,
     agreements,
-    async close() {
-      for (const agency of AGENCIES) await adapters[agency]?.close();
-      await hub.close();
-    },
+    close,
   };
 }

@@ -10,7 +10,7 @@ import {
 import pg from 'pg';
 import { AuditLog } from '@hub/audit';
 import { messageTypes } from '@hub/contracts';
-import { databasePool } from '@hub/database';
+import { databasePool, Transactions } from '@hub/database';
 import { loadMessagingConfig, MessagingClient, messagingOptionsFrom, PgOutbox } from '@hub/messaging';
 import { HUB_CONFIG, loadHubConfig, type HubConfig } from '../config/hub.config.js';
 import { Subjects } from './subjects.js';
@@ -35,6 +35,7 @@ export const AUDIT_POOL = Symbol('AUDIT_POOL');
       useFactory: (config: HubConfig) =>
         databasePool({ connectionString: config.databaseUrl, max: 10 }, new Logger('database')),
     },
+    { provide: Transactions, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new Transactions(pool) },
     {
       provide: AUDIT_POOL,
       inject: [HUB_CONFIG],
@@ -59,7 +60,7 @@ export const AUDIT_POOL = Symbol('AUDIT_POOL');
         new PgOutbox(pool, messaging, { schema: 'hub' }, new Logger('outbox')),
     },
   ],
-  exports: [HUB_CONFIG, PG_POOL, AuditLog, MessagingClient, Subjects, PgOutbox],
+  exports: [HUB_CONFIG, PG_POOL, Transactions, AuditLog, MessagingClient, Subjects, PgOutbox],
 })
 export class CoreModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

@@ -20,7 +20,7 @@ import { validationPipe } from './http/http-errors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ParkingModule } from './parking/parking.module.js';
 import { QueriesModule } from './queries/queries.module.js';
-import { ReferralsModule } from './referrals/referrals.module.js';
+import { ReferralModule } from './referrals/referral.module.js';
 
 @Module({
   imports: [
@@ -42,7 +42,7 @@ import { ReferralsModule } from './referrals/referrals.module.js';
     ConsentModule,
     AuthModule,
     QueriesModule,
-    ReferralsModule,
+    ReferralModule,
     DemoModule,
     FollowUpModule,
     MetricsModule,

@@ -3,13 +3,15 @@ import { AgreementsModule } from '../agreements/agreements.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { ConsentModule } from '../consents/consent.module.js';
 import { ReferralEventsController } from './referral-events.controller.js';
+import { ReferralPolicy } from './referral-policy.js';
+import { ReferralController } from './referral.controller.js';
+import { ReferralRepository } from './referral.repository.js';
 import { ReferralService } from './referral.service.js';
-import { ReferralsController } from './referrals.controller.js';
 
 @Module({
   imports: [AgreementsModule, CatalogueModule, ConsentModule],
-  controllers: [ReferralsController, ReferralEventsController],
-  providers: [ReferralService],
-  exports: [ReferralService],
+  controllers: [ReferralController, ReferralEventsController],
+  providers: [ReferralService, ReferralRepository, ReferralPolicy],
+  exports: [ReferralService, ReferralRepository, ReferralPolicy],
 })
-export class ReferralsModule {}
+export class ReferralModule {}

@@ -80,7 +80,7 @@ const AGREEMENTS_CHANGED = 'hub_agreements_changed';
  * expiry. Every change is recorded as an event, written to the audit chain and announced as `agreement.changed.v1`.
  */
 @Injectable()
-export class AgreementsService implements OnModuleInit, OnModuleDestroy {
+export class AgreementService implements OnModuleInit, OnModuleDestroy {
   private readonly feed: ChangeFeed;
   private policy = new AgreementIndex([]);
 

@@ -9,8 +9,8 @@ import {
   OrganisationEntity,
   UnitEntity,
 } from './agreement.entities.js';
-import { AgreementsController } from './agreements.controller.js';
-import { AgreementsService } from './agreements.service.js';
+import { AgreementController } from './agreement.controller.js';
+import { AgreementService } from './agreement.service.js';
 
 @Module({
   imports: [
@@ -23,8 +23,8 @@ import { AgreementsService } from './agreements.service.js';
     ]),
     CatalogueModule,
   ],
-  controllers: [AgreementsController],
-  providers: [AgreementsService, AgreementExpiry],
-  exports: [AgreementsService],
+  controllers: [AgreementController],
+  providers: [AgreementService, AgreementExpiry],
+  exports: [AgreementService],
 })
-export class AgreementsModule {}
+export class AgreementModule {}

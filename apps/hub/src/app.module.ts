@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgreementsModule } from './agreements/agreements.module.js';
+import { AgreementModule } from './agreements/agreement.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { RefusalAudit } from './audit/refusal-audit.js';
 import { RefusalAuditingFilter } from './audit/refusal-auditing.filter.js';
@@ -25,7 +25,7 @@ import { ReferralModule } from './referrals/referral.module.js';
 @Module({
   imports: [
     CoreModule,
-    AgreementsModule,
+    AgreementModule,
     TypeOrmModule.forRootAsync({
       inject: [HUB_CONFIG],
       useFactory: (config: HubConfig) => ({

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ORGANISATIONS } from '@hub/contracts';
 import { swedishDay } from '@hub/policy';
-import { AgreementsService } from '../agreements/agreements.service.js';
+import { AgreementService } from '../agreements/agreement.service.js';
 import type { CreateAgreementDto } from '../agreements/dto/agreement.dto.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService, type StoredCatalogue } from '../catalogue/catalogue.service.js';
@@ -66,7 +66,7 @@ export class DemoAgreements implements OnModuleInit {
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-    private readonly agreements: AgreementsService,
+    private readonly agreements: AgreementService,
     private readonly catalogues: CatalogueService,
   ) {}
 

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { AgreementsModule } from '../agreements/agreements.module.js';
+import { AgreementModule } from '../agreements/agreement.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { ConsentModule } from '../consents/consent.module.js';
 import { QueriesController } from './queries.controller.js';
 import { QueryService } from './query.service.js';
 
 @Module({
-  imports: [AgreementsModule, CatalogueModule, ConsentModule],
+  imports: [AgreementModule, CatalogueModule, ConsentModule],
   controllers: [QueriesController],
   providers: [QueryService],
 })

@@ -22,7 +22,7 @@ import {
   type Decision,
   type RequestedCategories,
 } from '@hub/policy';
-import { AgreementsService } from '../agreements/agreements.service.js';
+import { AgreementService } from '../agreements/agreement.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { ConsentService } from '../consents/consent.service.js';
@@ -63,7 +63,7 @@ export class QueryService {
 
   constructor(
     private readonly subjects: Subjects,
-    private readonly agreements: AgreementsService,
+    private readonly agreements: AgreementService,
     private readonly catalogues: CatalogueService,
     private readonly consents: ConsentService,
     private readonly messaging: MessagingClient,

@@ -6,7 +6,7 @@ import {
   type ReferralRequest,
   type StaffMember,
 } from '@hub/policy';
-import { AgreementsService } from '../agreements/agreements.service.js';
+import { AgreementService } from '../agreements/agreement.service.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { ConsentService } from '../consents/consent.service.js';
 
@@ -23,7 +23,7 @@ export interface ReferralPolicyAnswer {
 @Injectable()
 export class ReferralPolicy {
   constructor(
-    private readonly agreements: AgreementsService,
+    private readonly agreements: AgreementService,
     private readonly catalogues: CatalogueService,
     private readonly consents: ConsentService,
   ) {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AgreementsModule } from '../agreements/agreements.module.js';
+import { AgreementModule } from '../agreements/agreement.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { ConsentModule } from '../consents/consent.module.js';
 import { ReferralEventsController } from './referral-events.controller.js';
@@ -9,7 +9,7 @@ import { ReferralRepository } from './referral.repository.js';
 import { ReferralService } from './referral.service.js';
 
 @Module({
-  imports: [AgreementsModule, CatalogueModule, ConsentModule],
+  imports: [AgreementModule, CatalogueModule, ConsentModule],
   controllers: [ReferralController, ReferralEventsController],
   providers: [ReferralService, ReferralRepository, ReferralPolicy],
   exports: [ReferralService, ReferralRepository, ReferralPolicy],

@@ -231,31 +231,67 @@ const LISTS: Record<string, ListFixture> = {
   'GET /metrics': { scope: 'unit', request: () => ({}) },
 };
 
-/** Writes that name an existing object in their body: another tenant's must be as good as a made-up one. */
-const BODY_REFERENCES: Record<string, (caller: Tenant, o: Owned, consentId: string) => unknown> = {
-  'POST /api/referrals': (caller, o, consentId) => ({
-    subject: o.subject,
-    agency: caller.agency,
-    referralType: ADAPTERS[caller.agency!].referralTypes[0]!.code,
-    purpose: 'vagledning',
-    message: 'Behöver hjälp med ansökan.',
-    contactPreference: 'phone',
-    consentId,
-  }),
-  'POST /api/queries': (caller, o, consentId) => ({
-    subject: o.subject,
-    purpose: 'vagledning',
-    agencies: [caller.agency],
-    consentId,
-    deadlineMs: 300,
-  }),
-  'POST /api/queries/stream': (caller, o, consentId) => ({
-    subject: o.subject,
-    purpose: 'vagledning',
-    agencies: [caller.agency],
-    consentId,
-    deadlineMs: 300,
-  }),
+interface BodyReference {
+  /** what of the tenant's the body names */
+  names: (o: Owned) => string;
+  /** a made-up one of the same kind */
+  madeUp: () => string;
+  scope: keyof typeof OUTSIDERS;
+  /** the roles that may use the operation at all: the others are refused before anything is looked up */
+  roles: readonly StaffRole[];
+  body: (caller: Tenant, o: Owned, named: string) => unknown;
+}
+
+const query = (caller: Tenant, o: Owned, consentId: string) => ({
+  subject: o.subject,
+  purpose: 'vagledning',
+  agencies: [caller.agency],
+  consentId,
+  deadlineMs: 300,
+});
+
+/**
+ * Writes that name an existing object in their body: another tenant's must be as good as a made-up one. Callers are
+ * the municipal units; an agency may name any municipality's unit in an agreement it drafts, so it is no outsider
+ * to unit names.
+ */
+const BODY_REFERENCES: Record<string, BodyReference> = {
+  'POST /api/referrals': {
+    names: (o) => o.consentId,
+    madeUp: randomUUID,
+    scope: 'unit',
+    roles: ['guide', 'caseworker'],
+    body: (caller, o, consentId) => ({
+      subject: o.subject,
+      agency: caller.agency,
+      referralType: ADAPTERS[caller.agency!].referralTypes[0]!.code,
+      purpose: 'vagledning',
+      message: 'Behöver hjälp med ansökan.',
+      contactPreference: 'phone',
+      consentId,
+    }),
+  },
+  'POST /api/queries': { names: (o) => o.consentId, madeUp: randomUUID, scope: 'unit', roles: ['guide'], body: query },
+  'POST /api/queries/stream': {
+    names: (o) => o.consentId,
+    madeUp: randomUUID,
+    scope: 'unit',
+    roles: ['caseworker'],
+    body: query,
+  },
+  // another municipality's units: named in a draft, they must be no more known than a unit that does not exist
+  'POST /api/agreements': {
+    names: (o) => o.tenant.unit!,
+    madeUp: () => `Enhet ${randomUUID()}`,
+    scope: 'parties',
+    roles: ['admin', 'agency-admin'],
+    body: (caller, o, unit) => ({
+      ...terms(o.tenant),
+      title: 'Samtjänst',
+      municipality: { organisation: o.tenant.organisation, unit },
+      agency: { organisation: ORGANISATIONS[caller.agency!] },
+    }),
+  },
 };
 
 /** Operations with no tenant's data to protect, each with the reason. */
@@ -266,9 +302,6 @@ const NO_TENANT_DATA: Record<string, string> = {
   'GET /api/auth/callback': 'ends a login; the session is the caller’s own',
   'POST /api/auth/logout': 'ends the caller’s own session',
   'POST /api/consents': 'records a consent to the caller’s own unit, taken from the token; names no existing object',
-  'POST /api/agreements':
-    'names its parties by organisationsnummer, which are public; the caller must be one of them (not-a-party, ' +
-    'test/hub/agreements.spec.ts)',
   // FINDING: parked messages of every queue, hub-wide, to any municipality's admin; they belong to the hub operator
   'GET /api/parked-messages': 'hub operator data, not split by tenant (finding: move to the operator role)',
   'GET /api/parked-messages/{id}': 'hub operator data, not split by tenant (finding: move to the operator role)',
@@ -520,35 +553,35 @@ describe('tenant isolation: every operation × every role × two municipalities 
     expect(problems).toEqual([]);
   }, 300_000);
 
-  it('answers a write naming another tenant’s consent as one naming a made-up consent', async () => {
+  it('answers a write naming another tenant’s object as one naming a made-up object', async () => {
     const volatile = /"(id|queryId|createdAt|respondBy|statusAt|at|latencyMs)":("[^"]*"|[0-9.]+)/g;
     const problems: string[] = [];
-    for (const [operation, bodyOf] of Object.entries(BODY_REFERENCES)) {
+    for (const [operation, reference] of Object.entries(BODY_REFERENCES)) {
       if (!operations.includes(operation)) continue;
       const [method, path] = operation.split(' ') as [string, string];
       for (const owner of MUNICIPAL) {
         const o = owned.get(owner)!;
+        const named = reference.names(o);
         for (const caller of MUNICIPAL) {
           const rel = relation(caller, owner);
-          if (!OUTSIDERS.unit.includes(rel)) continue;
-          for (const role of ['guide', 'caseworker'] as const) {
+          if (!OUTSIDERS[reference.scope].includes(rel)) continue;
+          for (const role of reference.roles) {
             const as = staff(caller, role);
-            const made = randomUUID();
-            const absent = await send(method, path, as, bodyOf(caller, o, made));
-            const answer = await send(method, path, as, bodyOf(caller, o, o.consentId));
-            const who = `${operation} naming ${owner.slug}'s consent as ${caller.slug} ${role} (${rel})`;
-            const normal = (text: string, id: string) => text.replaceAll(id, '<consent>').replace(volatile, '"$1":-');
-            if (answer.status !== absent.status || normal(answer.text, o.consentId) !== normal(absent.text, made)) {
+            const made = reference.madeUp();
+            const absent = await send(method, path, as, reference.body(caller, o, made));
+            const answer = await send(method, path, as, reference.body(caller, o, named));
+            const who = `${operation} naming ${owner.slug}'s ${named} as ${caller.slug} ${role} (${rel})`;
+            const normal = (text: string, value: string) =>
+              text.replaceAll(value, '<named>').replace(volatile, '"$1":-');
+            if (answer.status !== absent.status || normal(answer.text, named) !== normal(absent.text, made)) {
               problems.push(
-                `${who}: ${answer.status} ${answer.text} but for a made-up id ${absent.status} ${absent.text}`,
+                `${who}: ${answer.status} ${answer.text} but for a made-up one ${absent.status} ${absent.text}`,
               );
             }
-            const found = leaked(answer.text.replaceAll(o.consentId, ''), [
-              o.referralId,
-              o.queryId,
-              o.subjectKey,
-              o.agreementId,
-            ]);
+            const found = leaked(
+              answer.text.replaceAll(named, ''),
+              secrets(o, rel).filter((s) => s !== named && !spellings(o.subject).includes(s)),
+            );
             if (found.length > 0) problems.push(`${who}: shows ${found.join(', ')}`);
           }
         }

@@ -119,6 +119,12 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
       .findOneBy({ number: dto.agency.organisation, kind: 'agency' });
     if (!agency?.agencyCode)
       throw badRequest('unknown-party', `no agency with organisationsnummer ${dto.agency.organisation}`);
+    const parties = {
+      municipality: dto.municipality,
+      agency: { organisation: agency.number, agency: agency.agencyCode },
+    };
+    // a party first: to anyone else, another municipality's units are no more known than units that do not exist
+    lifecycle(() => partyOf(parties, actorOf(user)));
     const unit = await this.dataSource
       .getRepository(UnitEntity)
       .findOneBy({ organisation: dto.municipality.organisation, name: dto.municipality.unit });
@@ -127,11 +133,6 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
         'unknown-party',
         `no unit "${dto.municipality.unit}" of organisation ${dto.municipality.organisation}`,
       );
-    const parties = {
-      municipality: dto.municipality,
-      agency: { organisation: agency.number, agency: agency.agencyCode },
-    };
-    lifecycle(() => partyOf(parties, actorOf(user)));
     const terms = this.checkedTerms(dto, parties);
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {

@@ -113,16 +113,17 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
     const agency = await this.repository.findAgency(dto.agency.organisation);
     if (!agency?.agencyCode)
       throw badRequest('unknown-party', `no agency with organisationsnummer ${dto.agency.organisation}`);
+    const parties = {
+      municipality: dto.municipality,
+      agency: { organisation: agency.number, agency: agency.agencyCode },
+    };
+    // a party first: to anyone else, another municipality's units are no more known than units that do not exist
+    lifecycle(() => partyOf(parties, actorOf(user)));
     if (!(await this.repository.unitExists(dto.municipality.organisation, dto.municipality.unit)))
       throw badRequest(
         'unknown-party',
         `no unit "${dto.municipality.unit}" of organisation ${dto.municipality.organisation}`,
       );
-    const parties = {
-      municipality: dto.municipality,
-      agency: { organisation: agency.number, agency: agency.agencyCode },
-    };
-    lifecycle(() => partyOf(parties, actorOf(user)));
     const terms = this.checkedTerms(dto, parties);
     const id = randomUUID();
     await this.transactions.run(async (tx) => {

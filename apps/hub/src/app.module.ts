@@ -19,7 +19,7 @@ import { HealthController } from './health/health.controller.js';
 import { validationPipe } from './http/http-errors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ParkingModule } from './parking/parking.module.js';
-import { QueriesModule } from './queries/queries.module.js';
+import { QueryModule } from './queries/query.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
 
 @Module({
@@ -41,7 +41,7 @@ import { ReferralModule } from './referrals/referral.module.js';
     CatalogueModule,
     ConsentModule,
     AuthModule,
-    QueriesModule,
+    QueryModule,
     ReferralModule,
     DemoModule,
     FollowUpModule,

@@ -18,6 +18,7 @@ import { Transactions, type Queryable } from '@hub/database';
 import { PgOutbox, type OutboxMessage } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import { consentSnapshot } from '@hub/policy';
+import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { Subjects } from '../core/subjects.js';
@@ -65,7 +66,7 @@ export class ReferralService {
   }
 
   async create(dto: CreateReferralDto, user: StaffUser, now = new Date()): Promise<ReferralView> {
-    const unit = unitOf(user);
+    const unit = referralUnitOf(user);
     const subject = this.subjects.parse(dto.subject);
     const { decision, consents } = await this.policy.decide(
       { organisation: user.organisation, unit, roles: user.roles },
@@ -204,7 +205,7 @@ export class ReferralService {
   }
 
   async list(query: ListReferralsQuery, user: StaffUser, now = new Date()): Promise<ReferralView[]> {
-    const unit = unitOf(user);
+    const unit = referralUnitOf(user);
     const subjectKey = query.subject ? this.subjects.parse(query.subject).key : null;
     const referrals = await this.referrals.list({
       organisation: user.organisation,
@@ -373,18 +374,13 @@ export class ReferralService {
 
   /** The referral, when the caller's unit sent it; another's is as absent as one never sent. */
   private async visible(id: string, user: StaffUser): Promise<Referral> {
-    const referral = await this.referrals.findOfUnit(id, user.organisation, unitOf(user));
+    const referral = await this.referrals.findOfUnit(id, user.organisation, referralUnitOf(user));
     if (!referral) throw new NotFoundException({ error: 'not-found', message: `no referral ${id} from your unit` });
     return referral;
   }
 }
 
-function unitOf(user: StaffUser): string {
-  if (!user.unit) {
-    throw new ForbiddenException({ error: 'no-unit', message: 'referrals are sent by a municipal unit' });
-  }
-  return user.unit;
-}
+const referralUnitOf = (user: StaffUser) => unitOf(user, 'referrals are sent by a municipal unit');
 
 function viewOf(r: Referral, now: Date): ReferralView {
   return {

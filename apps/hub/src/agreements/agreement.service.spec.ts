@@ -258,6 +258,13 @@ describe('AgreementService', () => {
         400,
         'invalid-request',
       ],
+      [
+        'a purpose whose terms are not an object',
+        createDto({ purposes: { vagledning: null } as never }),
+        maria,
+        400,
+        'invalid-request',
+      ],
     ])('refuses %s and stores nothing', async (_case, dto, by, status, error) => {
       expect(await refusal(service.create(dto, by))).toEqual({ status, error });
       expect(store.agreements.size).toBe(0);

@@ -277,6 +277,10 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
     const purposes: Record<string, PurposeTerms> = {};
     const shapeProblems: string[] = [];
     for (const [purpose, value] of Object.entries(dto.purposes ?? {})) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        shapeProblems.push(`purposes.${purpose}: must be an object of terms`);
+        continue;
+      }
       const terms = plainToInstance(PurposeTermsDto, value);
       const errors = validateSync(terms, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
       for (const error of errors)

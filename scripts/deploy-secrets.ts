@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brokerDefinitions, KeyDirectory, rabbitPasswordHash, type ServiceAccount } from '@hub/messaging';
-import { serviceUsers } from './adapters.js';
+import { discoverAdapters, serviceUsers } from './adapters.js';
 
 export const DEPLOY_SECRETS_DIR = 'deploy/secrets';
 export const REALM_FILE = 'deploy/keycloak/realm-samtjanst.json';
@@ -17,6 +17,10 @@ const HUB_CLIENT_ID = 'samtjanst-hub-web';
 
 /** The services that run our code (the hub and the adapters of this checkout); their broker user is the service name. */
 export const APP_SERVICES = serviceUsers();
+/** the organisation each adapter speaks for, as its folder declares it */
+const ORGANISATION_OF: Record<string, string> = Object.fromEntries(
+  discoverAdapters().map((a) => [a.service, a.organisation]),
+);
 
 type Secrets = Record<string, string>;
 
@@ -110,6 +114,7 @@ export function writeDeploySecrets(root = process.cwd()): Secrets {
           OIDC_CLIENT_SECRET: secrets.oidcClientSecret,
         }),
         METRICS_TOKEN: secrets.metricsToken,
+        ...(ORGANISATION_OF[service] && { ORGANISATION: ORGANISATION_OF[service] }),
       }),
     );
   }

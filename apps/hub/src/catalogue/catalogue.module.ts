@@ -3,10 +3,12 @@ import { CatalogueEventsController } from './catalogue-events.controller.js';
 import { CatalogueController } from './catalogue.controller.js';
 import { CatalogueRepository } from './catalogue.repository.js';
 import { CatalogueService } from './catalogue.service.js';
+import { TrustedAgencies } from '../messaging/trusted-agencies.js';
 
 @Module({
   controllers: [CatalogueController, CatalogueEventsController],
-  providers: [CatalogueService, CatalogueRepository],
-  exports: [CatalogueService],
+  // the agencies' adapters are trusted from the organisation registry before any consumer starts
+  providers: [CatalogueService, CatalogueRepository, TrustedAgencies],
+  exports: [CatalogueService, TrustedAgencies],
 })
 export class CatalogueModule {}

@@ -98,7 +98,6 @@ export type ReplayRefusal =
 @Injectable()
 export class ParkingService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('parking');
-  private readonly queues: string[];
   private connection?: amqp.ChannelModel;
   private round?: Promise<void>;
   private timer?: NodeJS.Timeout;
@@ -113,19 +112,19 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
     private readonly audit: AuditLog,
     private readonly subjects: Subjects,
   ) {
-    const agencies = messaging.codec.trustedServices.filter((service) => service !== messaging.codec.identity.service);
-    this.queues = [
-      ...HUB_QUEUES.map((spec) => spec.queue),
-      ...agencies.flatMap((service) => ADAPTER_QUEUE_NAMES.map((name) => queueName(service, name))),
-    ];
     void messaging.consumeConnection.onConnect(async (connection) => {
       this.connection = connection;
     });
   }
 
-  /** The queues whose parked messages the hub collects. */
+  /** The queues whose parked messages the hub collects: its own and those of every adapter it trusts now. */
   get collectedQueues(): readonly string[] {
-    return this.queues;
+    const { codec } = this.messaging;
+    const agencies = codec.trustedServices.filter((service) => service !== codec.identity.service);
+    return [
+      ...HUB_QUEUES.map((spec) => spec.queue),
+      ...agencies.flatMap((service) => ADAPTER_QUEUE_NAMES.map((name) => queueName(service, name))),
+    ];
   }
 
   onApplicationBootstrap(): void {
@@ -149,7 +148,7 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
   private async collectAll(): Promise<void> {
     if (!this.connection) return;
     let channel: amqp.Channel | undefined;
-    for (const queue of this.queues) {
+    for (const queue of this.collectedQueues) {
       try {
         channel ??= await this.openChannel(this.connection);
         for (let n = 0; n < MAX_PER_ROUND; n++) {
@@ -221,7 +220,7 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
       details: { state, ...(filter.queue && { queue: filter.queue }), count: messages.length },
     });
     return {
-      queues: this.queues.map((queue) => ({ queue, parked: parked.get(queue) ?? 0 })),
+      queues: this.collectedQueues.map((queue) => ({ queue, parked: parked.get(queue) ?? 0 })),
       messages: messages.map(summaryOf),
     };
   }

@@ -46,10 +46,10 @@ export interface paths {
             cookie?: never;
         };
         /** The agreements the caller’s organisation is a party to, newest version each */
-        get: operations["AgreementsController_list"];
+        get: operations["AgreementController_list"];
         put?: never;
         /** Register a draft samtjänst agreement; the caller must be a party’s admin */
-        post: operations["AgreementsController_create"];
+        post: operations["AgreementController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,7 +64,7 @@ export interface paths {
             cookie?: never;
         };
         /** One agreement with all its versions and its history */
-        get: operations["AgreementsController_show"];
+        get: operations["AgreementController_show"];
         put?: never;
         post?: never;
         delete?: never;
@@ -81,7 +81,7 @@ export interface paths {
             cookie?: never;
         };
         /** One version of an agreement, as it was registered */
-        get: operations["AgreementsController_version"];
+        get: operations["AgreementController_version"];
         put?: never;
         post?: never;
         delete?: never;
@@ -100,7 +100,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Propose the draft to the other party */
-        post: operations["AgreementsController_propose"];
+        post: operations["AgreementController_propose"];
         delete?: never;
         options?: never;
         head?: never;
@@ -117,7 +117,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Approve the other party’s proposal; the agreement becomes active */
-        post: operations["AgreementsController_approve"];
+        post: operations["AgreementController_approve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -134,7 +134,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Suspend an active agreement: nothing crosses the hub under it until resumed */
-        post: operations["AgreementsController_suspend"];
+        post: operations["AgreementController_suspend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -151,7 +151,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Resume a suspended agreement */
-        post: operations["AgreementsController_resume"];
+        post: operations["AgreementController_resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -168,7 +168,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Terminate the agreement for good */
-        post: operations["AgreementsController_terminate"];
+        post: operations["AgreementController_terminate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -185,7 +185,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Register changed terms as a new draft version; the old versions stay readable */
-        post: operations["AgreementsController_amend"];
+        post: operations["AgreementController_amend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -340,7 +340,7 @@ export interface paths {
          * Ask several agencies about one subject for one purpose
          * @description Answers within the deadline (default 3 s) with one result per agency: ok, denied, timeout or error, with the released and denied categories and reason codes. Every decision is written to the audit chain.
          */
-        post: operations["QueriesController_ask"];
+        post: operations["QueryController_ask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -360,7 +360,7 @@ export interface paths {
          * The same query, each agency’s result streamed as it arrives (Server-Sent Events)
          * @description Events: `query` (id, subject masked, agencies), one `result` per agency, then `done` with the whole answer.
          */
-        post: operations["QueriesController_stream"];
+        post: operations["QueryController_stream"];
         delete?: never;
         options?: never;
         head?: never;
@@ -375,13 +375,13 @@ export interface paths {
             cookie?: never;
         };
         /** The unit's referrals, newest first, filtered by status, agency, subject or overdue */
-        get: operations["ReferralsController_list"];
+        get: operations["ReferralController_list"];
         put?: never;
         /**
          * Send a referral (remiss) to one agency
          * @description Checked with the policy (agreement, purpose, role, referral type, consent or legal basis), then stored and published in one transaction. 403 with the reason code when the policy refuses it.
          */
-        post: operations["ReferralsController_create"];
+        post: operations["ReferralController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -396,7 +396,7 @@ export interface paths {
             cookie?: never;
         };
         /** A referral with its timeline of status events */
-        get: operations["ReferralsController_show"];
+        get: operations["ReferralController_show"];
         put?: never;
         post?: never;
         delete?: never;
@@ -415,7 +415,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Withdraw a referral the agency has not finished; the agency is told */
-        post: operations["ReferralsController_cancel"];
+        post: operations["ReferralController_cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1318,7 +1318,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_list: {
+    AgreementController_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -1337,7 +1337,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_create: {
+    AgreementController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -1360,7 +1360,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_show: {
+    AgreementController_show: {
         parameters: {
             query?: never;
             header?: never;
@@ -1381,7 +1381,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_version: {
+    AgreementController_version: {
         parameters: {
             query?: never;
             header?: never;
@@ -1403,7 +1403,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_propose: {
+    AgreementController_propose: {
         parameters: {
             query?: never;
             header?: never;
@@ -1428,7 +1428,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_approve: {
+    AgreementController_approve: {
         parameters: {
             query?: never;
             header?: never;
@@ -1453,7 +1453,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_suspend: {
+    AgreementController_suspend: {
         parameters: {
             query?: never;
             header?: never;
@@ -1478,7 +1478,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_resume: {
+    AgreementController_resume: {
         parameters: {
             query?: never;
             header?: never;
@@ -1503,7 +1503,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_terminate: {
+    AgreementController_terminate: {
         parameters: {
             query?: never;
             header?: never;
@@ -1528,7 +1528,7 @@ export interface operations {
             };
         };
     };
-    AgreementsController_amend: {
+    AgreementController_amend: {
         parameters: {
             query?: never;
             header?: never;
@@ -1785,7 +1785,7 @@ export interface operations {
             };
         };
     };
-    QueriesController_ask: {
+    QueryController_ask: {
         parameters: {
             query?: never;
             header?: never;
@@ -1815,7 +1815,7 @@ export interface operations {
             };
         };
     };
-    QueriesController_stream: {
+    QueryController_stream: {
         parameters: {
             query?: never;
             header?: never;
@@ -1836,7 +1836,7 @@ export interface operations {
             };
         };
     };
-    ReferralsController_list: {
+    ReferralController_list: {
         parameters: {
             query?: {
                 status?: "sent" | "received" | "accepted" | "declined" | "in-progress" | "closed" | "cancelled";
@@ -1862,7 +1862,7 @@ export interface operations {
             };
         };
     };
-    ReferralsController_create: {
+    ReferralController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -1899,7 +1899,7 @@ export interface operations {
             };
         };
     };
-    ReferralsController_show: {
+    ReferralController_show: {
         parameters: {
             query?: never;
             header?: never;
@@ -1927,7 +1927,7 @@ export interface operations {
             };
         };
     };
-    ReferralsController_cancel: {
+    ReferralController_cancel: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { startHub, tokenFor, USERS, type RunningHub } from '../support/hub.js';
 
 describe('hub HTTP basics', () => {
@@ -68,6 +69,11 @@ describe('hub HTTP basics', () => {
     expect(status).toBe(200);
     expect(body.openapi).toMatch(/^3\./);
     expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('publishes the document the web client is generated from (`npm run openapi`, made without a running hub)', async () => {
+    const { body } = await hub.call('GET', '/api/docs/openapi.json');
+    expect(body).toEqual(JSON.parse(readFileSync('apps/web/src/api/openapi.json', 'utf8')));
   });
 
   it('refuses every documented operation without a token, and with a token from another issuer or audience', async () => {

@@ -1,12 +1,13 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type pg from 'pg';
 import { configureHttp, serveWebUi } from '@hub/http';
 import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
 import { PG_POOL } from './core/core.module.js';
 import { HUB_QUEUES } from './messaging/hub-queues.js';
+import { hubOpenApiDocument, setHubGlobalPrefix } from './openapi/hub-openapi.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -17,7 +18,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export function configureHub(app: NestFastifyApplication): INestApplication {
   configureHttp(app);
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  setHubGlobalPrefix(app);
   app.connectMicroservice({
     strategy: new AmqpServer({
       messaging: app.get(MessagingClient),
@@ -29,18 +30,7 @@ export function configureHub(app: NestFastifyApplication): INestApplication {
   const { webDir } = app.get<HubConfig>(HUB_CONFIG);
   if (!serveWebUi(app, webDir))
     new Logger('hub').warn(`no web UI at ${webDir} (npm run build makes it); serving the API only`);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Samtjänst hub API')
-      .setDescription(
-        'Agreements, consents, catalogues and audit of the samtjänst hub. Every operation needs a bearer token.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
+  const document = hubOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api } from './api.js';
+import { answer, hub } from './api/hub.js';
 import { Alert, Busy, Page, SiteFrame } from './components.js';
 import { adminRoutes } from './pages/admin/index.js';
 import { auditRoutes } from './pages/audit/index.js';
@@ -58,7 +58,7 @@ function useAgencyNames(me: Me | undefined): void {
   useEffect(() => {
     if (!me) return;
     let current = true;
-    api<Array<{ agency: string; organisation: string; name: string }>>('GET', '/api/catalogues').then(
+    answer(hub.GET('/api/catalogues')).then(
       (catalogues) => {
         if (current && rememberAgencies(catalogues)) setKnown((n) => n + 1);
       },

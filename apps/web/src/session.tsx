@@ -1,18 +1,11 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { StaffRole } from '@contracts/codes';
-import { api, ApiError, whenUnauthorized } from './api.js';
+import { ApiError, whenUnauthorized } from './api/api-fetch.js';
+import { answer, hub, type HubSchemas } from './api/hub.js';
 import { clearPersistedForms } from './persisted-state.js';
 
 /** GET /api/auth/me */
-export interface Me {
-  id: string;
-  name: string;
-  organisation: string;
-  unit?: string;
-  roles: StaffRole[];
-  authenticatedBy: 'session' | 'bearer';
-  sessionExpiresAt?: string;
-}
+export type Me = HubSchemas['MeView'];
 
 type SessionState =
   | { state: 'loading' }
@@ -33,7 +26,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionState>({ state: 'loading' });
   useEffect(() => {
     whenUnauthorized(() => setSession({ state: 'anonymous', expired: true }));
-    api<Me>('GET', '/api/auth/me')
+    answer(hub.GET('/api/auth/me'))
       .then((me) => setSession({ state: 'signed-in', me }))
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 401) setSession({ state: 'anonymous', expired: false });
@@ -41,7 +34,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       });
   }, []);
   const logout = useCallback(async () => {
-    const { endSessionUrl } = await api<{ endSessionUrl?: string }>('POST', '/api/auth/logout');
+    const { endSessionUrl } = await answer(hub.POST('/api/auth/logout'));
     clearPersistedForms();
     window.location.assign(endSessionUrl ?? '/');
   }, []);

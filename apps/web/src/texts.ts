@@ -9,6 +9,8 @@ import type {
   SecrecyClass,
   StaffRole,
 } from '@contracts/codes';
+// type only: the web bundle takes nothing from libs/http
+import type { ErrorCode } from '../../../libs/http/src/error-codes.js';
 
 /** The SPEC's codes in plain Swedish, for the people who use the UI. The codes themselves never change. */
 
@@ -134,14 +136,23 @@ export const ROLE_TEXT: Record<StaffRole, string> = {
   manager: 'Chef',
 };
 
-/** The API's error codes (`error` in its answers) that people meet, with what to do next. */
-const API_ERROR_TEXT: Record<string, string> = {
+const NOT_SIGNED_IN = 'Du är inte inloggad längre. Logga in igen.';
+const NOT_ALLOWED = 'Din roll får inte göra detta.';
+const NOT_FOUND = 'Det du söker finns inte, eller så har du inte behörighet att se det.';
+const UNAVAILABLE = 'Tjänsten är inte tillgänglig just nu. Försök igen om en stund.';
+const SOMETHING_WRONG = 'Något gick fel. Försök igen, och kontakta support om det upprepas.';
+
+/**
+ * The API's error codes (`error` in its answers, libs/http/src/error-codes.ts) with what to do next. A new code
+ * fails the typecheck here until it has a text.
+ */
+const API_ERROR_TEXT: Record<ErrorCode, string> = {
   'invalid-personnummer': 'Personnumret är inte giltigt. Kontrollera siffrorna.',
   'invalid-request': 'Något i formuläret är inte ifyllt rätt. Kontrollera fälten och försök igen.',
-  'role-not-allowed': 'Din roll får inte göra detta.',
-  unauthorized: 'Du är inte inloggad längre. Logga in igen.',
-  'not-found': 'Det du söker finns inte, eller så har du inte behörighet att se det.',
-  'service-unavailable': 'Tjänsten är inte tillgänglig just nu. Försök igen om en stund.',
+  'role-not-allowed': NOT_ALLOWED,
+  unauthenticated: NOT_SIGNED_IN,
+  'not-found': NOT_FOUND,
+  'service-unavailable': UNAVAILABLE,
   'payload-too-large': 'Det du skickade är för stort. Korta texten och försök igen.',
   'invalid-agreement': 'Avtalet kan inte sparas så här. Rätta det som står nedan och försök igen.',
   'unknown-party': 'Parten finns inte i hubben. Kontrollera organisationsnummer och enhet.',
@@ -153,15 +164,54 @@ const API_ERROR_TEXT: Record<string, string> = {
   'amendment-pending': 'En ändring väntar redan på godkännande. Föreslå, godkänn eller avsluta den först.',
   'invalid-period': 'Perioden går inte att visa. Välj högst 366 dagar och ett slutdatum efter startdatumet.',
   'wrong-organisation': 'Inkorgen är bara för myndighetens egna handläggare.',
+  'category-never': REASON_TEXT['category-never'],
+  // no words of their own yet: what their status says
+  'invalid-json': SOMETHING_WRONG,
+  'invalid-text': SOMETHING_WRONG,
+  'too-deeply-nested': SOMETHING_WRONG,
+  'invalid-return-to': SOMETHING_WRONG,
+  'login-expired': SOMETHING_WRONG,
+  'login-failed': SOMETHING_WRONG,
+  'invalid-date': SOMETHING_WRONG,
+  'valid-from-in-past': SOMETHING_WRONG,
+  'invalid-validity': SOMETHING_WRONG,
+  'consent-too-long': SOMETHING_WRONG,
+  'unknown-agency': SOMETHING_WRONG,
+  'unknown-category': SOMETHING_WRONG,
+  'category-agency-not-named': SOMETHING_WRONG,
+  'agency-without-category': SOMETHING_WRONG,
+  'invalid-faults': SOMETHING_WRONG,
+  'invalid-token': NOT_SIGNED_IN,
+  'session-expired': NOT_SIGNED_IN,
+  forbidden: NOT_ALLOWED,
+  'csrf-header-missing': NOT_ALLOWED,
+  'no-unit': NOT_ALLOWED,
+  conflict: SOMETHING_WRONG,
+  'already-revoked': SOMETHING_WRONG,
+  'referral-finished': SOMETHING_WRONG,
+  'not-parked': SOMETHING_WRONG,
+  'unreadable-message': SOMETHING_WRONG,
+  'not-sent-by-hub': SOMETHING_WRONG,
+  'wrong-destination': SOMETHING_WRONG,
+  'query-expired': SOMETHING_WRONG,
+  'destination-unavailable': SOMETHING_WRONG,
+  'referral-withdrawn': SOMETHING_WRONG,
+  'agreement-changed': SOMETHING_WRONG,
+  'unsupported-media-type': SOMETHING_WRONG,
+  'internal-error': SOMETHING_WRONG,
+  unavailable: UNAVAILABLE,
+  'not-ready': UNAVAILABLE,
+  'idp-unavailable': UNAVAILABLE,
+  'broker-unavailable': UNAVAILABLE,
 };
 
 export function apiErrorText(code: string | undefined, status: number): string {
-  if (code && API_ERROR_TEXT[code]) return API_ERROR_TEXT[code];
+  if (code && Object.hasOwn(API_ERROR_TEXT, code)) return API_ERROR_TEXT[code as ErrorCode];
   if (code && REASON_TEXT[code as ReasonCode]) return REASON_TEXT[code as ReasonCode];
-  if (status === 401) return API_ERROR_TEXT.unauthorized;
-  if (status === 403) return API_ERROR_TEXT['role-not-allowed'];
-  if (status === 404) return API_ERROR_TEXT['not-found'];
-  if (status === 503 || status === 502 || status === 504) return API_ERROR_TEXT['service-unavailable'];
+  if (status === 401) return NOT_SIGNED_IN;
+  if (status === 403) return NOT_ALLOWED;
+  if (status === 404) return NOT_FOUND;
+  if (status === 503 || status === 502 || status === 504) return UNAVAILABLE;
   if (status === 0) return 'Kunde inte nå tjänsten. Kontrollera nätverket och försök igen.';
-  return 'Något gick fel. Försök igen, och kontakta support om det upprepas.';
+  return SOMETHING_WRONG;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError } from './api.js';
+import { api, ApiError } from './api/api-fetch.js';
 
 type Answer<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'done'; data: T };
 

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from './api-errors.js';
+import { apiException, isDatabaseUnavailable } from './api-errors.js';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 const databaseError = (code: string, message: string) =>
   Object.assign(new pg.DatabaseError(message, 0, 'error'), { code });
@@ -37,5 +38,22 @@ describe('isDatabaseUnavailable: which failures are a 503 rather than a 500', ()
     ).toBe(false);
     expect(isDatabaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe('apiException', () => {
+  it('answers every code with the status of the table and the API error body', () => {
+    for (const [code, status] of Object.entries(ERROR_CODES)) {
+      const exception = apiException(code as ErrorCode, 'why', { field: 'x' });
+      expect({ code, status: exception.getStatus() }).toEqual({ code, status });
+      expect(exception.getResponse()).toEqual({ error: code, message: 'why', details: { field: 'x' } });
+    }
+  });
+
+  it('leaves details out when there are none', () => {
+    expect(apiException('not-found', 'no such thing').getResponse()).toEqual({
+      error: 'not-found',
+      message: 'no such thing',
+    });
   });
 });

@@ -1,9 +1,17 @@
 import {
   BadRequestException,
   Catch,
+  ConflictException,
+  ForbiddenException,
   HttpException,
   HttpStatus,
+  InternalServerErrorException,
   Logger,
+  NotFoundException,
+  PayloadTooLargeException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  UnsupportedMediaTypeException,
   ValidationPipe,
   type ArgumentsHost,
   type ExceptionFilter,
@@ -11,13 +19,32 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { throwError, type Observable } from 'rxjs';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 /** The one error body of the API: a stable machine-readable `error` code, a sentence for people, and details. */
 export interface ApiError {
   statusCode: number;
+  /** an `ErrorCode`, or a policy denial's reason code */
   error: string;
   message: string;
   details?: unknown;
+}
+
+const EXCEPTIONS: Record<(typeof ERROR_CODES)[ErrorCode], new (body: object) => HttpException> = {
+  400: BadRequestException,
+  401: UnauthorizedException,
+  403: ForbiddenException,
+  404: NotFoundException,
+  409: ConflictException,
+  413: PayloadTooLargeException,
+  415: UnsupportedMediaTypeException,
+  500: InternalServerErrorException,
+  503: ServiceUnavailableException,
+};
+
+/** The API's error for a code: Nest's exception for the status the code comes with (ERROR_CODES). */
+export function apiException(error: ErrorCode, message: string, details?: unknown): HttpException {
+  return new EXCEPTIONS[ERROR_CODES[error]]({ error, message, ...(details !== undefined && { details }) });
 }
 
 const flatten = (errors: ValidationError[], prefix = ''): Array<{ field: string; problems: string[] }> =>
@@ -34,17 +61,17 @@ export const validationPipe = new ValidationPipe({
   transform: true,
   exceptionFactory: (errors) => {
     const details = flatten(errors);
-    return new BadRequestException({
-      error: 'invalid-request',
-      message: details.map((d) => `${d.field}: ${d.problems.join(', ')}`).join('; '),
+    return apiException(
+      'invalid-request',
+      details.map((d) => `${d.field}: ${d.problems.join(', ')}`).join('; '),
       details,
-    });
+    );
   },
 });
 
 const ERROR_CODE = /^[a-z]+(-[a-z]+)*$/;
 
-const CODES: Record<number, string> = {
+const CODES: Record<number, ErrorCode> = {
   400: 'invalid-request',
   401: 'unauthenticated',
   403: 'forbidden',
@@ -103,7 +130,7 @@ export class ApiErrorFilter implements ExceptionFilter {
         response,
         {
           statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-          error: 'service-unavailable',
+          error: 'service-unavailable' satisfies ErrorCode,
           message: 'the database is unavailable; nothing was done, try again shortly',
         } satisfies ApiError,
         HttpStatus.SERVICE_UNAVAILABLE,

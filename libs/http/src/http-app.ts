@@ -1,7 +1,7 @@
-import { BadRequestException } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useCorrelationIds } from '@hub/observability';
 import { assertStorableInput } from './storable-input.js';
+import { apiException } from './api-errors.js';
 
 /**
  * The HTTP server of the hub and of the adapters: Fastify, whose request handling costs the hub about a fifth less
@@ -28,10 +28,7 @@ export function configureHttp(app: NestFastifyApplication): void {
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch (err) {
-      return done(
-        new BadRequestException({ error: 'invalid-json', message: `the body is not JSON: ${(err as Error).message}` }),
-        undefined,
-      );
+      return done(apiException('invalid-json', `the body is not JSON: ${(err as Error).message}`), undefined);
     }
     try {
       assertStorableInput(parsed, 'body');

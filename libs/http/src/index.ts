@@ -1,4 +1,5 @@
 export * from './api-errors.js';
+export * from './error-codes.js';
 export * from './readiness.js';
 export * from './scrape-token.js';
 export * from './staff-tokens.js';

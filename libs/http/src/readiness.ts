@@ -1,5 +1,5 @@
-import { ServiceUnavailableException } from '@nestjs/common';
 import type pg from 'pg';
+import { apiException } from './api-errors.js';
 
 /** Ready when PostgreSQL answers and the broker connection is up; otherwise a 503 naming what is down. */
 export async function readiness(pool: pg.Pool, brokerConnected: boolean) {
@@ -9,11 +9,7 @@ export async function readiness(pool: pg.Pool, brokerConnected: boolean) {
   );
   const broker = brokerConnected ? 'ok' : 'down';
   if (database !== 'ok' || broker !== 'ok') {
-    throw new ServiceUnavailableException({
-      error: 'not-ready',
-      message: 'a dependency is down',
-      details: { database, broker },
-    });
+    throw apiException('not-ready', 'a dependency is down', { database, broker });
   }
   return { status: 'ok', database, broker };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { UnauthorizedException } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { staffUserFromClaims, type StaffUser } from '@hub/contracts';
+import { apiException } from './api-errors.js';
 
 export interface StaffTokenSettings {
   issuer: string;
@@ -50,13 +50,10 @@ export class StaffTokenVerifier {
         requiredClaims: ['exp'],
       }));
     } catch (err) {
-      throw new UnauthorizedException({
-        error: 'invalid-token',
-        message: `the access token was refused: ${(err as Error).message}`,
-      });
+      throw apiException('invalid-token', `the access token was refused: ${(err as Error).message}`);
     }
     const user = staffUserFromClaims(claims);
-    if (typeof user === 'string') throw new UnauthorizedException({ error: 'invalid-token', message: user });
+    if (typeof user === 'string') throw apiException('invalid-token', user);
     this.remember(token, user, Math.min((claims.exp as number) * 1000, now + VERIFIED_TOKEN_TTL_MS));
     return user;
   }

@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  type PipeTransform,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
@@ -20,6 +10,7 @@ import {
   ChangeNoteDto,
   CreateAgreementDto,
 } from './dto/agreement.dto.js';
+import { apiException } from '../http/http-errors.js';
 
 const ADMINS = ['admin', 'agency-admin'] as const;
 const READERS = ['admin', 'agency-admin', 'auditor', 'manager'] as const;
@@ -30,7 +21,7 @@ class VersionPipe implements PipeTransform<string | number, number> {
     // the global validation pipe has made a number of it already (NaN when it was none)
     const version = Number(value);
     if (!(Number.isInteger(version) && version >= 1 && version <= 2_147_483_647)) {
-      throw new BadRequestException({ error: 'invalid-request', message: 'the version is not a positive integer' });
+      throw apiException('invalid-request', 'the version is not a positive integer');
     }
     return version;
   }

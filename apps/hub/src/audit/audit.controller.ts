@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { AuditLog, CHECKPOINT_HASH } from '@hub/audit';
@@ -8,6 +8,7 @@ import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { Subjects } from '../core/subjects.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
+import { apiException } from '../http/http-errors.js';
 
 export class AccessReportRequestDto {
   @ApiProperty({ example: '19121212-1212', description: 'in the body, so that it never lands in a URL or access log' })
@@ -55,10 +56,7 @@ export class AuditController {
   @ApiOkResponse({ description: '{ ok, outcome, rows, head, firstBroken?, checkpoints }' })
   verify(@Query() query: VerifyQueryDto) {
     if ((query.position === undefined) !== (query.hash === undefined)) {
-      throw new BadRequestException({
-        error: 'invalid-request',
-        message: 'a checkpoint takes both position and hash',
-      });
+      throw apiException('invalid-request', 'a checkpoint takes both position and hash');
     }
     return this.checkpoints.verify(
       query.position === undefined ? undefined : { position: Number(query.position), hash: query.hash! },

@@ -1,15 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Post,
-  Query,
-  Req,
-  Res,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiFoundResponse,
@@ -31,6 +20,7 @@ import { IdentityProviderUnavailableError, LoginRefusedError, OidcLogin } from '
 import { localReturnPath } from './return-to.js';
 import { SessionStore } from './session.store.js';
 import type { StaffUser } from './staff-user.js';
+import { apiException } from '../http/http-errors.js';
 
 /** A login has this long between the redirect to the identity provider and the callback. */
 const LOGIN_ATTEMPT_TTL_SECONDS = 600;
@@ -70,7 +60,7 @@ export class AuthController {
   async start(@Query('returnTo') returnTo: unknown, @Res() res: FastifyReply): Promise<void> {
     const returnPath = localReturnPath(returnTo);
     if (returnPath === undefined) {
-      throw new BadRequestException({ error: 'invalid-return-to', message: 'returnTo must be a path on the hub' });
+      throw apiException('invalid-return-to', 'returnTo must be a path on the hub');
     }
     const attempt = this.login.newLoginAttempt(returnPath);
     const authorizationUrl = await this.login.authorizationUrl(attempt).catch(this.unavailable);
@@ -96,10 +86,10 @@ export class AuthController {
     const attemptId = parseCookieHeader(req.headers.cookie).get(LOGIN_COOKIE);
     const attempt = attemptId ? await this.sessions.takeLoginAttempt(attemptId) : undefined;
     if (!attempt) {
-      throw new BadRequestException({
-        error: 'login-expired',
-        message: 'no login is in progress in this browser (or it took too long); start again at /api/auth/login',
-      });
+      throw apiException(
+        'login-expired',
+        'no login is in progress in this browser (or it took too long); start again at /api/auth/login',
+      );
     }
     const url = req.originalUrl;
     const query = url.includes('?') ? url.slice(url.indexOf('?')) : '';
@@ -108,7 +98,7 @@ export class AuthController {
       login = await this.login.finishLogin(query, attempt);
     } catch (err) {
       if (err instanceof LoginRefusedError) {
-        throw new BadRequestException({ error: 'login-failed', message: `the login was refused: ${err.message}` });
+        throw apiException('login-failed', `the login was refused: ${err.message}`);
       }
       return this.unavailable(err);
     }
@@ -163,7 +153,7 @@ export class AuthController {
 
   private readonly unavailable = (err: unknown): never => {
     if (err instanceof IdentityProviderUnavailableError) {
-      throw new ServiceUnavailableException({ error: 'idp-unavailable', message: err.message });
+      throw apiException('idp-unavailable', err.message);
     }
     throw err;
   };

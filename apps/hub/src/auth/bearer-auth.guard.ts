@@ -1,11 +1,4 @@
-import {
-  ForbiddenException,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { StaffTokenVerifier } from '@hub/http';
 import type { StaffRole } from '@hub/contracts';
@@ -14,6 +7,7 @@ import { AUTHENTICATED_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 import { parseCookieHeader, SESSION_COOKIE } from './cookies.js';
 import { SessionStore } from './session.store.js';
 import type { StaffUser } from './staff-user.js';
+import { apiException } from '../http/http-errors.js';
 
 /**
  * A header that a browser sends cross-origin only after a CORS preflight, which the hub never grants: a forged form
@@ -69,30 +63,24 @@ export class BearerAuthGuard implements CanActivate {
     } else if (sessionId) {
       const session = await this.sessions.findSession(sessionId);
       if (!session) {
-        throw new UnauthorizedException({ error: 'session-expired', message: 'the session has ended; log in again' });
+        throw apiException('session-expired', 'the session has ended; log in again');
       }
       if (!SAFE_METHODS.has(request.method) && !request.headers[CSRF_HEADER]) {
-        throw new ForbiddenException({
-          error: 'csrf-header-missing',
-          message: `a request that changes something with the session cookie needs the ${CSRF_HEADER} header`,
-        });
+        throw apiException(
+          'csrf-header-missing',
+          `a request that changes something with the session cookie needs the ${CSRF_HEADER} header`,
+        );
       }
       request.user = session.user;
       request.authentication = { method: 'session', sessionExpiresAt: session.expiresAt };
     } else {
-      throw new UnauthorizedException({
-        error: 'unauthenticated',
-        message: 'a bearer access token or a login session is required',
-      });
+      throw apiException('unauthenticated', 'a bearer access token or a login session is required');
     }
     if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_KEY, targets)) return true;
     const user = request.user;
     const allowed = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_KEY, targets) ?? [];
     if (!allowed.some((role) => user.roles.includes(role))) {
-      throw new ForbiddenException({
-        error: 'role-not-allowed',
-        message: `this needs one of the roles: ${allowed.join(', ') || '(none)'}`,
-      });
+      throw apiException('role-not-allowed', `this needs one of the roles: ${allowed.join(', ') || '(none)'}`);
     }
     return true;
   }

@@ -1,4 +1,4 @@
-import { ForbiddenException } from '@nestjs/common';
+import { apiException } from '../http/http-errors.js';
 import type { StaffUser } from './staff-user.js';
 
 /**
@@ -6,6 +6,6 @@ import type { StaffUser } from './staff-user.js';
  * `message` saying why the action needs a unit.
  */
 export function unitOf(user: StaffUser, message: string): string {
-  if (!user.unit) throw new ForbiddenException({ error: 'no-unit', message });
+  if (!user.unit) throw apiException('no-unit', message);
   return user.unit;
 }

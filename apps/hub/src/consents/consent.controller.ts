@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -24,14 +14,14 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { ConsentView, ListConsentsQuery, RecordConsentDto } from './consent.dto.js';
 import { ConsentService } from './consent.service.js';
+import { apiException } from '../http/http-errors.js';
 
 const FRONT_OFFICE = ['guide', 'caseworker'] as const;
 
 /** A consent id that is not a UUID is a malformed request, in the API's error format. */
 function consentIdPipe(): ParseUUIDPipe {
   return new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new BadRequestException({ error: 'invalid-request', message: 'the consent id is not a UUID' }),
+    exceptionFactory: () => apiException('invalid-request', 'the consent id is not a UUID'),
   });
 }
 

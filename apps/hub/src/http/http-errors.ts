@@ -1,2 +1,2 @@
 // The API's error format is shared with the adapters' caseworker APIs.
-export { ApiErrorFilter, validationPipe, type ApiError } from '@hub/http';
+export { ApiErrorFilter, apiException, validationPipe, type ApiError, type ErrorCode } from '@hub/http';

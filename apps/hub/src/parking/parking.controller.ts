@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -12,6 +12,7 @@ import {
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
+import { apiException } from '../http/http-errors.js';
 import { PARKED_STATES, type ParkedState } from './parking.repository.js';
 import { ParkingService } from './parking.service.js';
 
@@ -29,7 +30,7 @@ export class ListParkedQuery {
 
 const idPipe = () =>
   new ParseUUIDPipe({
-    exceptionFactory: () => new BadRequestException({ error: 'invalid-request', message: 'the id is not a UUID' }),
+    exceptionFactory: () => apiException('invalid-request', 'the id is not a UUID'),
   });
 
 @ApiTags('parked messages')

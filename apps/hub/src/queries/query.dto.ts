@@ -85,7 +85,12 @@ export class ReleasedCategoryView {
   @ApiProperty()
   category: string;
 
-  @ApiProperty({ description: '`records`: a list of objects with the fields the catalogue names' })
+  @ApiProperty({
+    description: '`records`: a list of objects with the fields the catalogue names',
+    type: 'object',
+    properties: { records: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+    additionalProperties: true,
+  })
   data: Record<string, unknown>;
 }
 
@@ -95,6 +100,11 @@ export class DeniedCategoryView {
 
   @ApiProperty({ enum: REASON_CODES })
   reason: ReasonCode;
+}
+
+export class DecisionAgreementView {
+  @ApiProperty() id: string;
+  @ApiProperty() version: number;
 }
 
 export class AgencyResultView {
@@ -107,8 +117,8 @@ export class AgencyResultView {
   @ApiPropertyOptional({ enum: REASON_CODES })
   reason?: ReasonCode;
 
-  @ApiPropertyOptional({ description: 'the agreement version the decision used' })
-  agreement?: { id: string; version: number };
+  @ApiPropertyOptional({ type: DecisionAgreementView, description: 'the agreement version the decision used' })
+  agreement?: DecisionAgreementView;
 
   @ApiPropertyOptional({ description: 'whether the agency has the subject in its registers' })
   found?: boolean;

@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -24,12 +14,13 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CancelReferralDto, CreateReferralDto, ListReferralsQuery, ReferralView } from './referral.dto.js';
 import { ReferralService } from './referral.service.js';
+import { apiException } from '../http/http-errors.js';
 
 const FRONT_OFFICE = ['guide', 'caseworker'] as const;
 
 const idPipe = () =>
   new ParseUUIDPipe({
-    exceptionFactory: () => new BadRequestException({ error: 'invalid-request', message: 'the id is not a UUID' }),
+    exceptionFactory: () => apiException('invalid-request', 'the id is not a UUID'),
   });
 
 @ApiTags('referrals')

@@ -79,6 +79,17 @@ export class CancelReferralDto {
   note?: string;
 }
 
+export class ReferralActorView {
+  @ApiProperty() organisation: string;
+  @ApiPropertyOptional({ description: 'the officer’s name' }) name?: string;
+  @ApiPropertyOptional({ description: 'or the service that made the change' }) service?: string;
+}
+
+export class ReferralAgreementView {
+  @ApiProperty() id: string;
+  @ApiProperty() version: number;
+}
+
 export class ReferralEventView {
   @ApiProperty({ enum: REFERRAL_STATUSES })
   status: ReferralStatus;
@@ -86,8 +97,8 @@ export class ReferralEventView {
   @ApiProperty()
   at: string;
 
-  @ApiProperty({ description: 'organisation and the officer’s name or the service' })
-  actor: { organisation: string; name?: string; service?: string };
+  @ApiProperty({ type: ReferralActorView, description: 'organisation and the officer’s name or the service' })
+  actor: ReferralActorView;
 
   @ApiPropertyOptional()
   note?: string;
@@ -121,8 +132,8 @@ export class ReferralView {
   @ApiPropertyOptional()
   consentId?: string;
 
-  @ApiProperty()
-  agreement: { id: string; version: number };
+  @ApiProperty({ type: ReferralAgreementView })
+  agreement: ReferralAgreementView;
 
   @ApiProperty()
   createdBy: string;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -90,6 +90,7 @@ export class AgencyPartyDto {
 }
 
 /** The terms of a version: what an amendment changes. */
+@ApiExtraModels(PurposeTermsDto)
 export class AgreementTermsDto {
   @ApiProperty({ example: 'Samtjänst Servicecenter – Försäkringskassan' })
   @IsString()
@@ -110,7 +111,7 @@ export class AgreementTermsDto {
   @ApiProperty({
     description: `per purpose code (${PURPOSES.join(', ')}) what the agreement allows`,
     type: 'object',
-    additionalProperties: { $ref: '#/components/schemas/PurposeTermsDto' },
+    additionalProperties: { $ref: getSchemaPath(PurposeTermsDto) },
   })
   @IsObject()
   purposes: Record<string, PurposeTermsDto>;
@@ -138,12 +139,18 @@ export class ChangeNoteDto {
   note?: string;
 }
 
+export class AgreementAgencyView {
+  @ApiProperty({ example: '2021005521' }) organisation: string;
+  @ApiProperty({ example: 'fk' }) agency: string;
+}
+
 export class ApprovalView {
   @ApiProperty() organisation: string;
   @ApiPropertyOptional() approvedBy?: string;
   @ApiPropertyOptional() approvedAt?: string;
 }
 
+@ApiExtraModels(PurposeTermsDto)
 export class AgreementVersionView {
   @ApiProperty() id: string;
   @ApiProperty() version: number;
@@ -151,10 +158,10 @@ export class AgreementVersionView {
   @ApiProperty({ enum: AGREEMENT_STATUSES, description: 'as of today: past validTo reads expired' })
   status: AgreementStatus;
   @ApiProperty({ type: MunicipalityPartyDto }) municipality: MunicipalityPartyDto;
-  @ApiProperty() agency: { organisation: string; agency: string };
+  @ApiProperty({ type: AgreementAgencyView }) agency: AgreementAgencyView;
   @ApiProperty() validFrom: string;
   @ApiProperty() validTo: string;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/PurposeTermsDto' } })
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(PurposeTermsDto) } })
   purposes: Partial<Record<Purpose, PurposeTermsDto>>;
   @ApiProperty({ type: [ApprovalView] }) approvals: ApprovalView[];
   @ApiPropertyOptional() supersededAt?: string;
@@ -174,6 +181,8 @@ export class AgreementEventView {
 
 export class AgreementView extends AgreementVersionView {
   @ApiProperty({ description: 'the newest version; `version` above is the one shown' }) latestVersion: number;
-  @ApiProperty({ type: [AgreementVersionView] }) versions?: AgreementVersionView[];
-  @ApiProperty({ type: [AgreementEventView] }) history?: AgreementEventView[];
+  @ApiPropertyOptional({ type: [AgreementVersionView], description: 'with a single agreement, not in the list' })
+  versions?: AgreementVersionView[];
+  @ApiPropertyOptional({ type: [AgreementEventView], description: 'with a single agreement, not in the list' })
+  history?: AgreementEventView[];
 }

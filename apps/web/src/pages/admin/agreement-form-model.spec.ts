@@ -1,4 +1,4 @@
-import { ApiError } from '../../api.js';
+import { ApiError } from '../../api/api-fetch.js';
 import { termRows } from './agreement-diff.js';
 import { check, emptyForm, formOf, problemsOf, termsOf, type AgreementForm } from './agreement-form-model.js';
 import type { AgreementVersion } from './agreement-types.js';

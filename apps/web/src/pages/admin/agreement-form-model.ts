@@ -1,5 +1,5 @@
 import { PURPOSES, type Purpose, type StaffRole } from '@contracts/codes';
-import type { ApiError } from '../../api.js';
+import type { ApiError } from '../../api/api-fetch.js';
 import type { AgreementVersion, PurposeTerms } from './agreement-types.js';
 
 /** The agreement form's state, its checks and the API body it becomes: plain functions, unit-tested. */

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { PURPOSES, STAFF_ROLES, type Purpose } from '@contracts/codes';
-import { api, ApiError } from '../../api.js';
+import { ApiError } from '../../api/api-fetch.js';
+import { answer, hub } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { Link, useRouter } from '../../router.js';
@@ -21,7 +22,7 @@ import { organisationName, type Agreement, type Catalogue } from './agreement-ty
 
 export function NewAgreementPage() {
   const me = useMe();
-  const catalogues = useLoad<Catalogue[]>('/api/catalogues');
+  const catalogues = useLoad('/api/catalogues', () => answer(hub.GET('/api/catalogues')));
   return (
     <Page title="Nytt samtjänstavtal">
       {catalogues.state === 'loading' && <Busy>Hämtar myndigheternas kataloger …</Busy>}
@@ -38,8 +39,10 @@ export function NewAgreementPage() {
 }
 
 export function AmendAgreementPage({ params }: { params: Record<string, string> }) {
-  const agreement = useLoad<Agreement>(`/api/agreements/${encodeURIComponent(params.id)}`);
-  const catalogues = useLoad<Catalogue[]>('/api/catalogues');
+  const agreement = useLoad(`/api/agreements/${params.id}`, () =>
+    answer(hub.GET('/api/agreements/{id}', { params: { path: { id: params.id } } })),
+  );
+  const catalogues = useLoad('/api/catalogues', () => answer(hub.GET('/api/catalogues')));
   return (
     <Page title="Ändra avtal">
       {(agreement.state === 'loading' || catalogues.state === 'loading') && <Busy>Hämtar avtalet …</Busy>}
@@ -102,13 +105,19 @@ function AgreementEditor({
     setSaving(propose ? 'Sparar och föreslår avtalet …' : 'Sparar utkastet …');
     try {
       const saved = amending
-        ? await api<Agreement>('POST', `/api/agreements/${amending.id}/amend`, termsOf(form))
-        : await api<Agreement>('POST', '/api/agreements', {
-            ...termsOf(form),
-            municipality: { organisation: form.municipality, unit: form.unit.trim() },
-            agency: { organisation: form.agency },
-          });
-      if (propose) await api('POST', `/api/agreements/${saved.id}/propose`, {});
+        ? await answer(
+            hub.POST('/api/agreements/{id}/amend', { params: { path: { id: amending.id } }, body: termsOf(form) }),
+          )
+        : await answer(
+            hub.POST('/api/agreements', {
+              body: {
+                ...termsOf(form),
+                municipality: { organisation: form.municipality, unit: form.unit.trim() },
+                agency: { organisation: form.agency },
+              },
+            }),
+          );
+      if (propose) await hub.POST('/api/agreements/{id}/propose', { params: { path: { id: saved.id } }, body: {} });
       clearForm();
       navigate(`/avtal/${saved.id}`);
     } catch (error) {

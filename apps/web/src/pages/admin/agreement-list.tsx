@@ -1,14 +1,14 @@
+import { answer, hub } from '../../api/hub.js';
 import { Alert, Busy, Page } from '../../components.js';
 import { formatDate } from '../../format.js';
 import { Link } from '../../router.js';
 import { hasRole, useMe } from '../../session.js';
 import { AGREEMENT_STATUS_TEXT, agencyName } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
-import type { Agreement } from './agreement-types.js';
 
 export function AgreementListPage() {
   const me = useMe();
-  const agreements = useLoad<Agreement[]>('/api/agreements');
+  const agreements = useLoad('/api/agreements', () => answer(hub.GET('/api/agreements')));
   const mayCreate = hasRole(me, ['admin', 'agency-admin']);
   return (
     <Page

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { PURPOSES } from '@contracts/codes';
-import { api, ApiError } from '../../api.js';
+import { ApiError } from '../../api/api-fetch.js';
+import { answer, hub } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDate, formatDateTime } from '../../format.js';
 import { Link } from '../../router.js';
@@ -63,7 +64,9 @@ function actionsFor(agreement: Agreement, organisation: string, inForce: Agreeme
 
 export function AgreementPage({ params }: { params: Record<string, string> }) {
   const me = useMe();
-  const agreement = useLoad<Agreement>(`/api/agreements/${encodeURIComponent(params.id)}`);
+  const agreement = useLoad(`/api/agreements/${params.id}`, () =>
+    answer(hub.GET('/api/agreements/{id}', { params: { path: { id: params.id } } })),
+  );
   const [note, setNote] = useState('');
   const [working, setWorking] = useState<Action>();
   const [outcome, setOutcome] = useState<{ kind: 'success' | 'error'; text: string }>();
@@ -93,7 +96,10 @@ export function AgreementPage({ params }: { params: Record<string, string> }) {
     setWorking(action);
     setOutcome(undefined);
     try {
-      await api('POST', `/api/agreements/${a.id}/${action}`, note.trim() ? { note: note.trim() } : {});
+      await hub.POST(`/api/agreements/{id}/${action}`, {
+        params: { path: { id: a.id } },
+        body: note.trim() ? { note: note.trim() } : {},
+      });
       setNote('');
       setOutcome({ kind: 'success', text: ACTION_TEXT[action].done });
       void agreement.reload();

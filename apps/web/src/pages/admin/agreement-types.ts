@@ -1,55 +1,12 @@
-import type { AgreementStatus, Purpose, SecrecyClass, StaffRole } from '@contracts/codes';
+import { answer, hub, type HubSchemas } from '../../api/hub.js';
 import { useLoad } from '../../use-load.js';
 
 /** What the hub's agreement API answers (apps/hub/src/agreements/dto/agreement.dto.ts). */
-export interface PurposeTerms {
-  categories: string[];
-  referralTypes: string[];
-  roles: StaffRole[];
-  consentRequired: boolean;
-  legalBasis?: { reference: string; text?: string } | null;
-}
-
-export interface AgreementVersion {
-  id: string;
-  version: number;
-  title: string;
-  status: AgreementStatus;
-  municipality: { organisation: string; unit: string };
-  agency: { organisation: string; agency: string };
-  validFrom: string;
-  validTo: string;
-  purposes: Partial<Record<Purpose, PurposeTerms>>;
-  approvals: { organisation: string; approvedBy?: string; approvedAt?: string }[];
-  supersededAt?: string;
-  createdAt: string;
-  createdBy: string;
-}
-
-export interface AgreementEvent {
-  version: number;
-  change: string;
-  status: AgreementStatus;
-  actor: string;
-  organisation?: string;
-  note?: string;
-  at: string;
-}
-
-export interface Agreement extends AgreementVersion {
-  latestVersion: number;
-  versions?: AgreementVersion[];
-  history?: AgreementEvent[];
-}
-
-export interface Catalogue {
-  agency: string;
-  organisation: string;
-  name: string;
-  announcedAt: string;
-  categories: { code: string; secrecyClass: SecrecyClass; description: string }[];
-  referralTypes: { code: string; description: string; responseTimeHours: number }[];
-}
+export type PurposeTerms = HubSchemas['PurposeTermsDto'];
+export type AgreementVersion = HubSchemas['AgreementVersionView'];
+export type AgreementEvent = HubSchemas['AgreementEventView'];
+export type Agreement = HubSchemas['AgreementView'];
+export type Catalogue = HubSchemas['CatalogueView'];
 
 export { organisationName } from '../../texts.js';
 
@@ -66,7 +23,7 @@ export const CHANGE_TEXT: Record<string, string> = {
 
 /** Catalogue codes (categories, referral types) in words; the code itself while loading or when unknown. */
 export function useCatalogueNames(): (code: string) => string {
-  const catalogues = useLoad<Catalogue[]>('/api/catalogues');
+  const catalogues = useLoad('/api/catalogues', () => answer(hub.GET('/api/catalogues')));
   return (code) => {
     if (catalogues.state !== 'done') return code;
     for (const c of catalogues.data) {

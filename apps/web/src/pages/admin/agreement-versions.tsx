@@ -1,13 +1,16 @@
+import { answer, hub } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { Link } from '../../router.js';
 import { AGREEMENT_STATUS_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
 import { termRows } from './agreement-diff.js';
-import { useCatalogueNames, type Agreement } from './agreement-types.js';
+import { useCatalogueNames } from './agreement-types.js';
 
 export function AgreementVersionsPage({ params }: { params: Record<string, string> }) {
-  const agreement = useLoad<Agreement>(`/api/agreements/${encodeURIComponent(params.id)}`);
+  const agreement = useLoad(`/api/agreements/${params.id}`, () =>
+    answer(hub.GET('/api/agreements/{id}', { params: { path: { id: params.id } } })),
+  );
   const nameOf = useCatalogueNames();
   const [choice, setChoice] = usePersistedState<{ left?: number; right?: number }>(`versions-${params.id}`, {});
   if (agreement.state !== 'done')

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.js';
+import { api, ApiError } from '../../api/api-fetch.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';

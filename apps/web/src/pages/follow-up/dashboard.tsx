@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { PURPOSES, type Purpose } from '@contracts/codes';
-import { api } from '../../api.js';
+import { answer, hub, type HubSchemas } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDate, formatDateTime, formatNumber } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
@@ -8,47 +8,7 @@ import { agencyName, PURPOSE_TEXT, QUERY_STATUS_TEXT, reasonText, REFERRAL_STATU
 import { useLoad } from '../../use-load.js';
 import { GroupedBars, StackedColumns, type Series } from './charts.js';
 
-interface Summary {
-  period: { from: string; to: string; days: number };
-  scope: { organisation: string; unit: string | null };
-  generatedAt: string;
-  queries: {
-    total: { queries: number; agencyResults: number };
-    daily: { day: string; queries: number; agencyResults: number }[];
-    perDay: { day: string; purpose: string; agency: string; status: string; count: number }[];
-    byStatus: { status: string; count: number }[];
-    denialReasons: { agency: string; reason: string; count: number }[];
-    latency: { agency: string; samples: number; p50Ms: number | null; p95Ms: number | null }[];
-  };
-  referrals: {
-    total: number;
-    daily: { day: string; count: number }[];
-    perDay: { day: string; purpose: string; agency: string; status: string; count: number }[];
-    byStatus: { status: string; count: number }[];
-    turnaround: {
-      agency: string;
-      answered: number;
-      answerMedianHours: number | null;
-      answerP90Hours: number | null;
-      closed: number;
-      closeMedianHours: number | null;
-      closeP90Hours: number | null;
-    }[];
-    overdue: {
-      count: number;
-      referrals: {
-        id: string;
-        agency: string;
-        referralType: string;
-        purpose: string;
-        status: string;
-        createdAt: string;
-        respondBy: string;
-        hoursOverdue: number;
-      }[];
-    };
-  };
-}
+type Summary = HubSchemas['FollowUpSummary'];
 
 type Row = { day: string; purpose: string; agency: string; count: number };
 
@@ -94,8 +54,12 @@ export function FollowUpPage() {
   });
   const [asked, setAsked] = useState(period);
   const query = new URLSearchParams({ ...(asked.from && { from: asked.from }), ...(asked.to && { to: asked.to }) });
-  const summary = useLoad<Summary>(`/api/follow-up/summary${query.size ? `?${query}` : ''}`, (path) =>
-    api<Summary>('GET', path),
+  const summary = useLoad(`/api/follow-up/summary${query.size ? `?${query}` : ''}`, () =>
+    answer(
+      hub.GET('/api/follow-up/summary', {
+        params: { query: { from: asked.from || undefined, to: asked.to || undefined } },
+      }),
+    ),
   );
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api.js';
+import { ApiError } from '../../api/api-fetch.js';
 import { formatNumber, formatShortDate } from '../../format.js';
 
 /** The guide's pages' own words: field names of the agencies' answers, consent states, the API's errors. */

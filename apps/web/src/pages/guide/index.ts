@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '../../routes.js';
-import { QueryPage } from './query-page.js';
+import { QueryPage } from './query-page/query-page.js';
 import { ReferralPage, ReferralsPage } from './referrals-page.js';
 
 export const guideRoutes: RouteDefinition[] = [

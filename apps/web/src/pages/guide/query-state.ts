@@ -1,25 +1,11 @@
-import type { QueryStatus, ReasonCode } from '@contracts/codes';
+import type { QueryStatus } from '@contracts/codes';
+import type { HubSchemas } from '../../api/hub.js';
 
-/** One agency's part of the hub's answer (AgencyResultView). */
-export interface AgencyResult {
-  agency: string;
-  status: QueryStatus;
-  reason?: ReasonCode;
-  found?: boolean;
-  released: Array<{ category: string; data: { records?: Array<Record<string, unknown>> } }>;
-  denied: Array<{ category: string; reason: ReasonCode }>;
-  latencyMs?: number;
-}
+/** One agency's part of the hub's answer. */
+export type AgencyResult = HubSchemas['AgencyResultView'];
 
-/** The whole answer (MultiAgencyQueryView), as the `done` event carries it. */
-export interface QueryAnswer {
-  queryId: string;
-  subject: string;
-  purpose: string;
-  protectedIdentity: boolean;
-  handlingInstruction?: string;
-  results: AgencyResult[];
-}
+/** The whole answer, as the `done` event carries it. */
+export type QueryAnswer = HubSchemas['MultiAgencyQueryView'];
 
 export type AgencyState =
   { agency: string; state: 'waiting' } | { agency: string; state: QueryStatus; result: AgencyResult };

@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { CONTACT_PREFERENCES, type ContactPreference, type Purpose } from '@contracts/codes';
-import { api } from '../../api.js';
+import { answer, hub } from '../../api/hub.js';
 import { Alert, Busy, Field } from '../../components.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { useRouter } from '../../router.js';
 import { CONTACT_PREFERENCE_TEXT, agencyName } from '../../texts.js';
 import { ConsentSelect, PurposeSelect } from './form-fields.js';
 import { errorText, responseTimeText } from './guide-texts.js';
-import type { Catalogue, Consent, Referral } from './types.js';
+import type { Catalogue, Consent } from './types.js';
 
 interface ReferralDraft {
   agency: string;
@@ -59,15 +59,20 @@ export function ReferralForm({
     }
     setSending(true);
     try {
-      const referral = await api<Referral>('POST', '/api/referrals', {
-        subject,
-        agency: draft.agency,
-        referralType: draft.referralType,
-        purpose: draft.purpose,
-        message: draft.message.trim(),
-        contactPreference: draft.contactPreference,
-        ...(draft.consentId && { consentId: draft.consentId }),
-      });
+      const referral = await answer(
+        hub.POST('/api/referrals', {
+          body: {
+            subject,
+            agency: draft.agency,
+            referralType: draft.referralType,
+            purpose: draft.purpose,
+            message: draft.message.trim(),
+            // not empty: checked above
+            contactPreference: draft.contactPreference as ContactPreference,
+            ...(draft.consentId && { consentId: draft.consentId }),
+          },
+        }),
+      );
       clear();
       navigate(`/remisser/${referral.id}`);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { REFERRAL_STATUSES, type ReferralStatus } from '@contracts/codes';
-import { api } from '../../api.js';
+import { answer, hub } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDateTime } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
@@ -13,7 +13,7 @@ import {
   organisationName,
 } from '../../texts.js';
 import { errorText } from './guide-texts.js';
-import { FINAL_REFERRAL_STATUSES, type Catalogue, type Referral } from './types.js';
+import { FINAL_REFERRAL_STATUSES, type Catalogue } from './types.js';
 import { useLoad } from '../../use-load.js';
 
 function referralTypeText(catalogues: Catalogue[] | undefined, code: string): string {
@@ -34,8 +34,14 @@ export function ReferralsPage() {
     ...(filter.status && { status: filter.status }),
     ...(filter.overdue && { overdue: 'true' }),
   }).toString();
-  const referrals = useLoad<Referral[]>(`/api/referrals${query ? `?${query}` : ''}`);
-  const catalogues = useLoad<Catalogue[]>('/api/catalogues');
+  const referrals = useLoad(`/api/referrals${query ? `?${query}` : ''}`, () =>
+    answer(
+      hub.GET('/api/referrals', {
+        params: { query: { status: filter.status || undefined, overdue: filter.overdue || undefined } },
+      }),
+    ),
+  );
+  const catalogues = useLoad('/api/catalogues', () => answer(hub.GET('/api/catalogues')));
   const types = catalogues.state === 'done' ? catalogues.data : undefined;
 
   return (
@@ -118,8 +124,10 @@ const POLL_MS = 2_000;
 
 /** /remisser/:id: one referral and its timeline, updated while the agency works on it; withdraw. */
 export function ReferralPage({ params }: { params: Record<string, string> }) {
-  const referral = useLoad<Referral>(`/api/referrals/${encodeURIComponent(params.id!)}`);
-  const catalogues = useLoad<Catalogue[]>('/api/catalogues');
+  const referral = useLoad(`/api/referrals/${params.id}`, () =>
+    answer(hub.GET('/api/referrals/{id}', { params: { path: { id: params.id! } } })),
+  );
+  const catalogues = useLoad('/api/catalogues', () => answer(hub.GET('/api/catalogues')));
   const { reload } = referral;
   const [note, setNote] = usePersistedState(`guide.withdraw.${params.id}`, '');
   const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; text: string }>();
@@ -135,7 +143,10 @@ export function ReferralPage({ params }: { params: Record<string, string> }) {
   const withdraw = async () => {
     setWithdrawing(true);
     try {
-      await api('POST', `/api/referrals/${encodeURIComponent(params.id!)}/cancel`, note.trim() ? { note } : {});
+      await hub.POST('/api/referrals/{id}/cancel', {
+        params: { path: { id: params.id! } },
+        body: note.trim() ? { note } : {},
+      });
       setNote('');
       setOutcome({ kind: 'success', text: 'Remissen är återkallad. Myndigheten har fått besked.' });
       await reload();

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { apiFetch, ApiError } from '../../api.js';
+import { apiFetch, ApiError } from '../../api/api-fetch.js';
 import { Alert, Busy, Field, Page, SiteFrame } from '../../components.js';
 import { formatDateTime, formatPersonnummer } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';

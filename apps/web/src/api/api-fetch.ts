@@ -1,4 +1,4 @@
-import { apiErrorText } from './texts.js';
+import { apiErrorText } from '../texts.js';
 
 /** An answer from the API that was not a success, with the Swedish text to show for it. */
 export class ApiError extends Error {
@@ -28,9 +28,8 @@ export async function apiFetch(
   body?: unknown,
   init: RequestInit = {},
 ): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
+  return checkedFetch(
+    new Request(path, {
       ...init,
       method,
       credentials: 'same-origin',
@@ -41,7 +40,15 @@ export async function apiFetch(
         ...init.headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }),
+  );
+}
+
+/** Sends the request; a failed one, or an answer that is not a success, throws ApiError with its Swedish text. */
+export async function checkedFetch(request: Request): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(request);
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, 'network', undefined);

@@ -1,0 +1,23 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+
+/** The hub's API paths are under /api; probes and metrics stay at the root. */
+export function setHubGlobalPrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
+}
+
+/** The OpenAPI document the hub serves at /api/docs/openapi.json, from its controllers and DTOs. */
+export function hubOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Samtjänst hub API')
+      .setDescription(
+        'Agreements, consents, catalogues and audit of the samtjänst hub. Every operation needs a bearer token.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+}

@@ -1,0 +1,154 @@
+import { useState, type FormEvent } from 'react';
+import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type Purpose } from '@contracts/codes';
+import { hub } from '../../../api/hub.js';
+import { Alert, Busy, Field } from '../../../components.js';
+import { formatDate } from '../../../format.js';
+import { usePersistedState } from '../../../persisted-state.js';
+import { CONSENT_METHOD_TEXT, PURPOSE_TEXT } from '../../../texts.js';
+import { CategoryChoices, CheckboxGroup } from '../form-fields.js';
+import { addMonths, errorText, isCalendarDay, swedishToday } from '../guide-texts.js';
+import type { Catalogue } from '../types.js';
+
+interface ConsentDraft {
+  purposes: Purpose[];
+  categories: string[];
+  method: ConsentMethod | '';
+  validUntil: string;
+}
+
+export function ConsentForm({
+  subject,
+  catalogues,
+  onRecorded,
+}: {
+  subject: string;
+  catalogues: Catalogue[];
+  onRecorded: () => Promise<void>;
+}) {
+  const today = swedishToday();
+  const latest = addMonths(today, 12);
+  const initial: ConsentDraft = {
+    purposes: ['vagledning'],
+    categories: [],
+    method: '',
+    validUntil: addMonths(today, 6),
+  };
+  const [draft, setDraft, clear] = usePersistedState<ConsentDraft>(`guide.consent.${subject}`, initial);
+  const [errors, setErrors] = useState<Partial<Record<keyof ConsentDraft, string>>>({});
+  const [problem, setProblem] = useState<string>();
+  const [saving, setSaving] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found: typeof errors = {};
+    if (draft.purposes.length === 0) found.purposes = 'Välj minst ett ändamål.';
+    if (draft.categories.length === 0) found.categories = 'Välj minst en uppgift som personen samtycker till.';
+    if (!draft.method) found.method = 'Välj hur personen lämnade samtycket.';
+    if (!isCalendarDay(draft.validUntil.trim())) found.validUntil = 'Skriv ett datum som finns, som ÅÅÅÅ-MM-DD.';
+    else if (draft.validUntil < today) found.validUntil = 'Datumet har redan passerat. Välj ett senare datum.';
+    else if (draft.validUntil > latest)
+      found.validUntil = `Ett samtycke gäller högst 12 månader, alltså längst till ${formatDate(latest)}.`;
+    setErrors(found);
+    setProblem(undefined);
+    if (Object.keys(found).length > 0) {
+      setProblem('Samtycket är inte sparat. Rätta det som är markerat.');
+      return;
+    }
+    setSaving(true);
+    try {
+      await hub.POST('/api/consents', {
+        body: {
+          subject,
+          purposes: draft.purposes,
+          agencies: [...new Set(draft.categories.map((code) => code.slice(0, code.indexOf('.'))))],
+          categories: draft.categories,
+          // not empty: checked above
+          method: draft.method as ConsentMethod,
+          validUntil: draft.validUntil.trim(),
+        },
+      });
+      clear();
+      await onRecorded();
+    } catch (error) {
+      setProblem(errorText(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form
+      id="samtycke-formular"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-labelledby="nytt-samtycke-rubrik"
+      className="card"
+    >
+      <h3 id="nytt-samtycke-rubrik">Registrera samtycke</h3>
+      {problem && <Alert>{problem}</Alert>}
+      <CheckboxGroup
+        legend="Ändamål som samtycket gäller"
+        error={errors.purposes}
+        options={PURPOSES.map((p) => ({ value: p, label: PURPOSE_TEXT[p] }))}
+        selected={draft.purposes}
+        onChange={(purposes) => setDraft({ ...draft, purposes: purposes as Purpose[] })}
+      />
+      <fieldset aria-describedby={errors.categories ? 'samtycke-uppgifter-fel' : undefined}>
+        <legend>Uppgifter som personen samtycker till att myndigheterna lämnar</legend>
+        {errors.categories && (
+          <p className="error-text" id="samtycke-uppgifter-fel">
+            {errors.categories}
+          </p>
+        )}
+        <CategoryChoices
+          catalogues={catalogues}
+          selected={draft.categories}
+          onChange={(categories) => setDraft({ ...draft, categories })}
+        />
+      </fieldset>
+      <fieldset aria-describedby={errors.method ? 'samtycke-satt-fel' : undefined}>
+        <legend>Hur personen lämnade samtycket</legend>
+        {errors.method && (
+          <p className="error-text" id="samtycke-satt-fel">
+            {errors.method}
+          </p>
+        )}
+        <div className="choices">
+          {CONSENT_METHODS.map((method) => (
+            <label key={method}>
+              <input
+                type="radio"
+                name="consent-method"
+                value={method}
+                checked={draft.method === method}
+                onChange={() => setDraft({ ...draft, method })}
+              />
+              {CONSENT_METHOD_TEXT[method]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field
+        label="Gäller till och med"
+        hint={`ÅÅÅÅ-MM-DD. Högst 12 månader, längst till ${formatDate(latest)} (${latest}).`}
+        error={errors.validUntil}
+      >
+        {(props) => (
+          <input
+            {...props}
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={10}
+            size={12}
+            value={draft.validUntil}
+            onChange={(event) => setDraft({ ...draft, validUntil: event.target.value })}
+          />
+        )}
+      </Field>
+      <button type="submit" disabled={saving}>
+        Spara samtycke
+      </button>
+      {saving && <Busy>Sparar samtycket …</Busy>}
+    </form>
+  );
+}

@@ -40,7 +40,10 @@ const runtimeValidator = new MessageValidator(messageTypes);
 
 describe('generated contract files', () => {
   it('are what `npm run contracts` generates now', () => {
-    const onDisk = listFiles(join(ROOT, GENERATED_DIR)).sort();
+    // decision-tables/ is generated from libs/policy by `npm run decision-tables` and checked there
+    const onDisk = listFiles(join(ROOT, GENERATED_DIR))
+      .filter((path) => !path.startsWith(`${GENERATED_DIR}/decision-tables/`))
+      .sort();
     expect(onDisk).toEqual(Object.keys(generated).sort());
     for (const [path, content] of Object.entries(generated)) {
       // a mismatch means the contract classes changed: run `npm run contracts` and commit the result

@@ -7,3 +7,4 @@ export * from './decisions.js';
 export * from './validate-agreement.js';
 export * from './withhold.js';
 export * from './consent-snapshot.js';
+export * from './decision-table.js';

@@ -18,6 +18,7 @@ import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
 import { validationPipe } from './http/http-errors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
@@ -48,6 +49,7 @@ import { ReferralsModule } from './referrals/referrals.module.js';
     MetricsModule,
     ParkingModule,
     AuditModule,
+    OrganisationModule,
   ],
   controllers: [HealthController],
   providers: [

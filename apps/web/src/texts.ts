@@ -115,6 +115,7 @@ export const ROLE_TEXT: Record<StaffRole, string> = {
   'agency-admin': 'Administratör på myndighet',
   auditor: 'Granskare',
   manager: 'Chef',
+  operator: 'Driftoperatör',
 };
 
 /** The API's error codes (`error` in its answers) that people meet, with what to do next. */
@@ -136,6 +137,18 @@ const API_ERROR_TEXT: Record<string, string> = {
   'amendment-pending': 'En ändring väntar redan på godkännande. Föreslå, godkänn eller avsluta den först.',
   'invalid-period': 'Perioden går inte att visa. Välj högst 366 dagar och ett slutdatum efter startdatumet.',
   'wrong-organisation': 'Inkorgen är bara för myndighetens egna handläggare.',
+  'invalid-organisationsnummer': 'Organisationsnumret är inte giltigt. Kontrollera siffrorna (NNNNNN-NNNN).',
+  'organisation-exists': 'Organisationen finns redan i hubben.',
+  'agency-code-required': 'En myndighet behöver en myndighetskod.',
+  'agency-code-not-allowed': 'Bara en myndighet har myndighetskod och meddelandekonto.',
+  'agency-code-taken': 'Myndighetskoden används redan av en annan organisation.',
+  'invalid-broker-account': 'Meddelandekontot ska vara adapter- följt av myndighetskoden.',
+  'organisation-closed': 'Organisationen är avslutad och kan inte ändras.',
+  'not-a-municipality': 'Bara kommuner har enheter.',
+  'unit-exists': 'Det finns redan en enhet med det namnet, kanske en avslutad.',
+  'unit-closed': 'Enheten är avslutad och kan inte ändras.',
+  'not-hub-operator': 'Bara hubbens driftoperatörer får göra detta.',
+  'party-closed': 'Enheten eller myndigheten är avslutad och kan inte få nya avtal.',
 };
 
 export function apiErrorText(code: string | undefined, status: number): string {

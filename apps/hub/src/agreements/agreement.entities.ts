@@ -11,10 +11,13 @@ export class OrganisationEntity {
   name: string;
 
   @Column('text')
-  kind: 'municipality' | 'agency';
+  kind: 'municipality' | 'agency' | 'region' | 'samordningsforbund';
 
   @Column({ name: 'agency_code', type: 'text', nullable: true })
   agencyCode: string | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
 }
 
 @Entity({ schema: 'hub', name: 'unit' })
@@ -24,6 +27,9 @@ export class UnitEntity {
 
   @PrimaryColumn('text')
   name: string;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
 }
 
 @Entity({ schema: 'hub', name: 'agreement' })

@@ -127,6 +127,9 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
         'unknown-party',
         `no unit "${dto.municipality.unit}" of organisation ${dto.municipality.organisation}`,
       );
+    // a closed unit (closing a municipality closes its units) or agency keeps its history, but no new agreement
+    if (unit.closedAt || agency.closedAt)
+      throw badRequest('party-closed', 'a party (unit or agency) of the agreement is closed');
     const parties = {
       municipality: dto.municipality,
       agency: { organisation: agency.number, agency: agency.agencyCode },

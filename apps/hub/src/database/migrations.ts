@@ -9,6 +9,7 @@ import { ParkingLot1763900700000 } from './migrations/1763900700000-parking-lot.
 import { AuditWitnesses1763900800000 } from './migrations/1763900800000-audit-witnesses.js';
 import { ParkingProvenance1763900810000 } from './migrations/1763900810000-parking-provenance.js';
 import { ReferralReportedAt1763900820000 } from './migrations/1763900820000-referral-reported-at.js';
+import { OrganisationsAndUnits1763900900000 } from './migrations/1763900900000-organisations-and-units.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AuditWitnesses1763900800000,
   ParkingProvenance1763900810000,
   ReferralReportedAt1763900820000,
+  OrganisationsAndUnits1763900900000,
 ];

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { OrganisationController } from './organisation.controller.js';
+import { OrganisationRepository } from './organisation.repository.js';
+import { OrganisationService } from './organisation.service.js';
+import { UnitController } from './unit.controller.js';
+import { UnitRepository } from './unit.repository.js';
+import { UnitService } from './unit.service.js';
+
+/** Onboarding: organisations registered by the hub's operators, units by each municipality's admin. */
+@Module({
+  controllers: [OrganisationController, UnitController],
+  providers: [OrganisationRepository, UnitRepository, OrganisationService, UnitService],
+  exports: [OrganisationRepository, UnitRepository],
+})
+export class OrganisationModule {}

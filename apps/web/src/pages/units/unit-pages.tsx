@@ -120,21 +120,23 @@ export function NewUnitPage() {
             </p>
           )}
           {UNIT_KINDS.map((kind) => (
-            <div key={kind} className="choices">
-              <label>
-                <input
-                  type="radio"
-                  name="unit-kind"
-                  value={kind}
-                  checked={draft.kind === kind}
-                  aria-describedby={`enhetstyp-${kind}`}
-                  onChange={() => setDraft({ ...draft, kind })}
-                />
-                {UNIT_KIND_TEXT[kind]}
-              </label>
-              <span className="hint" id={`enhetstyp-${kind}`}>
+            <div key={kind}>
+              <div className="choices">
+                <label>
+                  <input
+                    type="radio"
+                    name="unit-kind"
+                    value={kind}
+                    checked={draft.kind === kind}
+                    aria-describedby={`enhetstyp-${kind}`}
+                    onChange={() => setDraft({ ...draft, kind })}
+                  />
+                  {UNIT_KIND_TEXT[kind]}
+                </label>
+              </div>
+              <p className="hint" id={`enhetstyp-${kind}`}>
                 {UNIT_KIND_HINT[kind]}
-              </span>
+              </p>
             </div>
           ))}
         </fieldset>

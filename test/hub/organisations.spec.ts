@@ -19,9 +19,9 @@ const KARLSKOGA_ADMIN: TestUser = {
 };
 const OREBRO_ADMIN = USERS.municipalityAdmin;
 
-/** A valid organisationsnummer no run has used: 2 and 2–9 first, then digits, then the Luhn check digit. */
+/** A valid organisationsnummer no run has used: 2, a digit, 2–9 (no birth month), digits, the Luhn check digit. */
 function freshOrganisationsnummer(): string {
-  const body = `2${randomInt(2, 10)}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+  const body = `2${randomInt(0, 10)}${randomInt(2, 10)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   for (let check = 0; check < 10; check++) if (luhnValid(`${body}${check}`)) return `${body}${check}`;
   throw new Error('unreachable');
 }

@@ -54,13 +54,17 @@ export class OrganisationsAndUnits1763900900000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
-      DELETE FROM hub.unit WHERE organisation = '2120001991' AND NOT EXISTS
-        (SELECT 1 FROM hub.agreement WHERE municipality = '2120001991');
+      DELETE FROM hub.unit u WHERE u.organisation IN ('2120001991', '2021006883')
+        AND NOT EXISTS (SELECT 1 FROM hub.agreement a WHERE a.municipality = u.organisation);
+      DELETE FROM hub.organisation o WHERE o.number IN ('2120001991', '2021006883')
+        AND NOT EXISTS (SELECT 1 FROM hub.unit u WHERE u.organisation = o.number);
       ALTER TABLE hub.unit DROP COLUMN id, DROP COLUMN kind, DROP COLUMN display_name, DROP COLUMN registered_at,
         DROP COLUMN registered_by, DROP COLUMN closed_at, DROP COLUMN closed_by;
       ALTER TABLE hub.organisation DROP CONSTRAINT organisation_broker_account_check,
         DROP CONSTRAINT organisation_agency_code_check, DROP COLUMN broker_account, DROP COLUMN registered_at,
-        DROP COLUMN registered_by, DROP COLUMN closed_at, DROP COLUMN closed_by;
+        DROP COLUMN registered_by, DROP COLUMN closed_at, DROP COLUMN closed_by,
+        DROP CONSTRAINT organisation_kind_check,
+        ADD CONSTRAINT organisation_kind_check CHECK (kind IN ('municipality', 'agency')) NOT VALID;
     `);
   }
 }

@@ -48,3 +48,8 @@ FROM runtime AS adapter-skv
 ENV PORT=3203
 EXPOSE 3203
 CMD ["node", "dist/apps/adapter-skv/src/main.js"]
+
+FROM runtime AS adapter-pm
+ENV PORT=3204
+EXPOSE 3204
+CMD ["node", "dist/apps/adapter-pm/src/main.js"]

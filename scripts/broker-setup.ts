@@ -13,11 +13,11 @@ import { EXCHANGES } from '@hub/contracts';
 import {
   brokerDefinitions,
   CHECKOUT_SECRETS_FILE,
-  DEFAULT_SERVICES,
   devSecretsFile,
   KeyDirectory,
   type ServiceAccount,
 } from '@hub/messaging';
+import { serviceUsers } from './adapters.js';
 
 /** The vhosts to prepare: `/` for the hub, plus e.g. `hub_test` so that tests never meet a running demo's services. */
 const VHOSTS = (process.env.SETUP_VHOSTS ?? '/').split(',').filter(Boolean);
@@ -31,7 +31,7 @@ export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE):
   const known = [secretsFile, resolve(root, CHECKOUT_SECRETS_FILE)].find((file) => existsSync(file));
   const passwords: Record<string, string> = known ? JSON.parse(readFileSync(known, 'utf8')) : {};
   const keys = new KeyDirectory(resolve(root, 'var/keys'));
-  const accounts: ServiceAccount[] = Object.keys(DEFAULT_SERVICES).map((user) => {
+  const accounts: ServiceAccount[] = serviceUsers(root).map((user) => {
     passwords[user] ??= randomBytes(18).toString('base64url');
     keys.signerFor(user, true);
     const agency = user.startsWith('adapter-') ? user.slice('adapter-'.length) : undefined;

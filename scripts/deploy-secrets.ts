@@ -8,20 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  brokerDefinitions,
-  DEFAULT_SERVICES,
-  KeyDirectory,
-  rabbitPasswordHash,
-  type ServiceAccount,
-} from '@hub/messaging';
+import { brokerDefinitions, KeyDirectory, rabbitPasswordHash, type ServiceAccount } from '@hub/messaging';
+import { discoverAdapters, serviceUsers } from './adapters.js';
 
 export const DEPLOY_SECRETS_DIR = 'deploy/secrets';
 export const REALM_FILE = 'deploy/keycloak/realm-samtjanst.json';
 const HUB_CLIENT_ID = 'samtjanst-hub-web';
 
-/** The compose services that run our code; their broker user is the service name. */
-export const APP_SERVICES = Object.keys(DEFAULT_SERVICES);
+/** The services that run our code (the hub and the adapters of this checkout); their broker user is the service name. */
+export const APP_SERVICES = serviceUsers();
+/** the organisation each adapter speaks for, as its folder declares it */
+const ORGANISATION_OF: Record<string, string> = Object.fromEntries(
+  discoverAdapters().map((a) => [a.service, a.organisation]),
+);
 
 type Secrets = Record<string, string>;
 
@@ -115,6 +114,7 @@ export function writeDeploySecrets(root = process.cwd()): Secrets {
           OIDC_CLIENT_SECRET: secrets.oidcClientSecret,
         }),
         METRICS_TOKEN: secrets.metricsToken,
+        ...(ORGANISATION_OF[service] && { ORGANISATION: ORGANISATION_OF[service] }),
       }),
     );
   }

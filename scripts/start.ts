@@ -1,10 +1,11 @@
 /**
- * `npm start`: the whole hub on this machine — the development identity provider, the three agency adapters and
- * the hub — against the local RabbitMQ and PostgreSQL (prepared by `npm run setup`). Each service runs as its own
+ * `npm start`: the whole hub on this machine — the development identity provider, every agency adapter of
+ * apps/adapter-* (scripts/adapters.ts) and the hub — against the local RabbitMQ and PostgreSQL (prepared by `npm run setup`). Each service runs as its own
  * process, as it would in production; their output is prefixed with their name. Ctrl-C stops them all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { discoverAdapters } from './adapters.js';
 import { SERVICE_NODE_ARGS } from './service-runtime.js';
 
 interface Service {
@@ -16,7 +17,7 @@ interface Service {
 
 const HUB_PORT = process.env.PORT ?? '3000';
 const IDP_PORT = process.env.IDP_PORT ?? '3100';
-const ADAPTER_PORTS = { fk: '3201', af: '3202', skv: '3203' };
+const ADAPTERS = discoverAdapters();
 
 const SERVICES: Service[] = [
   {
@@ -25,11 +26,11 @@ const SERVICES: Service[] = [
     env: { PORT: IDP_PORT, HUB_URL: `http://127.0.0.1:${HUB_PORT}` },
     ready: `http://127.0.0.1:${IDP_PORT}/.well-known/openid-configuration`,
   },
-  ...Object.entries(ADAPTER_PORTS).map(([agency, port]) => ({
-    name: agency,
-    entry: `dist/apps/adapter-${agency}/src/main.js`,
-    env: { PORT: port, AUTH_ISSUER: `http://127.0.0.1:${IDP_PORT}` },
-    ready: `http://127.0.0.1:${port}/health/ready`,
+  ...ADAPTERS.map((adapter) => ({
+    name: adapter.agency,
+    entry: adapter.entry,
+    env: { PORT: String(adapter.port), AUTH_ISSUER: `http://127.0.0.1:${IDP_PORT}` },
+    ready: `http://127.0.0.1:${adapter.port}/health/ready`,
   })),
   {
     name: 'hub',
@@ -126,15 +127,20 @@ try {
   await quiet();
   const hub = `http://127.0.0.1:${HUB_PORT}`;
   const bold = (text: string) => (terminal ? `\x1b[1m${text}\x1b[22m` : text);
+  const inboxes = ADAPTERS.map(
+    (a) => `${a.agency.toUpperCase()} http://127.0.0.1:${a.port}/inkorg${a.inboxUser ? ` (${a.inboxUser})` : ''}`,
+  );
+  const names = ADAPTERS.map((a) => a.name);
   console.log(`
 ${bold('The samtjänst hub is running.')}
   Web UI:        ${hub}   (password "demo" for every demo user)
                  anna.guide, erik.guide (guides), sam.soc (caseworker), maria.admin (admin),
                  fredrik.fk, alva.af, saga.skv (agency admins), ada.auditor (auditor), max.manager (manager)
-  Inboxes:       FK ${'http://127.0.0.1:' + ADAPTER_PORTS.fk}/inkorg (fia.fk), AF :${ADAPTER_PORTS.af}/inkorg (arne.af), SKV :${ADAPTER_PORTS.skv}/inkorg (siv.skv)
-  API docs:      ${hub}/api/docs; agencies ${'http://127.0.0.1:' + ADAPTER_PORTS.fk}/api/docs, :${ADAPTER_PORTS.af}, :${ADAPTER_PORTS.skv}
+  Inboxes:       ${inboxes.join('\n                 ')}
+  API docs:      ${hub}/api/docs; each agency's at its inbox address's /api/docs
   Identity:      http://127.0.0.1:${IDP_PORT}
-Demo agreements between Örebro kommun's servicecenter and FK, AF and SKV are registered and approved as each\nadapter announces its catalogue (the [hub] ... [demo] lines).
+Demo agreements between Örebro kommun's servicecenter and ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are
+registered and approved as each adapter announces its catalogue (the [hub] ... [demo] lines).
 Ctrl-C stops everything.`);
 } catch (err) {
   console.error((err as Error).message);

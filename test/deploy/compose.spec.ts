@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadAdapterConfig } from '@hub/adapter-kit';
 import { loadMessagingConfig } from '@hub/messaging';
 import { loadHubConfig } from '../../apps/hub/src/config/hub.config.js';
+import { PM_ADAPTER } from '../../apps/adapter-pm/src/pm.adapter.js';
 import { ADAPTERS } from '../support/adapters.js';
 import {
   appServices,
@@ -17,7 +18,18 @@ import {
   type ComposeFile,
 } from './deployment-files.js';
 
-const EXPECTED_SERVICES = ['rabbitmq', 'postgres', 'keycloak', 'hub', 'adapter-fk', 'adapter-af', 'adapter-skv'];
+const EXPECTED_SERVICES = [
+  'rabbitmq',
+  'postgres',
+  'keycloak',
+  'hub',
+  'adapter-fk',
+  'adapter-af',
+  'adapter-skv',
+  'adapter-pm',
+];
+/** every adapter of the deployment: the three of the SPEC and the fourth, onboarded as data */
+const DEFINITIONS = { ...ADAPTERS, pm: PM_ADAPTER };
 
 /** Bind mounts (`./host:/container[:ro]`); named volumes have no path. */
 function bindMounts(service: { volumes?: string[] }): Array<{ source: string; target: string }> {
@@ -106,7 +118,7 @@ describe('docker-compose.yml', () => {
 
   it('builds each app from a Dockerfile target whose start command is the service command', () => {
     const stages = readDockerfile();
-    expect(appServices(compose).sort()).toEqual(['adapter-af', 'adapter-fk', 'adapter-skv', 'hub']);
+    expect(appServices(compose).sort()).toEqual(['adapter-af', 'adapter-fk', 'adapter-pm', 'adapter-skv', 'hub']);
     for (const name of appServices(compose)) {
       const { build, command, environment } = compose.services[name];
       expect(existsSync(resolve(ROOT, build!.context, build!.dockerfile ?? 'Dockerfile'))).toBe(true);
@@ -257,9 +269,9 @@ describe('docker-compose.yml', () => {
         expect(client.secret).toBe(config.oidc.clientSecret);
         expect(client.redirectUris).toContain(config.oidc.redirectUri);
       } else {
-        const agency = name.slice('adapter-'.length) as keyof typeof ADAPTERS;
-        const config = loadAdapterConfig(ADAPTERS[agency], env);
-        expect(config.port).toBe(ADAPTERS[agency].defaultPort);
+        const agency = name.slice('adapter-'.length) as keyof typeof DEFINITIONS;
+        const config = loadAdapterConfig(DEFINITIONS[agency], env);
+        expect(config.port).toBe(DEFINITIONS[agency].defaultPort);
       }
     }
   });
@@ -282,7 +294,7 @@ describe('docker-compose.yml', () => {
       ['admin', ...appServices(compose)].sort(),
     );
     expect(definitions.users.find((u: { name: string }) => u.name === 'admin').tags).toEqual(['administrator']);
-    expect(definitions.users.filter((u: { tags: string[] }) => u.tags.length === 0)).toHaveLength(4);
+    expect(definitions.users.filter((u: { tags: string[] }) => u.tags.length === 0)).toHaveLength(5);
     expect(definitions.vhosts).toEqual([{ name: '/' }]);
     expect(definitions.policies.map((p: { name: string }) => p.name)).toContain('quorum-leaders-balanced');
     expect(definitions.topic_permissions.length).toBeGreaterThan(0);

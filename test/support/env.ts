@@ -39,7 +39,8 @@ export async function waitFor(
 export async function rawChannel(
   service: string,
 ): Promise<{ channel: amqp.ConfirmChannel; close: () => Promise<void> }> {
-  const config = loadMessagingConfig(service);
+  // only the broker login counts here: an adapter found by its folder alone has no organisation in the defaults
+  const config = loadMessagingConfig(service, { ORGANISATION: '0000000000', ...process.env });
   const connection = await amqp.connect(config.amqpUrl, {
     noDelay: true,
     credentials: amqp.credentials.plain(service, config.password),

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgreementsModule } from './agreements/agreements.module.js';
+import { AgreementModule } from './agreements/agreement.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { RefusalAudit } from './audit/refusal-audit.js';
 import { RefusalAuditingFilter } from './audit/refusal-auditing.filter.js';
@@ -20,13 +20,13 @@ import { validationPipe } from './http/http-errors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
-import { QueriesModule } from './queries/queries.module.js';
-import { ReferralsModule } from './referrals/referrals.module.js';
+import { QueryModule } from './queries/query.module.js';
+import { ReferralModule } from './referrals/referral.module.js';
 
 @Module({
   imports: [
     CoreModule,
-    AgreementsModule,
+    AgreementModule,
     TypeOrmModule.forRootAsync({
       inject: [HUB_CONFIG],
       useFactory: (config: HubConfig) => ({
@@ -42,8 +42,8 @@ import { ReferralsModule } from './referrals/referrals.module.js';
     CatalogueModule,
     ConsentModule,
     AuthModule,
-    QueriesModule,
-    ReferralsModule,
+    QueryModule,
+    ReferralModule,
     DemoModule,
     FollowUpModule,
     MetricsModule,

@@ -18,6 +18,7 @@ const OREBRO_KOMMUN = '2120001967';
 const FORSAKRINGSKASSAN = '2021005521';
 const ARBETSFORMEDLINGEN = '2021002114';
 const SKATTEVERKET = '2021005448';
+const PENSIONSMYNDIGHETEN = '2021005836';
 const KARLSKOGA_KOMMUN = '2120001991';
 /** Myndigheten för digital förvaltning (Digg) runs the hub in the demo: HUB_OPERATOR_ORGANISATION's default */
 const DIGG = '2021006883';
@@ -78,6 +79,13 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     description: 'administratör, Skatteverket',
   },
   {
+    id: 'petra.pm',
+    name: 'Petra PM',
+    organisation: PENSIONSMYNDIGHETEN,
+    roles: ['agency-admin'],
+    description: 'administratör, Pensionsmyndigheten',
+  },
+  {
     id: 'fia.fk',
     name: 'Fia Handläggare',
     organisation: FORSAKRINGSKASSAN,
@@ -97,6 +105,13 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     organisation: SKATTEVERKET,
     roles: ['caseworker'],
     description: 'handläggare, Skatteverket (inkorgen på port 3203)',
+  },
+  {
+    id: 'pia.pm',
+    name: 'Pia Handläggare',
+    organisation: PENSIONSMYNDIGHETEN,
+    roles: ['caseworker'],
+    description: 'handläggare, Pensionsmyndigheten (inkorgen på port 3204)',
   },
   {
     id: 'ada.auditor',

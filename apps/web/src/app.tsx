@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+import { api } from './api.js';
 import { Alert, Busy, Page, SiteFrame } from './components.js';
 import { adminRoutes } from './pages/admin/index.js';
 import { auditRoutes } from './pages/audit/index.js';
@@ -9,7 +11,7 @@ import { unitRoutes } from './pages/units/index.js';
 import { Link, matchPath, useRouter } from './router.js';
 import type { RouteDefinition } from './routes.js';
 import { hasRole, loginUrl, useSession, type Me } from './session.js';
-import { ROLE_TEXT } from './texts.js';
+import { rememberAgencies, ROLE_TEXT } from './texts.js';
 
 const ROUTES: RouteDefinition[] = [
   ...guideRoutes,
@@ -25,6 +27,7 @@ export function App() {
   const { session, logout } = useSession();
   const { path } = useRouter();
   const me = session.state === 'signed-in' ? session.me : undefined;
+  useAgencyNames(me);
   return (
     <SiteFrame
       home="/"
@@ -57,6 +60,25 @@ export function App() {
       {session.state === 'signed-in' && <CurrentPage me={session.me} />}
     </SiteFrame>
   );
+}
+
+/** The agencies' own names from their announced catalogues; the page is drawn again once they are known. */
+function useAgencyNames(me: Me | undefined): void {
+  const [, setKnown] = useState(0);
+  useEffect(() => {
+    if (!me) return;
+    let current = true;
+    api<Array<{ agency: string; organisation: string; name: string }>>('GET', '/api/catalogues').then(
+      (catalogues) => {
+        if (current && rememberAgencies(catalogues)) setKnown((n) => n + 1);
+      },
+      // a role that may not read catalogues sees agency codes instead of names
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [me]);
 }
 
 function isCurrent(routePath: string, path: string): boolean {

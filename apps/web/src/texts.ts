@@ -1,5 +1,4 @@
 import type {
-  AgencyCode,
   AgreementStatus,
   ConsentMethod,
   ContactPreference,
@@ -21,15 +20,33 @@ export const PURPOSE_TEXT: Record<Purpose, string> = {
   arbetsmarknadsinsats: 'Arbetsmarknadsinsats',
 };
 
-export const AGENCY_TEXT: Record<AgencyCode, string> = {
-  fk: 'Försäkringskassan',
-  af: 'Arbetsförmedlingen',
-  skv: 'Skatteverket',
-};
+/**
+ * Agencies and organisations by name, as the hub knows them: every agency names itself in the catalogue it
+ * announces (GET /api/catalogues), so a newly onboarded agency is shown by its own name with no change here.
+ */
+const AGENCY_NAMES = new Map<string, string>();
+const ORGANISATION_NAMES = new Map<string, string>([['2120001967', 'Örebro kommun']]);
 
-/** A fourth agency has no entry above until someone writes one: show its code rather than nothing. */
+/** Keeps the names of the agencies in these catalogues; returns whether any name was new or changed. */
+export function rememberAgencies(catalogues: readonly { agency: string; organisation: string; name: string }[]) {
+  let changed = false;
+  for (const { agency, organisation, name } of catalogues) {
+    if (AGENCY_NAMES.get(agency) !== name || ORGANISATION_NAMES.get(organisation) !== name) changed = true;
+    AGENCY_NAMES.set(agency, name);
+    ORGANISATION_NAMES.set(organisation, name);
+  }
+  return changed;
+}
+
+/** An agency not yet announced has no name here: show its code rather than nothing. */
 export function agencyName(code: string): string {
-  return AGENCY_TEXT[code as AgencyCode] ?? code.toUpperCase();
+  return AGENCY_NAMES.get(code) ?? code.toUpperCase();
+}
+
+/** The name of an organisation, for people who do not know organisationsnummer by heart; else the number. */
+export function organisationName(number: string | undefined): string {
+  if (!number) return '';
+  return ORGANISATION_NAMES.get(number) ?? number;
 }
 
 export const SECRECY_TEXT: Record<SecrecyClass, string> = {

@@ -153,18 +153,27 @@ export class AgreementBook {
   }
 
   /**
-   * Keeps the announced version unless an announcement issued later is already kept (events may arrive out of
-   * order). Returns whether it was kept. Announcements for other agencies are not the adapter's business.
+   * Keeps the announced version unless the kept one is further on in the version's life, or equally far and
+   * announced later (events may arrive out of order). Returns whether it was kept. Announcements for other agencies
+   * are not the adapter's business.
+   *
+   * issuedAt alone cannot order them: the hub's republication (its answer to a start) reads the versions and sends
+   * them one by one, so a version read as proposed just before its approval committed can be issued after the
+   * approval's own event. A version's approvals only ever grow and terminated or expired is final, which orders
+   * such a snapshot behind the approval whatever its issuedAt.
    */
   async record(tx: pg.PoolClient, envelope: Envelope<AgreementChangedV1>): Promise<boolean> {
     const p = envelope.payload;
     if (p.agency !== this.agency || !agreementVersionOf(p)) return false;
+    const progress = (row: string) =>
+      `(${row}.body->>'status' IN ('terminated', 'expired'), jsonb_array_length(${row}.body->'approvals'))`;
     const stored = await tx.query(
       `INSERT INTO ${this.schema}.agreement_version AS v (agreement_id, version, body, issued_at)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT (agreement_id, version) DO UPDATE SET body = excluded.body, issued_at = excluded.issued_at,
          received_at = now()
-       WHERE v.issued_at <= excluded.issued_at`,
+       WHERE ${progress('v')} < ${progress('excluded')}
+          OR (${progress('v')} = ${progress('excluded')} AND v.issued_at <= excluded.issued_at)`,
       [p.agreementId, p.version, JSON.stringify(p), envelope.issuedAt],
     );
     if (stored.rowCount === 1) await tx.query('SELECT pg_notify($1, $2)', [this.feed.channel, p.agreementId]);

@@ -1,8 +1,10 @@
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 
 /** What a repository runs its SQL on: the pool, or the client of a transaction a service opened. */
 export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+  /** with a `name`, a statement prepared once per connection: for hot paths, where parsing costs as much as running */
+  query<R extends QueryResultRow = QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>>;
 }
 
 /** Runs `work` in a transaction on a client of the pool: committed when it returns, rolled back when it throws. */

@@ -109,6 +109,27 @@ describe('message codec', () => {
     });
   });
 
+  it('trusts senders added later (an agency registered while running), and forgets them when replaced', () => {
+    const hubAlone = new MessageCodec({
+      identity: { service: 'hub', organisation: '2120001967' },
+      registry: messageTypes,
+      trustedSenders: new Map([['hub', new Set(['2120001967'])]]),
+      verifier: new SignatureVerifier((kid) => keys.get(kid)?.publicKey),
+      maxBodyBytes: 16 * 1024,
+    });
+    const announcement = fk.encode({
+      type: 'catalogue.announced.v1',
+      payload: messageTypes.get('catalogue.announced.v1')!.example,
+    });
+    const receive = () => hubAlone.decode(delivered(announcement.content, announcement.properties));
+    expect(receive()).toMatchObject({ ok: false, reason: 'sender adapter-fk is not a trusted service' });
+    hubAlone.trust(new Map([['adapter-fk', new Set(['2021005521'])]]));
+    expect(receive()).toMatchObject({ ok: true });
+    expect(hubAlone.trustedServices).toEqual(['hub', 'adapter-fk']);
+    hubAlone.trust(new Map());
+    expect(receive()).toMatchObject({ ok: false });
+  });
+
   it('refuses oversized bodies before reading them, and will not encode one', () => {
     const big = delivered(Buffer.alloc(16 * 1024 + 1, 0x20), { userId: 'hub' });
     expect(fk.decode(big)).toEqual({ ok: false, reason: expect.stringMatching(/^oversized/) });

@@ -56,9 +56,23 @@ export interface MessageCodecOptions {
  */
 export class MessageCodec {
   private readonly validator: MessageValidator;
+  private trustedSenders: ReadonlyMap<string, ReadonlySet<string>>;
 
   constructor(private readonly options: MessageCodecOptions) {
     this.validator = new MessageValidator(options.registry);
+    this.trustedSenders = options.trustedSenders;
+  }
+
+  /**
+   * Trusts these senders besides the configured ones, replacing what an earlier call added: how the hub takes its
+   * agencies' adapters from its organisation registry, so that a newly registered agency needs no restart.
+   */
+  trust(senders: ReadonlyMap<string, ReadonlySet<string>>): void {
+    const merged = new Map<string, ReadonlySet<string>>(this.options.trustedSenders);
+    for (const [user, organisations] of senders) {
+      merged.set(user, new Set([...(merged.get(user) ?? []), ...organisations]));
+    }
+    this.trustedSenders = merged;
   }
 
   get identity(): ServiceIdentity {
@@ -75,7 +89,7 @@ export class MessageCodec {
 
   /** The broker users (services) this service takes messages from. */
   get trustedServices(): string[] {
-    return [...this.options.trustedSenders.keys()];
+    return [...this.trustedSenders.keys()];
   }
 
   encode(message: OutgoingMessage): EncodedMessage {
@@ -121,7 +135,7 @@ export class MessageCodec {
     }
     const user = properties.userId as string | undefined;
     if (!user) return { ok: false, reason: 'no user_id: sender unknown' };
-    const organisations = this.options.trustedSenders.get(user);
+    const organisations = this.trustedSenders.get(user);
     if (!organisations) return { ok: false, reason: `sender ${user} is not a trusted service` };
     const signature = properties.headers?.[HEADERS.signature];
     if (signature !== undefined) {
@@ -169,7 +183,7 @@ export class MessageCodec {
     } catch {
       return undefined;
     }
-    if (typeof service !== 'string' || !this.options.trustedSenders.has(service)) return undefined;
+    if (typeof service !== 'string' || !this.trustedSenders.has(service)) return undefined;
     return this.options.verifier.verify(content, signature, service).ok ? service : undefined;
   }
 

@@ -16,6 +16,11 @@ export const outboxDdl = (schema: string) => `
   );
 `;
 
+/** The caller's transaction: a pool client, or what the hub's `Transactions.run` hands a service. */
+export interface OutboxTransaction {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
+
 export interface OutboxMessage {
   exchange: string;
   routingKey: string;
@@ -66,7 +71,7 @@ export class PgOutbox {
 
   /** Stores the message in the caller's transaction; it is published after that transaction commits. */
   async enqueue(
-    tx: PoolClient,
+    tx: OutboxTransaction,
     exchange: string,
     routingKey: string,
     message: OutgoingMessage,
@@ -77,7 +82,7 @@ export class PgOutbox {
   }
 
   /** Several messages in one INSERT, in order; the message ids in the same order. */
-  async enqueueMany(tx: PoolClient, messages: readonly OutboxMessage[]): Promise<string[]> {
+  async enqueueMany(tx: OutboxTransaction, messages: readonly OutboxMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
     const encoded = messages.map((m) => {
       const { envelope, content, properties } = this.messaging.codec.encode(m.message);

@@ -1,5 +1,5 @@
 export * from './agency-data.js';
-export { ageOn, isoDate } from './dates.js';
+export { addDays, addMonthsToMonth, ageOn, dayInMonth, isoDate, monthOf } from './dates.js';
 export * from './examples.js';
 export * from './fields.js';
 export * from './municipalities.js';
@@ -8,6 +8,12 @@ export * from './population.js';
 export { createRandom, hashSeed, type Random } from './random.js';
 export {
   agencyDataOf,
+  createAgencyRegister,
+  insertPeople,
+  insertRows,
+  jsonList,
+  personTableDdl,
+  type RegisterDefinition,
   type AgencyRegister,
   type SeedOptions,
   type SeedResult,

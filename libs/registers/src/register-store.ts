@@ -28,7 +28,7 @@ export interface SeedResult {
 
 /** What the register was seeded with: derive the same `AgencyData` from it to know what `lookup` answers. */
 export interface SeedState {
-  agency: RegisterAgency;
+  agency: string;
   seed: number;
   size: number;
   /** YYYY-MM-DD */
@@ -40,7 +40,7 @@ export interface SeedState {
 }
 
 export interface AgencyRegister {
-  agency: RegisterAgency;
+  agency: string;
   /**
    * Creates the schema's tables when absent and seeds them once. Concurrent calls (several instances starting) seed
    * once: a transaction-scoped advisory lock serialises them and the `seed_state` row tells the later ones it is
@@ -56,9 +56,14 @@ export interface AgencyRegister {
   subjects(pool: Pool, schema: string, limit: number): Promise<string[]>;
 }
 
-/** What differs between the agencies: their tables, how they are filled and the lookup query. */
+/**
+ * What differs between the agencies: their tables, how they are filled and the lookup query. An agency outside this
+ * library (an adapter app with a register of its own) names its category codes; FK, AF and SKV have theirs here.
+ */
 export interface RegisterDefinition {
-  agency: RegisterAgency;
+  agency: string;
+  /** the category codes of the lookup's json columns; default the agency's REGISTER_CATEGORIES */
+  categories?: readonly string[];
   /** `CREATE TABLE IF NOT EXISTS` of the agency's tables, `person` among them */
   tablesDdl(schema: string): string;
   /** every table, referencing tables first, in the order they are emptied before a reseed */
@@ -101,14 +106,19 @@ export function insertPeople(client: PoolClient, s: string, data: AgencyData): P
   );
 }
 
-/** A subquery that aggregates a category's records into a json list (`[]` when none), its fields from REGISTER_FIELDS. */
+/**
+ * A subquery that aggregates a category's records into a json list (`[]` when none), its fields from REGISTER_FIELDS
+ * unless a register of its own gives them.
+ */
 export function jsonList(
-  code: RegisterCategoryCode,
+  code: string,
   expressions: Readonly<Record<string, string>>,
   fromWhere: string,
   orderBy: string,
+  fields: readonly { name: string }[] = REGISTER_FIELDS[code as RegisterCategoryCode],
 ): string {
-  const pairs = REGISTER_FIELDS[code].map((field) => {
+  if (!fields) throw new Error(`no fields known for category ${code}`);
+  const pairs = fields.map((field) => {
     const expression = expressions[field.name];
     if (!expression) throw new Error(`no SQL expression for ${code}.${field.name}`);
     return `'${field.name}', ${expression}`;
@@ -165,7 +175,7 @@ function seedStateDdl(s: string): string {
 }
 
 interface SeedStateRow {
-  agency: RegisterAgency;
+  agency: string;
   seed: string;
   size: number;
   today: string;
@@ -198,6 +208,8 @@ interface LookupRow {
 /** An agency's register over PostgreSQL, from its definition. */
 export function createAgencyRegister(definition: RegisterDefinition): AgencyRegister {
   const { agency } = definition;
+  const categoryCodes = definition.categories ?? REGISTER_CATEGORIES[agency as RegisterAgency];
+  if (!categoryCodes) throw new Error(`the ${agency} register must name its categories`);
   const lookupStatements = new Map<string, { name: string; text: string }>();
   const statementFor = (schema: string) => {
     let statement = lookupStatements.get(schema);
@@ -260,8 +272,7 @@ export function createAgencyRegister(definition: RegisterDefinition): AgencyRegi
       const bySubject = new Map<string, RegisterRecord>();
       for (const row of rows) {
         const categories: RegisterRecord['categories'] = {};
-        for (const code of REGISTER_CATEGORIES[agency])
-          categories[code] = row[code] as RegisterRecord['categories'][string];
+        for (const code of categoryCodes) categories[code] = row[code] as RegisterRecord['categories'][string];
         bySubject.set(row.subject, { subject: row.subject, protectedIdentity: row.protected_identity, categories });
       }
       return subjects.map((subject) => bySubject.get(subject));

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AgreementsService } from './agreements.service.js';
+import { AgreementService } from './agreement.service.js';
 
 /** Agreements past their last day expire by themselves: at start-up and every minute after. */
 @Injectable()
@@ -7,7 +7,7 @@ export class AgreementExpiry implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('agreements');
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly agreements: AgreementsService) {}
+  constructor(private readonly agreements: AgreementService) {}
 
   onApplicationBootstrap(): void {
     void this.run();

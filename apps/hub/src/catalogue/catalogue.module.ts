@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueEventsController } from './catalogue-events.controller.js';
 import { CatalogueController } from './catalogue.controller.js';
-import { AgencyCatalogueEntity } from './catalogue.entity.js';
+import { CatalogueRepository } from './catalogue.repository.js';
 import { CatalogueService } from './catalogue.service.js';
+import { TrustedAgencies } from '../messaging/trusted-agencies.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AgencyCatalogueEntity])],
   controllers: [CatalogueController, CatalogueEventsController],
-  providers: [CatalogueService],
-  exports: [CatalogueService],
+  // the agencies' adapters are trusted from the organisation registry before any consumer starts
+  providers: [CatalogueService, CatalogueRepository, TrustedAgencies],
+  exports: [CatalogueService, TrustedAgencies],
 })
 export class CatalogueModule {}

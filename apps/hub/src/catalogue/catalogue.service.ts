@@ -1,13 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type pg from 'pg';
-import type { Repository } from 'typeorm';
 import { AuditLog } from '@hub/audit';
 import type { CatalogueAnnouncedV1, CatalogueCategory, CatalogueReferralType, Envelope } from '@hub/contracts';
-import { ChangeFeed } from '@hub/database';
+import { ChangeFeed, type Queryable } from '@hub/database';
 import { CatalogueIndex, type AgencyCatalogue } from '@hub/policy';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
-import { AgencyCatalogueEntity } from './catalogue.entity.js';
+import { CATALOGUE_CHANGED, CatalogueRepository } from './catalogue.repository.js';
 
 /** An agency's catalogue as the hub holds it; structurally a policy `AgencyCatalogue`. */
 export interface StoredCatalogue extends AgencyCatalogue {
@@ -21,9 +18,6 @@ export interface StoredCatalogue extends AgencyCatalogue {
 }
 
 export type AnnouncementOutcome = 'recorded' | 'superseded' | 'refused';
-
-/** Committed catalogue changes are announced on this PostgreSQL channel, so every hub instance reloads its copy. */
-const CHANGED_CHANNEL = 'hub_catalogue_changed';
 
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -62,11 +56,11 @@ export class CatalogueService implements OnModuleInit, OnModuleDestroy {
   private readonly feed: ChangeFeed;
 
   constructor(
-    @InjectRepository(AgencyCatalogueEntity) private readonly repository: Repository<AgencyCatalogueEntity>,
+    private readonly repository: CatalogueRepository,
     @Inject(HUB_CONFIG) config: HubConfig,
     private readonly audit: AuditLog,
   ) {
-    this.feed = new ChangeFeed(config.databaseUrl, CHANGED_CHANNEL, () => this.load(), this.logger);
+    this.feed = new ChangeFeed(config.databaseUrl, CATALOGUE_CHANGED, () => this.load(), this.logger);
   }
 
   async onModuleInit(): Promise<void> {
@@ -102,35 +96,27 @@ export class CatalogueService implements OnModuleInit, OnModuleDestroy {
    * Stores an announcement in the consumer's transaction, unless it is refused or an announcement issued later is
    * already stored. Each outcome is audited; a refusal is final, since sending it again would not change it.
    */
-  async announce(tx: pg.PoolClient, envelope: Envelope<CatalogueAnnouncedV1>): Promise<AnnouncementOutcome> {
+  async announce(tx: Queryable, envelope: Envelope<CatalogueAnnouncedV1>): Promise<AnnouncementOutcome> {
     const { payload } = envelope;
     const refusal = refusalOf(envelope);
     let outcome: AnnouncementOutcome = 'refused';
     if (refusal) {
       this.logger.warn(`refused catalogue announcement ${envelope.id} for ${payload.agency}: ${refusal}`);
     } else {
-      // Ties on issuedAt go to the larger message id, so replays in any order end with the same row.
-      const stored = await tx.query(
-        `INSERT INTO hub.agency_catalogue AS c
-           (agency, organisation, name, categories, referral_types, announced_at, message_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (agency) DO UPDATE SET
-           organisation = excluded.organisation, name = excluded.name, categories = excluded.categories,
-           referral_types = excluded.referral_types, announced_at = excluded.announced_at,
-           message_id = excluded.message_id, received_at = now()
-         WHERE (c.announced_at, c.message_id) < (excluded.announced_at, excluded.message_id)`,
-        [
-          payload.agency,
-          payload.organisation,
-          payload.name,
-          JSON.stringify(payload.categories),
-          JSON.stringify(payload.referralTypes),
-          envelope.issuedAt,
-          envelope.id,
-        ],
+      const stored = await this.repository.storeUnlessSuperseded(
+        {
+          agency: payload.agency,
+          organisation: payload.organisation,
+          name: payload.name,
+          categories: payload.categories,
+          referralTypes: payload.referralTypes,
+          announcedAt: envelope.issuedAt,
+          messageId: envelope.id,
+        },
+        tx,
       );
-      outcome = stored.rowCount === 1 ? 'recorded' : 'superseded';
-      if (outcome === 'recorded') await tx.query('SELECT pg_notify($1, $2)', [CHANGED_CHANNEL, payload.agency]);
+      outcome = stored ? 'recorded' : 'superseded';
+      if (outcome === 'recorded') await this.repository.notifyChanged(payload.agency, tx);
     }
     await this.audit.append({
       kind: 'catalogue',
@@ -158,7 +144,7 @@ export class CatalogueService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async load(): Promise<void> {
-    const rows = await this.repository.find({ order: { agency: 'ASC' } });
+    const rows = await this.repository.listAll();
     const list = rows.map((row): StoredCatalogue =>
       Object.freeze({
         agency: row.agency,

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { ConsentController } from './consent.controller.js';
-import { ConsentEntity } from './consent.entity.js';
+import { ConsentRepository } from './consent.repository.js';
 import { ConsentService } from './consent.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ConsentEntity]), CatalogueModule],
+  imports: [CatalogueModule],
   controllers: [ConsentController],
-  providers: [ConsentService],
+  providers: [ConsentService, ConsentRepository],
   exports: [ConsentService],
 })
 export class ConsentModule {}

@@ -2,26 +2,21 @@ import { randomUUID } from 'node:crypto';
 import {
   BadRequestException,
   ConflictException,
-  ForbiddenException,
-  Inject,
   Injectable,
   Logger,
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type pg from 'pg';
-import { DataSource, type Repository } from 'typeorm';
 import { AuditLog } from '@hub/audit';
 import { EXCHANGES, maskPersonnummer, routingKeys, type ConsentRevokedV1 } from '@hub/contracts';
-import { Batcher } from '@hub/common';
+import { Transactions } from '@hub/database';
 import { MessagingClient, UnroutableMessageError } from '@hub/messaging';
 import { dayKey, oneYearAfter, swedishDay, swedishDayKey, type CatalogueIndex, type Consent } from '@hub/policy';
 import type { StaffUser } from '../auth/staff-user.js';
+import { unitOf } from '../auth/unit-of.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
-import { ConsentEntity } from './consent.entity.js';
 import type { ConsentStatus, ConsentView, RecordConsentDto } from './consent.dto.js';
-import { PG_POOL } from '../core/core.module.js';
+import { ConsentRepository, type ConsentRecord, type PolicyFacts } from './consent.repository.js';
 import { Subjects } from '../core/subjects.js';
 
 /** How long a revocation waits for the broker's confirm before it gives up and rolls back. */
@@ -66,7 +61,7 @@ export function scopeProblems(
   return problems;
 }
 
-export function consentStatus(consent: Pick<ConsentEntity, 'validFrom' | 'validUntil' | 'revokedAt'>, today: number) {
+export function consentStatus(consent: Pick<ConsentRecord, 'validFrom' | 'validUntil' | 'revokedAt'>, today: number) {
   const status: ConsentStatus = consent.revokedAt
     ? 'revoked'
     : today < dayKey(consent.validFrom)
@@ -76,6 +71,8 @@ export function consentStatus(consent: Pick<ConsentEntity, 'validFrom' | 'validU
         : 'active';
   return status;
 }
+
+const NO_UNIT = 'consents are given to a municipality unit, and your token names none';
 
 const badRequest = (error: string, message: string, details?: unknown) =>
   new BadRequestException({ error, message, ...(details !== undefined && { details }) });
@@ -87,22 +84,18 @@ const badRequest = (error: string, message: string, details?: unknown) =>
 @Injectable()
 export class ConsentService {
   private readonly logger = new Logger('consents');
-  private readonly facts: Batcher<string, PolicyFacts>;
 
   constructor(
-    @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly repository: ConsentRepository,
+    private readonly transactions: Transactions,
     private readonly catalogues: CatalogueService,
     private readonly audit: AuditLog,
     private readonly messaging: MessagingClient,
     private readonly subjects: Subjects,
-  ) {
-    this.facts = new Batcher((keys) => this.readPolicyFacts(keys), { maxBatch: 200, concurrency: 4 });
-  }
+  ) {}
 
   async record(body: RecordConsentDto, user: StaffUser): Promise<ConsentView> {
-    const unit = unitOf(user);
+    const unit = unitOf(user, NO_UNIT);
     const subject = this.subjects.parse(body.subject);
     const today = swedishDay(new Date());
     const validFrom = body.validFrom ?? today;
@@ -123,7 +116,7 @@ export class ConsentService {
       throw badRequest(problems[0]!.error, problems.map((p) => p.message).join('; '), problems);
     }
 
-    const consent: ConsentEntity = {
+    const consent: ConsentRecord = {
       id: randomUUID(),
       subjectKey: subject.key,
       organisation: user.organisation,
@@ -140,8 +133,8 @@ export class ConsentService {
       createdAt: new Date(),
     };
     // The audit entry is committed before the consent: a failure leaves a recorded attempt, never a silent consent.
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(ConsentEntity, consent);
+    await this.transactions.run(async (tx) => {
+      await this.repository.insert(consent, tx);
       await this.audit.append(auditEntry(consent, user, 'recorded'));
     });
     return view(consent, swedishDayKey(new Date()), maskPersonnummer(subject.personnummer));
@@ -149,12 +142,9 @@ export class ConsentService {
 
   /** The subject's consents given to the caller's own organisation and unit, newest first. */
   async list(subjectInput: string, user: StaffUser): Promise<ConsentView[]> {
-    const unit = unitOf(user);
+    const unit = unitOf(user, NO_UNIT);
     const subject = this.subjects.parse(subjectInput);
-    const rows = await this.repository.find({
-      where: { subjectKey: subject.key, organisation: user.organisation, unit },
-      order: { createdAt: 'DESC', id: 'ASC' },
-    });
+    const rows = await this.repository.listOfUnit(subject.key, user.organisation, unit);
     const today = swedishDayKey(new Date());
     const masked = maskPersonnummer(subject.personnummer);
     return rows.map((row) => view(row, today, masked));
@@ -165,9 +155,9 @@ export class ConsentService {
    * revoked and the caller is told to try again, so that adapters are never left relying on a revoked consent.
    */
   async revoke(id: string, user: StaffUser): Promise<ConsentView> {
-    const unit = unitOf(user);
-    return this.dataSource.transaction(async (manager) => {
-      const consent = await manager.findOne(ConsentEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    const unit = unitOf(user, NO_UNIT);
+    return this.transactions.run(async (tx) => {
+      const consent = await this.repository.findForUpdate(id, tx);
       // Another unit's consent is reported as missing, so that its existence is not disclosed either.
       if (!consent || consent.organisation !== user.organisation || consent.unit !== unit) {
         throw new NotFoundException({ error: 'not-found', message: `no consent ${id} given to your unit` });
@@ -180,7 +170,7 @@ export class ConsentService {
       }
       consent.revokedAt = new Date();
       consent.revokedBy = user.id;
-      await manager.update(ConsentEntity, { id }, { revokedAt: consent.revokedAt, revokedBy: consent.revokedBy });
+      await this.repository.markRevoked(id, consent.revokedAt, consent.revokedBy, tx);
       const messageId = await this.announceRevocation(consent);
       await this.audit.append({ ...auditEntry(consent, user, 'revoked'), details: { ...details(consent), messageId } });
       return view(consent, swedishDayKey(new Date()));
@@ -196,30 +186,14 @@ export class ConsentService {
   }
 
   /**
-   * The subject's consents and whether SKV has reported the subject protected. This is on every query's path, so
-   * the lookups of queries arriving together share one round trip (a prepared statement on the pool, not TypeORM,
-   * whose query building cost more than the query itself).
+   * The subject's consents and whether SKV has reported the subject protected, read afresh like
+   * `policyConsents`; the lookups of queries arriving together share one round trip.
    */
   policyFacts(subjectKey: string): Promise<PolicyFacts> {
-    return this.facts.add(subjectKey);
+    return this.repository.policyFacts(subjectKey);
   }
 
-  private async readPolicyFacts(subjectKeys: string[]): Promise<PolicyFacts[]> {
-    const { rows } = await this.pool.query<PolicyConsentRow>({
-      name: 'hub-policy-facts',
-      text: POLICY_FACTS_SQL,
-      values: [[...new Set(subjectKeys)]],
-    });
-    const bySubject = new Map<string, PolicyFacts>();
-    for (const row of rows) {
-      let facts = bySubject.get(row.for_subject);
-      if (!facts) bySubject.set(row.for_subject, (facts = { knownProtected: row.known_protected, consents: [] }));
-      if (row.id !== null) facts.consents.push(consentOf(row));
-    }
-    return subjectKeys.map((key) => bySubject.get(key) ?? { knownProtected: false, consents: [] });
-  }
-
-  private async announceRevocation(consent: ConsentEntity): Promise<string | null> {
+  private async announceRevocation(consent: ConsentRecord): Promise<string | null> {
     const payload: ConsentRevokedV1 = {
       consentId: consent.id,
       subjectKey: consent.subjectKey,
@@ -258,66 +232,7 @@ export class ConsentService {
   }
 }
 
-export interface PolicyFacts {
-  consents: Consent[];
-  knownProtected: boolean;
-}
-
-const POLICY_FACTS_SQL = `
-  SELECT s.key::text AS for_subject,
-         EXISTS (SELECT 1 FROM hub.protected_subject p WHERE p.subject_key = s.key) AS known_protected,
-         c.id, c.subject_key, c.organisation, c.unit, c.purposes, c.agencies, c.categories, c.method, c.recorded_by,
-         c.valid_from::text AS valid_from, c.valid_until::text AS valid_until, c.revoked_at
-    FROM unnest($1::char(64)[]) AS s(key)
-    LEFT JOIN hub.consent c ON c.subject_key = s.key
-   ORDER BY s.key, c.created_at, c.id`;
-
-/** Per subject asked, one row per consent, or one row of nulls but `known_protected` when there is none. */
-interface PolicyConsentRow {
-  for_subject: string;
-  known_protected: boolean;
-  id: string | null;
-  subject_key: string;
-  organisation: string;
-  unit: string;
-  purposes: Consent['purposes'];
-  agencies: string[];
-  categories: string[];
-  method: Consent['method'];
-  recorded_by: string;
-  valid_from: string;
-  valid_until: string;
-  revoked_at: Date | null;
-}
-
-function consentOf(row: PolicyConsentRow): Consent {
-  return {
-    id: row.id!,
-    subject: row.subject_key,
-    organisation: row.organisation,
-    unit: row.unit,
-    purposes: row.purposes,
-    agencies: row.agencies,
-    categories: row.categories,
-    method: row.method,
-    recordedBy: row.recorded_by,
-    validFrom: row.valid_from,
-    validUntil: row.valid_until,
-    revokedAt: row.revoked_at,
-  };
-}
-
-function unitOf(user: StaffUser): string {
-  if (!user.unit) {
-    throw new ForbiddenException({
-      error: 'no-unit',
-      message: 'consents are given to a municipality unit, and your token names none',
-    });
-  }
-  return user.unit;
-}
-
-function details(consent: ConsentEntity) {
+function details(consent: ConsentRecord) {
   return {
     consentId: consent.id,
     purposes: consent.purposes,
@@ -329,7 +244,7 @@ function details(consent: ConsentEntity) {
   };
 }
 
-function auditEntry(consent: ConsentEntity, user: StaffUser, outcome: 'recorded' | 'revoked') {
+function auditEntry(consent: ConsentRecord, user: StaffUser, outcome: 'recorded' | 'revoked') {
   return {
     kind: 'consent' as const,
     actorKind: 'staff' as const,
@@ -344,7 +259,7 @@ function auditEntry(consent: ConsentEntity, user: StaffUser, outcome: 'recorded'
   };
 }
 
-function view(consent: ConsentEntity, today: number, maskedSubject?: string): ConsentView {
+function view(consent: ConsentRecord, today: number, maskedSubject?: string): ConsentView {
   return {
     id: consent.id,
     ...(maskedSubject && { subject: maskedSubject }),

@@ -10,6 +10,8 @@ import { AuditWitnesses1763900800000 } from './migrations/1763900800000-audit-wi
 import { ParkingProvenance1763900810000 } from './migrations/1763900810000-parking-provenance.js';
 import { ReferralReportedAt1763900820000 } from './migrations/1763900820000-referral-reported-at.js';
 import { OrganisationsAndUnits1763900900000 } from './migrations/1763900900000-organisations-and-units.js';
+import { Pensionsmyndigheten1763900910000 } from './migrations/1763900910000-pensionsmyndigheten.js';
+import { AgencyBrokerAccounts1763900920000 } from './migrations/1763900920000-agency-broker-accounts.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   ParkingProvenance1763900810000,
   ReferralReportedAt1763900820000,
   OrganisationsAndUnits1763900900000,
+  Pensionsmyndigheten1763900910000,
+  AgencyBrokerAccounts1763900920000,
 ];

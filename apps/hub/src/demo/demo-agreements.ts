@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ORGANISATIONS } from '@hub/contracts';
 import { swedishDay } from '@hub/policy';
-import { AgreementsService } from '../agreements/agreements.service.js';
+import { AgreementService } from '../agreements/agreement.service.js';
 import type { CreateAgreementDto } from '../agreements/dto/agreement.dto.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService, type StoredCatalogue } from '../catalogue/catalogue.service.js';
@@ -22,6 +22,16 @@ const AGENCY_ADMINS: Record<string, StaffUser> = {
   af: { id: 'alva.af', name: 'Alva AF', organisation: ORGANISATIONS.af, roles: ['agency-admin'] },
   skv: { id: 'stig.skv', name: 'Stig SKV', organisation: ORGANISATIONS.skv, roles: ['agency-admin'] },
 };
+
+/** An agency onboarded later has no named demo admin: one of its own approves for it, as its admin would. */
+export function demoAgencyAdmin(catalogue: StoredCatalogue): StaffUser {
+  return {
+    id: `demo.${catalogue.agency}`,
+    name: `Avtalsadministratör ${catalogue.name}`,
+    organisation: catalogue.organisation,
+    roles: ['agency-admin'],
+  };
+}
 
 /** The demo set's terms: guidance for guides and caseworkers, social assistance on a legal basis for caseworkers. */
 export function demoAgreementTerms(catalogue: StoredCatalogue, today: string): CreateAgreementDto {
@@ -66,7 +76,7 @@ export class DemoAgreements implements OnModuleInit {
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-    private readonly agreements: AgreementsService,
+    private readonly agreements: AgreementService,
     private readonly catalogues: CatalogueService,
   ) {}
 
@@ -83,14 +93,13 @@ export class DemoAgreements implements OnModuleInit {
   }
 
   private async seed(agency: string): Promise<void> {
-    const admin = AGENCY_ADMINS[agency];
-    if (!admin) return;
     let catalogue = this.catalogues.catalogue(agency);
     for (let i = 0; !catalogue && i < 100; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       catalogue = this.catalogues.catalogue(agency);
     }
     if (!catalogue) return this.logger.warn(`no catalogue of ${agency} to base a demo agreement on`);
+    const admin = AGENCY_ADMINS[agency] ?? demoAgencyAdmin(catalogue);
     const existing = await this.agreements.list(MUNICIPALITY_ADMIN);
     if (existing.some((a) => a.agency.agency === agency && a.municipality.unit === MUNICIPALITY.unit)) return;
     const created = await this.agreements.create(

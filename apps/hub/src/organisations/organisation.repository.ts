@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { OrganisationKind } from '@hub/contracts';
 import type { Queryable } from '@hub/database';
 import { PG_POOL } from '../core/core.module.js';
+import { ORGANISATION_CHANGED_CHANNEL } from '../messaging/trusted-agencies.js';
 import type { Organisation } from './organisation.types.js';
 
 const COLUMNS = `number, name, kind, agency_code, broker_account, registered_at, registered_by, closed_at, closed_by`;
@@ -95,5 +96,10 @@ export class OrganisationRepository {
 
   async close(number: string, by: string, tx: Queryable): Promise<void> {
     await tx.query(`UPDATE hub.organisation SET closed_at = now(), closed_by = $2 WHERE number = $1`, [number, by]);
+  }
+
+  /** Tells every hub instance, once the transaction commits, to read which agencies' adapters it trusts again. */
+  async notifyChanged(number: string, tx: Queryable): Promise<void> {
+    await tx.query('SELECT pg_notify($1, $2)', [ORGANISATION_CHANGED_CHANNEL, number]);
   }
 }

@@ -3,6 +3,7 @@ import { HttpException } from '@nestjs/common';
 import type { AuditEntryInput, AuditLog } from '@hub/audit';
 import type { Queryable, Transactions } from '@hub/database';
 import type { StaffUser } from '../auth/staff-user.js';
+import type { TrustedAgencies } from '../messaging/trusted-agencies.js';
 import type { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationService } from './organisation.service.js';
 import type { Organisation } from './organisation.types.js';
@@ -45,6 +46,7 @@ describe('OrganisationService', () => {
   let organisations: { [K in keyof OrganisationRepository]: jest.Mock<any> };
   let units: Pick<{ [K in keyof UnitRepository]: jest.Mock<any> }, 'closeAll'>;
   let service: OrganisationService;
+  let trusted: { reload: jest.Mock<() => Promise<void>> };
 
   beforeEach(() => {
     stored = new Map([[DIGG, organisation({ number: DIGG, name: 'Digg', kind: 'agency' })]]);
@@ -59,17 +61,20 @@ describe('OrganisationService', () => {
         stored.set(o.number, row);
         return row;
       }),
+      notifyChanged: jest.fn(async () => undefined),
       rename: jest.fn(async (n: string, name: string) => void stored.set(n, { ...stored.get(n)!, name })),
       close: jest.fn(
         async (n: string, by: string) => void stored.set(n, { ...stored.get(n)!, closedAt: new Date(), closedBy: by }),
       ),
     } as never;
     units = { closeAll: jest.fn(async () => ['Servicecenter']) };
+    trusted = { reload: jest.fn(async () => undefined) };
     service = new OrganisationService(
       organisations as unknown as OrganisationRepository,
       units as unknown as UnitRepository,
       { run: (work: (q: Queryable) => Promise<unknown>) => work(tx) } as unknown as Transactions,
       { append: async (entry: AuditEntryInput) => void appended.push(entry) } as unknown as AuditLog,
+      trusted as unknown as TrustedAgencies,
       { operatorOrganisation: DIGG },
     );
   });
@@ -106,6 +111,9 @@ describe('OrganisationService', () => {
       OPERATOR,
     );
     expect(pm).toMatchObject({ agencyCode: 'pm', brokerAccount: 'adapter-pm' });
+    // every hub instance trusts its adapter from now on
+    expect(organisations.notifyChanged).toHaveBeenCalledWith('2021005489', tx);
+    expect(trusted.reload).toHaveBeenCalledTimes(1);
     expect(appended[0].details).toMatchObject({ agencyCode: 'pm', brokerAccount: 'adapter-pm' });
     await expect(
       refusal(

@@ -4,6 +4,7 @@ import { parseOrganisationsnummer, type OrganisationKind } from '@hub/contracts'
 import { Transactions } from '@hub/database';
 import type { StaffUser } from '../auth/staff-user.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
+import { TrustedAgencies } from '../messaging/trusted-agencies.js';
 import { assertHubOperator, isHubOperator } from './hub-operator.js';
 import type { ChangeOrganisationDto, OrganisationView, RegisterOrganisationDto } from './organisation.dto.js';
 import { OrganisationRepository } from './organisation.repository.js';
@@ -25,6 +26,7 @@ export class OrganisationService {
     private readonly units: UnitRepository,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
+    private readonly trustedAgencies: TrustedAgencies,
     @Inject(HUB_CONFIG) private readonly config: Pick<HubConfig, 'operatorOrganisation'>,
   ) {}
 
@@ -59,8 +61,11 @@ export class OrganisationService {
       // registered by someone else since the checks above
       if (!inserted) throw exists(number);
       await this.record(user, 'registered', inserted, {});
+      if (agencyCode) await this.organisations.notifyChanged(number, tx);
       return inserted;
     });
+    // its adapter is trusted from now on, by this instance at once and by the others when the notice reaches them
+    if (agencyCode) await this.trustedAgencies.reload();
     return organisationView(registered, true);
   }
 
@@ -70,7 +75,7 @@ export class OrganisationService {
     if (dto.name === undefined && dto.closed === undefined) {
       throw new BadRequestException({ error: 'invalid-request', message: 'give a new name, closed: true, or both' });
     }
-    return this.transactions.run(async (tx) => {
+    const changed = await this.transactions.run(async (tx) => {
       const organisation = await this.organisations.lock(number, tx);
       if (!organisation) throw notFound(number);
       if (organisation.closedAt) {
@@ -88,9 +93,13 @@ export class OrganisationService {
         await this.organisations.close(number, user.id, tx);
         const unitsClosed = await this.units.closeAll(number, user.id, tx);
         await this.record(user, 'closed', { ...organisation, name: dto.name ?? previousName }, { unitsClosed });
+        if (organisation.agencyCode) await this.organisations.notifyChanged(number, tx);
       }
-      return organisationView((await this.organisations.find(number, tx))!, true);
+      return (await this.organisations.find(number, tx))!;
     });
+    // a closed agency's adapter is trusted no more
+    if (dto.closed && changed.agencyCode) await this.trustedAgencies.reload();
+    return organisationView(changed, true);
   }
 
   private async record(

@@ -12,7 +12,8 @@ import {
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
-import { PARKED_STATES, ParkingLot, type ParkedState } from './parking-lot.js';
+import { PARKED_STATES, type ParkedState } from './parking.repository.js';
+import { ParkingService } from './parking.service.js';
 
 export class ListParkedQuery {
   @ApiPropertyOptional({ enum: [...PARKED_STATES, 'all'], default: 'parked' })
@@ -37,7 +38,7 @@ const idPipe = () =>
 @Roles('admin')
 @ApiForbiddenResponse({ description: 'role-not-allowed: only an admin' })
 export class ParkingController {
-  constructor(private readonly lot: ParkingLot) {}
+  constructor(private readonly parking: ParkingService) {}
 
   @Get()
   @ApiOperation({
@@ -46,7 +47,7 @@ export class ParkingController {
   })
   @ApiOkResponse({ description: '{ queues: [{ queue, parked }], messages: [{ id, queue, messageId, type, … }] }' })
   list(@Query() query: ListParkedQuery, @CurrentUser() user: StaffUser) {
-    return this.lot.list(user, query);
+    return this.parking.list(user, query);
   }
 
   @Get(':id')
@@ -55,7 +56,7 @@ export class ParkingController {
   })
   @ApiNotFoundResponse({ description: 'no such parked message' })
   inspect(@Param('id', idPipe()) id: string, @CurrentUser() user: StaffUser) {
-    return this.lot.inspect(id, user);
+    return this.parking.inspect(id, user);
   }
 
   @Post(':id/replay')
@@ -69,7 +70,7 @@ export class ParkingController {
   })
   @ApiConflictResponse({ description: 'refused, with the reason code; the message stays parked' })
   replay(@Param('id', idPipe()) id: string, @CurrentUser() user: StaffUser) {
-    return this.lot.replay(id, user);
+    return this.parking.replay(id, user);
   }
 
   @Post(':id/discard')
@@ -77,6 +78,6 @@ export class ParkingController {
   @ApiOperation({ summary: 'Decide that the message is not to be delivered; it is kept, marked discarded' })
   @ApiConflictResponse({ description: 'not-parked: replayed or discarded already' })
   discard(@Param('id', idPipe()) id: string, @CurrentUser() user: StaffUser) {
-    return this.lot.discard(id, user);
+    return this.parking.discard(id, user);
   }
 }

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { AgreementsModule } from '../agreements/agreements.module.js';
-import { CatalogueModule } from '../catalogue/catalogue.module.js';
-import { ConsentModule } from '../consents/consent.module.js';
+import { ReferralModule } from '../referrals/referral.module.js';
 import { ParkingController } from './parking.controller.js';
-import { ParkingLot } from './parking-lot.js';
+import { ParkingRepository } from './parking.repository.js';
+import { ParkingService } from './parking.service.js';
 
 @Module({
-  imports: [AgreementsModule, CatalogueModule, ConsentModule],
+  imports: [ReferralModule],
   controllers: [ParkingController],
-  providers: [ParkingLot],
-  exports: [ParkingLot],
+  providers: [ParkingService, ParkingRepository],
+  exports: [ParkingService],
 })
 export class ParkingModule {}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
-import type pg from 'pg';
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
 import {
   agencyService,
@@ -10,7 +9,6 @@ import {
   type QueryReplyV1,
   type QueryRequestV1,
 } from '@hub/contracts';
-import { Batcher } from '@hub/common';
 import { MessagingClient, type GatherResult } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import {
@@ -22,14 +20,15 @@ import {
   type Decision,
   type RequestedCategories,
 } from '@hub/policy';
-import { AgreementsService } from '../agreements/agreements.service.js';
+import { AgreementService } from '../agreements/agreement.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
+import { unitOf } from '../auth/unit-of.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { ConsentService } from '../consents/consent.service.js';
-import { PG_POOL } from '../core/core.module.js';
 import { Subjects, type Subject } from '../core/subjects.js';
 import { HubMetrics } from '../metrics/hub-metrics.js';
 import type { AgencyResultView, MultiAgencyQueryDto, MultiAgencyQueryView } from './query.dto.js';
+import { QueryRepository, type QueryOutcome } from './query.repository.js';
 
 export const DEFAULT_DEADLINE_MS = 3_000;
 
@@ -59,32 +58,24 @@ export interface PreparedQuery {
 @Injectable()
 export class QueryService {
   private readonly logger = new Logger('queries');
-  private readonly outcomes: Batcher<OutcomeRow>;
 
   constructor(
     private readonly subjects: Subjects,
-    private readonly agreements: AgreementsService,
+    private readonly agreements: AgreementService,
     private readonly catalogues: CatalogueService,
     private readonly consents: ConsentService,
     private readonly messaging: MessagingClient,
     private readonly audit: AuditLog,
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly repository: QueryRepository,
     private readonly metrics: HubMetrics,
-  ) {
-    this.outcomes = new Batcher((rows) => this.insertOutcomes(rows), { concurrency: 2 });
-  }
+  ) {}
 
   async prepare(dto: MultiAgencyQueryDto, user: StaffUser, now = new Date()): Promise<PreparedQuery> {
-    if (!user.unit) {
-      throw new ForbiddenException({
-        error: 'no-unit',
-        message: 'queries are asked on behalf of a municipal unit; the token names none',
-      });
-    }
+    const unit = unitOf(user, 'queries are asked on behalf of a municipal unit; the token names none');
     const subject = this.subjects.parse(dto.subject);
     const categories = requestedCategories(dto);
     const { consents, knownProtected } = await this.consents.policyFacts(subject.key);
-    const staff = { organisation: user.organisation, unit: user.unit, roles: user.roles };
+    const staff = { organisation: user.organisation, unit, roles: user.roles };
     const agreements = this.agreements.policyIndex();
     const catalogues = this.catalogues.index();
     const redecide = (protectedIdentity: boolean) =>
@@ -108,7 +99,7 @@ export class QueryService {
       queryId: randomUUID(),
       subject,
       dto,
-      user: { ...user, unit: user.unit },
+      user: { ...user, unit },
       consents,
       knownProtected,
       decision: redecide(knownProtected),
@@ -173,7 +164,8 @@ export class QueryService {
     await showAll(held.splice(0));
 
     const protectedIdentity = q.knownProtected || learnedProtected;
-    if (learnedProtected && !q.knownProtected) await this.rememberProtected(q.subject.key);
+    if (learnedProtected && !q.knownProtected)
+      await this.repository.rememberProtected(q.subject.key, POPULATION_REGISTER);
     const ordered = q.dto.agencies.filter((x, i, all) => all.indexOf(x) === i).map((agency) => results.get(agency)!);
     await this.record(
       q,
@@ -227,13 +219,6 @@ export class QueryService {
     );
   }
 
-  private async rememberProtected(subjectKey: string): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO hub.protected_subject (subject_key, reported_by) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [subjectKey, POPULATION_REGISTER],
-    );
-  }
-
   /**
    * One audit entry per agency, denials included, and the outcome rows the follow-up counts; both committed before
    * the answer leaves (a streamed one before each result), each batched with those of concurrent queries.
@@ -265,34 +250,20 @@ export class QueryService {
         },
       }),
     );
-    const outcomes = results.map((r): OutcomeRow => [
-      q.queryId,
-      r.agency,
-      q.now,
-      q.dto.purpose,
-      q.user.organisation,
-      q.user.unit,
-      r.status,
-      r.reason ?? null,
-      r.latencyMs === undefined ? null : Math.round(r.latencyMs),
-    ]);
-    await Promise.all([...audited, ...outcomes.map((row) => this.outcomes.add(row))]);
-  }
-
-  private async insertOutcomes(rows: OutcomeRow[]): Promise<void> {
-    const column = (i: number) => rows.map((row) => row[i]);
-    await this.pool.query({
-      name: 'hub-insert-query-outcomes',
-      text: `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms)
-             SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
-                                  $7::text[], $8::text[], $9::int[])`,
-      values: [0, 1, 2, 3, 4, 5, 6, 7, 8].map(column),
-    });
+    const outcomes = results.map((r): QueryOutcome => ({
+      queryId: q.queryId,
+      agency: r.agency,
+      at: q.now,
+      purpose: q.dto.purpose,
+      organisation: q.user.organisation,
+      unit: q.user.unit,
+      status: r.status,
+      reason: r.reason ?? null,
+      latencyMs: r.latencyMs ?? null,
+    }));
+    await Promise.all([...audited, ...outcomes.map((o) => this.repository.addOutcome(o))]);
   }
 }
-
-/** query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms */
-type OutcomeRow = [string, string, Date, string, string, string, string, string | null, number | null];
 
 /** Category codes grouped by agency; a code of an agency the query does not name is a mistake worth a 400. */
 function requestedCategories(dto: MultiAgencyQueryDto): RequestedCategories {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import type pg from 'pg';
+import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AuditLog, type AuditEntryInput } from '@hub/audit';
 import {
   agencyService,
@@ -15,49 +14,31 @@ import {
   type ReferralStatusV1,
 } from '@hub/contracts';
 import { Batcher } from '@hub/common';
-import { withTransaction } from '@hub/database';
+import { Transactions, type Queryable } from '@hub/database';
 import { PgOutbox, type OutboxMessage } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
-import { consentSnapshot, decideReferral } from '@hub/policy';
-import { AgreementsService } from '../agreements/agreements.service.js';
+import { consentSnapshot } from '@hub/policy';
+import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
-import { ConsentService } from '../consents/consent.service.js';
-import { PG_POOL } from '../core/core.module.js';
 import { Subjects } from '../core/subjects.js';
 import { HubMetrics } from '../metrics/hub-metrics.js';
 import { agencyEventOutcome } from './referral-lifecycle.js';
+import { ReferralPolicy } from './referral-policy.js';
 import type { CreateReferralDto, ListReferralsQuery, ReferralEventView, ReferralView } from './referral.dto.js';
+import {
+  ReferralRepository,
+  type NewReferral,
+  type NewReferralEvent,
+  type Referral,
+  type ReferralEvent,
+} from './referral.repository.js';
 
 const ANSWERED: ReferralStatus[] = ['accepted', 'declined', 'in-progress', 'closed', 'cancelled'];
 const FINISHED: ReferralStatus[] = ['declined', 'closed', 'cancelled'];
 
-interface ReferralRow {
-  id: string;
-  subject_key: string;
-  subject_masked: string;
-  agency: string;
-  referral_type: string;
-  purpose: string;
-  message: string;
-  contact_preference: string;
-  consent_id: string | null;
-  agreement_id: string;
-  agreement_version: number;
-  organisation: string;
-  unit: string;
-  created_by: string;
-  created_at: Date;
-  respond_by: Date;
-  status: ReferralStatus;
-  status_at: Date;
-}
-
-/** A referral checked and ready to be stored, with its first event and the message that tells the agency. */
-interface NewReferral {
-  row: ReferralRow;
-  legalBasis: object | null;
-  actor: ReferralActor;
+/** A referral checked and ready to be stored, with the message that tells the agency. */
+interface ReadyReferral extends NewReferral {
   message: OutboxMessage;
 }
 
@@ -69,14 +50,14 @@ interface NewReferral {
 @Injectable()
 export class ReferralService {
   private readonly logger = new Logger('referrals');
-  private readonly creations: Batcher<NewReferral, Error | undefined>;
+  private readonly creations: Batcher<ReadyReferral, Error | undefined>;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly referrals: ReferralRepository,
+    private readonly transactions: Transactions,
     private readonly subjects: Subjects,
-    private readonly agreements: AgreementsService,
+    private readonly policy: ReferralPolicy,
     private readonly catalogues: CatalogueService,
-    private readonly consents: ConsentService,
     private readonly outbox: PgOutbox,
     private readonly audit: AuditLog,
     private readonly metrics: HubMetrics,
@@ -85,18 +66,11 @@ export class ReferralService {
   }
 
   async create(dto: CreateReferralDto, user: StaffUser, now = new Date()): Promise<ReferralView> {
-    const unit = unitOf(user);
+    const unit = referralUnitOf(user);
     const subject = this.subjects.parse(dto.subject);
-    // another unit's consent is as absent as one never given: which problem the policy finds must not tell them apart
-    const consents = (await this.consents.policyConsents(subject.key)).filter(
-      (c) => c.organisation === user.organisation && c.unit === unit,
-    );
-    const decision = decideReferral({
-      agreements: this.agreements.policyIndex(),
-      consents,
-      catalogues: this.catalogues.index(),
-      staff: { organisation: user.organisation, unit, roles: user.roles },
-      request: {
+    const { decision, consents } = await this.policy.decide(
+      { organisation: user.organisation, unit, roles: user.roles },
+      {
         subject: subject.key,
         purpose: dto.purpose,
         agency: dto.agency,
@@ -104,7 +78,7 @@ export class ReferralService {
         consentId: dto.consentId,
       },
       now,
-    });
+    );
     const id = randomUUID();
     const base = {
       kind: 'referral' as const,
@@ -150,29 +124,29 @@ export class ReferralService {
       requester: { organisation: user.organisation, unit, staffId: user.id, roles: user.roles },
       respondBy: respondBy.toISOString(),
     };
-    const row: ReferralRow = {
+    const referral: Referral = {
       id,
-      subject_key: subject.key,
-      subject_masked: maskPersonnummer(subject.personnummer),
+      subjectKey: subject.key,
+      subjectMasked: maskPersonnummer(subject.personnummer),
       agency: dto.agency,
-      referral_type: dto.referralType,
+      referralType: dto.referralType,
       purpose: dto.purpose,
       message: dto.message,
-      contact_preference: dto.contactPreference,
-      consent_id: consent?.id ?? null,
-      agreement_id: decision.agreement!.id,
-      agreement_version: decision.agreement!.version,
+      contactPreference: dto.contactPreference,
+      consentId: consent?.id ?? null,
+      agreementId: decision.agreement!.id,
+      agreementVersion: decision.agreement!.version,
       organisation: user.organisation,
       unit,
-      created_by: user.id,
-      created_at: now,
-      respond_by: respondBy,
+      createdBy: user.id,
+      createdAt: now,
+      respondBy,
       status: 'sent',
-      status_at: now,
+      statusAt: now,
     };
     const actor: ReferralActor = { organisation: user.organisation, name: user.name };
     const failed = await this.creations.add({
-      row,
+      referral,
       legalBasis: decision.legalBasis ?? null,
       actor,
       message: {
@@ -196,50 +170,34 @@ export class ReferralService {
       details: { agency: dto.agency, referralType: dto.referralType, ...(consent && { consentId: consent.id }) },
     });
     // as committed; the agency's status events may have moved it on since, which GET /referrals/:id shows
-    return { ...viewOf(row, now), timeline: [{ status: 'sent', at: now.toISOString(), actor }] };
+    return { ...viewOf(referral, now), timeline: [{ status: 'sent', at: now.toISOString(), actor }] };
   }
 
   /**
    * Stores referrals created together in one transaction: the rows, their `sent` events and their outbox messages.
    * When that fails, each is tried alone, so that one referral the database refuses fails no other.
    */
-  private async store(referrals: NewReferral[]): Promise<(Error | undefined)[]> {
+  private async store(referrals: ReadyReferral[]): Promise<(Error | undefined)[]> {
     try {
-      await this.inTransaction((tx) => this.insertReferrals(tx, referrals));
+      await this.transactions.run((tx) => this.insert(referrals, tx));
       return referrals.map(() => undefined);
     } catch (err) {
       if (referrals.length === 1) return [err as Error];
       return Promise.all(
         referrals.map((r) =>
-          this.inTransaction((tx) => this.insertReferrals(tx, [r])).then(
-            () => undefined,
-            (e: Error) => e,
-          ),
+          this.transactions
+            .run((tx) => this.insert([r], tx))
+            .then(
+              () => undefined,
+              (e: Error) => e,
+            ),
         ),
       );
     }
   }
 
-  private async insertReferrals(tx: pg.PoolClient, referrals: NewReferral[]): Promise<void> {
-    await tx.query(
-      `INSERT INTO hub.referral (id, subject_key, subject_masked, agency, referral_type, purpose, message,
-         contact_preference, consent_id, legal_basis, agreement_id, agreement_version, organisation, unit,
-         created_by, created_at, respond_by, status, status_at)
-       SELECT id, subject_key, subject_masked, agency, referral_type, purpose, message, contact_preference,
-         consent_id, legal_basis, agreement_id, agreement_version, organisation, unit, created_by, created_at,
-         respond_by, status, status_at
-       FROM json_to_recordset($1::json) AS r(id uuid, subject_key text, subject_masked text, agency text,
-         referral_type text, purpose text, message text, contact_preference text, consent_id uuid, legal_basis jsonb,
-         agreement_id uuid, agreement_version integer, organisation text, unit text, created_by text,
-         created_at timestamptz, respond_by timestamptz, status text, status_at timestamptz)`,
-      [JSON.stringify(referrals.map((r) => ({ ...r.row, legal_basis: r.legalBasis })))],
-    );
-    await tx.query(
-      `INSERT INTO hub.referral_event (referral_id, status, at, actor)
-       SELECT referral_id, 'sent', at, actor FROM json_to_recordset($1::json)
-         AS e(referral_id uuid, at timestamptz, actor jsonb)`,
-      [JSON.stringify(referrals.map((r) => ({ referral_id: r.row.id, at: r.row.created_at, actor: r.actor })))],
-    );
+  private async insert(referrals: ReadyReferral[], tx: Queryable): Promise<void> {
+    await this.referrals.insertMany(referrals, tx);
     await this.outbox.enqueueMany(
       tx,
       referrals.map((r) => r.message),
@@ -247,90 +205,77 @@ export class ReferralService {
   }
 
   async list(query: ListReferralsQuery, user: StaffUser, now = new Date()): Promise<ReferralView[]> {
-    const unit = unitOf(user);
+    const unit = referralUnitOf(user);
     const subjectKey = query.subject ? this.subjects.parse(query.subject).key : null;
-    const { rows } = await this.pool.query<ReferralRow>(
-      `SELECT * FROM hub.referral
-        WHERE organisation = $1 AND unit = $2
-          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR agency = $4)
-          AND ($5::text IS NULL OR subject_key = $5)
-          AND ($6::boolean IS NULL OR (status IN ('sent', 'received') AND respond_by < $7) = $6)
-        ORDER BY created_at DESC, id LIMIT 500`,
-      [user.organisation, unit, query.status ?? null, query.agency ?? null, subjectKey, query.overdue ?? null, now],
-    );
-    return rows.map((r) => viewOf(r, now));
+    const referrals = await this.referrals.list({
+      organisation: user.organisation,
+      unit,
+      status: query.status ?? null,
+      agency: query.agency ?? null,
+      subjectKey,
+      overdue: query.overdue ?? null,
+      now,
+    });
+    return referrals.map((r) => viewOf(r, now));
   }
 
-  async show(id: string, user: StaffUser, now = new Date()): Promise<ReferralView | undefined> {
-    const row = await this.visible(id, user);
-    const events = await this.pool.query<{
-      status: ReferralStatus;
-      at: Date;
-      actor: ReferralActor;
-      note: string | null;
-      reported_at: Date | null;
-    }>(`SELECT status, at, actor, note, reported_at FROM hub.referral_event WHERE referral_id = $1 ORDER BY at, seq`, [
-      id,
-    ]);
-    return {
-      ...viewOf(row, now),
-      timeline: events.rows.map((e): ReferralEventView => ({
-        status: e.status,
-        at: e.at.toISOString(),
-        actor: e.actor,
-        ...(e.note !== null && { note: e.note }),
-        ...(e.reported_at !== null && { reportedAt: e.reported_at.toISOString() }),
-      })),
-    };
+  async show(id: string, user: StaffUser, now = new Date()): Promise<ReferralView> {
+    const referral = await this.visible(id, user);
+    const timeline = await this.referrals.timeline(id);
+    return { ...viewOf(referral, now), timeline: timeline.map(eventView) };
   }
 
   /** The front office withdraws a referral the agency has not finished; the agency is told through the outbox. */
   async cancel(id: string, user: StaffUser, note?: string, now = new Date()): Promise<ReferralView> {
-    const row = await this.visible(id, user);
-    await this.inTransaction(async (tx) => {
-      const { rows } = await tx.query<ReferralRow>('SELECT * FROM hub.referral WHERE id = $1 FOR UPDATE', [id]);
-      if (FINISHED.includes(rows[0].status)) {
+    const referral = await this.visible(id, user);
+    await this.transactions.run(async (tx) => {
+      const locked = (await this.referrals.lock(id, tx))!;
+      if (FINISHED.includes(locked.status)) {
         throw new ConflictException({
           error: 'referral-finished',
-          message: `the referral is ${rows[0].status} and can no longer be cancelled`,
+          message: `the referral is ${locked.status} and can no longer be cancelled`,
         });
       }
       const actor = { organisation: user.organisation, name: user.name };
-      await tx.query(`UPDATE hub.referral SET status = 'cancelled', status_at = $2 WHERE id = $1`, [id, now]);
-      await this.addEvent(tx, id, 'cancelled', now, actor, note ?? 'Återkallad av kommunen');
+      const withdrawal = note ?? 'Återkallad av kommunen';
+      await this.referrals.setStatus(id, 'cancelled', now, tx);
+      await this.referrals.insertEvents(
+        [{ referralId: id, status: 'cancelled', at: now, actor, note: withdrawal }],
+        tx,
+      );
       const payload: ReferralStatusV1 = {
         referralId: id,
-        agency: row.agency,
+        agency: referral.agency,
         status: 'cancelled',
         at: now.toISOString(),
         actor,
-        note: note ?? 'Återkallad av kommunen',
+        note: withdrawal,
       };
       // on the referral exchange, where only the hub writes and the agency's adapter listens
-      await this.outbox.enqueue(tx, EXCHANGES.referral, routingKeys.referral(row.agency, row.referral_type), {
+      await this.outbox.enqueue(tx, EXCHANGES.referral, routingKeys.referral(referral.agency, referral.referralType), {
         type: 'referral.status.v1',
         correlationId: id,
-        purpose: row.purpose as Purpose,
-        agreement: { id: row.agreement_id, version: row.agreement_version },
+        purpose: referral.purpose as Purpose,
+        agreement: { id: referral.agreementId, version: referral.agreementVersion },
         payload,
       });
     });
-    this.metrics.recordReferralStatus(row.agency, 'cancelled');
+    this.metrics.recordReferralStatus(referral.agency, 'cancelled');
     await this.audit.append({
       kind: 'referral',
       actorKind: 'staff',
       actor: user.id,
       organisation: user.organisation,
       unit: user.unit ?? null,
-      agreementId: row.agreement_id,
-      agreementVersion: row.agreement_version,
-      purpose: row.purpose,
-      subjectKey: row.subject_key,
+      agreementId: referral.agreementId,
+      agreementVersion: referral.agreementVersion,
+      purpose: referral.purpose,
+      subjectKey: referral.subjectKey,
       outcome: 'cancelled',
       correlationId: id,
-      details: { agency: row.agency, referralType: row.referral_type },
+      details: { agency: referral.agency, referralType: referral.referralType },
     });
-    return (await this.show(id, user))!;
+    return this.show(id, user);
   }
 
   /**
@@ -340,36 +285,34 @@ export class ReferralService {
    * `reportedAt`. A handful of statements whatever the number of events.
    */
   async recordStatuses(
-    tx: pg.PoolClient,
+    tx: Queryable,
     envelopes: readonly Envelope<ReferralStatusV1>[],
     now = new Date(),
   ): Promise<void> {
     const ids = [...new Set(envelopes.map((e) => e.payload.referralId.toLowerCase()))];
-    // locked in one order, so that two batches about the same referrals wait for each other rather than deadlock
-    const { rows } = await tx.query<ReferralRow>(
-      'SELECT * FROM hub.referral WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-      [ids],
-    );
-    const referrals = new Map(rows.map((r) => [r.id, r]));
+    const locked = await this.referrals.lockMany(ids, tx);
+    const referrals = new Map(locked.map((r) => [r.id, r]));
     // an event already recorded (the same message again) is neither judged nor audited a second time
-    const { rows: seen } = await tx.query<{ message_id: string }>(
-      'SELECT message_id FROM hub.referral_event WHERE message_id = ANY($1::uuid[])',
-      [envelopes.map((e) => e.id)],
+    const recordedBefore = await this.referrals.recordedMessages(
+      envelopes.map((e) => e.id),
+      tx,
     );
-    const recordedBefore = new Set(seen.map((r) => r.message_id));
-    const current = new Map(rows.map((r) => [r.id, r.status]));
-    const events: Array<{ envelope: Envelope<ReferralStatusV1>; row: ReferralRow }> = [];
+    const current = new Map(locked.map((r) => [r.id, r.status]));
+    const events: Array<{ envelope: Envelope<ReferralStatusV1>; referral: Referral }> = [];
     const moves = new Map<string, { id: string; status: ReferralStatus; at: Date }>();
     const audits: Promise<unknown>[] = [];
     for (const envelope of envelopes) {
       if (recordedBefore.has(envelope.id.toLowerCase())) continue;
       const event = envelope.payload;
-      const row = referrals.get(event.referralId.toLowerCase());
+      const referral = referrals.get(event.referralId.toLowerCase());
       let refusal: { reason: string; message: string } | undefined;
-      if (!row) {
+      if (!referral) {
         refusal = { reason: 'unknown-referral', message: `no referral ${event.referralId}` };
-      } else if (envelope.sender.service !== agencyService(row.agency) || event.agency !== row.agency) {
-        refusal = { reason: 'not-the-referrals-agency', message: `referral ${row.id} was sent to ${row.agency}` };
+      } else if (envelope.sender.service !== agencyService(referral.agency) || event.agency !== referral.agency) {
+        refusal = {
+          reason: 'not-the-referrals-agency',
+          message: `referral ${referral.id} was sent to ${referral.agency}`,
+        };
       } else if (event.actor.organisation !== envelope.sender.organisation) {
         // the timeline names the actor: an agency speaks for its own staff and services, never for another party
         refusal = {
@@ -377,130 +320,95 @@ export class ReferralService {
           message: `the actor's organisation ${event.actor.organisation} is not the sender's`,
         };
       } else {
-        const outcome = agencyEventOutcome(current.get(row.id)!, event.status);
+        const outcome = agencyEventOutcome(current.get(referral.id)!, event.status);
         if (outcome.kind === 'refused') {
           refusal = outcome;
         } else {
           if (outcome.kind === 'move') {
-            current.set(row.id, event.status);
-            moves.set(row.id, { id: row.id, status: event.status, at: now });
+            current.set(referral.id, event.status);
+            moves.set(referral.id, { id: referral.id, status: event.status, at: now });
           }
-          events.push({ envelope, row });
+          events.push({ envelope, referral });
           continue;
         }
       }
       this.logger.warn(
         `refused ${event.status} for referral ${event.referralId} from ${envelope.sender.service}: ${refusal.message}`,
       );
-      audits.push(this.audit.append(refusedEventEntry(envelope, row, refusal)));
+      audits.push(this.audit.append(refusedEventEntry(envelope, referral, refusal)));
     }
-    if (events.length > 0) {
-      await tx.query(
-        `INSERT INTO hub.referral_event (referral_id, status, at, reported_at, actor, note, message_id)
-         SELECT referral_id, status, at, reported_at, actor, note, message_id FROM json_to_recordset($1::json)
-           AS e(referral_id uuid, status text, at timestamptz, reported_at timestamptz, actor jsonb, note text,
-                message_id uuid)
-         ON CONFLICT (message_id) DO NOTHING`,
-        [
-          JSON.stringify(
-            events.map(({ envelope: { id, payload }, row }) => ({
-              referral_id: row.id,
-              status: payload.status,
-              at: now,
-              reported_at: payload.at,
-              actor: payload.actor,
-              note: payload.note ?? null,
-              message_id: id,
-            })),
-          ),
-        ],
-      );
-    }
-    for (const { envelope, row } of events) {
+    await this.referrals.insertEvents(
+      events.map(({ envelope: { id, payload }, referral }): NewReferralEvent => ({
+        referralId: referral.id,
+        status: payload.status,
+        at: now,
+        reportedAt: payload.at,
+        actor: payload.actor,
+        note: payload.note ?? null,
+        messageId: id,
+      })),
+      tx,
+    );
+    for (const { envelope, referral } of events) {
       const event = envelope.payload;
-      this.metrics.recordReferralStatus(row.agency, event.status);
+      this.metrics.recordReferralStatus(referral.agency, event.status);
       audits.push(
         this.audit.append({
           kind: 'referral',
           actorKind: 'service',
           actor: envelope.sender.service,
           organisation: envelope.sender.organisation,
-          agreementId: row.agreement_id,
-          agreementVersion: row.agreement_version,
-          purpose: row.purpose,
-          subjectKey: row.subject_key,
+          agreementId: referral.agreementId,
+          agreementVersion: referral.agreementVersion,
+          purpose: referral.purpose,
+          subjectKey: referral.subjectKey,
           outcome: event.status,
-          correlationId: row.id,
-          details: { agency: row.agency, reportedAt: event.at, ...(event.note && { note: event.note }) },
+          correlationId: referral.id,
+          details: { agency: referral.agency, reportedAt: event.at, ...(event.note && { note: event.note }) },
         }),
       );
     }
-    if (moves.size > 0) {
-      await tx.query(
-        `UPDATE hub.referral AS r SET status = m.status, status_at = m.at
-           FROM json_to_recordset($1::json) AS m(id uuid, status text, at timestamptz) WHERE r.id = m.id`,
-        [JSON.stringify([...moves.values()])],
-      );
-    }
+    await this.referrals.setStatuses([...moves.values()], tx);
     await Promise.all(audits);
   }
 
-  private async addEvent(
-    tx: pg.PoolClient,
-    referralId: string,
-    status: ReferralStatus,
-    at: Date,
-    actor: ReferralActor,
-    note?: string,
-    messageId?: string,
-  ): Promise<boolean> {
-    const result = await tx.query(
-      `INSERT INTO hub.referral_event (referral_id, status, at, actor, note, message_id)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING`,
-      [referralId, status, at, JSON.stringify(actor), note ?? null, messageId ?? null],
-    );
-    return result.rowCount === 1;
-  }
-
-  private async visible(id: string, user: StaffUser): Promise<ReferralRow> {
-    const unit = unitOf(user);
-    const { rows } = await this.pool.query<ReferralRow>(
-      'SELECT * FROM hub.referral WHERE id = $1 AND organisation = $2 AND unit = $3',
-      [id, user.organisation, unit],
-    );
-    if (!rows[0]) throw new NotFoundException({ error: 'not-found', message: `no referral ${id} from your unit` });
-    return rows[0];
-  }
-
-  private inTransaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withTransaction(this.pool, work);
+  /** The referral, when the caller's unit sent it; another's is as absent as one never sent. */
+  private async visible(id: string, user: StaffUser): Promise<Referral> {
+    const referral = await this.referrals.findOfUnit(id, user.organisation, referralUnitOf(user));
+    if (!referral) throw new NotFoundException({ error: 'not-found', message: `no referral ${id} from your unit` });
+    return referral;
   }
 }
 
-function unitOf(user: StaffUser): string {
-  if (!user.unit) {
-    throw new ForbiddenException({ error: 'no-unit', message: 'referrals are sent by a municipal unit' });
-  }
-  return user.unit;
-}
+const referralUnitOf = (user: StaffUser) => unitOf(user, 'referrals are sent by a municipal unit');
 
-function viewOf(r: ReferralRow, now: Date): ReferralView {
+function viewOf(r: Referral, now: Date): ReferralView {
   return {
     id: r.id,
-    subject: r.subject_masked,
+    subject: r.subjectMasked,
     agency: r.agency,
-    referralType: r.referral_type,
+    referralType: r.referralType,
     purpose: r.purpose,
     message: r.message,
-    contactPreference: r.contact_preference,
-    ...(r.consent_id && { consentId: r.consent_id }),
-    agreement: { id: r.agreement_id, version: r.agreement_version },
-    createdBy: r.created_by,
-    createdAt: r.created_at.toISOString(),
-    respondBy: r.respond_by.toISOString(),
-    overdue: !ANSWERED.includes(r.status) && r.respond_by.getTime() < now.getTime(),
+    contactPreference: r.contactPreference,
+    ...(r.consentId && { consentId: r.consentId }),
+    agreement: { id: r.agreementId, version: r.agreementVersion },
+    createdBy: r.createdBy,
+    createdAt: r.createdAt.toISOString(),
+    respondBy: r.respondBy.toISOString(),
+    overdue: !ANSWERED.includes(r.status) && r.respondBy.getTime() < now.getTime(),
     status: r.status,
-    statusAt: r.status_at.toISOString(),
+    statusAt: r.statusAt.toISOString(),
+  };
+}
+
+function eventView(e: ReferralEvent): ReferralEventView {
+  return {
+    status: e.status,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    ...(e.note !== null && { note: e.note }),
+    ...(e.reportedAt !== null && { reportedAt: e.reportedAt.toISOString() }),
   };
 }
 
@@ -510,19 +418,19 @@ function viewOf(r: ReferralRow, now: Date): ReferralView {
  */
 function refusedEventEntry(
   envelope: Envelope<ReferralStatusV1>,
-  row: ReferralRow | undefined,
+  referral: Referral | undefined,
   refusal: { reason: string; message: string },
 ): AuditEntryInput {
-  const own = row !== undefined && envelope.sender.service === agencyService(row.agency);
+  const own = referral !== undefined && envelope.sender.service === agencyService(referral.agency);
   return {
     kind: 'referral',
     actorKind: 'service',
     actor: envelope.sender.service,
     organisation: envelope.sender.organisation,
-    agreementId: row?.agreement_id ?? null,
-    agreementVersion: row?.agreement_version ?? null,
-    purpose: row?.purpose ?? null,
-    subjectKey: own ? row.subject_key : null,
+    agreementId: referral?.agreementId ?? null,
+    agreementVersion: referral?.agreementVersion ?? null,
+    purpose: referral?.purpose ?? null,
+    subjectKey: own ? referral.subjectKey : null,
     outcome: 'refused',
     correlationId: envelope.payload.referralId,
     details: {

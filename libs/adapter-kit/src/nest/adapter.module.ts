@@ -111,7 +111,11 @@ export class AdapterModule {
           provide: MessagingClient,
           useFactory: () =>
             new MessagingClient(
-              messagingOptionsFrom(loadMessagingConfig(definition.service, env), messageTypes),
+              // the organisation it speaks for is the one its catalogue names, not an entry in a list of services
+              messagingOptionsFrom(
+                loadMessagingConfig(definition.service, { ...env, ORGANISATION: definition.organisation }),
+                messageTypes,
+              ),
               logger,
             ),
         },

@@ -51,18 +51,7 @@ export interface Catalogue {
   referralTypes: { code: string; description: string; responseTimeHours: number }[];
 }
 
-/** The names of the organisations in the SPEC, for people who do not know organisationsnummer by heart. */
-const ORGANISATION_NAMES: Record<string, string> = {
-  '2120001967': 'Örebro kommun',
-  '2021005521': 'Försäkringskassan',
-  '2021002114': 'Arbetsförmedlingen',
-  '2021005448': 'Skatteverket',
-};
-
-export function organisationName(number: string | undefined): string {
-  if (!number) return '';
-  return ORGANISATION_NAMES[number] ?? number;
-}
+export { organisationName } from '../../texts.js';
 
 export const CHANGE_TEXT: Record<string, string> = {
   created: 'Utkast skapat',

@@ -1,6 +1,24 @@
 import { describeAgencyState } from './agency-state-text.js';
+import { organisationName, rememberAgencies } from '../../texts.js';
 
 describe('an agency’s state in words', () => {
+  beforeAll(() => {
+    rememberAgencies([
+      { agency: 'fk', organisation: '2021005521', name: 'Försäkringskassan' },
+      { agency: 'af', organisation: '2021002114', name: 'Arbetsförmedlingen' },
+      { agency: 'skv', organisation: '2021005448', name: 'Skatteverket' },
+    ]);
+  });
+
+  it('names an agency as its announced catalogue does, and by its code until then', () => {
+    expect(describeAgencyState({ agency: 'pm', state: 'waiting' })).toBe('PM: Väntar på svar.');
+    expect(rememberAgencies([{ agency: 'pm', organisation: '2021005836', name: 'Pensionsmyndigheten' }])).toBe(true);
+    expect(rememberAgencies([{ agency: 'pm', organisation: '2021005836', name: 'Pensionsmyndigheten' }])).toBe(false);
+    expect(describeAgencyState({ agency: 'pm', state: 'waiting' })).toBe('Pensionsmyndigheten: Väntar på svar.');
+    expect(organisationName('2021005836')).toBe('Pensionsmyndigheten');
+    expect(organisationName('2120001967')).toBe('Örebro kommun');
+  });
+
   it('says what each state means in Swedish, with the reason and what to do', () => {
     expect(describeAgencyState({ agency: 'fk', state: 'waiting' })).toBe('Försäkringskassan: Väntar på svar.');
     expect(

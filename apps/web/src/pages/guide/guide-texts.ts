@@ -1,4 +1,3 @@
-import { AGENCIES } from '@contracts/codes';
 import { ApiError } from '../../api.js';
 import { formatNumber, formatShortDate } from '../../format.js';
 
@@ -94,11 +93,14 @@ export function responseTimeText(hours: number): string {
   return hours === 1 ? 'inom 1 timme' : `inom ${hours} timmar`;
 }
 
+/** The order the front office is used to; only a preference of display: any other agency follows by code. */
+const FAMILIAR_AGENCIES = ['fk', 'af', 'skv'];
+
 /** The agencies in the order people know them (FK, AF, SKV), any newer agency after them by code. */
 export function inAgencyOrder<T extends { agency: string }>(items: T[]): T[] {
   const rank = (agency: string) => {
-    const index = (AGENCIES as readonly string[]).indexOf(agency);
-    return index < 0 ? AGENCIES.length : index;
+    const index = FAMILIAR_AGENCIES.indexOf(agency);
+    return index < 0 ? FAMILIAR_AGENCIES.length : index;
   };
   return [...items].sort((a, b) => rank(a.agency) - rank(b.agency) || a.agency.localeCompare(b.agency));
 }

@@ -1,21 +1,20 @@
 import { useEffect, useState } from 'react';
-import { ORGANISATIONS, REFERRAL_STATUSES, type ReferralStatus } from '@contracts/codes';
+import { REFERRAL_STATUSES, type ReferralStatus } from '@contracts/codes';
 import { api } from '../../api.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDateTime } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { Link } from '../../router.js';
-import { CONTACT_PREFERENCE_TEXT, PURPOSE_TEXT, REFERRAL_STATUS_TEXT, agencyName } from '../../texts.js';
+import {
+  CONTACT_PREFERENCE_TEXT,
+  PURPOSE_TEXT,
+  REFERRAL_STATUS_TEXT,
+  agencyName,
+  organisationName,
+} from '../../texts.js';
 import { errorText } from './guide-texts.js';
 import { FINAL_REFERRAL_STATUSES, type Catalogue, type Referral } from './types.js';
 import { useLoad } from '../../use-load.js';
-
-/** Who moved a referral: the agency or the municipality by name, rather than by organisationsnummer. */
-function organisationName(organisation: string): string {
-  if (organisation === ORGANISATIONS.orebro) return 'Örebro kommun';
-  const agency = Object.entries(ORGANISATIONS).find(([, number]) => number === organisation)?.[0];
-  return agency ? agencyName(agency) : organisation;
-}
 
 function referralTypeText(catalogues: Catalogue[] | undefined, code: string): string {
   for (const catalogue of catalogues ?? []) {

@@ -9,7 +9,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type * as amqp from 'amqplib';
-import type pg from 'pg';
 import { AuditLog, type AuditEntryInput } from '@hub/audit';
 import {
   EXCHANGES,
@@ -22,20 +21,16 @@ import {
   type Envelope,
   type ReferralCreatedV1,
 } from '@hub/contracts';
+import { Transactions } from '@hub/database';
 import { MessagingClient } from '@hub/messaging';
 import { maskPersonnummerIn, redactPersonnummer } from '@hub/observability';
-import { decideReferral } from '@hub/policy';
-import { AgreementsService } from '../agreements/agreements.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
-import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
-import { ConsentService } from '../consents/consent.service.js';
-import { PG_POOL } from '../core/core.module.js';
 import { Subjects, type Subject } from '../core/subjects.js';
 import { HUB_QUEUES } from '../messaging/hub-queues.js';
-
-export const PARKED_STATES = ['parked', 'replayed', 'discarded'] as const;
-export type ParkedState = (typeof PARKED_STATES)[number];
+import { ReferralPolicy } from '../referrals/referral-policy.js';
+import { ReferralRepository } from '../referrals/referral.repository.js';
+import { ParkingRepository, type ParkedListing, type ParkedMessage, type ParkedState } from './parking.repository.js';
 
 /** An adapter's queues, as the adapter kit names them (libs/adapter-kit/src/adapter-queues.ts). */
 const ADAPTER_QUEUE_NAMES = ['queries', 'referrals', 'events'];
@@ -56,24 +51,6 @@ const PARKING_HEADERS = [
   'x-last-death-queue',
   'x-last-death-reason',
 ];
-
-interface ParkedRow {
-  id: string;
-  queue: string;
-  message_id: string;
-  type: string | null;
-  correlation_id: string | null;
-  sender: string | null;
-  parked_by: string | null;
-  reason: string;
-  parked_at: Date;
-  collected_at: Date;
-  properties: amqp.MessageProperties;
-  content: Buffer;
-  state: ParkedState;
-  resolved_at: Date | null;
-  resolved_by: string | null;
-}
 
 export interface ParkedSummary {
   id: string;
@@ -119,36 +96,35 @@ export type ReplayRefusal =
  * policy check a new message would get, and only a message signed by the hub, to a queue of the agency it was for.
  */
 @Injectable()
-export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ParkingService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('parking');
-  private readonly queues: string[];
   private connection?: amqp.ChannelModel;
   private round?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly parked: ParkingRepository,
+    private readonly referrals: ReferralRepository,
+    private readonly policy: ReferralPolicy,
+    private readonly transactions: Transactions,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly messaging: MessagingClient,
     private readonly audit: AuditLog,
     private readonly subjects: Subjects,
-    private readonly agreements: AgreementsService,
-    private readonly consents: ConsentService,
-    private readonly catalogues: CatalogueService,
   ) {
-    const agencies = messaging.codec.trustedServices.filter((service) => service !== messaging.codec.identity.service);
-    this.queues = [
-      ...HUB_QUEUES.map((spec) => spec.queue),
-      ...agencies.flatMap((service) => ADAPTER_QUEUE_NAMES.map((name) => queueName(service, name))),
-    ];
     void messaging.consumeConnection.onConnect(async (connection) => {
       this.connection = connection;
     });
   }
 
-  /** The queues whose parked messages the hub collects. */
+  /** The queues whose parked messages the hub collects: its own and those of every adapter it trusts now. */
   get collectedQueues(): readonly string[] {
-    return this.queues;
+    const { codec } = this.messaging;
+    const agencies = codec.trustedServices.filter((service) => service !== codec.identity.service);
+    return [
+      ...HUB_QUEUES.map((spec) => spec.queue),
+      ...agencies.flatMap((service) => ADAPTER_QUEUE_NAMES.map((name) => queueName(service, name))),
+    ];
   }
 
   onApplicationBootstrap(): void {
@@ -172,7 +148,7 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
   private async collectAll(): Promise<void> {
     if (!this.connection) return;
     let channel: amqp.Channel | undefined;
-    for (const queue of this.queues) {
+    for (const queue of this.collectedQueues) {
       try {
         channel ??= await this.openChannel(this.connection);
         for (let n = 0; n < MAX_PER_ROUND; n++) {
@@ -206,25 +182,19 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
     const parkedAt = Date.parse(String(headers[HEADERS.parkedAt] ?? ''));
     const parkedBy = typeof properties.userId === 'string' ? properties.userId : null;
     const sender = this.originalSender(content, headers, parkedBy);
-    await this.pool.query(
-      `INSERT INTO hub.parked_message
-         (id, queue, message_id, type, correlation_id, sender, parked_by, reason, parked_at, properties, content)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (queue, message_id, parked_at) DO NOTHING`,
-      [
-        randomUUID(),
-        queue,
-        String(properties.messageId ?? `unidentified-${randomUUID()}`),
-        envelope?.type ?? (typeof properties.type === 'string' ? properties.type : null),
-        envelope?.correlationId ?? null,
-        sender,
-        parkedBy,
-        reason,
-        Number.isNaN(parkedAt) ? new Date() : new Date(parkedAt),
-        JSON.stringify(properties),
-        content,
-      ],
-    );
+    await this.parked.insert({
+      id: randomUUID(),
+      queue,
+      messageId: String(properties.messageId ?? `unidentified-${randomUUID()}`),
+      type: envelope?.type ?? (typeof properties.type === 'string' ? properties.type : null),
+      correlationId: envelope?.correlationId ?? null,
+      sender,
+      parkedBy,
+      reason,
+      parkedAt: Number.isNaN(parkedAt) ? new Date() : new Date(parkedAt),
+      properties,
+      content,
+    });
   }
 
   /**
@@ -242,24 +212,16 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
   async list(user: StaffUser, filter: { state?: ParkedState | 'all'; queue?: string }): Promise<ParkedList> {
     await this.collect();
     const state = filter.state ?? 'parked';
-    const { rows } = await this.pool.query<ParkedRow>(
-      `SELECT id, queue, message_id, type, correlation_id, reason, parked_at, state FROM hub.parked_message
-        WHERE ($1::text = 'all' OR state = $1) AND ($2::text IS NULL OR queue = $2)
-        ORDER BY parked_at DESC, id LIMIT 500`,
-      [state, filter.queue ?? null],
-    );
-    const counts = await this.pool.query<{ queue: string; parked: number }>(
-      `SELECT queue, count(*)::int AS parked FROM hub.parked_message WHERE state = 'parked' GROUP BY queue`,
-    );
+    const messages = await this.parked.list({ state, queue: filter.queue ?? null });
+    const parked = await this.parked.parkedPerQueue();
     await this.audit.append({
       ...this.actor(user),
       outcome: 'listed',
-      details: { state, ...(filter.queue && { queue: filter.queue }), count: rows.length },
+      details: { state, ...(filter.queue && { queue: filter.queue }), count: messages.length },
     });
-    const parked = new Map(counts.rows.map((r) => [r.queue, r.parked]));
     return {
-      queues: this.queues.map((queue) => ({ queue, parked: parked.get(queue) ?? 0 })),
-      messages: rows.map(summaryOf),
+      queues: this.collectedQueues.map((queue) => ({ queue, parked: parked.get(queue) ?? 0 })),
+      messages: messages.map(summaryOf),
     };
   }
 
@@ -272,10 +234,10 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
     return {
       ...summaryOf(row),
       sender: row.sender,
-      parkedBy: row.parked_by,
-      collectedAt: row.collected_at.toISOString(),
-      resolvedAt: row.resolved_at?.toISOString() ?? null,
-      resolvedBy: row.resolved_by,
+      parkedBy: row.parkedBy,
+      collectedAt: row.collectedAt.toISOString(),
+      resolvedAt: row.resolvedAt?.toISOString() ?? null,
+      resolvedBy: row.resolvedBy,
       headers: { ...headers, ...(signature !== undefined && { [HEADERS.signature]: '(present)' }) },
       envelope: envelope ? JSON.parse(maskPersonnummerIn(JSON.stringify(envelope))) : null,
       ...(!envelope && { body: maskPersonnummerIn(row.content.toString('utf8').slice(0, 4_096)) }),
@@ -288,11 +250,8 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
    * A referral is decided on again with today's agreements and consents; a refusal leaves it parked.
    */
   async replay(id: string, user: StaffUser, now = new Date()): Promise<ParkedSummary> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<ParkedRow>(`SELECT * FROM hub.parked_message WHERE id = $1 FOR UPDATE`, [id]);
-      const row = rows[0];
+    const { row, envelope } = await this.transactions.run(async (tx) => {
+      const row = await this.parked.lock(id, tx);
       if (!row) throw new NotFoundException({ error: 'not-found', message: `no parked message ${id}` });
       const envelope = parseEnvelope(row.content);
       const refuse = async (error: string, message: string, details?: Record<string, unknown>) => {
@@ -331,35 +290,24 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
           `${row.queue} did not take the message: ${(err as Error).message}`,
         );
       }
-      await client.query(
-        `UPDATE hub.parked_message SET state = 'replayed', resolved_at = $2, resolved_by = $3 WHERE id = $1`,
-        [row.id, now, user.id],
-      );
-      await client.query('COMMIT');
-      await this.audit.append({
-        ...this.about(row, envelope, user),
-        outcome: 'replayed',
-        details: { parkedId: row.id, queue: row.queue, type: row.type },
-      });
-      this.logger.log(`parked message ${row.message_id} replayed to ${row.queue}`);
-      return summaryOf({ ...row, state: 'replayed' });
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      await this.parked.markReplayed(row.id, now, user.id, tx);
+      return { row, envelope };
+    });
+    await this.audit.append({
+      ...this.about(row, envelope, user),
+      outcome: 'replayed',
+      details: { parkedId: row.id, queue: row.queue, type: row.type },
+    });
+    this.logger.log(`parked message ${row.messageId} replayed to ${row.queue}`);
+    return summaryOf({ ...row, state: 'replayed' });
   }
 
   /** An administrator's decision that the message is not to be delivered; it stays in the table, discarded. */
   async discard(id: string, user: StaffUser, now = new Date()): Promise<ParkedSummary> {
-    const { rows } = await this.pool.query<ParkedRow>(
-      `UPDATE hub.parked_message SET state = 'discarded', resolved_at = $2, resolved_by = $3
-        WHERE id = $1 AND state = 'parked' RETURNING *`,
-      [id, now, user.id],
-    );
-    const row = rows[0] ?? (await this.find(id));
-    if (!rows[0]) throw new ConflictException({ error: 'not-parked', message: `the message was ${row.state} already` });
+    const discarded = await this.parked.discard(id, now, user.id);
+    const row = discarded ?? (await this.find(id));
+    if (!discarded)
+      throw new ConflictException({ error: 'not-parked', message: `the message was ${row.state} already` });
     await this.audit.append({
       ...this.about(row, parseEnvelope(row.content), user),
       outcome: 'discarded',
@@ -369,11 +317,8 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** Parked messages waiting for an administrator, per queue they were parked from. */
-  async waitingPerQueue(): Promise<Map<string, number>> {
-    const { rows } = await this.pool.query<{ queue: string; parked: number }>(
-      `SELECT queue, count(*)::int AS parked FROM hub.parked_message WHERE state = 'parked' GROUP BY queue`,
-    );
-    return new Map(rows.map((r) => [r.queue, r.parked]));
+  waitingPerQueue(): Promise<Map<string, number>> {
+    return this.parked.parkedPerQueue();
   }
 
   private async referralProblem(
@@ -381,10 +326,7 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
     now: Date,
   ): Promise<{ error: string; message: string; details?: Record<string, unknown> } | undefined> {
     const p = envelope.payload;
-    const { rows } = await this.pool.query<{ status: string }>(`SELECT status FROM hub.referral WHERE id = $1`, [
-      p.referralId,
-    ]);
-    if (rows[0]?.status === 'cancelled') {
+    if ((await this.referrals.statusOf(p.referralId)) === 'cancelled') {
       return { error: 'referral-withdrawn', message: 'the municipality has withdrawn the referral; discard it' };
     }
     if (!envelope.purpose) return { error: 'purpose-not-covered', message: 'the referral names no purpose' };
@@ -394,12 +336,9 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
     } catch {
       return { error: 'invalid-message', message: 'the referral names no valid personnummer; discard it' };
     }
-    const decision = decideReferral({
-      agreements: this.agreements.policyIndex(),
-      consents: await this.consents.policyConsents(subject.key),
-      catalogues: this.catalogues.index(),
-      staff: { organisation: p.requester.organisation, unit: p.requester.unit, roles: p.requester.roles },
-      request: {
+    const { decision } = await this.policy.decide(
+      { organisation: p.requester.organisation, unit: p.requester.unit, roles: p.requester.roles },
+      {
         subject: subject.key,
         purpose: envelope.purpose,
         agency: p.agency,
@@ -407,7 +346,7 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
         consentId: p.consentId,
       },
       now,
-    });
+    );
     if (decision.status === 'deny') {
       return {
         error: decision.reason ?? 'denied',
@@ -428,10 +367,10 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
     return undefined;
   }
 
-  private async find(id: string): Promise<ParkedRow> {
-    const { rows } = await this.pool.query<ParkedRow>(`SELECT * FROM hub.parked_message WHERE id = $1`, [id]);
-    if (!rows[0]) throw new NotFoundException({ error: 'not-found', message: `no parked message ${id}` });
-    return rows[0];
+  private async find(id: string): Promise<ParkedMessage> {
+    const row = await this.parked.find(id);
+    if (!row) throw new NotFoundException({ error: 'not-found', message: `no parked message ${id}` });
+    return row;
   }
 
   private actor(user: StaffUser): AuditEntryInput & { outcome: string } {
@@ -446,7 +385,7 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** The audit entry about one message: under its subject's key, so the citizen's access report shows it. */
-  private about(row: ParkedRow, envelope: Envelope | undefined, user: StaffUser): AuditEntryInput {
+  private about(row: ParkedMessage, envelope: Envelope | undefined, user: StaffUser): AuditEntryInput {
     const subject = (envelope?.payload as { subject?: unknown } | undefined)?.subject;
     let subjectKey: string | null = null;
     if (typeof subject === 'string') {
@@ -462,7 +401,7 @@ export class ParkingLot implements OnApplicationBootstrap, OnApplicationShutdown
       agreementVersion: envelope?.agreement?.version ?? null,
       purpose: envelope?.purpose ?? null,
       subjectKey,
-      correlationId: row.correlation_id,
+      correlationId: row.correlationId,
       details: { parkedId: row.id, queue: row.queue, type: row.type },
     };
   }
@@ -494,21 +433,21 @@ function destinationProblem(envelope: Envelope, queue: string): string | undefin
   return undefined;
 }
 
-function summaryOf(row: ParkedRow): ParkedSummary {
+function summaryOf(row: ParkedListing): ParkedSummary {
   return {
     id: row.id,
     queue: row.queue,
-    messageId: row.message_id,
+    messageId: row.messageId,
     type: row.type,
-    correlationId: row.correlation_id,
+    correlationId: row.correlationId,
     // a validation message could quote a value; the list shows no personal data
     reason: redactPersonnummer(row.reason),
-    parkedAt: row.parked_at.toISOString(),
+    parkedAt: row.parkedAt.toISOString(),
     state: row.state,
   };
 }
 
-function replayProperties(row: ParkedRow): amqp.Options.Publish {
+function replayProperties(row: ParkedMessage): amqp.Options.Publish {
   const {
     headers = {},
     messageId,
@@ -521,7 +460,7 @@ function replayProperties(row: ParkedRow): amqp.Options.Publish {
   } = row.properties;
   const original = Object.fromEntries(Object.entries(headers).filter(([name]) => !PARKING_HEADERS.includes(name)));
   return {
-    messageId: messageId ?? row.message_id,
+    messageId: messageId ?? row.messageId,
     type,
     contentType,
     contentEncoding,

@@ -12,7 +12,7 @@ import {
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
-import { AgreementsService } from './agreements.service.js';
+import { AgreementService } from './agreement.service.js';
 import {
   AgreementTermsDto,
   AgreementVersionView,
@@ -39,8 +39,8 @@ class VersionPipe implements PipeTransform<string | number, number> {
 @ApiTags('agreements')
 @ApiBearerAuth()
 @Controller('agreements')
-export class AgreementsController {
-  constructor(private readonly agreements: AgreementsService) {}
+export class AgreementController {
+  constructor(private readonly agreements: AgreementService) {}
 
   @Post()
   @Roles(...ADMINS)

@@ -10,10 +10,8 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import {
   assertAmendable,
   effectiveStatus,
@@ -32,7 +30,7 @@ import {
   type AgreementStatus,
   type Purpose,
 } from '@hub/contracts';
-import { ChangeFeed } from '@hub/database';
+import { ChangeFeed, Transactions, type Queryable } from '@hub/database';
 import { MessagingClient } from '@hub/messaging';
 import {
   AgreementIndex,
@@ -46,13 +44,13 @@ import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import {
-  AgreementEntity,
-  AgreementEventEntity,
-  AgreementVersionEntity,
-  OrganisationEntity,
-  UnitEntity,
+  AGREEMENTS_CHANGED,
+  AgreementRepository,
+  type AgreementEventRow,
+  type AgreementRow,
+  type AgreementVersionRow,
   type StoredApproval,
-} from './agreement.entities.js';
+} from './agreement.repository.js';
 import {
   PurposeTermsDto,
   type AgreementEventView,
@@ -72,20 +70,18 @@ const LIFECYCLE_HTTP: Record<string, (body: object) => Error> = {
 
 type StateChange = Exclude<AgreementAction, 'amend'>;
 
-/** Committed agreement changes are announced on this PostgreSQL channel, so every hub instance reloads its index. */
-const AGREEMENTS_CHANGED = 'hub_agreements_changed';
-
 /**
  * The agreement registry: drafts, two-party approval, suspension, termination, amendments as new versions and
  * expiry. Every change is recorded as an event, written to the audit chain and announced as `agreement.changed.v1`.
  */
 @Injectable()
-export class AgreementsService implements OnModuleInit, OnModuleDestroy {
+export class AgreementService implements OnModuleInit, OnModuleDestroy {
   private readonly feed: ChangeFeed;
   private policy = new AgreementIndex([]);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AgreementRepository,
+    private readonly transactions: Transactions,
     private readonly catalogues: CatalogueService,
     private readonly audit: AuditLog,
     private readonly messaging: MessagingClient,
@@ -114,14 +110,16 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async create(dto: CreateAgreementDto, user: StaffUser): Promise<AgreementView> {
-    const agency = await this.dataSource
-      .getRepository(OrganisationEntity)
-      .findOneBy({ number: dto.agency.organisation, kind: 'agency' });
+    const agency = await this.repository.findAgency(dto.agency.organisation);
     if (!agency?.agencyCode)
       throw badRequest('unknown-party', `no agency with organisationsnummer ${dto.agency.organisation}`);
-    const unit = await this.dataSource
-      .getRepository(UnitEntity)
-      .findOneBy({ organisation: dto.municipality.organisation, name: dto.municipality.unit });
+    const parties = {
+      municipality: dto.municipality,
+      agency: { organisation: agency.number, agency: agency.agencyCode },
+    };
+    // a party first: to anyone else, another municipality's units are no more known than units that do not exist
+    lifecycle(() => partyOf(parties, actorOf(user)));
+    const unit = await this.repository.findUnit(dto.municipality.organisation, dto.municipality.unit);
     if (!unit)
       throw badRequest(
         'unknown-party',
@@ -130,32 +128,26 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
     // a closed unit (closing a municipality closes its units) or agency keeps its history, but no new agreement
     if (unit.closedAt || agency.closedAt)
       throw badRequest('party-closed', 'a party (unit or agency) of the agreement is closed');
-    const parties = {
-      municipality: dto.municipality,
-      agency: { organisation: agency.number, agency: agency.agencyCode },
-    };
-    lifecycle(() => partyOf(parties, actorOf(user)));
     const terms = this.checkedTerms(dto, parties);
     const id = randomUUID();
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(AgreementEntity, {
-        id,
-        municipality: parties.municipality.organisation,
-        unit: parties.municipality.unit,
-        agency: parties.agency.organisation,
-        agencyCode: parties.agency.agency,
-        latestVersion: 1,
-        createdBy: user.id,
-      });
-      await manager.insert(AgreementVersionEntity, {
-        ...terms,
-        agreementId: id,
-        version: 1,
-        status: 'draft',
-        approvals: [],
-        createdBy: user.id,
-      });
-      await this.record(manager, id, 1, 'created', 'draft', user);
+    await this.transactions.run(async (tx) => {
+      await this.repository.insert(
+        {
+          id,
+          municipality: parties.municipality.organisation,
+          unit: parties.municipality.unit,
+          agency: parties.agency.organisation,
+          agencyCode: parties.agency.agency,
+          latestVersion: 1,
+          createdBy: user.id,
+        },
+        tx,
+      );
+      await this.repository.insertVersion(
+        { ...terms, agreementId: id, version: 1, status: 'draft', approvals: [], createdBy: user.id },
+        tx,
+      );
+      await this.record(tx, id, 1, 'created', 'draft', user);
     });
     await this.announce(id, 1, 'created', user);
     return this.show(id, user);
@@ -163,13 +155,13 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
 
   async change(id: string, action: StateChange, user: StaffUser, note?: string): Promise<AgreementView> {
     const now = new Date();
-    const { version, status } = await this.dataSource.transaction(async (manager) => {
-      const locked = await this.lockLatest(manager, id, user);
+    const { version, status } = await this.transactions.run(async (tx) => {
+      const locked = await this.lockLatest(tx, id, user);
       const { agreement } = locked;
       // While an amendment is still a draft or proposed, suspending and resuming act on the version in force
       const latest =
         (action === 'suspend' || action === 'resume') && ['draft', 'proposed'].includes(locked.latest.status)
-          ? ((await this.versionInForce(manager, id)) ?? locked.latest)
+          ? ((await this.repository.findVersionInForce(id, tx)) ?? locked.latest)
           : locked.latest;
       const next = lifecycle(() =>
         transition(
@@ -185,21 +177,11 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
           swedishDay(now),
         ),
       );
-      await manager.update(
-        AgreementVersionEntity,
-        { agreementId: id, version: latest.version },
-        { status: next.status, approvals: next.approvals.map(storeApproval) },
-      );
-      if (next.status === 'active' && action === 'approve') {
-        // The approved amendment replaces the versions before it; they stay readable.
-        await manager
-          .createQueryBuilder()
-          .update(AgreementVersionEntity)
-          .set({ supersededAt: now })
-          .where('agreement_id = :id AND version < :version AND superseded_at IS NULL', { id, version: latest.version })
-          .execute();
-      }
-      await this.record(manager, id, latest.version, action, next.status, user, note);
+      await this.repository.updateVersionState(id, latest.version, next.status, next.approvals.map(storeApproval), tx);
+      // The approved amendment replaces the versions before it; they stay readable.
+      if (next.status === 'active' && action === 'approve')
+        await this.repository.supersedeBefore(id, latest.version, now, tx);
+      await this.record(tx, id, latest.version, action, next.status, user, note);
       return { version: latest.version, status: next.status };
     });
     await this.announce(id, version, pastTense(action, status), user);
@@ -207,8 +189,8 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async amend(id: string, dto: AgreementTermsDto, user: StaffUser, note?: string): Promise<AgreementView> {
-    const version = await this.dataSource.transaction(async (manager) => {
-      const { agreement, latest } = await this.lockLatest(manager, id, user);
+    const version = await this.transactions.run(async (tx) => {
+      const { agreement, latest } = await this.lockLatest(tx, id, user);
       const parties = partiesOf(agreement);
       lifecycle(() =>
         assertAmendable(
@@ -229,16 +211,12 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
       }
       const terms = this.checkedTerms(dto, parties);
       const next = latest.version + 1;
-      await manager.insert(AgreementVersionEntity, {
-        ...terms,
-        agreementId: id,
-        version: next,
-        status: 'draft',
-        approvals: [],
-        createdBy: user.id,
-      });
-      await manager.update(AgreementEntity, { id }, { latestVersion: next });
-      await this.record(manager, id, next, 'amended', 'draft', user, note);
+      await this.repository.insertVersion(
+        { ...terms, agreementId: id, version: next, status: 'draft', approvals: [], createdBy: user.id },
+        tx,
+      );
+      await this.repository.setLatestVersion(id, next, tx);
+      await this.record(tx, id, next, 'amended', 'draft', user, note);
       return next;
     });
     await this.announce(id, version, 'amended', user);
@@ -246,15 +224,8 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async list(user: StaffUser): Promise<AgreementView[]> {
-    const agreements = await this.dataSource
-      .getRepository(AgreementEntity)
-      .createQueryBuilder('a')
-      .where('a.municipality = :org OR a.agency = :org', { org: user.organisation })
-      .orderBy('a.created_at', 'DESC')
-      .getMany();
-    const versions = await this.dataSource
-      .getRepository(AgreementVersionEntity)
-      .find({ where: agreements.map((a) => ({ agreementId: a.id, version: a.latestVersion })) });
+    const agreements = await this.repository.listForOrganisation(user.organisation);
+    const versions = await this.repository.listLatestVersions(agreements.map((a) => a.id));
     const byId = new Map(versions.map((v) => [v.agreementId, v]));
     return agreements
       .filter((a) => byId.has(a.id))
@@ -263,12 +234,8 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
 
   async show(id: string, user: StaffUser): Promise<AgreementView> {
     const agreement = await this.visible(id, user);
-    const versions = await this.dataSource
-      .getRepository(AgreementVersionEntity)
-      .find({ where: { agreementId: id }, order: { version: 'ASC' } });
-    const history = await this.dataSource
-      .getRepository(AgreementEventEntity)
-      .find({ where: { agreementId: id }, order: { id: 'ASC' } });
+    const versions = await this.repository.listVersions(id);
+    const history = await this.repository.listEvents(id);
     const latest = versions[versions.length - 1];
     return {
       ...versionView(agreement, latest),
@@ -280,7 +247,7 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
 
   async version(id: string, version: number, user: StaffUser): Promise<AgreementVersionView> {
     const agreement = await this.visible(id, user);
-    const found = await this.dataSource.getRepository(AgreementVersionEntity).findOneBy({ agreementId: id, version });
+    const found = await this.repository.findVersion(id, version);
     if (!found)
       throw new NotFoundException({ error: 'not-found', message: `agreement ${id} has no version ${version}` });
     return versionView(agreement, found);
@@ -288,36 +255,25 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
 
   /** Every version the policy may need, with the status as of now; loaded by the query path and the adapters' view. */
   async versionsForPolicy(): Promise<AgreementVersion[]> {
-    const rows = await this.dataSource.getRepository(AgreementVersionEntity).find({ where: {} });
-    const agreements = new Map((await this.dataSource.getRepository(AgreementEntity).find()).map((a) => [a.id, a]));
+    const rows = await this.repository.listAllVersions();
+    const agreements = new Map((await this.repository.listAll()).map((a) => [a.id, a]));
     return rows.map((v) => policyVersion(agreements.get(v.agreementId)!, v));
   }
 
   /** Marks every version past its last day as expired and announces it; returns how many. */
   async expireDue(now = new Date()): Promise<number> {
     const today = swedishDay(now);
-    const expired: Array<{ agreement_id: string; version: number }> = await this.dataSource.transaction(
-      async (manager) => {
-        const [rows] = await manager.query(
-          `UPDATE hub.agreement_version SET status = 'expired'
-          WHERE status IN ('draft', 'proposed', 'active', 'suspended') AND valid_to < $1::date
-          RETURNING agreement_id, version`,
-          [today],
+    const expired = await this.transactions.run(async (tx) => {
+      const rows = await this.repository.expireBefore(today, tx);
+      for (const { agreementId, version } of rows) {
+        await this.repository.insertEvent(
+          { agreementId, version, change: 'expired', status: 'expired', actor: 'hub', organisation: null, note: null },
+          tx,
         );
-        for (const row of rows as Array<{ agreement_id: string; version: number }>) {
-          await manager.insert(AgreementEventEntity, {
-            agreementId: row.agreement_id,
-            version: row.version,
-            change: 'expired',
-            status: 'expired',
-            actor: 'hub',
-            organisation: null,
-          });
-        }
-        return rows;
-      },
-    );
-    for (const row of expired) await this.announce(row.agreement_id, row.version, 'expired');
+      }
+      return rows;
+    });
+    for (const row of expired) await this.announce(row.agreementId, row.version, 'expired');
     return expired.length;
   }
 
@@ -325,6 +281,10 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
     const purposes: Record<string, PurposeTerms> = {};
     const shapeProblems: string[] = [];
     for (const [purpose, value] of Object.entries(dto.purposes ?? {})) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        shapeProblems.push(`purposes.${purpose}: must be an object of terms`);
+        continue;
+      }
       const terms = plainToInstance(PurposeTermsDto, value);
       const errors = validateSync(terms, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
       for (const error of errors)
@@ -341,30 +301,24 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
     return { title: dto.title, validFrom: dto.validFrom, validTo: dto.validTo, purposes };
   }
 
-  private async lockLatest(manager: EntityManager, id: string, user: StaffUser) {
-    const agreement = await manager
-      .getRepository(AgreementEntity)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  private async lockLatest(tx: Queryable, id: string, user: StaffUser) {
+    const agreement = await this.repository.findForUpdate(id, tx);
     // as when reading it: to a non-party, someone else's agreement is absent, not forbidden
     if (!agreement || !isPartyOrganisation(agreement, user)) {
       throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
     }
-    const latest = await manager
-      .getRepository(AgreementVersionEntity)
-      .findOneByOrFail({ agreementId: id, version: agreement.latestVersion });
+    const latest = await this.stored(id, agreement.latestVersion, tx);
     return { agreement, latest };
   }
 
-  /** The newest version that has been approved and not superseded (active or suspended), if any. */
-  private async versionInForce(manager: EntityManager, id: string) {
-    return manager.getRepository(AgreementVersionEntity).findOne({
-      where: { agreementId: id, supersededAt: IsNull(), status: In(['active', 'suspended']) },
-      order: { version: 'DESC' },
-    });
+  private async stored(id: string, version: number, db?: Queryable): Promise<AgreementVersionRow> {
+    const found = await this.repository.findVersion(id, version, db);
+    if (!found) throw new Error(`agreement ${id} has no stored version ${version}`);
+    return found;
   }
 
-  private async visible(id: string, user: StaffUser): Promise<AgreementEntity> {
-    const agreement = await this.dataSource.getRepository(AgreementEntity).findOneBy({ id });
+  private async visible(id: string, user: StaffUser): Promise<AgreementRow> {
+    const agreement = await this.repository.find(id);
     // Someone else's agreement is as good as absent: its existence is not the caller's business.
     if (!agreement || !isPartyOrganisation(agreement, user)) {
       throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
@@ -373,7 +327,7 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async record(
-    manager: EntityManager,
+    tx: Queryable,
     id: string,
     version: number,
     change: string,
@@ -381,23 +335,25 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
     user: StaffUser,
     note?: string,
   ) {
-    await manager.insert(AgreementEventEntity, {
-      agreementId: id,
-      version,
-      change,
-      status,
-      actor: user.id,
-      organisation: user.organisation,
-      note: note ?? null,
-    });
+    await this.repository.insertEvent(
+      {
+        agreementId: id,
+        version,
+        change,
+        status,
+        actor: user.id,
+        organisation: user.organisation,
+        note: note ?? null,
+      },
+      tx,
+    );
   }
 
   /** After commit: the audit entry, and the event adapters refresh their cache on. */
   private async announce(id: string, version: number, change: AgreementChange, user?: StaffUser): Promise<void> {
-    const agreement = await this.dataSource.getRepository(AgreementEntity).findOneByOrFail({ id });
-    const stored = await this.dataSource
-      .getRepository(AgreementVersionEntity)
-      .findOneByOrFail({ agreementId: id, version });
+    const agreement = await this.repository.find(id);
+    if (!agreement) throw new Error(`agreement ${id} is not stored`);
+    const stored = await this.stored(id, version);
     await this.audit.append({
       kind: 'agreement',
       actorKind: user ? 'staff' : 'service',
@@ -409,7 +365,7 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
       outcome: change,
       details: { status: stored.status },
     });
-    await this.dataSource.query('SELECT pg_notify($1, $2)', [AGREEMENTS_CHANGED, id]);
+    await this.repository.notifyChanged(id);
     // this instance decides on the change at once; the others as soon as the notice reaches them
     await this.feed.reload();
     await this.publishChanged(agreement, stored, change);
@@ -420,13 +376,10 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
    * and the hub answers with every version of the agency's agreements, so a cache that missed events catches up.
    */
   async republish(agency: string): Promise<number> {
-    const agreements = await this.dataSource.getRepository(AgreementEntity).findBy({ agencyCode: agency });
+    const agreements = await this.repository.listForAgency(agency);
     let sent = 0;
     for (const agreement of agreements) {
-      const versions = await this.dataSource
-        .getRepository(AgreementVersionEntity)
-        .find({ where: { agreementId: agreement.id }, order: { version: 'ASC' } });
-      for (const version of versions) {
+      for (const version of await this.repository.listVersions(agreement.id)) {
         await this.publishChanged(agreement, version, 'republished');
         sent++;
       }
@@ -434,7 +387,7 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
     return sent;
   }
 
-  private async publishChanged(a: AgreementEntity, v: AgreementVersionEntity, change: AgreementChange): Promise<void> {
+  private async publishChanged(a: AgreementRow, v: AgreementVersionRow, change: AgreementChange): Promise<void> {
     await this.messaging.publish(
       EXCHANGES.event,
       routingKeys.agreementChanged(),
@@ -448,7 +401,7 @@ export class AgreementsService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-const isPartyOrganisation = (agreement: AgreementEntity, user: StaffUser) =>
+const isPartyOrganisation = (agreement: AgreementRow, user: StaffUser) =>
   agreement.municipality === user.organisation || agreement.agency === user.organisation;
 
 function lifecycle<T>(step: () => T): T {
@@ -465,12 +418,12 @@ const badRequest = (error: string, message: string, details?: unknown) =>
 
 const actorOf = (user: StaffUser): Actor => ({ id: user.id, organisation: user.organisation, roles: user.roles });
 
-const partiesOf = (a: AgreementEntity) => ({
+const partiesOf = (a: AgreementRow) => ({
   municipality: { organisation: a.municipality, unit: a.unit },
   agency: { organisation: a.agency, agency: a.agencyCode },
 });
 
-const approvalsOf = (v: AgreementVersionEntity) =>
+const approvalsOf = (v: AgreementVersionRow) =>
   v.approvals.map((a) => ({ ...a, approvedAt: a.approvedAt ? new Date(a.approvedAt) : undefined }));
 
 const storeApproval = (a: { organisation: string; approvedBy?: string; approvedAt?: Date }): StoredApproval => ({
@@ -489,7 +442,7 @@ const PAST: Record<StateChange, AgreementChange> = {
 const pastTense = (action: StateChange, status: AgreementStatus): AgreementChange =>
   status === 'expired' ? 'expired' : PAST[action];
 
-function agreementChanged(a: AgreementEntity, v: AgreementVersionEntity, change: AgreementChange): AgreementChangedV1 {
+function agreementChanged(a: AgreementRow, v: AgreementVersionRow, change: AgreementChange): AgreementChangedV1 {
   return {
     agreementId: a.id,
     version: v.version,
@@ -517,7 +470,7 @@ function agreementChanged(a: AgreementEntity, v: AgreementVersionEntity, change:
   };
 }
 
-function policyVersion(a: AgreementEntity, v: AgreementVersionEntity): AgreementVersion {
+function policyVersion(a: AgreementRow, v: AgreementVersionRow): AgreementVersion {
   return {
     id: a.id,
     version: v.version,
@@ -530,7 +483,7 @@ function policyVersion(a: AgreementEntity, v: AgreementVersionEntity): Agreement
   };
 }
 
-function versionView(a: AgreementEntity, v: AgreementVersionEntity): AgreementVersionView {
+function versionView(a: AgreementRow, v: AgreementVersionRow): AgreementVersionView {
   return {
     id: a.id,
     version: v.version,
@@ -552,7 +505,7 @@ function versionView(a: AgreementEntity, v: AgreementVersionEntity): AgreementVe
   };
 }
 
-const eventView = (e: AgreementEventEntity): AgreementEventView => ({
+const eventView = (e: AgreementEventRow): AgreementEventView => ({
   version: e.version,
   change: e.change,
   status: e.status,

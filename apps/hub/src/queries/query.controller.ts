@@ -16,7 +16,7 @@ import { QueryService } from './query.service.js';
 @ApiTags('queries')
 @ApiBearerAuth()
 @Controller('queries')
-export class QueriesController {
+export class QueryController {
   constructor(private readonly queries: QueryService) {}
 
   @Post()

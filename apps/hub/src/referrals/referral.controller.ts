@@ -35,7 +35,7 @@ const idPipe = () =>
 @ApiTags('referrals')
 @ApiBearerAuth()
 @Controller('referrals')
-export class ReferralsController {
+export class ReferralController {
   constructor(private readonly referrals: ReferralService) {}
 
   @Post()
@@ -66,8 +66,8 @@ export class ReferralsController {
   @ApiOperation({ summary: 'A referral with its timeline of status events' })
   @ApiOkResponse({ type: ReferralView })
   @ApiNotFoundResponse({ description: 'not-found: no such referral from the caller’s unit' })
-  async show(@Param('id', idPipe()) id: string, @CurrentUser() user: StaffUser): Promise<ReferralView> {
-    return (await this.referrals.show(id, user))!;
+  show(@Param('id', idPipe()) id: string, @CurrentUser() user: StaffUser): Promise<ReferralView> {
+    return this.referrals.show(id, user);
   }
 
   @Post(':id/cancel')

@@ -1,0 +1,194 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import type { ConsentMethod, Purpose } from '@hub/contracts';
+import { Batcher } from '@hub/common';
+import type { Queryable } from '@hub/database';
+import type { Consent } from '@hub/policy';
+import { PG_POOL } from '../core/core.module.js';
+
+/** A citizen's consent (samtycke) to a municipality unit; `subjectKey` is the keyed hash of the personnummer. */
+export interface ConsentRecord {
+  id: string;
+  subjectKey: string;
+  organisation: string;
+  unit: string;
+  purposes: Purpose[];
+  agencies: string[];
+  categories: string[];
+  method: ConsentMethod;
+  recordedBy: string;
+  /** `YYYY-MM-DD`, a Swedish calendar day */
+  validFrom: string;
+  /** `YYYY-MM-DD`, the last day of validity, inclusive */
+  validUntil: string;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+  createdAt: Date;
+}
+
+/** A subject's consents, all of them, as the policy reads them, and whether SKV has reported the subject protected. */
+export interface PolicyFacts {
+  consents: Consent[];
+  knownProtected: boolean;
+}
+
+const COLUMNS = `id, subject_key, organisation, unit, purposes, agencies, categories, method, recorded_by,
+                 valid_from::text AS valid_from, valid_until::text AS valid_until, revoked_at, revoked_by, created_at`;
+
+interface ConsentRow {
+  id: string;
+  subject_key: string;
+  organisation: string;
+  unit: string;
+  purposes: Purpose[];
+  agencies: string[];
+  categories: string[];
+  method: ConsentMethod;
+  recorded_by: string;
+  valid_from: string;
+  valid_until: string;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  created_at: Date;
+}
+
+const recordOf = (row: ConsentRow): ConsentRecord => ({
+  id: row.id,
+  subjectKey: row.subject_key,
+  organisation: row.organisation,
+  unit: row.unit,
+  purposes: row.purposes,
+  agencies: row.agencies,
+  categories: row.categories,
+  method: row.method,
+  recordedBy: row.recorded_by,
+  validFrom: row.valid_from,
+  validUntil: row.valid_until,
+  revokedAt: row.revoked_at,
+  revokedBy: row.revoked_by,
+  createdAt: row.created_at,
+});
+
+const POLICY_FACTS_SQL = `
+  SELECT s.key::text AS for_subject,
+         EXISTS (SELECT 1 FROM hub.protected_subject p WHERE p.subject_key = s.key) AS known_protected,
+         c.id, c.subject_key, c.organisation, c.unit, c.purposes, c.agencies, c.categories, c.method, c.recorded_by,
+         c.valid_from::text AS valid_from, c.valid_until::text AS valid_until, c.revoked_at
+    FROM unnest($1::char(64)[]) AS s(key)
+    LEFT JOIN hub.consent c ON c.subject_key = s.key
+   ORDER BY s.key, c.created_at, c.id`;
+
+/** Per subject asked, one row per consent, or one row of nulls but `known_protected` when there is none. */
+interface PolicyConsentRow {
+  for_subject: string;
+  known_protected: boolean;
+  id: string | null;
+  subject_key: string;
+  organisation: string;
+  unit: string;
+  purposes: Consent['purposes'];
+  agencies: string[];
+  categories: string[];
+  method: Consent['method'];
+  recorded_by: string;
+  valid_from: string;
+  valid_until: string;
+  revoked_at: Date | null;
+}
+
+const policyConsentOf = (row: PolicyConsentRow): Consent => ({
+  id: row.id!,
+  subject: row.subject_key,
+  organisation: row.organisation,
+  unit: row.unit,
+  purposes: row.purposes,
+  agencies: row.agencies,
+  categories: row.categories,
+  method: row.method,
+  recordedBy: row.recorded_by,
+  validFrom: row.valid_from,
+  validUntil: row.valid_until,
+  revokedAt: row.revoked_at,
+});
+
+@Injectable()
+export class ConsentRepository {
+  private readonly facts: Batcher<string, PolicyFacts>;
+
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {
+    this.facts = new Batcher((keys) => this.readPolicyFacts(keys), { maxBatch: 200, concurrency: 4 });
+  }
+
+  async insert(consent: ConsentRecord, db: Queryable = this.pool): Promise<void> {
+    await db.query(
+      `INSERT INTO hub.consent (id, subject_key, organisation, unit, purposes, agencies, categories, method,
+                                recorded_by, valid_from, valid_until, revoked_at, revoked_by, created_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        consent.id,
+        consent.subjectKey,
+        consent.organisation,
+        consent.unit,
+        JSON.stringify(consent.purposes),
+        JSON.stringify(consent.agencies),
+        JSON.stringify(consent.categories),
+        consent.method,
+        consent.recordedBy,
+        consent.validFrom,
+        consent.validUntil,
+        consent.revokedAt,
+        consent.revokedBy,
+        consent.createdAt,
+      ],
+    );
+  }
+
+  /** The subject's consents given to one unit, newest first. */
+  async listOfUnit(
+    subjectKey: string,
+    organisation: string,
+    unit: string,
+    db: Queryable = this.pool,
+  ): Promise<ConsentRecord[]> {
+    const { rows } = await db.query<ConsentRow>(
+      `SELECT ${COLUMNS} FROM hub.consent
+        WHERE subject_key = $1 AND organisation = $2 AND unit = $3
+        ORDER BY created_at DESC, id ASC`,
+      [subjectKey, organisation, unit],
+    );
+    return rows.map(recordOf);
+  }
+
+  /** The consent, locked until the transaction `db` belongs to ends. */
+  async findForUpdate(id: string, db: Queryable): Promise<ConsentRecord | undefined> {
+    const { rows } = await db.query<ConsentRow>(`SELECT ${COLUMNS} FROM hub.consent WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] && recordOf(rows[0]);
+  }
+
+  async markRevoked(id: string, revokedAt: Date, revokedBy: string, db: Queryable = this.pool): Promise<void> {
+    await db.query(`UPDATE hub.consent SET revoked_at = $2, revoked_by = $3 WHERE id = $1`, [id, revokedAt, revokedBy]);
+  }
+
+  /**
+   * This is on every query's path, so the lookups of queries arriving together share one round trip, a prepared
+   * statement (TypeORM's query building cost more than the query itself).
+   */
+  policyFacts(subjectKey: string): Promise<PolicyFacts> {
+    return this.facts.add(subjectKey);
+  }
+
+  async readPolicyFacts(subjectKeys: string[], db: Queryable = this.pool): Promise<PolicyFacts[]> {
+    const { rows } = await db.query<PolicyConsentRow>({
+      name: 'hub-policy-facts',
+      text: POLICY_FACTS_SQL,
+      values: [[...new Set(subjectKeys)]],
+    });
+    const bySubject = new Map<string, PolicyFacts>();
+    for (const row of rows) {
+      let facts = bySubject.get(row.for_subject);
+      if (!facts) bySubject.set(row.for_subject, (facts = { knownProtected: row.known_protected, consents: [] }));
+      if (row.id !== null) facts.consents.push(policyConsentOf(row));
+    }
+    return subjectKeys.map((key) => bySubject.get(key) ?? { knownProtected: false, consents: [] });
+  }
+}

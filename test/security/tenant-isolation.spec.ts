@@ -1,0 +1,614 @@
+import { randomUUID } from 'node:crypto';
+import { luhnValid, ORGANISATIONS, STAFF_ROLES, type StaffRole } from '@hub/contracts';
+import { swedishDay } from '@hub/policy';
+import { ADAPTERS } from '../support/adapters.js';
+import { announce, SPEC_CATALOGUES, waitForCatalogue } from '../support/catalogues.js';
+import { messagingFor, testPool } from '../support/env.js';
+import { migrateTestDatabase, startHub, tokenFor, type RunningHub, type TestUser } from '../support/hub.js';
+
+/**
+ * Issue 16, isolation: two municipalities (and two units of one of them) × every role × every operation of the
+ * OpenAPI document that takes an id or returns a list. Nothing of one tenant may reach another.
+ *
+ * The rules the matrix holds every answer to:
+ * - An operation on another tenant's object, read or write, answers exactly as it answers for an id that does not
+ *   exist (status, error code and message, the id aside): 404 `not-found`. A 403 is accepted only when it is one
+ *   of ID_INDEPENDENT_REFUSALS, given before any object is looked up (the role may not use the operation at all,
+ *   or the token names no unit), and so the same for a made-up id.
+ * - A list, report or summary shows an outsider none of the tenant's ids, personnummer (in any spelling), subject
+ *   keys, and, to another organisation, neither its unit names nor its staff.
+ * - A write that names another tenant's object in its body (a consent id) answers as one naming a made-up id.
+ * - Every operation of the document is in one of the tables below; a new one fails the test until it is given a
+ *   fixture, or an entry in NO_TENANT_DATA with the reason it needs none.
+ *
+ * Roles are STAFF_ROLES as they are when the test runs; a role added later (the hub `operator` of issue 16) is an
+ * outsider to every tenant's data here, like any staff member of another organisation.
+ *
+ * Who is an outsider: consents, referrals and queries belong to a unit (SPEC: the consent is given to the unit),
+ * so everyone outside that unit, including the organisation's other units and the agency that is party to the
+ * unit's agreement; agreements belong to their two parties, so everyone outside both organisations.
+ */
+
+const ID_INDEPENDENT_REFUSALS = ['role-not-allowed', 'no-unit'];
+
+type Agency = 'fk' | 'af' | 'skv';
+
+interface Tenant {
+  slug: string;
+  organisation: string;
+  /** municipal tenants only: the unit the staff act for */
+  unit?: string;
+  /** the agency the municipal unit has its agreement with */
+  agency?: Agency;
+  /** the birth date of the tenant's citizen, distinct per tenant */
+  born?: string;
+}
+
+const KUMLA = '2120001942';
+const OREBRO_SC: Tenant = {
+  slug: 'orebro-sc',
+  organisation: ORGANISATIONS.orebro,
+  unit: 'Servicecenter',
+  agency: 'fk',
+  born: '19560412',
+};
+const OREBRO_VIVALLA: Tenant = {
+  slug: 'orebro-vivalla',
+  organisation: ORGANISATIONS.orebro,
+  unit: 'Medborgarkontor Vivalla',
+  agency: 'fk',
+  born: '19630825',
+};
+const KUMLA_KC: Tenant = {
+  slug: 'kumla-kc',
+  organisation: KUMLA,
+  unit: 'Kontaktcenter Kumla',
+  agency: 'af',
+  born: '19711103',
+};
+const MUNICIPAL = [OREBRO_SC, OREBRO_VIVALLA, KUMLA_KC];
+const AGENCY_TENANTS: Tenant[] = (['fk', 'af', 'skv'] as const).map((a) => ({
+  slug: a,
+  organisation: ORGANISATIONS[a],
+}));
+const TENANTS = [...MUNICIPAL, ...AGENCY_TENANTS];
+
+/** Every role there is when the test runs: a role added later is in the matrix without a change here. */
+const ROLES: readonly StaffRole[] = STAFF_ROLES;
+
+const staff = (tenant: Tenant, role: StaffRole): TestUser => ({
+  id: `${tenant.slug}.${role}`,
+  name: `${tenant.slug} ${role}`,
+  organisation: tenant.organisation,
+  ...(tenant.unit && { unit: tenant.unit }),
+  roles: [role],
+});
+
+/** A Luhn-valid personnummer, YYYYMMDD-NNNC, born on the given day. */
+function personnummer(born: string): string {
+  for (let serial = 100; serial < 1000; serial++) {
+    for (let check = 0; check < 10; check++) {
+      const ten = `${born.slice(2)}${serial}${check}`;
+      if (luhnValid(ten)) return `${born}-${serial}${check}`;
+    }
+  }
+  throw new Error(`no personnummer for ${born}`);
+}
+
+/** Every way the person's number could be written. */
+const spellings = (pnr: string) => {
+  const twelve = pnr.replace('-', '');
+  return [twelve, pnr, twelve.slice(2), `${twelve.slice(2, 8)}-${twelve.slice(8)}`, twelve.slice(0, 8)];
+};
+
+type Relation = 'same-unit' | 'same-organisation' | 'party-agency' | 'stranger';
+
+function relation(caller: Tenant, owner: Tenant): Relation {
+  if (caller.organisation === owner.organisation) return caller.unit === owner.unit ? 'same-unit' : 'same-organisation';
+  if (caller.organisation === ORGANISATIONS[owner.agency!]) return 'party-agency';
+  return 'stranger';
+}
+
+/** Who is outside each kind of tenant data. */
+const OUTSIDERS: Record<'unit' | 'parties' | 'organisation', readonly Relation[]> = {
+  unit: ['same-organisation', 'party-agency', 'stranger'],
+  // the agency party and the municipality as a whole see the agreement
+  parties: ['stranger'],
+  // audit entries: the organisation's auditors, and the agency's about its own part (README, access report)
+  organisation: ['stranger'],
+};
+
+/** What one tenant created through the API, by its own staff. */
+interface Owned {
+  tenant: Tenant;
+  subject: string;
+  subjectKey: string;
+  agreementId: string;
+  consentId: string;
+  referralId: string;
+  queryId: string;
+}
+
+type ObjectKind = 'agreement' | 'consent' | 'referral';
+
+interface ByIdFixture {
+  object: ObjectKind;
+  /** the path parameters naming the tenant's object */
+  params: (o: Owned) => Record<string, string>;
+  body?: (o: Owned) => unknown;
+  /** for reads: a role of the owning tenant that gets 200, proving the id real */
+  insider?: StaffRole;
+}
+
+const SCOPE_OF: Record<ObjectKind, keyof typeof OUTSIDERS> = {
+  agreement: 'parties',
+  consent: 'unit',
+  referral: 'unit',
+};
+
+const today = () => swedishDay(new Date());
+const inMonths = (months: number) => {
+  const [y, m, d] = today().split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1 + months, Math.min(d, 28))).toISOString().slice(0, 10);
+};
+
+function terms(tenant: Tenant) {
+  const definition = ADAPTERS[tenant.agency!];
+  const codes = definition.categories.filter((c) => c.secrecyClass !== 'never').map((c) => c.code);
+  return {
+    title: `Samtjänst ${tenant.unit} – ${definition.name}`,
+    validFrom: '2026-01-01',
+    validTo: '2027-12-31',
+    municipality: { organisation: tenant.organisation, unit: tenant.unit! },
+    agency: { organisation: definition.organisation },
+    purposes: {
+      vagledning: {
+        categories: codes,
+        referralTypes: definition.referralTypes.map((r) => r.code),
+        roles: ['guide', 'caseworker'],
+        consentRequired: false,
+      },
+    },
+  };
+}
+
+function amendment(o: Owned) {
+  const { municipality: _m, agency: _a, ...rest } = terms(o.tenant);
+  return { ...rest, title: `${rest.title} (ändrat)` };
+}
+
+/** Operations that take an id: how to name a real object of the tenant. */
+const BY_ID: Record<string, ByIdFixture> = {
+  'GET /api/agreements/{id}': { object: 'agreement', params: (o) => ({ id: o.agreementId }), insider: 'admin' },
+  'GET /api/agreements/{id}/versions/{version}': {
+    object: 'agreement',
+    params: (o) => ({ id: o.agreementId, version: '1' }),
+    insider: 'auditor',
+  },
+  'POST /api/agreements/{id}/propose': {
+    object: 'agreement',
+    params: (o) => ({ id: o.agreementId }),
+    body: () => ({}),
+  },
+  'POST /api/agreements/{id}/approve': {
+    object: 'agreement',
+    params: (o) => ({ id: o.agreementId }),
+    body: () => ({}),
+  },
+  'POST /api/agreements/{id}/suspend': {
+    object: 'agreement',
+    params: (o) => ({ id: o.agreementId }),
+    body: () => ({}),
+  },
+  'POST /api/agreements/{id}/resume': { object: 'agreement', params: (o) => ({ id: o.agreementId }), body: () => ({}) },
+  'POST /api/agreements/{id}/terminate': {
+    object: 'agreement',
+    params: (o) => ({ id: o.agreementId }),
+    body: () => ({}),
+  },
+  'POST /api/agreements/{id}/amend': { object: 'agreement', params: (o) => ({ id: o.agreementId }), body: amendment },
+  'GET /api/referrals/{id}': { object: 'referral', params: (o) => ({ id: o.referralId }), insider: 'guide' },
+  'POST /api/referrals/{id}/cancel': { object: 'referral', params: (o) => ({ id: o.referralId }), body: () => ({}) },
+  'POST /api/consents/{id}/revoke': { object: 'consent', params: (o) => ({ id: o.consentId }), body: () => ({}) },
+};
+
+interface ListFixture {
+  scope: keyof typeof OUTSIDERS;
+  /** the query string or body an outsider probes with: the tenant's own subject where the operation takes one */
+  request: (o: Owned) => { query?: string; body?: unknown };
+}
+
+/** Operations that return lists, reports or summaries. */
+const LISTS: Record<string, ListFixture> = {
+  'GET /api/agreements': { scope: 'parties', request: () => ({}) },
+  'GET /api/referrals': { scope: 'unit', request: (o) => ({ query: `?subject=${o.subject}` }) },
+  'GET /api/consents': { scope: 'unit', request: (o) => ({ query: `?subject=${o.subject}` }) },
+  // with a unit in the token, the unit's figures: the overdue list names referrals
+  'GET /api/follow-up/summary': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
+  'POST /api/audit/access-report': { scope: 'organisation', request: (o) => ({ body: { subject: o.subject } }) },
+  // hub-wide, no tenant's data at all: nobody outside the unit finds any of it
+  'GET /api/audit/verify': { scope: 'unit', request: () => ({}) },
+  'GET /api/audit/witnesses': { scope: 'unit', request: () => ({}) },
+  'GET /api/catalogues': { scope: 'unit', request: () => ({}) },
+  'GET /api/auth/me': { scope: 'unit', request: () => ({}) },
+  'GET /metrics': { scope: 'unit', request: () => ({}) },
+};
+
+interface BodyReference {
+  /** what of the tenant's the body names */
+  names: (o: Owned) => string;
+  /** a made-up one of the same kind */
+  madeUp: () => string;
+  scope: keyof typeof OUTSIDERS;
+  /** the roles that may use the operation at all: the others are refused before anything is looked up */
+  roles: readonly StaffRole[];
+  body: (caller: Tenant, o: Owned, named: string) => unknown;
+}
+
+const query = (caller: Tenant, o: Owned, consentId: string) => ({
+  subject: o.subject,
+  purpose: 'vagledning',
+  agencies: [caller.agency],
+  consentId,
+  deadlineMs: 300,
+});
+
+/**
+ * Writes that name an existing object in their body: another tenant's must be as good as a made-up one. Callers are
+ * the municipal units; an agency may name any municipality's unit in an agreement it drafts, so it is no outsider
+ * to unit names.
+ */
+const BODY_REFERENCES: Record<string, BodyReference> = {
+  'POST /api/referrals': {
+    names: (o) => o.consentId,
+    madeUp: randomUUID,
+    scope: 'unit',
+    roles: ['guide', 'caseworker'],
+    body: (caller, o, consentId) => ({
+      subject: o.subject,
+      agency: caller.agency,
+      referralType: ADAPTERS[caller.agency!].referralTypes[0]!.code,
+      purpose: 'vagledning',
+      message: 'Behöver hjälp med ansökan.',
+      contactPreference: 'phone',
+      consentId,
+    }),
+  },
+  'POST /api/queries': { names: (o) => o.consentId, madeUp: randomUUID, scope: 'unit', roles: ['guide'], body: query },
+  'POST /api/queries/stream': {
+    names: (o) => o.consentId,
+    madeUp: randomUUID,
+    scope: 'unit',
+    roles: ['caseworker'],
+    body: query,
+  },
+  // another municipality's units: named in a draft, they must be no more known than a unit that does not exist
+  'POST /api/agreements': {
+    names: (o) => o.tenant.unit!,
+    madeUp: () => `Enhet ${randomUUID()}`,
+    scope: 'parties',
+    roles: ['admin', 'agency-admin'],
+    body: (caller, o, unit) => ({
+      ...terms(o.tenant),
+      title: 'Samtjänst',
+      municipality: { organisation: o.tenant.organisation, unit },
+      agency: { organisation: ORGANISATIONS[caller.agency!] },
+    }),
+  },
+};
+
+/** Operations with no tenant's data to protect, each with the reason. */
+const NO_TENANT_DATA: Record<string, string> = {
+  'GET /health/live': 'liveness, no data',
+  'GET /health/ready': 'readiness, no data',
+  'GET /api/auth/login': 'starts a login; no data',
+  'GET /api/auth/callback': 'ends a login; the session is the caller’s own',
+  'POST /api/auth/logout': 'ends the caller’s own session',
+  'POST /api/consents': 'records a consent to the caller’s own unit, taken from the token; names no existing object',
+  // FINDING: parked messages of every queue, hub-wide, to any municipality's admin; they belong to the hub operator
+  'GET /api/parked-messages': 'hub operator data, not split by tenant (finding: move to the operator role)',
+  'GET /api/parked-messages/{id}': 'hub operator data, not split by tenant (finding: move to the operator role)',
+  'POST /api/parked-messages/{id}/replay':
+    'hub operator data, not split by tenant (finding: move to the operator role)',
+  'POST /api/parked-messages/{id}/discard':
+    'hub operator data, not split by tenant (finding: move to the operator role)',
+};
+
+interface Answer {
+  status: number;
+  text: string;
+  body: any;
+}
+
+describe('tenant isolation: every operation × every role × two municipalities and two units', () => {
+  const pool = testPool();
+  let hub: RunningHub;
+  let operations: string[];
+  const owned = new Map<Tenant, Owned>();
+  const tokens = new Map<string, string>();
+
+  const send = async (method: string, path: string, as: TestUser, body?: unknown): Promise<Answer> => {
+    const key = `${as.organisation}/${as.unit ?? ''}/${as.roles.join(',')}`;
+    let token = tokens.get(key);
+    if (!token) tokens.set(key, (token = await tokenFor(as, { expiresIn: '30m' })));
+    const response = await fetch(`${hub.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, text, body: json };
+  };
+  const expectStatus = (answer: Answer, status: number, what: string) => {
+    if (answer.status !== status) throw new Error(`${what}: ${answer.status} ${answer.text.slice(0, 500)}`);
+  };
+
+  /**
+   * What of the tenant's may not appear to a caller of that relation. Unit names are kept from other municipalities
+   * only: an agency knows the units it has agreements with, and other suites give every agency one with
+   * Servicecenter.
+   */
+  const secrets = (o: Owned, rel: Relation, caller: Tenant): string[] => {
+    const unitData = [o.consentId, o.referralId, o.queryId, o.subjectKey, ...spellings(o.subject)];
+    if (rel !== 'stranger') return unitData;
+    const staffIds = ROLES.map((r) => staff(o.tenant, r).id!);
+    return [...unitData, o.agreementId, ...staffIds, ...(caller.unit ? [o.tenant.unit!] : [])];
+  };
+  const leaked = (text: string, secret: string[]) => secret.filter((s) => text.toLowerCase().includes(s.toLowerCase()));
+
+  async function setUp(tenant: Tenant): Promise<Owned> {
+    const as = (role: StaffRole) => staff(tenant, role);
+    const agency = AGENCY_TENANTS.find((a) => a.slug === tenant.agency)!;
+    const subject = personnummer(tenant.born!);
+
+    const created = await send('POST', '/api/agreements', as('admin'), terms(tenant));
+    expectStatus(created, 201, `${tenant.slug}: agreement`);
+    const agreementId = created.body.id as string;
+    expectStatus(await send('POST', `/api/agreements/${agreementId}/propose`, as('admin'), {}), 200, 'propose');
+    const approved = await send('POST', `/api/agreements/${agreementId}/approve`, staff(agency, 'agency-admin'), {});
+    expectStatus(approved, 200, `${tenant.slug}: approve`);
+    expect(approved.body.status).toBe('active');
+
+    const category = ADAPTERS[tenant.agency!].categories.find((c) => c.secrecyClass === 'consent')!.code;
+    const consent = await send('POST', '/api/consents', as('guide'), {
+      subject,
+      purposes: ['vagledning'],
+      agencies: [tenant.agency],
+      categories: [category],
+      method: 'in-person-verbal',
+      validUntil: inMonths(6),
+    });
+    expectStatus(consent, 201, `${tenant.slug}: consent`);
+    const consentId = consent.body.id as string;
+
+    const referral = await send('POST', '/api/referrals', as('guide'), {
+      subject,
+      agency: tenant.agency,
+      referralType: ADAPTERS[tenant.agency!].referralTypes[0]!.code,
+      purpose: 'vagledning',
+      message: `Remiss från ${tenant.unit}`,
+      contactPreference: 'phone',
+      consentId,
+    });
+    expectStatus(referral, 201, `${tenant.slug}: referral`);
+
+    const query = await send('POST', '/api/queries', as('caseworker'), {
+      subject,
+      purpose: 'vagledning',
+      agencies: [tenant.agency],
+      consentId,
+      deadlineMs: 300,
+    });
+    expectStatus(query, 200, `${tenant.slug}: query`);
+
+    expectStatus(await send('POST', '/api/audit/access-report', as('auditor'), { subject }), 200, 'access report');
+    const summary = await send('GET', `/api/follow-up/summary?from=${today()}&to=${today()}`, as('manager'));
+    expectStatus(summary, 200, `${tenant.slug}: follow-up`);
+    expect(summary.body.referrals.total).toBeGreaterThanOrEqual(1);
+
+    const { rows } = await pool.query<{ subject_key: string }>('SELECT subject_key FROM hub.consent WHERE id = $1', [
+      consentId,
+    ]);
+    return {
+      tenant,
+      subject,
+      subjectKey: rows[0]!.subject_key.trim(),
+      agreementId,
+      consentId,
+      referralId: referral.body.id,
+      queryId: query.body.queryId,
+    };
+  }
+
+  beforeAll(async () => {
+    expect(luhnValid(KUMLA)).toBe(true);
+    await migrateTestDatabase();
+    await pool.query(
+      `INSERT INTO hub.organisation (number, name, kind) VALUES ($1, 'Kumla kommun', 'municipality')
+       ON CONFLICT DO NOTHING`,
+      [KUMLA],
+    );
+    for (const t of MUNICIPAL) {
+      await pool.query('INSERT INTO hub.unit (organisation, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        t.organisation,
+        t.unit,
+      ]);
+    }
+    hub = await startHub();
+    for (const agency of ['fk', 'af'] as const) {
+      const adapter = messagingFor(`adapter-${agency}`);
+      await adapter.connect();
+      await announce(adapter, SPEC_CATALOGUES[agency]);
+      await adapter.close();
+      await waitForCatalogue(hub, staff(OREBRO_SC, 'guide'), agency, SPEC_CATALOGUES[agency].name);
+    }
+    for (const tenant of MUNICIPAL) owned.set(tenant, await setUp(tenant));
+
+    const document = (await fetch(`${hub.url}/api/docs/openapi.json`).then((r) => r.json())) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    operations = Object.entries(document.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await hub?.close();
+    await pool.end();
+  });
+
+  it('has a fixture, or a reason for none, for every operation of the OpenAPI document', () => {
+    const known = new Set([
+      ...Object.keys(BY_ID),
+      ...Object.keys(LISTS),
+      ...Object.keys(BODY_REFERENCES),
+      ...Object.keys(NO_TENANT_DATA),
+    ]);
+    const missing = operations.filter((op) => !known.has(op));
+    if (missing.length > 0) {
+      throw new Error(
+        `operations with no isolation fixture: ${missing.join(', ')}. Add each to BY_ID (it takes an id), LISTS ` +
+          '(it returns a list or report), BODY_REFERENCES (its body names an object) or NO_TENANT_DATA (with the ' +
+          'reason it touches no tenant data) in test/security/tenant-isolation.spec.ts',
+      );
+    }
+    const stale = [...known].filter((op) => !operations.includes(op));
+    expect(stale).toEqual([]);
+  });
+
+  it('answers another tenant’s object, read or written, by any role, as one that does not exist', async () => {
+    const problems: string[] = [];
+    for (const [operation, fixture] of Object.entries(BY_ID)) {
+      if (!operations.includes(operation)) continue;
+      const [method, template] = operation.split(' ') as [string, string];
+      const pathOf = (params: Record<string, string>) =>
+        template.replace(/\{(\w+)\}/g, (_, name: string) => {
+          if (params[name] === undefined) throw new Error(`${operation}: no fixture for path parameter ${name}`);
+          return encodeURIComponent(params[name]);
+        });
+      for (const owner of MUNICIPAL) {
+        const o = owned.get(owner)!;
+        const params = fixture.params(o);
+        const id = params.id!;
+        const body = fixture.body?.(o);
+        if (fixture.insider) {
+          const own = await send(method, pathOf(params), staff(owner, fixture.insider));
+          if (own.status !== 200) problems.push(`${operation}: the owner's ${fixture.insider} got ${own.status}`);
+        }
+        for (const caller of TENANTS) {
+          const rel = relation(caller, owner);
+          if (!OUTSIDERS[SCOPE_OF[fixture.object]].includes(rel)) continue;
+          for (const role of ROLES) {
+            const as = staff(caller, role);
+            const made = randomUUID();
+            const absent = await send(method, pathOf({ ...params, id: made }), as, body);
+            const answer = await send(method, pathOf(params), as, body);
+            const who = `${operation} on ${owner.slug}'s ${fixture.object} as ${caller.slug} ${role} (${rel})`;
+            const refusal = answer.body?.error as string | undefined;
+            const allowed =
+              (answer.status === 404 && refusal === 'not-found') ||
+              (answer.status === 403 && ID_INDEPENDENT_REFUSALS.includes(refusal ?? ''));
+            if (!allowed) problems.push(`${who}: ${answer.status} ${answer.text.slice(0, 200)}`);
+            else if (answer.text !== absent.text.replaceAll(made, id) || answer.status !== absent.status) {
+              problems.push(`${who}: answers ${answer.text} but for a made-up id ${absent.text}`);
+            }
+            const found = leaked(answer.text.replaceAll(id, ''), secrets(o, rel, caller));
+            if (found.length > 0) problems.push(`${who}: the answer shows ${found.join(', ')}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('shows no outsider any of a tenant’s ids, personnummer, subject keys, units or staff in a list', async () => {
+    const problems: string[] = [];
+    for (const [operation, fixture] of Object.entries(LISTS)) {
+      if (!operations.includes(operation)) continue;
+      const [method, path] = operation.split(' ') as [string, string];
+      for (const owner of MUNICIPAL) {
+        const o = owned.get(owner)!;
+        const { query = '', body } = fixture.request(o);
+        for (const caller of TENANTS) {
+          const rel = relation(caller, owner);
+          if (!OUTSIDERS[fixture.scope].includes(rel)) continue;
+          for (const role of ROLES) {
+            const answer = await send(method, `${path}${query}`, staff(caller, role), body);
+            const who = `${operation} for ${owner.slug}'s data as ${caller.slug} ${role} (${rel})`;
+            if (answer.status >= 500) problems.push(`${who}: ${answer.status} ${answer.text.slice(0, 200)}`);
+            // the subject the caller asked about comes back to it, masked or not: that is not a leak
+            const asked = body ? spellings(o.subject) : query.includes(o.subject) ? spellings(o.subject) : [];
+            const text = asked.reduce((t, s) => t.replaceAll(s, ''), answer.text);
+            const found = leaked(text, secrets(o, rel, caller));
+            if (found.length > 0) problems.push(`${who}: ${answer.status}, shows ${found.join(', ')}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('answers a write naming another tenant’s object as one naming a made-up object', async () => {
+    const volatile = /"(id|queryId|createdAt|respondBy|statusAt|at|latencyMs)":("[^"]*"|[0-9.]+)/g;
+    const problems: string[] = [];
+    for (const [operation, reference] of Object.entries(BODY_REFERENCES)) {
+      if (!operations.includes(operation)) continue;
+      const [method, path] = operation.split(' ') as [string, string];
+      for (const owner of MUNICIPAL) {
+        const o = owned.get(owner)!;
+        const named = reference.names(o);
+        for (const caller of MUNICIPAL) {
+          const rel = relation(caller, owner);
+          if (!OUTSIDERS[reference.scope].includes(rel)) continue;
+          for (const role of reference.roles) {
+            const as = staff(caller, role);
+            const made = reference.madeUp();
+            const absent = await send(method, path, as, reference.body(caller, o, made));
+            const answer = await send(method, path, as, reference.body(caller, o, named));
+            const who = `${operation} naming ${owner.slug}'s ${named} as ${caller.slug} ${role} (${rel})`;
+            const normal = (text: string, value: string) =>
+              text.replaceAll(value, '<named>').replace(volatile, '"$1":-');
+            if (answer.status !== absent.status || normal(answer.text, named) !== normal(absent.text, made)) {
+              problems.push(
+                `${who}: ${answer.status} ${answer.text} but for a made-up one ${absent.status} ${absent.text}`,
+              );
+            }
+            const found = leaked(
+              answer.text.replaceAll(named, ''),
+              secrets(o, rel, caller).filter((s) => s !== named && !spellings(o.subject).includes(s)),
+            );
+            if (found.length > 0) problems.push(`${who}: shows ${found.join(', ')}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('leaves every tenant’s objects as they were', async () => {
+    for (const owner of MUNICIPAL) {
+      const o = owned.get(owner)!;
+      const agreement = await send('GET', `/api/agreements/${o.agreementId}`, staff(owner, 'admin'));
+      expect({ owner: owner.slug, status: agreement.body.status, latest: agreement.body.latestVersion }).toEqual({
+        owner: owner.slug,
+        status: 'active',
+        latest: 1,
+      });
+      const consents = await send('GET', `/api/consents?subject=${o.subject}`, staff(owner, 'guide'));
+      expect(consents.body.find((c: { id: string }) => c.id === o.consentId)?.status).toBe('active');
+      const referral = await send('GET', `/api/referrals/${o.referralId}`, staff(owner, 'guide'));
+      expect(referral.body.status).toBe('sent');
+    }
+  });
+});

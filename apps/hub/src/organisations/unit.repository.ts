@@ -5,7 +5,9 @@ import type { Queryable } from '@hub/database';
 import { PG_POOL } from '../core/core.module.js';
 import type { Unit } from './organisation.types.js';
 
-const COLUMNS = `id, organisation, name, display_name, kind, registered_at, registered_by, closed_at, closed_by`;
+/** A unit inserted by a seed or fixture without a display name shows its name. */
+const COLUMNS = `id, organisation, name, coalesce(display_name, name) AS display_name, kind, registered_at,
+  registered_by, closed_at, closed_by`;
 
 interface UnitRow {
   id: string;
@@ -38,7 +40,7 @@ export class UnitRepository {
 
   async list(organisation: string, db: Queryable = this.pool): Promise<Unit[]> {
     const { rows } = await db.query<UnitRow>(
-      `SELECT ${COLUMNS} FROM hub.unit WHERE organisation = $1 ORDER BY display_name, name`,
+      `SELECT ${COLUMNS} FROM hub.unit WHERE organisation = $1 ORDER BY coalesce(display_name, name), name`,
       [organisation],
     );
     return rows.map(toUnit);

@@ -4,7 +4,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Organisations and units become data an operator and a municipality's admin register (issue 16): more kinds of
  * organisation, an agency's broker account, who registered what and when, and closing instead of deleting. A unit's
  * name stays its key, because agreements, consents, referrals, queries and staff tokens name it; a rename changes
- * only its display name. Seeds the demo's second municipality and the organisation whose staff run the hub.
+ * only its display name. Seeds the demo's second municipality and the organisation whose staff run the hub. The
+ * defaults (kind servicecenter, registered by a migration, no display name: the name) keep plain INSERTs of seeds,
+ * later migrations and test fixtures working.
  */
 export class OrganisationsAndUnits1763900900000 implements MigrationInterface {
   name = 'OrganisationsAndUnits1763900900000';
@@ -24,7 +26,6 @@ export class OrganisationsAndUnits1763900900000 implements MigrationInterface {
           CHECK (agency_code IS NULL OR (kind = 'agency' AND agency_code ~ '^[a-z][a-z0-9-]{1,15}$')),
         ADD CONSTRAINT organisation_broker_account_check
           CHECK (broker_account IS NULL OR broker_account = 'adapter-' || agency_code);
-      ALTER TABLE hub.organisation ALTER COLUMN registered_by DROP DEFAULT;
       UPDATE hub.organisation SET broker_account = 'adapter-' || agency_code WHERE agency_code IS NOT NULL;
 
       ALTER TABLE hub.unit
@@ -37,10 +38,6 @@ export class OrganisationsAndUnits1763900900000 implements MigrationInterface {
         ADD COLUMN closed_at     timestamptz,
         ADD COLUMN closed_by     text;
       UPDATE hub.unit SET display_name = name;
-      ALTER TABLE hub.unit
-        ALTER COLUMN display_name SET NOT NULL,
-        ALTER COLUMN kind DROP DEFAULT,
-        ALTER COLUMN registered_by DROP DEFAULT;
 
       INSERT INTO hub.organisation (number, name, kind, registered_by) VALUES
         ('2120001991', 'Karlskoga kommun', 'municipality', 'migration'),

@@ -63,7 +63,8 @@ export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 export const CONTACT_PREFERENCES = ['phone', 'letter', 'e-mail', 'visit'] as const;
 export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
 
-export const STAFF_ROLES = ['guide', 'caseworker', 'admin', 'agency-admin', 'auditor', 'manager'] as const;
+/** `operator`: the hub's own operations staff (SPEC section 2), who register organisations; no party's admin. */
+export const STAFF_ROLES = ['guide', 'caseworker', 'admin', 'agency-admin', 'auditor', 'manager', 'operator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Public organisation numbers (organisationsnummer) of the parties in SPEC section 3. */
@@ -72,6 +73,10 @@ export const ORGANISATIONS = {
   af: '2021002114',
   skv: '2021005448',
   orebro: '2120001967',
+  /** the second municipality of the demo (Örebro län) */
+  karlskoga: '2120001991',
+  /** Myndigheten för digital förvaltning (Digg), which runs the hub in the demo: its operators' employer */
+  digg: '2021006883',
 } as const;
 
 /** What an agency's adapter may answer: `timeout` and `not-included` are decided by the hub, never by the responder. */
@@ -104,3 +109,11 @@ export type AgreementChange = (typeof AGREEMENT_CHANGES)[number];
 /** Address and location fields are withheld for a subject with protected identity. */
 export const FIELD_KINDS = ['address', 'location', 'other'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
+
+/** What kind of party an organisation of the hub is. */
+export const ORGANISATION_KINDS = ['municipality', 'agency', 'region', 'samordningsforbund'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+/** A municipality's units: front offices (servicecenter, medborgarkontor) and departments (förvaltningar). */
+export const UNIT_KINDS = ['servicecenter', 'medborgarkontor', 'department'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];

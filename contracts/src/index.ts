@@ -7,6 +7,7 @@ export * from './topology.js';
 export * from './sender-rules.js';
 export * from './validate.js';
 export * from './message-validator.js';
+export * from './organisationsnummer.js';
 export * from './personnummer.js';
 export * from './staff-claims.js';
 export * from './storable-input.js';

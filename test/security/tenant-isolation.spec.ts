@@ -127,9 +127,11 @@ interface Owned {
   consentId: string;
   referralId: string;
   queryId: string;
+  /** the tenant's unit as the unit API names it */
+  unitId: string;
 }
 
-type ObjectKind = 'agreement' | 'consent' | 'referral';
+type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit';
 
 interface ByIdFixture {
   object: ObjectKind;
@@ -144,6 +146,8 @@ const SCOPE_OF: Record<ObjectKind, keyof typeof OUTSIDERS> = {
   agreement: 'parties',
   consent: 'unit',
   referral: 'unit',
+  // a municipality's units are its own: its admin changes them, its staff read them
+  unit: 'organisation',
 };
 
 const today = () => swedishDay(new Date());
@@ -176,6 +180,8 @@ function amendment(o: Owned) {
   const { municipality: _m, agency: _a, ...rest } = terms(o.tenant);
   return { ...rest, title: `${rest.title} (ändrat)` };
 }
+
+const unitParams = (o: Owned) => ({ number: o.tenant.organisation, id: o.unitId });
 
 /** Operations that take an id: how to name a real object of the tenant. */
 const BY_ID: Record<string, ByIdFixture> = {
@@ -210,6 +216,19 @@ const BY_ID: Record<string, ByIdFixture> = {
   'GET /api/referrals/{id}': { object: 'referral', params: (o) => ({ id: o.referralId }), insider: 'guide' },
   'POST /api/referrals/{id}/cancel': { object: 'referral', params: (o) => ({ id: o.referralId }), body: () => ({}) },
   'POST /api/consents/{id}/revoke': { object: 'consent', params: (o) => ({ id: o.consentId }), body: () => ({}) },
+  'GET /api/organisations/{number}/units/{id}': { object: 'unit', params: unitParams, insider: 'manager' },
+  'PATCH /api/organisations/{number}/units/{id}': {
+    object: 'unit',
+    params: unitParams,
+    body: () => ({ displayName: 'Intrång', closed: true }),
+  },
+  // the organisation is the object here; the id only tells a made-up unit from a real one
+  'GET /api/organisations/{number}/units': { object: 'unit', params: unitParams, insider: 'guide' },
+  'POST /api/organisations/{number}/units': {
+    object: 'unit',
+    params: unitParams,
+    body: () => ({ name: 'Intrång', kind: 'department' }),
+  },
 };
 
 interface ListFixture {
@@ -230,6 +249,8 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/audit/verify': { scope: 'unit', request: () => ({}) },
   'GET /api/audit/witnesses': { scope: 'unit', request: () => ({}) },
   'GET /api/catalogues': { scope: 'unit', request: () => ({}) },
+  // the parties' public facts: names, kinds and agency codes, no unit, no staff
+  'GET /api/organisations': { scope: 'unit', request: () => ({}) },
   'GET /api/auth/me': { scope: 'unit', request: () => ({}) },
   'GET /metrics': { scope: 'unit', request: () => ({}) },
 };
@@ -305,6 +326,11 @@ const NO_TENANT_DATA: Record<string, string> = {
   'GET /api/auth/callback': 'ends a login; the session is the caller’s own',
   'POST /api/auth/logout': 'ends the caller’s own session',
   'POST /api/consents': 'records a consent to the caller’s own unit, taken from the token; names no existing object',
+  'GET /api/organisations/{number}': 'an organisation’s public facts (name, kind, agency code); no unit, no staff',
+  'POST /api/organisations':
+    'registers a new party; only operators of the organisation that runs the hub (403 not-hub-operator to others)',
+  'PATCH /api/organisations/{number}':
+    'the registry of parties, public facts; only operators of the hub change it (403 not-hub-operator to others)',
   // FINDING: parked messages of every queue, hub-wide, to any municipality's admin; they belong to the hub operator
   'GET /api/parked-messages': 'hub operator data, not split by tenant (finding: move to the operator role)',
   'GET /api/parked-messages/{id}': 'hub operator data, not split by tenant (finding: move to the operator role)',
@@ -418,6 +444,10 @@ describe('tenant isolation: every operation × every role × two municipalities 
     const { rows } = await pool.query<{ subject_key: string }>('SELECT subject_key FROM hub.consent WHERE id = $1', [
       consentId,
     ]);
+    const unit = await pool.query<{ id: string }>('SELECT id FROM hub.unit WHERE organisation = $1 AND name = $2', [
+      tenant.organisation,
+      tenant.unit,
+    ]);
     return {
       tenant,
       subject,
@@ -426,6 +456,7 @@ describe('tenant isolation: every operation × every role × two municipalities 
       consentId,
       referralId: referral.body.id,
       queryId: query.body.queryId,
+      unitId: unit.rows[0]!.id,
     };
   }
 

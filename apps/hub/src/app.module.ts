@@ -18,6 +18,7 @@ import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
 import { validationPipe } from './http/http-errors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
 import { QueryModule } from './queries/query.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
@@ -48,6 +49,7 @@ import { ReferralModule } from './referrals/referral.module.js';
     MetricsModule,
     ParkingModule,
     AuditModule,
+    OrganisationModule,
   ],
   controllers: [HealthController],
   providers: [

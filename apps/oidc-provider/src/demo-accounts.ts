@@ -19,6 +19,9 @@ const FORSAKRINGSKASSAN = '2021005521';
 const ARBETSFORMEDLINGEN = '2021002114';
 const SKATTEVERKET = '2021005448';
 const PENSIONSMYNDIGHETEN = '2021005836';
+const KARLSKOGA_KOMMUN = '2120001991';
+/** Myndigheten för digital förvaltning (Digg) runs the hub in the demo: HUB_OPERATOR_ORGANISATION's default */
+const DIGG = '2021006883';
 
 /** One account per role of SPEC section 2, the same people as the tests' USERS (test/support/hub.ts). */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
@@ -125,6 +128,37 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     unit: 'Servicecenter',
     roles: ['manager'],
     description: 'chef, uppföljning',
+  },
+  {
+    id: 'karin.guide',
+    name: 'Karin Vägledare',
+    organisation: KARLSKOGA_KOMMUN,
+    unit: 'Servicecenter',
+    roles: ['guide'],
+    description: 'kommunvägledare, Servicecenter, Karlskoga kommun',
+  },
+  {
+    id: 'kalle.admin',
+    name: 'Kalle Admin',
+    organisation: KARLSKOGA_KOMMUN,
+    unit: 'Servicecenter',
+    roles: ['admin'],
+    description: 'administratör, Karlskoga kommun',
+  },
+  {
+    id: 'klara.manager',
+    name: 'Klara Chef',
+    organisation: KARLSKOGA_KOMMUN,
+    unit: 'Servicecenter',
+    roles: ['manager'],
+    description: 'chef, uppföljning, Karlskoga kommun',
+  },
+  {
+    id: 'olle.operator',
+    name: 'Olle Operatör',
+    organisation: DIGG,
+    roles: ['operator'],
+    description: 'driftoperatör för hubben: registrerar organisationer',
   },
 ];
 

@@ -1,3 +1,4 @@
+import { ORGANISATIONS, STAFF_ROLES } from '@hub/contracts';
 import { DEMO_ACCOUNTS, staffClaimsOf } from './demo-accounts.js';
 import { authenticate } from './login.js';
 
@@ -14,14 +15,18 @@ describe('demo login', () => {
     expect(authenticate('anna.guide', 'demo', 'another-password')).toBeUndefined();
   });
 
-  it('has one account per role of SPEC section 2, two guides, and unit only for the municipality', () => {
+  it('has one account per role of SPEC section 2, guides in both municipalities, and units only in municipalities', () => {
     const roles = DEMO_ACCOUNTS.flatMap((account) => account.roles);
-    expect(new Set(roles)).toEqual(new Set(['guide', 'caseworker', 'admin', 'agency-admin', 'auditor', 'manager']));
-    expect(roles.filter((role) => role === 'guide')).toHaveLength(2);
+    expect(new Set(roles)).toEqual(new Set(STAFF_ROLES));
+    const municipalities: string[] = [ORGANISATIONS.orebro, ORGANISATIONS.karlskoga];
+    expect(roles.filter((role) => role === 'guide')).toHaveLength(3);
     for (const account of DEMO_ACCOUNTS) {
       expect(account.organisation).toMatch(/^[0-9]{10}$/);
-      expect(account.unit === undefined).toBe(account.organisation !== '2120001967');
+      expect(account.unit === undefined).toBe(!municipalities.includes(account.organisation));
     }
+    // the second municipality has its own guide, admin and manager
+    const karlskoga = DEMO_ACCOUNTS.filter((account) => account.organisation === ORGANISATIONS.karlskoga);
+    expect(karlskoga.flatMap((account) => account.roles).sort()).toEqual(['admin', 'guide', 'manager']);
     expect(new Set(DEMO_ACCOUNTS.map((account) => account.id)).size).toBe(DEMO_ACCOUNTS.length);
   });
 

@@ -6,12 +6,22 @@ import { auditRoutes } from './pages/audit/index.js';
 import { followUpRoutes } from './pages/follow-up/index.js';
 import { guideRoutes } from './pages/guide/index.js';
 import { inboxRoutes } from './pages/inbox/index.js';
+import { operatorRoutes } from './pages/operator/index.js';
+import { unitRoutes } from './pages/units/index.js';
 import { Link, matchPath, useRouter } from './router.js';
 import type { RouteDefinition } from './routes.js';
 import { hasRole, loginUrl, useSession, type Me } from './session.js';
 import { rememberAgencies, ROLE_TEXT } from './texts.js';
 
-const ROUTES: RouteDefinition[] = [...guideRoutes, ...adminRoutes, ...auditRoutes, ...followUpRoutes, ...inboxRoutes];
+const ROUTES: RouteDefinition[] = [
+  ...guideRoutes,
+  ...adminRoutes,
+  ...unitRoutes,
+  ...auditRoutes,
+  ...followUpRoutes,
+  ...inboxRoutes,
+  ...operatorRoutes,
+];
 
 export function App() {
   const { session, logout } = useSession();

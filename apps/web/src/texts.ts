@@ -134,6 +134,7 @@ export const ROLE_TEXT: Record<StaffRole, string> = {
   'agency-admin': 'Administratör på myndighet',
   auditor: 'Granskare',
   manager: 'Chef',
+  operator: 'Driftoperatör',
 };
 
 const NOT_SIGNED_IN = 'Du är inte inloggad längre. Logga in igen.';
@@ -164,6 +165,18 @@ const API_ERROR_TEXT: Record<ErrorCode, string> = {
   'amendment-pending': 'En ändring väntar redan på godkännande. Föreslå, godkänn eller avsluta den först.',
   'invalid-period': 'Perioden går inte att visa. Välj högst 366 dagar och ett slutdatum efter startdatumet.',
   'wrong-organisation': 'Inkorgen är bara för myndighetens egna handläggare.',
+  'invalid-organisationsnummer': 'Organisationsnumret är inte giltigt. Kontrollera siffrorna (NNNNNN-NNNN).',
+  'organisation-exists': 'Organisationen finns redan i hubben.',
+  'agency-code-required': 'En myndighet behöver en myndighetskod.',
+  'agency-code-not-allowed': 'Bara en myndighet har myndighetskod och meddelandekonto.',
+  'agency-code-taken': 'Myndighetskoden används redan av en annan organisation.',
+  'invalid-broker-account': 'Meddelandekontot ska vara adapter- följt av myndighetskoden.',
+  'organisation-closed': 'Organisationen är avslutad och kan inte ändras.',
+  'not-a-municipality': 'Bara kommuner har enheter.',
+  'unit-exists': 'Det finns redan en enhet med det namnet, kanske en avslutad.',
+  'unit-closed': 'Enheten är avslutad och kan inte ändras.',
+  'not-hub-operator': 'Bara hubbens driftoperatörer får göra detta.',
+  'party-closed': 'Enheten eller myndigheten är avslutad och kan inte få nya avtal.',
   'category-never': REASON_TEXT['category-never'],
   // no words of their own yet: what their status says
   'invalid-json': SOMETHING_WRONG,

@@ -12,6 +12,10 @@ export const AUDIT_KINDS = [
   'parked-message',
   /** requests the HTTP layer refused (role, not a party, someone else's object), counted per actor, reason and route */
   'refusal',
+  /** an operator registers, renames or closes an organisation */
+  'organisation',
+  /** a municipality's admin (or an operator) registers, renames or closes a unit */
+  'unit',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

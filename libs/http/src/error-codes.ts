@@ -26,6 +26,11 @@ export const ERROR_CODES = {
   'category-never': 400,
   'agency-without-category': 400,
   'invalid-faults': 400,
+  'invalid-organisationsnummer': 400,
+  'agency-code-required': 400,
+  'agency-code-not-allowed': 400,
+  'invalid-broker-account': 400,
+  'party-closed': 400,
   // 401: who is asking
   unauthenticated: 401,
   'invalid-token': 401,
@@ -38,6 +43,7 @@ export const ERROR_CODES = {
   'not-a-party': 403,
   'not-an-admin': 403,
   'wrong-organisation': 403,
+  'not-hub-operator': 403,
   // 404: no such object, or another tenant's
   'not-found': 404,
   // 409: not in the state it takes
@@ -56,6 +62,12 @@ export const ERROR_CODES = {
   'destination-unavailable': 409,
   'referral-withdrawn': 409,
   'agreement-changed': 409,
+  'organisation-exists': 409,
+  'agency-code-taken': 409,
+  'organisation-closed': 409,
+  'not-a-municipality': 409,
+  'unit-exists': 409,
+  'unit-closed': 409,
   // 413, 415: bodies the API does not read
   'payload-too-large': 413,
   'unsupported-media-type': 415,

@@ -69,20 +69,26 @@ export class AgreementRepository {
   async findAgency(
     organisation: string,
     db: Queryable = this.pool,
-  ): Promise<{ number: string; agencyCode: string | null } | undefined> {
-    const { rows } = await db.query<{ number: string; agencyCode: string | null }>(
-      `SELECT number, agency_code AS "agencyCode" FROM hub.organisation WHERE number = $1 AND kind = 'agency'`,
+  ): Promise<{ number: string; agencyCode: string | null; closedAt: Date | null } | undefined> {
+    const { rows } = await db.query<{ number: string; agencyCode: string | null; closedAt: Date | null }>(
+      `SELECT number, agency_code AS "agencyCode", closed_at AS "closedAt"
+       FROM hub.organisation WHERE number = $1 AND kind = 'agency'`,
       [organisation],
     );
     return rows[0];
   }
 
-  async unitExists(organisation: string, unit: string, db: Queryable = this.pool): Promise<boolean> {
-    const { rowCount } = await db.query('SELECT 1 FROM hub.unit WHERE organisation = $1 AND name = $2', [
-      organisation,
-      unit,
-    ]);
-    return rowCount === 1;
+  /** The municipality's unit of this name (its key), if there is one, and whether it is closed. */
+  async findUnit(
+    organisation: string,
+    unit: string,
+    db: Queryable = this.pool,
+  ): Promise<{ closedAt: Date | null } | undefined> {
+    const { rows } = await db.query<{ closedAt: Date | null }>(
+      'SELECT closed_at AS "closedAt" FROM hub.unit WHERE organisation = $1 AND name = $2',
+      [organisation, unit],
+    );
+    return rows[0];
   }
 
   async find(id: string, db: Queryable = this.pool): Promise<AgreementRow | undefined> {

@@ -72,7 +72,9 @@ function memoryRepository() {
     findAgency: jest.fn(async (organisation: string) =>
       organisation === FK ? { number: FK, agencyCode: 'fk' as string | null } : undefined,
     ),
-    unitExists: jest.fn(async (organisation: string, unit: string) => organisation === OREBRO && unit === UNIT),
+    findUnit: jest.fn(async (organisation: string, unit: string) =>
+      organisation === OREBRO && unit === UNIT ? { closedAt: null } : undefined,
+    ),
     find: jest.fn(async (id: string) => agreements.get(id)),
     findForUpdate: jest.fn(async (id: string, _db: Queryable) => agreements.get(id)),
     listForOrganisation: jest.fn(async (organisation: string) =>
@@ -270,6 +272,19 @@ describe('AgreementService', () => {
       expect(store.agreements.size).toBe(0);
       expect(audited).toEqual([]);
       expect(published).toEqual([]);
+    });
+
+    it('gives a closed unit or a closed agency no new agreement, and stores nothing', async () => {
+      store.repository.findUnit.mockResolvedValueOnce({ closedAt: new Date() } as never);
+      expect(await refusal(service.create(createDto(), maria))).toEqual({ status: 400, error: 'party-closed' });
+      store.repository.findAgency.mockResolvedValueOnce({
+        number: FK,
+        agencyCode: 'fk',
+        closedAt: new Date(),
+      } as never);
+      expect(await refusal(service.create(createDto(), maria))).toEqual({ status: 400, error: 'party-closed' });
+      expect(store.agreements.size).toBe(0);
+      expect(audited).toEqual([]);
     });
   });
 

@@ -119,11 +119,15 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
     };
     // a party first: to anyone else, another municipality's units are no more known than units that do not exist
     lifecycle(() => partyOf(parties, actorOf(user)));
-    if (!(await this.repository.unitExists(dto.municipality.organisation, dto.municipality.unit)))
+    const unit = await this.repository.findUnit(dto.municipality.organisation, dto.municipality.unit);
+    if (!unit)
       throw badRequest(
         'unknown-party',
         `no unit "${dto.municipality.unit}" of organisation ${dto.municipality.organisation}`,
       );
+    // a closed unit (closing a municipality closes its units) or agency keeps its history, but no new agreement
+    if (unit.closedAt || agency.closedAt)
+      throw badRequest('party-closed', 'a party (unit or agency) of the agreement is closed');
     const terms = this.checkedTerms(dto, parties);
     const id = randomUUID();
     await this.transactions.run(async (tx) => {

@@ -140,3 +140,11 @@ describe('durations', () => {
     expect(parseDurationSeconds(text)).toBeUndefined();
   });
 });
+
+describe('the organisation that runs the hub', () => {
+  it('is Digg unless HUB_OPERATOR_ORGANISATION names another, checked like any organisationsnummer', () => {
+    expect(loadHubConfig({}).operatorOrganisation).toBe('2021006883');
+    expect(loadHubConfig({ HUB_OPERATOR_ORGANISATION: '212000-1967' }).operatorOrganisation).toBe('2120001967');
+    expect(() => loadHubConfig({ HUB_OPERATOR_ORGANISATION: '212000-1968' })).toThrow(/HUB_OPERATOR_ORGANISATION/);
+  });
+});

@@ -1,5 +1,6 @@
 import { DEFAULT_WEB_DIR, scrapeTokenFrom } from '@hub/http';
 import { ConfigError } from '@hub/common';
+import { ORGANISATIONS, parseOrganisationsnummer } from '@hub/contracts';
 
 export interface HubConfig {
   port: number;
@@ -36,6 +37,8 @@ export interface HubConfig {
   parkingLotPollMs: number;
   /** how often the head of the audit log is signed and sent to the agencies, when it has moved */
   auditCheckpointMs: number;
+  /** organisationsnummer of the organisation that runs the hub: only its staff act with the role `operator` */
+  operatorOrganisation: string;
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
@@ -127,6 +130,9 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     problems.push(`AUDIT_CHECKPOINT_MS must be milliseconds from 1000 to 86400000, got ${env.AUDIT_CHECKPOINT_MS}`);
   }
 
+  const operator = parseOrganisationsnummer(env.HUB_OPERATOR_ORGANISATION ?? ORGANISATIONS.digg);
+  if (!operator.ok) problems.push(`HUB_OPERATOR_ORGANISATION must be an organisationsnummer: ${operator.reason}`);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -145,5 +151,6 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     webDir: env.WEB_DIR ?? DEFAULT_WEB_DIR,
     parkingLotPollMs,
     auditCheckpointMs,
+    operatorOrganisation: operator.ok ? operator.value : '',
   };
 }

@@ -9,7 +9,9 @@ import { ParkingLot1763900700000 } from './migrations/1763900700000-parking-lot.
 import { AuditWitnesses1763900800000 } from './migrations/1763900800000-audit-witnesses.js';
 import { ParkingProvenance1763900810000 } from './migrations/1763900810000-parking-provenance.js';
 import { ReferralReportedAt1763900820000 } from './migrations/1763900820000-referral-reported-at.js';
+import { OrganisationsAndUnits1763900900000 } from './migrations/1763900900000-organisations-and-units.js';
 import { Pensionsmyndigheten1763900910000 } from './migrations/1763900910000-pensionsmyndigheten.js';
+import { AgencyBrokerAccounts1763900920000 } from './migrations/1763900920000-agency-broker-accounts.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -24,5 +26,7 @@ export const MIGRATIONS = [
   AuditWitnesses1763900800000,
   ParkingProvenance1763900810000,
   ReferralReportedAt1763900820000,
+  OrganisationsAndUnits1763900900000,
   Pensionsmyndigheten1763900910000,
+  AgencyBrokerAccounts1763900920000,
 ];

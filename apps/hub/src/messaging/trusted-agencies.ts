@@ -55,7 +55,9 @@ export class TrustedAgencies implements OnModuleInit, OnModuleDestroy {
 
   private async load(): Promise<void> {
     const { rows } = await this.pool.query<{ number: string; agency_code: string }>(
-      `SELECT number, agency_code FROM hub.organisation WHERE kind = 'agency' AND agency_code IS NOT NULL`,
+      // a closed agency is off-boarded: its adapter speaks for no one
+      `SELECT number, agency_code FROM hub.organisation
+        WHERE kind = 'agency' AND agency_code IS NOT NULL AND closed_at IS NULL`,
     );
     this.messaging.codec.trust(agencySenders(rows));
   }

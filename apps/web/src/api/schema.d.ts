@@ -593,6 +593,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every organisation of the hub, closed ones too; operators also see who registered them */
+        get: operations["OrganisationController_list"];
+        put?: never;
+        /** Register an organisation (operator of the hub); an agency with its code and broker account */
+        post: operations["OrganisationController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organisations/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One organisation by its organisationsnummer */
+        get: operations["OrganisationController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an organisation, or close it (and its units) for good (operator of the hub) */
+        patch: operations["OrganisationController_change"];
+        trace?: never;
+    };
+    "/api/organisations/{number}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The units of the caller’s own organisation (an operator: of any), closed ones too */
+        get: operations["UnitController_list"];
+        put?: never;
+        /** Register a unit of the caller’s municipality (its admin, or an operator of the hub) */
+        post: operations["UnitController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organisations/{number}/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One unit */
+        get: operations["UnitController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a unit (its display name; the name stays its key) or close it for good */
+        patch: operations["UnitController_change"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -621,7 +693,7 @@ export interface components {
              *       "guide"
              *     ]
              */
-            roles: ("guide" | "caseworker" | "admin" | "agency-admin" | "auditor" | "manager")[];
+            roles: ("guide" | "caseworker" | "admin" | "agency-admin" | "auditor" | "manager" | "operator")[];
             consentRequired: boolean;
             legalBasis?: components["schemas"]["LegalBasisDto"];
         };
@@ -915,7 +987,7 @@ export interface components {
              *       "guide"
              *     ]
              */
-            roles: ("guide" | "caseworker" | "admin" | "agency-admin" | "auditor" | "manager")[];
+            roles: ("guide" | "caseworker" | "admin" | "agency-admin" | "auditor" | "manager" | "operator")[];
             /**
              * @description a login session (web UI) or a bearer token (tools)
              * @enum {string}
@@ -1274,6 +1346,91 @@ export interface components {
              * @example 19121212-1212
              */
             subject: string;
+        };
+        RegisterOrganisationDto: {
+            /** @description organisationsnummer, NNNNNN-NNNN or ten digits; the check digit is verified */
+            number: string;
+            /** @example Karlskoga kommun */
+            name: string;
+            /** @enum {string} */
+            kind: "municipality" | "agency" | "region" | "samordningsforbund";
+            /**
+             * @description agencies only (and required for them): the code its adapter announces
+             * @example pm
+             */
+            agencyCode?: string;
+            /** @description agencies only: the broker user of its adapter, `adapter-<agencyCode>` (the default) */
+            brokerAccount?: string;
+        };
+        OrganisationView: {
+            /** @example 2120001991 */
+            number: string;
+            /** @example Karlskoga kommun */
+            name: string;
+            /** @enum {string} */
+            kind: "municipality" | "agency" | "region" | "samordningsforbund";
+            /** @example pm */
+            agencyCode?: string;
+            /**
+             * @description shown to operators
+             * @example adapter-pm
+             */
+            brokerAccount?: string;
+            /** @description shown to operators */
+            registeredAt?: string;
+            /** @description shown to operators */
+            registeredBy?: string;
+            closedAt?: string;
+            /** @description shown to operators */
+            closedBy?: string;
+        };
+        ChangeOrganisationDto: {
+            /** @description the new name */
+            name?: string;
+            /**
+             * @description `true` closes the organisation and its units for good
+             * @enum {boolean}
+             */
+            closed?: true;
+        };
+        RegisterUnitDto: {
+            /**
+             * @description the unit’s key for good: agreements, consents, referrals and staff tokens (`unit` claim) name it
+             * @example Medborgarkontor Väster
+             */
+            name: string;
+            /**
+             * @description front office (servicecenter, medborgarkontor) or department
+             * @enum {string}
+             */
+            kind: "servicecenter" | "medborgarkontor" | "department";
+            /** @description what people read; the name when left out */
+            displayName?: string;
+        };
+        UnitView: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2120001991 */
+            organisation: string;
+            /** @example Servicecenter */
+            name: string;
+            /** @example Servicecenter */
+            displayName: string;
+            /** @enum {string} */
+            kind: "servicecenter" | "medborgarkontor" | "department";
+            registeredAt: string;
+            registeredBy: string;
+            closedAt?: string;
+            closedBy?: string;
+        };
+        ChangeUnitDto: {
+            /** @description the new display name; the name (key) stays */
+            displayName?: string;
+            /**
+             * @description `true` closes the unit for good; its history stays readable
+             * @enum {boolean}
+             */
+            closed?: true;
         };
     };
     responses: never;
@@ -2203,6 +2360,232 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OrganisationController_list: {
+        parameters: {
+            query?: {
+                kind?: "municipality" | "agency" | "region" | "samordningsforbund";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"][];
+                };
+            };
+        };
+    };
+    OrganisationController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterOrganisationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+            /** @description invalid-organisationsnummer, agency-code-required, agency-code-not-allowed, invalid-broker-account, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description organisation-exists, agency-code-taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OrganisationController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+        };
+    };
+    OrganisationController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOrganisationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+            /** @description organisation-closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UnitController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"][];
+                };
+            };
+        };
+    };
+    UnitController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterUnitDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description not-found: no such organisation, or another organisation’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unit-exists, organisation-closed, not-a-municipality */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UnitController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+        };
+    };
+    UnitController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeUnitDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description unit-closed */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

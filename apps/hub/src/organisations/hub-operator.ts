@@ -1,0 +1,19 @@
+import { ForbiddenException } from '@nestjs/common';
+import type { StaffUser } from '../auth/staff-user.js';
+
+/**
+ * The role `operator` counts only for staff of the organisation that runs the hub (HUB_OPERATOR_ORGANISATION):
+ * a municipality's or agency's identity provider that hands out the role by mistake makes no one an operator.
+ */
+export function isHubOperator(user: StaffUser, operatorOrganisation: string): boolean {
+  return user.roles.includes('operator') && user.organisation === operatorOrganisation;
+}
+
+export function assertHubOperator(user: StaffUser, operatorOrganisation: string): void {
+  if (!isHubOperator(user, operatorOrganisation)) {
+    throw new ForbiddenException({
+      error: 'not-hub-operator',
+      message: 'only operators of the organisation that runs the hub may do this',
+    });
+  }
+}

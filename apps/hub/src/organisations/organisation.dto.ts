@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Equals, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { AGENCY_CODE_PATTERN, ORGANISATION_KINDS, type OrganisationKind } from '@hub/contracts';
+
+/** A name as people write it: something to read, no surrounding blanks, no line breaks. */
+export const NAME_PATTERN = /^\S(?:[^\n\r\t]*\S)?$/;
+const NAME_MAX = 120;
+
+export class RegisterOrganisationDto {
+  @ApiProperty({ description: 'organisationsnummer, NNNNNN-NNNN or ten digits; the check digit is verified' })
+  @IsString()
+  @MaxLength(20)
+  number: string;
+
+  @ApiProperty({ example: 'Karlskoga kommun' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(NAME_MAX)
+  @Matches(NAME_PATTERN, { message: 'name must not start or end with a blank or hold a line break' })
+  name: string;
+
+  @ApiProperty({ enum: ORGANISATION_KINDS })
+  @IsIn(ORGANISATION_KINDS)
+  kind: OrganisationKind;
+
+  @ApiPropertyOptional({
+    description: 'agencies only (and required for them): the code its adapter announces',
+    example: 'pm',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(AGENCY_CODE_PATTERN)
+  agencyCode?: string;
+
+  @ApiPropertyOptional({
+    description: 'agencies only: the broker user of its adapter, `adapter-<agencyCode>` (the default)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  brokerAccount?: string;
+}
+
+export class ChangeOrganisationDto {
+  @ApiPropertyOptional({ description: 'the new name' })
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(NAME_MAX)
+  @Matches(NAME_PATTERN, { message: 'name must not start or end with a blank or hold a line break' })
+  name?: string;
+
+  @ApiPropertyOptional({ description: '`true` closes the organisation and its units for good', enum: [true] })
+  @IsOptional()
+  @Equals(true, { message: 'closed can only be true: a closed organisation is not reopened' })
+  closed?: true;
+}
+
+export class ListOrganisationsQuery {
+  @ApiPropertyOptional({ enum: ORGANISATION_KINDS })
+  @IsOptional()
+  @IsIn(ORGANISATION_KINDS)
+  kind?: OrganisationKind;
+}
+
+export class OrganisationView {
+  @ApiProperty({ example: '2120001991' })
+  number: string;
+  @ApiProperty({ example: 'Karlskoga kommun' })
+  name: string;
+  @ApiProperty({ enum: ORGANISATION_KINDS })
+  kind: OrganisationKind;
+  @ApiPropertyOptional({ example: 'pm' })
+  agencyCode?: string;
+  @ApiPropertyOptional({ description: 'shown to operators', example: 'adapter-pm' })
+  brokerAccount?: string;
+  @ApiPropertyOptional({ description: 'shown to operators' })
+  registeredAt?: string;
+  @ApiPropertyOptional({ description: 'shown to operators' })
+  registeredBy?: string;
+  @ApiPropertyOptional()
+  closedAt?: string;
+  @ApiPropertyOptional({ description: 'shown to operators' })
+  closedBy?: string;
+}

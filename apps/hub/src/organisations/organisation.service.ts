@@ -1,0 +1,190 @@
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { AuditLog } from '@hub/audit';
+import { parseOrganisationsnummer, type OrganisationKind } from '@hub/contracts';
+import { Transactions } from '@hub/database';
+import type { StaffUser } from '../auth/staff-user.js';
+import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
+import { TrustedAgencies } from '../messaging/trusted-agencies.js';
+import { assertHubOperator, isHubOperator } from './hub-operator.js';
+import type { ChangeOrganisationDto, OrganisationView, RegisterOrganisationDto } from './organisation.dto.js';
+import { OrganisationRepository } from './organisation.repository.js';
+import type { Organisation } from './organisation.types.js';
+import { UnitRepository } from './unit.repository.js';
+
+/** The broker user an agency's adapter connects as; the sender rules derive its permissions from it. */
+export const brokerAccountOf = (agencyCode: string) => `adapter-${agencyCode}`;
+
+/**
+ * The hub's parties. Operators register, rename and close them; every staff member may read who they are (names and
+ * organisationsnummer of public bodies are public), operators also who registered them. Every change is audited
+ * before it is committed, so none is ever unrecorded.
+ */
+@Injectable()
+export class OrganisationService {
+  constructor(
+    private readonly organisations: OrganisationRepository,
+    private readonly units: UnitRepository,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
+    private readonly trustedAgencies: TrustedAgencies,
+    @Inject(HUB_CONFIG) private readonly config: Pick<HubConfig, 'operatorOrganisation'>,
+  ) {}
+
+  async list(user: StaffUser, kind?: OrganisationKind): Promise<OrganisationView[]> {
+    const full = isHubOperator(user, this.config.operatorOrganisation);
+    return (await this.organisations.list(kind)).map((o) => organisationView(o, full));
+  }
+
+  async show(numberInput: string, user: StaffUser): Promise<OrganisationView> {
+    const number = organisationsnummer(numberInput);
+    const organisation = await this.organisations.find(number);
+    if (!organisation) throw notFound(number);
+    return organisationView(organisation, isHubOperator(user, this.config.operatorOrganisation));
+  }
+
+  async register(dto: RegisterOrganisationDto, user: StaffUser): Promise<OrganisationView> {
+    assertHubOperator(user, this.config.operatorOrganisation);
+    const number = organisationsnummer(dto.number);
+    const { agencyCode, brokerAccount } = agencyParts(dto);
+    const registered = await this.transactions.run(async (tx) => {
+      if (await this.organisations.find(number, tx)) throw exists(number);
+      if (agencyCode && (await this.organisations.findByAgencyCode(agencyCode, tx))) {
+        throw new ConflictException({
+          error: 'agency-code-taken',
+          message: `another organisation has the agency code ${agencyCode}`,
+        });
+      }
+      const inserted = await this.organisations.insert(
+        { number, name: dto.name, kind: dto.kind, agencyCode, brokerAccount, registeredBy: user.id },
+        tx,
+      );
+      // registered by someone else since the checks above
+      if (!inserted) throw exists(number);
+      await this.record(user, 'registered', inserted, {});
+      if (agencyCode) await this.organisations.notifyChanged(number, tx);
+      return inserted;
+    });
+    // its adapter is trusted from now on, by this instance at once and by the others when the notice reaches them
+    if (agencyCode) await this.trustedAgencies.reload();
+    return organisationView(registered, true);
+  }
+
+  async change(numberInput: string, dto: ChangeOrganisationDto, user: StaffUser): Promise<OrganisationView> {
+    assertHubOperator(user, this.config.operatorOrganisation);
+    const number = organisationsnummer(numberInput);
+    if (dto.name === undefined && dto.closed === undefined) {
+      throw new BadRequestException({ error: 'invalid-request', message: 'give a new name, closed: true, or both' });
+    }
+    const changed = await this.transactions.run(async (tx) => {
+      const organisation = await this.organisations.lock(number, tx);
+      if (!organisation) throw notFound(number);
+      if (organisation.closedAt) {
+        throw new ConflictException({
+          error: 'organisation-closed',
+          message: `organisation ${number} is closed and cannot be changed`,
+        });
+      }
+      const previousName = organisation.name;
+      if (dto.name !== undefined && dto.name !== previousName) {
+        await this.organisations.rename(number, dto.name, tx);
+        await this.record(user, 'renamed', { ...organisation, name: dto.name }, { previousName });
+      }
+      if (dto.closed) {
+        await this.organisations.close(number, user.id, tx);
+        const unitsClosed = await this.units.closeAll(number, user.id, tx);
+        await this.record(user, 'closed', { ...organisation, name: dto.name ?? previousName }, { unitsClosed });
+        if (organisation.agencyCode) await this.organisations.notifyChanged(number, tx);
+      }
+      return (await this.organisations.find(number, tx))!;
+    });
+    // a closed agency's adapter is trusted no more
+    if (dto.closed && changed.agencyCode) await this.trustedAgencies.reload();
+    return organisationView(changed, true);
+  }
+
+  private async record(
+    user: StaffUser,
+    outcome: 'registered' | 'renamed' | 'closed',
+    organisation: Pick<Organisation, 'number' | 'name' | 'kind' | 'agencyCode' | 'brokerAccount'>,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.append({
+      kind: 'organisation',
+      actorKind: 'staff',
+      actor: user.id,
+      organisation: user.organisation,
+      unit: user.unit ?? null,
+      outcome,
+      details: {
+        number: organisation.number,
+        name: organisation.name,
+        kind: organisation.kind,
+        ...(organisation.agencyCode && { agencyCode: organisation.agencyCode }),
+        ...(organisation.brokerAccount && { brokerAccount: organisation.brokerAccount }),
+        ...extra,
+      },
+    });
+  }
+}
+
+/** The ten digits of a valid organisationsnummer, or a 400 that says what is wrong with it. */
+export function organisationsnummer(input: string): string {
+  const parsed = parseOrganisationsnummer(input);
+  if (!parsed.ok) {
+    throw new BadRequestException({
+      error: 'invalid-organisationsnummer',
+      message: `not a valid organisationsnummer: ${parsed.reason}`,
+    });
+  }
+  return parsed.value;
+}
+
+/** An agency has a code and the broker account of its adapter; other organisations have neither. */
+function agencyParts(dto: RegisterOrganisationDto): { agencyCode: string | null; brokerAccount: string | null } {
+  if (dto.kind !== 'agency') {
+    if (dto.agencyCode !== undefined || dto.brokerAccount !== undefined) {
+      throw new BadRequestException({
+        error: 'agency-code-not-allowed',
+        message: 'only an agency has an agency code and a broker account',
+      });
+    }
+    return { agencyCode: null, brokerAccount: null };
+  }
+  if (dto.agencyCode === undefined) {
+    throw new BadRequestException({
+      error: 'agency-code-required',
+      message: 'an agency needs the code its adapter announces its catalogue under',
+    });
+  }
+  const expected = brokerAccountOf(dto.agencyCode);
+  if (dto.brokerAccount !== undefined && dto.brokerAccount !== expected) {
+    throw new BadRequestException({
+      error: 'invalid-broker-account',
+      message: `the broker account of agency ${dto.agencyCode} is ${expected}: the sender rules know its adapter by it`,
+    });
+  }
+  return { agencyCode: dto.agencyCode, brokerAccount: expected };
+}
+
+const notFound = (number: string) =>
+  new NotFoundException({ error: 'not-found', message: `no organisation ${number}` });
+
+const exists = (number: string) =>
+  new ConflictException({ error: 'organisation-exists', message: `organisation ${number} is registered already` });
+
+/** What staff see of an organisation; operators (`full`) also who registered and closed it. */
+export function organisationView(o: Organisation, full: boolean): OrganisationView {
+  return {
+    number: o.number,
+    name: o.name,
+    kind: o.kind,
+    ...(o.agencyCode && { agencyCode: o.agencyCode }),
+    ...(o.closedAt && { closedAt: o.closedAt.toISOString() }),
+    ...(full && {
+      ...(o.brokerAccount && { brokerAccount: o.brokerAccount }),
+      registeredAt: o.registeredAt.toISOString(),
+      registeredBy: o.registeredBy,
+      ...(o.closedBy && { closedBy: o.closedBy }),
+    }),
+  };
+}

@@ -6,7 +6,7 @@ import { answer, hub } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { usePersistedState } from '../../persisted-state.js';
 import { Link, useRouter } from '../../router.js';
-import { ORGANISATION_KIND_TEXT, type Organisation } from './organisation-types.js';
+import { ORGANISATION_KIND_TEXT } from './organisation-types.js';
 
 interface Draft {
   number: string;

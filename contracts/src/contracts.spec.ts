@@ -278,7 +278,7 @@ describe('AsyncAPI document', () => {
           [...op.messages, ...(op.reply?.messages ?? [])].map((m: { $ref: string }) => m.$ref.split('/').pop()),
         );
     for (const party of ['hub', 'adapter'])
-      expect(new Set(tagged(party))).toEqual(new Set(MESSAGE_TYPES.map((s) => s.type)));
+      expect(new Set(tagged(party))).toEqual(new Set([...MESSAGE_TYPES.map((s) => s.type), 'bundle', 'error-reply']));
   });
 
   it('has message examples whose payloads and headers match the message schemas', () => {
@@ -286,18 +286,19 @@ describe('AsyncAPI document', () => {
     ajv.addSchema({ $id: 'urn:samtjanst-hub:asyncapi', components: { schemas: doc.components.schemas } });
     for (const message of Object.values<Record<string, any>>(doc.components.messages)) {
       const payload = ajv.compile({ $ref: `urn:samtjanst-hub:asyncapi${message.payload.$ref}` });
-      const headers = ajv.compile({ $ref: `urn:samtjanst-hub:asyncapi${message.headers.$ref}` });
+      const headers = message.headers && ajv.compile({ $ref: `urn:samtjanst-hub:asyncapi${message.headers.$ref}` });
       for (const ex of message.examples) {
         expect([message.name, payload(ex.payload) ? [] : payload.errors]).toEqual([message.name, []]);
-        expect([message.name, headers(ex.headers) ? [] : headers.errors]).toEqual([message.name, []]);
-        expect(validateMessage(ex.payload, messageTypes)).toMatchObject({ ok: true });
+        if (headers) expect([message.name, headers(ex.headers) ? [] : headers.errors]).toEqual([message.name, []]);
+        if (messageTypes.get(message.name))
+          expect(validateMessage(ex.payload, messageTypes)).toMatchObject({ ok: true });
       }
     }
   });
   it('signs its examples with the published example key, verifiably', () => {
     const x = /`([A-Za-z0-9_-]{43})`/.exec(doc.components.schemas.Signature.description)![1];
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
-    for (const message of Object.values<Record<string, any>>(doc.components.messages)) {
+    for (const message of MESSAGE_TYPES.map((spec) => doc.components.messages[spec.type])) {
       const [header, detached, signature] = message.examples[0].headers['x-signature'].split('.');
       const body = Buffer.from(JSON.stringify(message.examples[0].payload));
       const input = Buffer.from(`${header}.${body.toString('base64url')}`);

@@ -58,3 +58,30 @@ export const BUNDLE_VECTOR_ITEMS: readonly BundleVectorItem[] = [
     body: '{"id":"0b7e2f4c-9a1d-4c3e-8f5a-6d2b1c0e9f87"}',
   },
 ];
+
+/** A bundle's items as the framing above reads, or why it cannot be read. */
+export function unframeBundle(
+  body: Buffer,
+): { ok: true; items: Array<{ properties: unknown; body: Buffer }> } | { ok: false; reason: string } {
+  const items: Array<{ properties: unknown; body: Buffer }> = [];
+  let at = 0;
+  const take = (): Buffer | undefined => {
+    if (at + 4 > body.length) return undefined;
+    const length = body.readUInt32BE(at);
+    if (at + 4 + length > body.length) return undefined;
+    const slice = body.subarray(at + 4, at + 4 + length);
+    at += 4 + length;
+    return slice;
+  };
+  while (at < body.length) {
+    const properties = take();
+    const content = take();
+    if (!properties || !content) return { ok: false, reason: `truncated at item ${items.length + 1}` };
+    try {
+      items.push({ properties: JSON.parse(properties.toString('utf8')), body: content });
+    } catch {
+      return { ok: false, reason: `the properties of item ${items.length + 1} are not JSON` };
+    }
+  }
+  return items.length ? { ok: true, items } : { ok: false, reason: 'empty bundle' };
+}

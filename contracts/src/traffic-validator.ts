@@ -191,6 +191,9 @@ const ITEM_PROPERTIES_REF = { $ref: '#/components/schemas/BundleItemProperties' 
 /** Local `#/components/...` references as references into the document added to Ajv. */
 function resolveRefs(schema: Doc): Doc {
   return JSON.parse(
-    JSON.stringify(schema).replace(/"\$ref":"#\/components\//g, '"$ref":"urn:samtjanst-hub:asyncapi-document#/components/'),
+    JSON.stringify(schema).replace(
+      /"\$ref":"#\/components\//g,
+      '"$ref":"urn:samtjanst-hub:asyncapi-document#/components/',
+    ),
   ) as Doc;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GENERATED_DIR, generateContracts } from '../contracts/src/generate.js';
+import { describeSystem } from './describe-system.js';
 
 /**
  * Writes contracts/generated/ from the contract classes: `npm run contracts`. With `--check` it writes nothing and
@@ -8,7 +9,7 @@ import { GENERATED_DIR, generateContracts } from '../contracts/src/generate.js';
  */
 const check = process.argv.includes('--check');
 const root = process.cwd();
-const files = generateContracts();
+const files = generateContracts(describeSystem(root));
 
 const existing = (dir: string): string[] => {
   try {

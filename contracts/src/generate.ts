@@ -2,6 +2,7 @@ import { buildAsyncApi, deliveryText } from './asyncapi.js';
 import { ordered, SchemaBuilder, type JsonSchema } from './json-schema.js';
 import { exampleEnvelope, messageTypes } from './messages/index.js';
 import type { MessageTypeRegistry, MessageTypeSpec } from './registry.js';
+import type { SystemDescription } from './system-description.js';
 
 /** Where the generated contract lives, relative to the repository root. */
 export const GENERATED_DIR = 'contracts/generated';
@@ -27,12 +28,18 @@ export function messageSchema(spec: MessageTypeSpec): JsonSchema {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** Every generated file, by path from the repository root. Pure: `npm run contracts` writes exactly this. */
-export function generateContracts(registry: MessageTypeRegistry = messageTypes): Record<string, string> {
+/**
+ * Every generated file, by path from the repository root: `npm run contracts` writes exactly this. The system's
+ * topology is read from the services' own code by scripts/describe-system.ts: the contract depends on none of them.
+ */
+export function generateContracts(
+  system: SystemDescription,
+  registry: MessageTypeRegistry = messageTypes,
+): Record<string, string> {
   const files: Record<string, string> = {};
   for (const spec of [...registry.all()].sort((a, b) => a.type.localeCompare(b.type, 'en'))) {
     files[schemaPath(spec.type)] = json(messageSchema(spec));
   }
-  files[ASYNCAPI_PATH] = json(buildAsyncApi(registry));
+  files[ASYNCAPI_PATH] = json(buildAsyncApi(registry, system));
   return files;
 }

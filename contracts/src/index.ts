@@ -11,3 +11,5 @@ export * from './organisationsnummer.js';
 export * from './personnummer.js';
 export * from './staff-claims.js';
 export * from './storable-input.js';
+export * from './bundle-format.js';
+export type * from './system-description.js';

@@ -109,11 +109,11 @@ export class AgreementChangedV1 {
   @IsIn(AGREEMENT_CHANGES)
   change: AgreementChange;
 
-  @Describe('first day of validity')
+  @Describe('first day of validity, a Swedish calendar day (Europe/Stockholm), inclusive')
   @IsDate()
   validFrom: string;
 
-  @Describe('last day of validity, inclusive')
+  @Describe('last day of validity, a Swedish calendar day (Europe/Stockholm), inclusive')
   @IsDate()
   validTo: string;
 

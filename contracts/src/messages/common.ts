@@ -99,10 +99,13 @@ export class ConsentSnapshot {
   @MaxLength(128)
   recordedBy: string;
 
+  @Describe('first day of validity, a Swedish calendar day (Europe/Stockholm), inclusive')
   @IsDate()
   validFrom: string;
 
-  @Describe('last day of validity, inclusive')
+  @Describe(
+    'last day of validity, a Swedish calendar day (Europe/Stockholm), inclusive; at most a year after validFrom',
+  )
   @IsDate()
   validUntil: string;
 }

@@ -8,7 +8,11 @@ export class ConsentRevokedV1 {
   @IsUUID()
   consentId: string;
 
-  @Describe("keyed hash (HMAC-SHA-256, hex) of the subject's personnummer; the personnummer itself never travels here")
+  @Describe(
+    "HMAC-SHA-256, lower-case hex, over the subject's normalised 12-digit personnummer, keyed with the hub's own " +
+      'subject-key secret (AUDIT_SUBJECT_KEY, the key of its audit log), which no agency holds: an agency cannot ' +
+      'recompute it and matches a revocation by `consentId`; the key names the subject in the audit trail',
+  )
   @Matches(SUBJECT_KEY_PATTERN)
   subjectKey: string;
 

@@ -1,7 +1,7 @@
 import { ORGANISATIONS } from '../codes.js';
 import type { Envelope } from '../envelope.js';
 import { MessageTypeRegistry, type MessageTypeSpec } from '../registry.js';
-import { REPLY_ROUTING_KEY } from '../sender-rules.js';
+import { agencyService, REPLY_ROUTING_KEY } from '../sender-rules.js';
 import { EXCHANGES, routingKeys } from '../topology.js';
 import { AgreementChangedV1 } from './agreement.js';
 import { AuditCheckpointV1, AuditWitnessedV1 } from './audit.js';
@@ -111,7 +111,7 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
       agency: 'af',
       status: 'accepted',
       at: '2025-03-04T13:02:11Z',
-      actor: { organisation: ORGANISATIONS.af, name: 'Arbetsförmedlingen Örebro', service: 'af-adapter' },
+      actor: { organisation: ORGANISATIONS.af, name: 'Arbetsförmedlingen Örebro', service: agencyService('af') },
       note: 'Tid bokad 2025-03-12 kl. 10.00.',
     },
   }),
@@ -268,8 +268,8 @@ export const messageTypes = new MessageTypeRegistry(MESSAGE_TYPES);
 
 const SENDERS = {
   hub: { organisation: ORGANISATIONS.orebro, service: 'hub' },
-  fk: { organisation: ORGANISATIONS.fk, service: 'fk-adapter' },
-  af: { organisation: ORGANISATIONS.af, service: 'af-adapter' },
+  fk: { organisation: ORGANISATIONS.fk, service: agencyService('fk') },
+  af: { organisation: ORGANISATIONS.af, service: agencyService('af') },
 } as const;
 
 const EXAMPLE_HEADERS: Record<string, Omit<Envelope, 'type' | 'payload'>> = {

@@ -53,7 +53,13 @@ export class QueryRequestV1 {
   @IsUUID()
   consentId?: string;
 
-  @Describe('the consent named by consentId, as recorded; required with consentId')
+  @Describe(
+    'the consent named by consentId, as recorded; required with consentId. The adapter uses it only when its `id` ' +
+      "equals `consentId`, and then only if: the consent is of the query's `subject`, was given to the requester's " +
+      'organisation and unit, by a known method, has not been revoked (consent.revoked.v1) at or before now, today ' +
+      'is within validFrom..validUntil (Swedish days) and that span is at most a year, and its purposes include the ' +
+      "envelope's purpose and its agencies this agency; each `consent`-class category must be in its categories",
+  )
   @Optional()
   @ValidateNested()
   @Type(() => ConsentSnapshot)
@@ -99,10 +105,15 @@ export class QueryReplyV1 {
   @Matches(AGENCY_CODE_PATTERN)
   agency: string;
 
-  @Describe('the responder never answers `timeout` or `not-included`: the hub decides those')
+  @Describe(
+    '`denied` when no category is released (every category denied, or the agreement, purpose or role fails): `reason` ' +
+      'is then the first failing rule and `released` is empty; `ok` when at least one category is released, the ' +
+      'others listed in `denied`. The responder never answers `timeout` or `not-included`: the hub decides those',
+  )
   @IsIn(QUERY_REPLY_STATUSES)
   status: QueryReplyStatus;
 
+  @Describe('with `denied`: why, the reason of the first rule that failed')
   @Optional()
   @IsIn(REASON_CODES)
   reason?: ReasonCode;

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type * as amqp from 'amqplib';
-import { decodeBundle, encodeBundle, itemMessage, type BundleItem } from './bundle.js';
+import { BUNDLE_ITEM_PROPERTIES, BUNDLE_TYPE, BUNDLE_VECTOR_ITEMS, type BundleVectorItem } from '@hub/contracts';
+import { bundleMessage, decodeBundle, encodeBundle, itemMessage, type BundleItem } from './bundle.js';
 
 const item = (n: number, extra: Partial<BundleItem['properties']> = {}): BundleItem => ({
   properties: { messageId: `m-${n}`, correlationId: `c-${n}`, type: 'query.request.v1', ...extra },
@@ -69,3 +72,37 @@ function frame(properties: string, body: string): Buffer {
   b.copy(out, 8 + p.length);
   return out;
 }
+
+describe('the bundle test vector of the AsyncAPI document', () => {
+  const doc = JSON.parse(
+    readFileSync(fileURLToPath(new URL('../../../contracts/generated/asyncapi.json', import.meta.url)), 'utf8'),
+  );
+  const vector = doc['x-bundle'].testVector as { items: BundleVectorItem[]; hex: string };
+  const asItems = (items: BundleVectorItem[]) =>
+    items.map((item) => ({ properties: item.properties, content: Buffer.from(item.body, 'utf8') }));
+
+  it('is what the encoder the services use writes', () => {
+    expect(encodeBundle(asItems(vector.items)).toString('hex')).toBe(vector.hex);
+    expect(vector.items).toEqual(BUNDLE_VECTOR_ITEMS);
+  });
+
+  it('decodes to its items', () => {
+    const decoded = decodeBundle(Buffer.from(vector.hex, 'hex'));
+    expect(decoded).toEqual({ ok: true, items: asItems(vector.items) });
+  });
+
+  it('states the big-endian length prefix, the content type and the item property names the encoder uses', () => {
+    expect(doc['x-bundle']).toMatchObject({
+      type: BUNDLE_TYPE,
+      contentType: bundleMessage([], 'hub').properties.contentType,
+      itemProperties: [...BUNDLE_ITEM_PROPERTIES],
+    });
+    expect(doc['x-bundle'].lengthPrefix).toMatch(/big-endian/);
+    const encoded = encodeBundle(asItems(vector.items.slice(1)));
+    const length = encoded.readUInt32BE(0);
+    expect(Object.keys(JSON.parse(encoded.subarray(4, 4 + length).toString('utf8')))).toEqual([
+      ...BUNDLE_ITEM_PROPERTIES,
+    ]);
+    expect(bundleMessage([], 'hub').properties).not.toHaveProperty('correlationId');
+  });
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type * as amqp from 'amqplib';
-import { BUNDLE_TYPE } from '@hub/contracts';
+import { BUNDLE_CONTENT_TYPE, BUNDLE_TYPE } from '@hub/contracts';
 
 /** The properties an item of a bundle keeps of its own; the rest (user, reply-to) are the bundle's. */
 export interface BundleItemProperties {
@@ -17,7 +17,7 @@ export interface BundleItem {
 }
 
 /**
- * Frames items into one body: for each, a 4-byte length and its properties as JSON, then a 4-byte length and its
+ * Frames items into one body (contracts/src/bundle-format.ts states it): for each, a 4-byte big-endian length and its properties as JSON, then a 4-byte length and its
  * body, byte for byte (so that a signature over the body still holds).
  */
 export function encodeBundle(items: readonly BundleItem[]): Buffer {
@@ -51,7 +51,7 @@ export function bundleMessage(
       messageId: randomUUID(),
       type: BUNDLE_TYPE,
       userId: service,
-      contentType: 'application/octet-stream',
+      contentType: BUNDLE_CONTENT_TYPE,
     },
   };
 }

@@ -7,7 +7,7 @@ import { bundleMessage, decodeBundle, itemMessage, type BundleItem, type BundleI
 import type { ConfirmedPublisher } from './confirmed-publisher.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { MessageCodec, OutgoingMessage } from './message-codec.js';
-import { DEFAULT_DELIVERY_LIMIT, declareQueue, type QueueSpec } from './topology.js';
+import { DEFAULT_DELIVERY_LIMIT, DEFAULT_PREFETCH, declareQueue, type QueueSpec } from './topology.js';
 
 export interface MessageContext<Tx = unknown> {
   envelope: Envelope;
@@ -112,7 +112,7 @@ export class MessageConsumer {
         if (this.channel === channel) this.channel = undefined;
       });
       await declareQueue(channel, this.options.queue);
-      await channel.prefetch(this.options.prefetch ?? 32);
+      await channel.prefetch(this.options.prefetch ?? DEFAULT_PREFETCH);
       const { consumerTag } = await channel.consume(this.queue, (message) => {
         if (message) void this.onMessage(channel, message);
       });
@@ -317,7 +317,7 @@ export class MessageConsumer {
     let batcher = this.batchers.get(type);
     if (!batcher) {
       batcher = new Batcher((envelopes) => this.runBatch(envelopes, handler), {
-        maxBatch: this.options.prefetch ?? 32,
+        maxBatch: this.options.prefetch ?? DEFAULT_PREFETCH,
         concurrency: 2,
       });
       this.batchers.set(type, batcher);

@@ -13,6 +13,7 @@ import {
 import type { AmqpConnection } from './amqp-connection.js';
 import { bundleMessage, decodeBundle, itemMessage } from './bundle.js';
 import type { EncodedMessage, MessageCodec, OutgoingMessage } from './message-codec.js';
+import { REPLY_QUEUE_OPTIONS } from './topology.js';
 
 export interface RequestTarget {
   /** how the caller names this target in the results, e.g. the agency code */
@@ -117,10 +118,8 @@ export class RequestClient {
       // a new name per connection: the exclusive queue goes with the connection that declared it
       const replyQueue = replyQueueName(this.codec.identity.service, randomUUID());
       await channel.assertQueue(replyQueue, {
-        exclusive: true,
-        autoDelete: true,
-        durable: false,
-        arguments: { 'x-queue-type': 'classic' },
+        ...REPLY_QUEUE_OPTIONS,
+        arguments: { ...REPLY_QUEUE_OPTIONS.arguments },
       });
       await channel.bindQueue(replyQueue, EXCHANGES.reply, replyQueue);
       await channel.consume(replyQueue, (message) => message && this.onReply(message), { noAck: true });

@@ -17,6 +17,50 @@ export interface QueueSpec {
 
 export const DEFAULT_DELIVERY_LIMIT = 5;
 
+/** Unacknowledged deliveries a consumer holds when its queue names no prefetch of its own. */
+export const DEFAULT_PREFETCH = 32;
+
+/** The arguments of every parking queue (`<queue>.parked`): kept until an operator replays or drops them. */
+export const PARKING_QUEUE_ARGUMENTS = { 'x-queue-type': 'quorum' } as const;
+
+/**
+ * The arguments a consumer's queue is declared with. Persistent queues are quorum queues with a delivery limit; what
+ * passes the limit is dead-lettered (at least once) to the parking queue, never looped. Queries expire within seconds
+ * and are never worth keeping: a classic queue, no dead-lettering of expiry.
+ */
+export function queueArguments(spec: QueueSpec): Record<string, unknown> {
+  if (spec.kind === 'request') return { 'x-queue-type': 'classic' };
+  return {
+    'x-queue-type': 'quorum',
+    'x-delivery-limit': spec.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
+    'x-dead-letter-exchange': EXCHANGES.deadLetter,
+    'x-dead-letter-routing-key': spec.queue,
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
+}
+
+/** How a consumer's queue is declared: durable, shared by the service's instances, with `queueArguments`. */
+export function queueOptions(spec: QueueSpec): {
+  durable: boolean;
+  exclusive: boolean;
+  autoDelete: boolean;
+  arguments: Record<string, unknown>;
+} {
+  return { durable: true, exclusive: false, autoDelete: false, arguments: queueArguments(spec) };
+}
+
+/** How a parking queue is declared. */
+export const PARKING_QUEUE_OPTIONS = { durable: true, exclusive: false, autoDelete: false } as const;
+
+/** A requester's reply queue (`replyQueueName`): one per connection, gone with it, bound under its own name. */
+export const REPLY_QUEUE_OPTIONS = {
+  exclusive: true,
+  autoDelete: true,
+  durable: false,
+  arguments: { 'x-queue-type': 'classic' },
+} as const;
+
 /** Exchanges are declared once, by the broker set-up step; services only check that they exist. */
 export async function declareExchanges(channel: amqp.Channel): Promise<void> {
   await channel.assertExchange(EXCHANGES.query, 'topic', { durable: true });
@@ -26,29 +70,11 @@ export async function declareExchanges(channel: amqp.Channel): Promise<void> {
   await channel.assertExchange(EXCHANGES.reply, 'topic', { durable: true });
 }
 
-/**
- * Declares a consumer's queue, its parking queue and its bindings. Persistent queues are quorum queues with a
- * delivery limit; what passes the limit is dead-lettered (at least once) to the parking queue, never looped.
- */
+/** Declares a consumer's queue, its parking queue (bound to the dead-letter exchange under the queue's name) and its bindings. */
 export async function declareQueue(channel: amqp.Channel, spec: QueueSpec): Promise<void> {
   const parking = parkingQueueOf(spec.queue);
-  await channel.assertQueue(parking, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.assertQueue(parking, { ...PARKING_QUEUE_OPTIONS, arguments: { ...PARKING_QUEUE_ARGUMENTS } });
   await channel.bindQueue(parking, EXCHANGES.deadLetter, spec.queue);
-  if (spec.kind === 'persistent') {
-    await channel.assertQueue(spec.queue, {
-      durable: true,
-      arguments: {
-        'x-queue-type': 'quorum',
-        'x-delivery-limit': spec.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT,
-        'x-dead-letter-exchange': EXCHANGES.deadLetter,
-        'x-dead-letter-routing-key': spec.queue,
-        'x-dead-letter-strategy': 'at-least-once',
-        'x-overflow': 'reject-publish',
-      },
-    });
-  } else {
-    // Queries expire within seconds and are never worth keeping: a classic queue, no dead-lettering of expiry.
-    await channel.assertQueue(spec.queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
-  }
+  await channel.assertQueue(spec.queue, queueOptions(spec));
   for (const binding of spec.bindings) await channel.bindQueue(spec.queue, binding.exchange, binding.routingKey);
 }

@@ -112,11 +112,11 @@ describe('Prometheus metrics of the hub', () => {
     else process.env.METRICS_TOKEN = previousToken;
   });
 
-  it('is served outside /api to the scrape token or an admin, and to nobody else', async () => {
+  it('is served outside /api to the scrape token or an operator of the hub, and to nobody else', async () => {
     const scraped = await fetchMetrics(`Bearer ${SCRAPE_TOKEN}`);
     expect(scraped.status).toBe(200);
     expect(scraped.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect((await fetchMetrics(await as(USERS.municipalityAdmin))).status).toBe(200);
+    expect((await fetchMetrics(await as(USERS.operator))).status).toBe(200);
 
     const refused = await fetchMetrics();
     expect(refused.status).toBe(401);
@@ -128,7 +128,15 @@ describe('Prometheus metrics of the hub', () => {
     expect(JSON.parse(guide.text)).toMatchObject({ error: 'role-not-allowed' });
     expect((await fetchMetrics(await as(USERS.manager))).status).toBe(403);
     expect((await fetchMetrics(await as(AGENCY_STAFF.fk.admin))).status).toBe(403);
-    expect((await system.hub.call('GET', '/api/metrics', { as: USERS.municipalityAdmin })).status).toBe(404);
+    // the counts are of every tenant: a municipality's admin is not the hub's operator
+    const admin = await fetchMetrics(await as(USERS.municipalityAdmin));
+    expect(admin.status).toBe(403);
+    expect(JSON.parse(admin.text)).toMatchObject({ error: 'role-not-allowed' });
+    // nor is whoever an identity provider hands the role by mistake
+    const stray = await fetchMetrics(await as({ ...USERS.municipalityAdmin, roles: ['operator'] }));
+    expect(stray.status).toBe(403);
+    expect(JSON.parse(stray.text)).toMatchObject({ error: 'not-hub-operator' });
+    expect((await system.hub.call('GET', '/api/metrics', { as: USERS.operator })).status).toBe(404);
   });
 
   it('is documented in the OpenAPI document', async () => {
@@ -248,8 +256,8 @@ describe('Prometheus metrics of the hub', () => {
       10_000,
       'the message to be parked',
     );
-    // an administrator's decision takes it off the gauge
-    const admin = USERS.municipalityAdmin;
+    // an operator's decision takes it off the gauge
+    const admin = USERS.operator;
     const { body } = await system.hub.call('GET', `/api/parked-messages?queue=${EVENTS}`, { as: admin });
     const discarded = await system.hub.call('POST', `/api/parked-messages/${body.messages[0].id}/discard`, {
       as: admin,
@@ -268,7 +276,7 @@ describe('Prometheus metrics of the hub', () => {
   });
 
   it("includes the process's default metrics and never a personnummer", async () => {
-    const { text } = await fetchMetrics(await as(USERS.municipalityAdmin));
+    const { text } = await fetchMetrics(await as(USERS.operator));
     const samples = parse(text);
     expect(valueOf(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(valueOf(samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import { startSystem, type RunningSystem } from '../support/system.js';
 
 const REFERRALS = queueName('adapter-af', 'referrals');
 const HUB_EVENTS = queueName('hub', 'events');
-const ADMIN: TestUser = USERS.municipalityAdmin;
+const ADMIN: TestUser = USERS.operator;
 
 interface Listed {
   id: string;
@@ -29,7 +29,7 @@ const spellings = (twelve: string) => [
   `${twelve.slice(2, 8)}-${twelve.slice(8)}`,
 ];
 
-describe('parked messages: listed, inspected, replayed and discarded by an administrator', () => {
+describe('parked messages: listed, inspected, replayed and discarded by an operator of the hub', () => {
   const pool = testPool();
   let system: RunningSystem;
   let people: ExamplePeople;
@@ -132,9 +132,10 @@ describe('parked messages: listed, inspected, replayed and discarded by an admin
     expect(audited.rows).toEqual([{ outcome: 'inspected', actor: ADMIN.id, subject_key: expect.any(String) }]);
   }, 60_000);
 
-  it('is for administrators only', async () => {
+  it('is for operators of the hub only: they hold every tenant’s messages', async () => {
     const [listed] = (await parked(`?queue=${REFERRALS}`)).messages;
-    for (const user of [USERS.guide, USERS.auditor, USERS.manager]) {
+    const stray: TestUser = { ...USERS.municipalityAdmin, roles: ['admin', 'operator'] };
+    for (const user of [USERS.guide, USERS.auditor, USERS.manager, USERS.municipalityAdmin, USERS.fkAdmin, stray]) {
       expect((await call('GET', '/api/parked-messages', user)).status).toBe(403);
       expect((await call('GET', `/api/parked-messages/${listed.id}`, user)).status).toBe(403);
       expect((await call('POST', `/api/parked-messages/${listed.id}/replay`, user)).status).toBe(403);

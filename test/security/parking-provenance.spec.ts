@@ -56,7 +56,7 @@ describe('parking lot provenance', () => {
     await waitFor(
       async () => {
         const { body } = await hub.call('GET', `/api/parked-messages?queue=${AF_REFERRALS}`, {
-          as: USERS.municipalityAdmin,
+          as: USERS.operator,
         });
         listed = (body.messages as Array<{ id: string; messageId: string }>).find((m) => m.messageId === messageId);
         return listed !== undefined;
@@ -94,11 +94,11 @@ describe('parking lot provenance', () => {
         purpose: 'arbetsmarknadsinsats',
       }).properties.headers![HEADERS.signature],
     });
-    const inspected = await hub.call('GET', `/api/parked-messages/${id}`, { as: USERS.municipalityAdmin });
+    const inspected = await hub.call('GET', `/api/parked-messages/${id}`, { as: USERS.operator });
     expect(inspected.status).toBe(200);
     expect(inspected.body).toMatchObject({ sender: null, parkedBy: 'adapter-af' });
     const replay = await hub.call('POST', `/api/parked-messages/${id}/replay`, {
-      as: USERS.municipalityAdmin,
+      as: USERS.operator,
       body: {},
     });
     expect(replay.status).toBe(409);
@@ -116,10 +116,10 @@ describe('parking lot provenance', () => {
       purpose: 'arbetsmarknadsinsats',
     });
     const id = await park(encoded.content, encoded.properties.headers!);
-    const inspected = await hub.call('GET', `/api/parked-messages/${id}`, { as: USERS.municipalityAdmin });
+    const inspected = await hub.call('GET', `/api/parked-messages/${id}`, { as: USERS.operator });
     expect(inspected.body).toMatchObject({ sender: 'adapter-af', parkedBy: 'adapter-af' });
     const replay = await hub.call('POST', `/api/parked-messages/${id}/replay`, {
-      as: USERS.municipalityAdmin,
+      as: USERS.operator,
       body: {},
     });
     expect(replay.body).toMatchObject({

@@ -331,13 +331,11 @@ const NO_TENANT_DATA: Record<string, string> = {
     'registers a new party; only operators of the organisation that runs the hub (403 not-hub-operator to others)',
   'PATCH /api/organisations/{number}':
     'the registry of parties, public facts; only operators of the hub change it (403 not-hub-operator to others)',
-  // FINDING: parked messages of every queue, hub-wide, to any municipality's admin; they belong to the hub operator
-  'GET /api/parked-messages': 'hub operator data, not split by tenant (finding: move to the operator role)',
-  'GET /api/parked-messages/{id}': 'hub operator data, not split by tenant (finding: move to the operator role)',
-  'POST /api/parked-messages/{id}/replay':
-    'hub operator data, not split by tenant (finding: move to the operator role)',
-  'POST /api/parked-messages/{id}/discard':
-    'hub operator data, not split by tenant (finding: move to the operator role)',
+  // every queue's messages, hub-wide: only the hub's operators, never a tenant (test/observability/parked-messages)
+  'GET /api/parked-messages': 'hub operations; 403 to every tenant role, operators of the hub only',
+  'GET /api/parked-messages/{id}': 'hub operations; 403 to every tenant role, operators of the hub only',
+  'POST /api/parked-messages/{id}/replay': 'hub operations; 403 to every tenant role, operators of the hub only',
+  'POST /api/parked-messages/{id}/discard': 'hub operations; 403 to every tenant role, operators of the hub only',
 };
 
 interface Answer {

@@ -67,6 +67,8 @@ export const USERS = {
     unit: 'Servicecenter',
     roles: ['auditor'],
   },
+  /** of the organisation that runs the hub (HUB_OPERATOR_ORGANISATION's default, Digg) */
+  operator: { id: 'olle.operator', name: 'Olle Operatör', organisation: '2021006883', roles: ['operator'] },
   manager: {
     id: 'max.manager',
     name: 'Max Chef',

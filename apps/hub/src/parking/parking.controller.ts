@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { HubOperatorGuard } from '../organisations/hub-operator.guard.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { apiException } from '../http/http-errors.js';
 import { PARKED_STATES, type ParkedState } from './parking.repository.js';
@@ -36,8 +37,9 @@ const idPipe = () =>
 @ApiTags('parked messages')
 @ApiBearerAuth()
 @Controller('parked-messages')
-@Roles('admin')
-@ApiForbiddenResponse({ description: 'role-not-allowed: only an admin' })
+@Roles('operator')
+@UseGuards(HubOperatorGuard)
+@ApiForbiddenResponse({ description: 'role-not-allowed or not-hub-operator: only an operator of the hub' })
 export class ParkingController {
   constructor(private readonly parking: ParkingService) {}
 

@@ -2216,7 +2216,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description role-not-allowed: only an admin */
+            /** @description role-not-allowed or not-hub-operator: only an operator of the hub */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2236,7 +2236,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description role-not-allowed: only an admin */
+            /** @description role-not-allowed or not-hub-operator: only an operator of the hub */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,7 +2263,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description role-not-allowed: only an admin */
+            /** @description role-not-allowed or not-hub-operator: only an operator of the hub */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2290,7 +2290,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description role-not-allowed: only an admin */
+            /** @description role-not-allowed or not-hub-operator: only an operator of the hub */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -61,6 +61,8 @@ export interface ConformanceReport {
 
 export interface RunningUnderTest {
   stop(): Promise<void>;
+  /** resolves with a description when the adapter ends by itself */
+  exited?: Promise<string>;
 }
 
 export interface ConformanceOptions extends Omit<HubSideOptions, 'signRequests'> {
@@ -73,6 +75,8 @@ export interface ConformanceOptions extends Omit<HubSideOptions, 'signRequests'>
   queryDeadlineMs?: number;
   /** how long a referral may take to reach a final status; one still open then passes if all else holds */
   lifecycleTimeoutMs?: number;
+  /** how long to wait for each single answer on the broker: a status event, a parked message (default 10 s) */
+  stepTimeoutMs?: number;
   /** starts the adapter under test once the kit listens for its announcement; stopped at the end */
   startAdapter?: () => Promise<RunningUnderTest>;
   onCheck?: (check: CheckResult) => void;
@@ -121,11 +125,18 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const announceStarted = Date.now();
     if (options.startAdapter) adapter = await options.startAdapter();
     else options.onWaiting?.(`waiting for adapter-${agency} to announce its catalogue: start (or restart) it now`);
+    let ended: string | undefined;
+    void adapter?.exited?.then((how) => (ended = how));
     const heard = await hub.waitFor(
-      (all) => all.find((h) => h.type === 'catalogue.announced.v1'),
+      (all) => all.find((h) => h.type === 'catalogue.announced.v1') ?? (ended ? null : undefined),
       options.announceTimeoutMs ?? 60_000,
     );
-    const catalogueVerdict = judgeCatalogue(heard, options);
+    const catalogueVerdict = heard
+      ? judgeCatalogue(heard, options)
+      : {
+          ok: false,
+          detail: ended ? `the adapter ${ended} before it announced` : judgeCatalogue(undefined, options).detail,
+        };
     record('catalogue announced', catalogueVerdict, announceStarted);
     const catalogue = catalogueVerdict.ok ? hub.catalogue(heard!)! : undefined;
     if (!catalogue) {
@@ -135,7 +146,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     }
     const subject =
       typeof options.subject === 'function' ? await options.subject() : (options.subject ?? DEFAULT_SUBJECT);
-    const fixture = new Fixture(hub, catalogue, subject, deadlineMs);
+    const fixture = new Fixture(hub, catalogue, subject, deadlineMs, options.stepTimeoutMs ?? 10_000);
     await fixture.announce();
     const kept = await fixture.agreementKept(15_000);
 
@@ -198,7 +209,7 @@ function judgeCatalogue(heard: Heard | undefined, options: ConformanceOptions): 
     return { ok: false, detail: 'no referral type: referrals cannot be checked' };
   return {
     ok: true,
-    detail: `${catalogue.categories.length} categories, ${catalogue.referralTypes.length} referral types, signed`,
+    detail: `${catalogue.categories.length} categories and ${catalogue.referralTypes.length} referral type(s), signed`,
   };
 }
 
@@ -242,6 +253,7 @@ class Fixture {
     private readonly catalogue: CatalogueAnnouncedV1,
     private readonly subject: string,
     private readonly deadlineMs: number,
+    private readonly stepMs: number,
   ) {
     this.agency = catalogue.agency;
     this.categories = catalogue.categories.filter((c) => c.secrecyClass !== 'never').map((c) => c.code);
@@ -552,8 +564,8 @@ class Fixture {
   async withdrawal(): Promise<Verdict> {
     const id = randomUUID();
     await this.sendReferral(id);
-    const first = await this.waitForStatus(id, () => true, 10_000);
-    if (!first) return { ok: false, detail: 'no referral.status.v1 within 10 s of the referral' };
+    const first = await this.waitForStatus(id, () => true, this.stepMs);
+    if (!first) return { ok: false, detail: `no referral.status.v1 within ${seconds(this.stepMs)} of the referral` };
     const before = this.statuses(id);
     const finished = before.find((s) => FINAL.includes(s));
     if (finished) return { ok: false, detail: `the adapter ${finished} it before the withdrawal could be sent` };
@@ -573,10 +585,13 @@ class Fixture {
       agreement: this.agreementRef,
       payload,
     });
-    const cancelled = await this.waitForStatus(id, (s) => s === 'cancelled', 10_000);
+    const cancelled = await this.waitForStatus(id, (s) => s === 'cancelled', this.stepMs);
     if (!cancelled) {
       const seen = this.statuses(id);
-      return { ok: false, detail: `no cancelled status within 10 s of the withdrawal (${seen.join(' → ')})` };
+      return {
+        ok: false,
+        detail: `no cancelled status within ${seconds(this.stepMs)} of the withdrawal (${seen.join(' → ') || 'nothing'})`,
+      };
     }
     await sleep(500);
     const { problems, path } = this.problems(id);
@@ -594,8 +609,8 @@ class Fixture {
     for (let i = 0; i < 2; i++)
       await publisher.publish(EXCHANGES.referral, this.referralKey, encoded.content, encoded.properties);
     await this.sendReferral(id);
-    const received = await this.waitForStatus(id, () => true, 10_000);
-    if (!received) return { ok: false, detail: 'no referral.status.v1 within 10 s' };
+    const received = await this.waitForStatus(id, () => true, this.stepMs);
+    if (!received) return { ok: false, detail: `no referral.status.v1 within ${seconds(this.stepMs)}` };
     await sleep(2_000);
     const { problems, path } = this.problems(id);
     const repeated = path.filter((s, i) => path.indexOf(s) !== i);
@@ -617,7 +632,7 @@ class Fixture {
       contentType: 'application/json',
       headers: { [HEADERS.signature]: this.hub.signer.sign(content) },
     });
-    const until = Date.now() + 10_000;
+    const until = Date.now() + this.stepMs;
     while (Date.now() < until) {
       const parked = await this.hub.takeParked(parking, messageId);
       if (parked) {
@@ -628,7 +643,7 @@ class Fixture {
       }
       await sleep(250);
     }
-    return { ok: false, detail: `not on ${parking} within 10 s` };
+    return { ok: false, detail: `not on ${parking} within ${seconds(this.stepMs)}` };
   }
 }
 
@@ -640,7 +655,9 @@ export function commandAdapter(
 ): () => Promise<RunningUnderTest> {
   return async () => {
     const child = spawn(command, { shell: true, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<string>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ? `was stopped by ${signal}` : `exited with code ${code}`)),
+    );
     for (const stream of [child.stdout, child.stderr]) {
       let rest = '';
       stream.on('data', (chunk: Buffer) => {
@@ -657,6 +674,7 @@ export function commandAdapter(
       }
     };
     return {
+      exited,
       async stop() {
         if (child.exitCode !== null || child.signalCode !== null) return;
         signal('SIGTERM');

@@ -110,13 +110,17 @@ export class HubSide {
     for (const wake of this.waiters) wake();
   }
 
-  /** Resolves with the first heard message `pick` accepts, or undefined when the time is up. */
+  /**
+   * Resolves with the first value `pick` gives (a heard message, or null to stop waiting) whenever a message arrives
+   * or every 100 ms, or undefined when the time is up.
+   */
   async waitFor<T>(pick: (heard: Heard[]) => T | undefined, timeoutMs: number): Promise<T | undefined> {
     const found = pick(this.heard);
     if (found !== undefined) return found;
     return new Promise((resolve) => {
       const done = (value: T | undefined) => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.waiters.delete(wake);
         resolve(value);
       };
@@ -125,6 +129,7 @@ export class HubSide {
         if (value !== undefined) done(value);
       };
       const timer = setTimeout(() => done(undefined), timeoutMs);
+      const poll = setInterval(wake, 100);
       this.waiters.add(wake);
     });
   }

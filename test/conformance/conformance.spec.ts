@@ -37,6 +37,8 @@ function kitOptions(agency: string, organisation: string): ConformanceOptions {
     keysDir: KEYS_DIR,
     announceTimeoutMs: 60_000,
     lifecycleTimeoutMs: 10_000,
+    // one line per check in the test's output, as the command prints them
+    onCheck: (check) => process.stderr.write(`  ${agency}: ${formatCheck(check)}\n`),
   };
 }
 

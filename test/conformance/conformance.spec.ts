@@ -13,8 +13,9 @@ import {
   type ConformanceOptions,
   type ConformanceReport,
 } from '../../scripts/conformance/conformance-kit.js';
+import { EXCHANGES, routingKeys, type QueryReplyV1 } from '@hub/contracts';
 import { ADAPTERS, startTestAdapter } from '../support/adapters.js';
-import { deleteQueues, testPool } from '../support/env.js';
+import { deleteQueues, messagingFor, testPool } from '../support/env.js';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672';
 const KEYS_DIR = resolve('var/keys');
@@ -85,7 +86,7 @@ describe('the conformance kit', () => {
   );
 
   it('passes against the Python example adapter', async () => {
-    const python = '/usr/bin/python3';
+    const python = process.env.TEST_PYTHON ?? '/usr/bin/python3';
     if (!existsSync(python)) throw new Error('the Python example needs /usr/bin/python3 (scripts/test-tools.sh)');
     // it takes Skatteverket's broker user and queues here; the mock's are gone with its run
     const service = 'adapter-skv';
@@ -116,4 +117,68 @@ describe('the conformance kit', () => {
       );
     }
   }, 90_000);
+
+  it('fails an adapter that answers every query and takes no referral, naming what it got wrong', async () => {
+    const service = 'adapter-skv';
+    const queue = 'q.adapter-skv.queries';
+    await deleteQueues(service, [...adapterQueues(ADAPTERS.skv).map((q) => q.queue)]);
+    const released: QueryReplyV1['released'] = [
+      { category: 'skv.folkbokforing', data: { records: [{ address: 'Storgatan 1', civilStatus: 'ogift' }] } },
+    ];
+    const report = await runConformance({
+      ...kitOptions('skv', ADAPTERS.skv.organisation),
+      lifecycleTimeoutMs: 1_000,
+      stepTimeoutMs: 1_000,
+      startAdapter: async () => {
+        const careless = messagingFor(service);
+        await careless.connect();
+        await careless.consume({
+          queue: { queue, kind: 'request', bindings: [{ exchange: EXCHANGES.query, routingKey: 'query.skv' }] },
+          handlers: new Map([
+            [
+              'query.request.v1',
+              async () => ({
+                type: 'query.reply.v1',
+                payload: { agency: 'skv', status: 'ok', found: true, protectedIdentity: false, released, denied: [] },
+              }),
+            ],
+          ]),
+        });
+        await careless.publish(EXCHANGES.event, routingKeys.catalogueAnnounced('skv'), {
+          type: 'catalogue.announced.v1',
+          payload: {
+            agency: 'skv',
+            organisation: ADAPTERS.skv.organisation,
+            name: 'Slarvmyndigheten',
+            categories: [
+              {
+                code: 'skv.folkbokforing',
+                secrecyClass: 'consent',
+                description: 'Adress',
+                fields: [
+                  { name: 'address', kind: 'address' },
+                  { name: 'civilStatus', kind: 'other' },
+                ],
+              },
+            ],
+            referralTypes: [{ code: 'skv.adressandring', description: 'Adressändring', responseTimeHours: 120 }],
+          },
+        });
+        return {
+          stop: async () => {
+            await careless.close();
+            await deleteQueues(service, [queue]);
+          },
+        };
+      },
+    });
+    expect(report.checks.filter((c) => c.ok).map((c) => c.name)).toEqual([
+      'catalogue announced',
+      'query answered within the deadline',
+    ]);
+    const detail = Object.fromEntries(report.checks.map((c) => [c.name, c.detail]));
+    expect(detail['expired agreement → refused']).toContain('answered ok with 1 categories released');
+    expect(detail['protected identity → no address fields']).toBe('the reply does not say protectedIdentity: true');
+    expect(report.failed).toBe(CHECKS.length - 2);
+  }, 60_000);
 });

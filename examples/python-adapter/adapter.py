@@ -99,7 +99,7 @@ REGISTER = {
         f"{AGENCY}.folkbokforing": [{"address": "Storgatan 1, 702 10 Örebro", "municipality": "Örebro", "civilStatus": "ogift"}],
         f"{AGENCY}.f-skatt": [{"registered": True, "since": "2019-04-01"}],
     },
-    "194010149829": {
+    "194010149823": {
         "protectedIdentity": "skyddad-folkbokforing",
         f"{AGENCY}.folkbokforing": [{"address": "Hemlig", "municipality": "Hemlig", "civilStatus": "gift"}],
         f"{AGENCY}.f-skatt": [],

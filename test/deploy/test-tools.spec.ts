@@ -11,6 +11,8 @@ interface Machine {
   aptGet?: boolean;
   /** commands already on PATH: chromium, chromium-browser, docker-compose, ... */
   installed?: string[];
+  /** whether TEST_PYTHON imports pika, cryptography and jsonschema before any install (default yes) */
+  pythonPackages?: boolean;
   env?: Record<string, string>;
 }
 
@@ -33,8 +35,10 @@ function runOn(machine: Machine) {
     );
   }
   for (const name of machine.installed ?? []) program(name);
+  // the Python the example adapter runs on: it has the packages once apt-get has put python3-pika there
+  stub('python', `[[ ${machine.pythonPackages === false ? 0 : 1} == 1 || -x ${bin}/python3-pika ]]`);
   const result = spawnSync('/bin/bash', [SCRIPT], {
-    env: { PATH: bin, ...machine.env },
+    env: { PATH: bin, TEST_PYTHON: join(bin, 'python'), ...machine.env },
     encoding: 'utf8',
   });
   const apt = existsSync(aptLog) ? readFileSync(aptLog, 'utf8').trim().split('\n') : [];
@@ -51,6 +55,18 @@ describe('scripts/test-tools.sh, the first step of npm run test:integration', ()
     ]);
     expect(run.stdout).toContain('test tools: chromium 1.0');
     expect(run.status).toBe(0);
+  });
+
+  it("installs Debian's Python packages for the Python example adapter when its Python lacks them", () => {
+    const run = runOn({ installed: ['chromium', 'docker-compose'], pythonPackages: false });
+    expect(run.apt).toEqual([
+      '-o DPkg::Lock::Timeout=600 update -qq',
+      '-o DPkg::Lock::Timeout=600 install -y -qq python3-pika python3-cryptography python3-jsonschema',
+    ]);
+    expect(run.status).toBe(0);
+    const cannot = runOn({ root: false, installed: ['chromium', 'docker-compose'], pythonPackages: false });
+    expect(cannot.stderr).toContain('`sudo apt-get install python3-pika python3-cryptography python3-jsonschema`');
+    expect(cannot.status).toBe(1);
   });
 
   it('installs nothing when a Chromium is on PATH under another name and compose is there', () => {

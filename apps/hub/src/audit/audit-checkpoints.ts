@@ -10,6 +10,7 @@ import {
   type VerifyResult,
 } from '@hub/audit';
 import { agencyService, EXCHANGES, HEADERS, routingKeys, type AuditWitnessedV1, type Envelope } from '@hub/contracts';
+import { Transactions } from '@hub/database';
 import { PgOutbox } from '@hub/messaging';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { PG_POOL } from '../core/core.module.js';
@@ -57,6 +58,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
     private readonly audit: AuditLog,
     private readonly outbox: PgOutbox,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly transactions: Transactions,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
@@ -80,39 +82,29 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
   async publish(): Promise<Checkpoint | undefined> {
     const head = await this.audit.head();
     if (!head || head.seq === 0) return undefined;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['hub.audit_checkpoint']);
-      const { rows } = await client.query<{ position: string; hash: string }>(
+    return this.transactions.run(async (tx) => {
+      // one publisher at a time across instances; the lock ends with the transaction
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['hub.audit_checkpoint']);
+      const { rows } = await tx.query<{ position: string; hash: string }>(
         `SELECT position, hash FROM hub.audit_checkpoint ORDER BY taken_at DESC, position DESC LIMIT 1`,
       );
       const last = rows[0];
-      if (last && Number(last.position) === head.seq && last.hash === head.hash) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
+      if (last && Number(last.position) === head.seq && last.hash === head.hash) return undefined;
       const takenAt = new Date().toISOString();
       const id = await this.outbox.enqueue(
-        client,
+        tx,
         EXCHANGES.event,
         routingKeys.auditCheckpoint(),
         { type: 'audit.checkpoint.v1', payload: { position: head.seq, hash: head.hash, takenAt } },
         // no agency deployed is no reason to fail: the checkpoint is then simply unwitnessed
         { broadcast: true },
       );
-      await client.query(
+      await tx.query(
         `INSERT INTO hub.audit_checkpoint (message_id, position, hash, taken_at) VALUES ($1, $2, $3, $4)`,
         [id, head.seq, head.hash, takenAt],
       );
-      await client.query('COMMIT');
       return { position: head.seq, hash: head.hash };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Keeps an agency's cosignature with its signed message; only the agency's own adapter speaks for it. */

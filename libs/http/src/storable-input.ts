@@ -1,10 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
 import { findUnstorableInput, type UnstorableInput } from '@hub/contracts';
+import type { ErrorCode } from './error-codes.js';
 
 /** Input the database or the audit chain cannot store, refused up front with a 400 in the API's error format. */
 export class UnstorableInputError extends BadRequestException {
   constructor(readonly problem: UnstorableInput) {
-    super({ error: problem.code, message: problem.message });
+    super({ error: problem.code satisfies ErrorCode, message: problem.message });
   }
 }
 

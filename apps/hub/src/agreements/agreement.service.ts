@@ -1,15 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  Inject,
-  Logger,
-  NotFoundException,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Injectable, Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import {
@@ -43,6 +33,7 @@ import {
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
+import { apiException } from '../http/http-errors.js';
 import {
   AGREEMENTS_CHANGED,
   AgreementRepository,
@@ -59,14 +50,6 @@ import {
   type AgreementView,
   type CreateAgreementDto,
 } from './dto/agreement.dto.js';
-
-const LIFECYCLE_HTTP: Record<string, (body: object) => Error> = {
-  'not-a-party': (body) => new ForbiddenException(body),
-  'not-an-admin': (body) => new ForbiddenException(body),
-  'own-proposal': (body) => new ConflictException(body),
-  'agreement-closed': (body) => new ConflictException(body),
-  'invalid-transition': (body) => new ConflictException(body),
-};
 
 type StateChange = Exclude<AgreementAction, 'amend'>;
 
@@ -112,7 +95,7 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
   async create(dto: CreateAgreementDto, user: StaffUser): Promise<AgreementView> {
     const agency = await this.repository.findAgency(dto.agency.organisation);
     if (!agency?.agencyCode)
-      throw badRequest('unknown-party', `no agency with organisationsnummer ${dto.agency.organisation}`);
+      throw apiException('unknown-party', `no agency with organisationsnummer ${dto.agency.organisation}`);
     const parties = {
       municipality: dto.municipality,
       agency: { organisation: agency.number, agency: agency.agencyCode },
@@ -121,13 +104,13 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
     lifecycle(() => partyOf(parties, actorOf(user)));
     const unit = await this.repository.findUnit(dto.municipality.organisation, dto.municipality.unit);
     if (!unit)
-      throw badRequest(
+      throw apiException(
         'unknown-party',
         `no unit "${dto.municipality.unit}" of organisation ${dto.municipality.organisation}`,
       );
     // a closed unit (closing a municipality closes its units) or agency keeps its history, but no new agreement
     if (unit.closedAt || agency.closedAt)
-      throw badRequest('party-closed', 'a party (unit or agency) of the agreement is closed');
+      throw apiException('party-closed', 'a party (unit or agency) of the agreement is closed');
     const terms = this.checkedTerms(dto, parties);
     const id = randomUUID();
     await this.transactions.run(async (tx) => {
@@ -204,10 +187,10 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
         ),
       );
       if (latest.status === 'draft' || latest.status === 'proposed') {
-        throw new ConflictException({
-          error: 'amendment-pending',
-          message: `version ${latest.version} is still ${latest.status}; propose, approve or terminate it first`,
-        });
+        throw apiException(
+          'amendment-pending',
+          `version ${latest.version} is still ${latest.status}; propose, approve or terminate it first`,
+        );
       }
       const terms = this.checkedTerms(dto, parties);
       const next = latest.version + 1;
@@ -248,8 +231,7 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
   async version(id: string, version: number, user: StaffUser): Promise<AgreementVersionView> {
     const agreement = await this.visible(id, user);
     const found = await this.repository.findVersion(id, version);
-    if (!found)
-      throw new NotFoundException({ error: 'not-found', message: `agreement ${id} has no version ${version}` });
+    if (!found) throw apiException('not-found', `agreement ${id} has no version ${version}`);
     return versionView(agreement, found);
   }
 
@@ -293,11 +275,11 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
         );
       purposes[purpose] = { ...terms, legalBasis: terms.legalBasis ?? null };
     }
-    if (shapeProblems.length) throw badRequest('invalid-request', shapeProblems.join('; '), shapeProblems);
+    if (shapeProblems.length) throw apiException('invalid-request', shapeProblems.join('; '), shapeProblems);
     const terms: AgreementTerms = { parties, validFrom: dto.validFrom, validTo: dto.validTo, purposes };
     const problems = validateAgreement(terms, this.catalogues.catalogues()).filter((p) => p.severity === 'error');
     if (problems.length)
-      throw badRequest('invalid-agreement', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+      throw apiException('invalid-agreement', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
     return { title: dto.title, validFrom: dto.validFrom, validTo: dto.validTo, purposes };
   }
 
@@ -305,7 +287,7 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
     const agreement = await this.repository.findForUpdate(id, tx);
     // as when reading it: to a non-party, someone else's agreement is absent, not forbidden
     if (!agreement || !isPartyOrganisation(agreement, user)) {
-      throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
+      throw apiException('not-found', `no agreement ${id}`);
     }
     const latest = await this.stored(id, agreement.latestVersion, tx);
     return { agreement, latest };
@@ -321,7 +303,7 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
     const agreement = await this.repository.find(id);
     // Someone else's agreement is as good as absent: its existence is not the caller's business.
     if (!agreement || !isPartyOrganisation(agreement, user)) {
-      throw new NotFoundException({ error: 'not-found', message: `no agreement ${id}` });
+      throw apiException('not-found', `no agreement ${id}`);
     }
     return agreement;
   }
@@ -408,13 +390,11 @@ function lifecycle<T>(step: () => T): T {
   try {
     return step();
   } catch (err) {
-    if (err instanceof LifecycleError) throw LIFECYCLE_HTTP[err.code]({ error: err.code, message: err.message });
+    // each lifecycle code is an ErrorCode, with its status in the table
+    if (err instanceof LifecycleError) throw apiException(err.code, err.message);
     throw err;
   }
 }
-
-const badRequest = (error: string, message: string, details?: unknown) =>
-  new BadRequestException({ error, message, details });
 
 const actorOf = (user: StaffUser): Actor => ({ id: user.id, organisation: user.organisation, roles: user.roles });
 

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { AuditLog, CHECKPOINT_HASH } from '@hub/audit';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditLog } from '@hub/audit';
 import { maskPersonnummer } from '@hub/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
@@ -9,28 +8,13 @@ import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { Subjects } from '../core/subjects.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { apiException } from '../http/http-errors.js';
-
-export class AccessReportRequestDto {
-  @ApiProperty({ example: '19121212-1212', description: 'in the body, so that it never lands in a URL or access log' })
-  @IsString()
-  @MaxLength(20)
-  subject: string;
-}
-
-/** A checkpoint to verify against, e.g. one taken from an agency's witness; both or neither. */
-export class VerifyQueryDto {
-  @ApiPropertyOptional({ description: 'the position of the checkpoint: its last entry', example: '48213' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^(0|[1-9][0-9]{0,14})$/, { message: 'position must be a whole number of at most 15 digits' })
-  position?: string;
-
-  @ApiPropertyOptional({ description: 'the hash of the entry at that position, 64 hex digits' })
-  @IsOptional()
-  @IsString()
-  @Matches(CHECKPOINT_HASH, { message: 'hash must be 64 lower-case hex digits' })
-  hash?: string;
-}
+import {
+  AccessReportRequestDto,
+  AccessReportView,
+  AuditVerificationView,
+  VerifyQueryDto,
+  WitnessedCheckpointView,
+} from './audit.dto.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -53,8 +37,8 @@ export class AuditController {
       'hub’s own copy is not trusted). `truncated`: the log ends before a checkpoint; `forked`: another entry is at ' +
       'its position. The answer carries the head, to anchor the next verification on.',
   })
-  @ApiOkResponse({ description: '{ ok, outcome, rows, head, firstBroken?, checkpoints }' })
-  verify(@Query() query: VerifyQueryDto) {
+  @ApiOkResponse({ type: AuditVerificationView })
+  verify(@Query() query: VerifyQueryDto): Promise<AuditVerificationView> {
     if ((query.position === undefined) !== (query.hash === undefined)) {
       throw apiException('invalid-request', 'a checkpoint takes both position and hash');
     }
@@ -66,7 +50,8 @@ export class AuditController {
   @Get('witnesses')
   @Roles('auditor')
   @ApiOperation({ summary: 'Per agency, the latest audit checkpoint it cosigned, as the hub holds them' })
-  witnesses() {
+  @ApiOkResponse({ type: [WitnessedCheckpointView] })
+  witnesses(): Promise<WitnessedCheckpointView[]> {
     return this.checkpoints.latestWitnessed();
   }
 
@@ -80,7 +65,8 @@ export class AuditController {
       'auditor also those about queries and referrals to the agency. Entries about a protected identity are included ' +
       'in full: the report is for the person and the auditor, never shown to other staff.',
   })
-  async accessReport(@Body() body: AccessReportRequestDto, @CurrentUser() user: StaffUser) {
+  @ApiOkResponse({ type: AccessReportView })
+  async accessReport(@Body() body: AccessReportRequestDto, @CurrentUser() user: StaffUser): Promise<AccessReportView> {
     const subject = this.subjects.parse(body.subject);
     const entries = await this.audit.accessReport(
       subject.key,

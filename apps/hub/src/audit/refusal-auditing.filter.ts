@@ -1,7 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import { ApiErrorFilter } from '../http/http-errors.js';
+import { ApiErrorFilter, type ErrorCode } from '../http/http-errors.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { RefusalAudit } from './refusal-audit.js';
 
@@ -11,14 +11,15 @@ import { RefusalAudit } from './refusal-audit.js';
  * see (another tenant's id answers `not-found`, exactly as an id that does not exist). Policy denials are not here:
  * the services audit those with their reasons.
  */
-const AUDITED = new Set([
+const AUDITED_CODES: ErrorCode[] = [
   'role-not-allowed',
   'not-a-party',
   'not-an-admin',
   'no-unit',
   'csrf-header-missing',
   'not-found',
-]);
+];
+const AUDITED = new Set<string>(AUDITED_CODES);
 
 interface RefusedRequest {
   method: string;

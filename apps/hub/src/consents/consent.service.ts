@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BadRequestException,
-  ConflictException,
-  Injectable,
-  Logger,
-  NotFoundException,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
 import { EXCHANGES, maskPersonnummer, routingKeys, type ConsentRevokedV1 } from '@hub/contracts';
 import { Transactions } from '@hub/database';
@@ -15,6 +8,7 @@ import { dayKey, oneYearAfter, swedishDay, swedishDayKey, type CatalogueIndex, t
 import type { StaffUser } from '../auth/staff-user.js';
 import { unitOf } from '../auth/unit-of.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { apiException, type ErrorCode } from '../http/http-errors.js';
 import type { ConsentStatus, ConsentView, RecordConsentDto } from './consent.dto.js';
 import { ConsentRepository, type ConsentRecord, type PolicyFacts } from './consent.repository.js';
 import { Subjects } from '../core/subjects.js';
@@ -23,8 +17,10 @@ import { Subjects } from '../core/subjects.js';
 const PUBLISH_TIMEOUT_MS = 10_000;
 
 export interface ScopeProblem {
-  error:
-    'unknown-agency' | 'unknown-category' | 'category-agency-not-named' | 'category-never' | 'agency-without-category';
+  error: Extract<
+    ErrorCode,
+    'unknown-agency' | 'unknown-category' | 'category-agency-not-named' | 'category-never' | 'agency-without-category'
+  >;
   message: string;
 }
 
@@ -74,9 +70,6 @@ export function consentStatus(consent: Pick<ConsentRecord, 'validFrom' | 'validU
 
 const NO_UNIT = 'consents are given to a municipality unit, and your token names none';
 
-const badRequest = (error: string, message: string, details?: unknown) =>
-  new BadRequestException({ error, message, ...(details !== undefined && { details }) });
-
 /**
  * The consent registry (samtycke). Subjects are stored and compared only as their keyed hash; a consent belongs to
  * the municipality unit it was given to, and only that unit's guides and caseworkers see or revoke it.
@@ -101,19 +94,19 @@ export class ConsentService {
     const validFrom = body.validFrom ?? today;
     const from = dayKey(validFrom);
     const until = dayKey(body.validUntil);
-    if (Number.isNaN(from)) throw badRequest('invalid-date', 'validFrom is not a calendar day');
-    if (Number.isNaN(until)) throw badRequest('invalid-date', 'validUntil is not a calendar day');
-    if (from < dayKey(today)) throw badRequest('valid-from-in-past', `validFrom may not be before today (${today})`);
-    if (until < from) throw badRequest('invalid-validity', 'validUntil is before validFrom');
+    if (Number.isNaN(from)) throw apiException('invalid-date', 'validFrom is not a calendar day');
+    if (Number.isNaN(until)) throw apiException('invalid-date', 'validUntil is not a calendar day');
+    if (from < dayKey(today)) throw apiException('valid-from-in-past', `validFrom may not be before today (${today})`);
+    if (until < from) throw apiException('invalid-validity', 'validUntil is before validFrom');
     if (until > oneYearAfter(from)) {
-      throw badRequest(
+      throw apiException(
         'consent-too-long',
         'a consent is valid for at most 12 months: validUntil may be at most the same date a year after validFrom',
       );
     }
     const problems = scopeProblems(body.agencies, body.categories, this.catalogues.index());
     if (problems.length > 0) {
-      throw badRequest(problems[0]!.error, problems.map((p) => p.message).join('; '), problems);
+      throw apiException(problems[0]!.error, problems.map((p) => p.message).join('; '), problems);
     }
 
     const consent: ConsentRecord = {
@@ -160,13 +153,10 @@ export class ConsentService {
       const consent = await this.repository.findForUpdate(id, tx);
       // Another unit's consent is reported as missing, so that its existence is not disclosed either.
       if (!consent || consent.organisation !== user.organisation || consent.unit !== unit) {
-        throw new NotFoundException({ error: 'not-found', message: `no consent ${id} given to your unit` });
+        throw apiException('not-found', `no consent ${id} given to your unit`);
       }
       if (consent.revokedAt) {
-        throw new ConflictException({
-          error: 'already-revoked',
-          message: `the consent was revoked at ${consent.revokedAt.toISOString()}`,
-        });
+        throw apiException('already-revoked', `the consent was revoked at ${consent.revokedAt.toISOString()}`);
       }
       consent.revokedAt = new Date();
       consent.revokedBy = user.id;
@@ -222,10 +212,10 @@ export class ConsentService {
         return null;
       }
       this.logger.error(`consent.revoked for ${consent.id} was not confirmed: ${(err as Error).message}`);
-      throw new ServiceUnavailableException({
-        error: 'broker-unavailable',
-        message: 'the agencies could not be told, so the consent was not revoked; try again',
-      });
+      throw apiException(
+        'broker-unavailable',
+        'the agencies could not be told, so the consent was not revoked; try again',
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -1,6 +1,7 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
 import { parsePersonnummer } from '@hub/contracts';
+import { apiException } from '../http/http-errors.js';
 
 export interface Subject {
   /** 12 digits, normalised */
@@ -17,10 +18,7 @@ export class Subjects {
   parse(input: string): Subject {
     const parsed = parsePersonnummer(input);
     if (!parsed.ok) {
-      throw new BadRequestException({
-        error: 'invalid-personnummer',
-        message: `the subject is not a valid personnummer: ${parsed.reason}`,
-      });
+      throw apiException('invalid-personnummer', `the subject is not a valid personnummer: ${parsed.reason}`);
     }
     return { personnummer: parsed.value, key: this.audit.subjectKey(parsed.value) };
   }

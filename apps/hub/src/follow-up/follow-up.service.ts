@@ -1,5 +1,6 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user.js';
+import { apiException } from '../http/http-errors.js';
 import type { FollowUpQuery, FollowUpSummary } from './follow-up.dto.js';
 import { FollowUpRepository } from './follow-up.repository.js';
 import { FOLLOW_UP_TIME_ZONE, parsePeriod } from './period.js';
@@ -14,7 +15,7 @@ export class FollowUpService {
 
   async summary(query: FollowUpQuery, user: StaffUser, now = new Date()): Promise<FollowUpSummary> {
     const parsed = parsePeriod(query, now);
-    if (!parsed.ok) throw new BadRequestException({ error: 'invalid-period', message: parsed.problem });
+    if (!parsed.ok) throw apiException('invalid-period', parsed.problem);
     const period = parsed.period;
     const unit = user.unit ?? null;
     const [queries, referrals, overdue] = await Promise.all([

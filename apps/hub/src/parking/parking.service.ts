@@ -4,7 +4,6 @@ import {
   Inject,
   Injectable,
   Logger,
-  NotFoundException,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -19,6 +18,7 @@ import {
   SENDER_RULES,
   serviceParty,
   type Envelope,
+  type ReasonCode,
   type ReferralCreatedV1,
 } from '@hub/contracts';
 import { Transactions } from '@hub/database';
@@ -27,6 +27,7 @@ import { maskPersonnummerIn, redactPersonnummer } from '@hub/observability';
 import type { StaffUser } from '../auth/staff-user.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { Subjects, type Subject } from '../core/subjects.js';
+import { apiException, type ErrorCode } from '../http/http-errors.js';
 import { HUB_QUEUES } from '../messaging/hub-queues.js';
 import { ReferralPolicy } from '../referrals/referral-policy.js';
 import { ReferralRepository } from '../referrals/referral.repository.js';
@@ -51,6 +52,13 @@ const PARKING_HEADERS = [
   'x-last-death-queue',
   'x-last-death-reason',
 ];
+
+/** Why a replay is refused (a 409): the hub's own code, or the policy's reason when it denies the message today. */
+interface Refusal {
+  error: ErrorCode | ReasonCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
 
 export interface ParkedSummary {
   id: string;
@@ -252,14 +260,15 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
   async replay(id: string, user: StaffUser, now = new Date()): Promise<ParkedSummary> {
     const { row, envelope } = await this.transactions.run(async (tx) => {
       const row = await this.parked.lock(id, tx);
-      if (!row) throw new NotFoundException({ error: 'not-found', message: `no parked message ${id}` });
+      if (!row) throw apiException('not-found', `no parked message ${id}`);
       const envelope = parseEnvelope(row.content);
-      const refuse = async (error: string, message: string, details?: Record<string, unknown>) => {
+      const refuse = async (error: Refusal['error'], message: string, details?: Record<string, unknown>) => {
         await this.audit.append({
           ...this.about(row, envelope, user),
           outcome: 'replay-refused',
           details: { parkedId: row.id, queue: row.queue, type: row.type, refusal: error, ...details },
         });
+        // a 409 whichever the code: the policy's reasons are not in the error-code table
         return new ConflictException({ error, message, ...(details && { details }) });
       };
       if (row.state !== 'parked') throw await refuse('not-parked', `the message was ${row.state} already`);
@@ -306,8 +315,7 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
   async discard(id: string, user: StaffUser, now = new Date()): Promise<ParkedSummary> {
     const discarded = await this.parked.discard(id, now, user.id);
     const row = discarded ?? (await this.find(id));
-    if (!discarded)
-      throw new ConflictException({ error: 'not-parked', message: `the message was ${row.state} already` });
+    if (!discarded) throw apiException('not-parked', `the message was ${row.state} already`);
     await this.audit.append({
       ...this.about(row, parseEnvelope(row.content), user),
       outcome: 'discarded',
@@ -321,10 +329,7 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
     return this.parked.parkedPerQueue();
   }
 
-  private async referralProblem(
-    envelope: Envelope<ReferralCreatedV1>,
-    now: Date,
-  ): Promise<{ error: string; message: string; details?: Record<string, unknown> } | undefined> {
+  private async referralProblem(envelope: Envelope<ReferralCreatedV1>, now: Date): Promise<Refusal | undefined> {
     const p = envelope.payload;
     if ((await this.referrals.statusOf(p.referralId)) === 'cancelled') {
       return { error: 'referral-withdrawn', message: 'the municipality has withdrawn the referral; discard it' };
@@ -349,7 +354,8 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
     );
     if (decision.status === 'deny') {
       return {
-        error: decision.reason ?? 'denied',
+        // a denial always names its reason
+        error: decision.reason!,
         message: `the referral may not be sent today: ${decision.reason} (${decision.rule})`,
         details: { rule: decision.rule, ...(decision.consentProblem && { consentProblem: decision.consentProblem }) },
       };
@@ -369,7 +375,7 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
 
   private async find(id: string): Promise<ParkedMessage> {
     const row = await this.parked.find(id);
-    if (!row) throw new NotFoundException({ error: 'not-found', message: `no parked message ${id}` });
+    if (!row) throw apiException('not-found', `no parked message ${id}`);
     return row;
   }
 

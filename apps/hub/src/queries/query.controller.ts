@@ -10,6 +10,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
+import type { ErrorCode } from '../http/http-errors.js';
 import { MultiAgencyQueryDto, MultiAgencyQueryView } from './query.dto.js';
 import { QueryService } from './query.service.js';
 
@@ -67,7 +68,10 @@ export class QueryController {
       const answer = await this.queries.execute(prepared, (result) => send('result', result));
       send('done', answer);
     } catch (err) {
-      send('error', { error: 'internal-error', message: 'the query could not be completed; try again' });
+      send('error', {
+        error: 'internal-error' satisfies ErrorCode,
+        message: 'the query could not be completed; try again',
+      });
       throw err;
     } finally {
       response.end();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
 import {
   agencyService,
@@ -26,6 +26,7 @@ import { unitOf } from '../auth/unit-of.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { ConsentService } from '../consents/consent.service.js';
 import { Subjects, type Subject } from '../core/subjects.js';
+import { apiException } from '../http/http-errors.js';
 import { HubMetrics } from '../metrics/hub-metrics.js';
 import type { AgencyResultView, MultiAgencyQueryDto, MultiAgencyQueryView } from './query.dto.js';
 import { QueryRepository, type QueryOutcome } from './query.repository.js';
@@ -272,10 +273,7 @@ function requestedCategories(dto: MultiAgencyQueryDto): RequestedCategories {
   for (const code of dto.categories) {
     const agency = code.slice(0, code.indexOf('.'));
     if (!byAgency[agency]) {
-      throw new BadRequestException({
-        error: 'category-agency-not-named',
-        message: `${code} belongs to ${agency}, which the query does not ask`,
-      });
+      throw apiException('category-agency-not-named', `${code} belongs to ${agency}, which the query does not ask`);
     }
     byAgency[agency].push(code);
   }

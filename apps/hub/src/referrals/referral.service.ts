@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, Logger } from '@nestjs/common';
 import { AuditLog, type AuditEntryInput } from '@hub/audit';
 import {
   agencyService,
@@ -8,6 +8,7 @@ import {
   routingKeys,
   type Envelope,
   type Purpose,
+  type ReasonCode,
   type ReferralActor,
   type ReferralCreatedV1,
   type ReferralStatus,
@@ -22,6 +23,7 @@ import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { Subjects } from '../core/subjects.js';
+import { apiException } from '../http/http-errors.js';
 import { HubMetrics } from '../metrics/hub-metrics.js';
 import { agencyEventOutcome } from './referral-lifecycle.js';
 import { ReferralPolicy } from './referral-policy.js';
@@ -98,8 +100,9 @@ export class ReferralService {
         outcome: 'denied',
         details: { agency: dto.agency, referralType: dto.referralType, reason: decision.reason },
       });
+      // a policy denial answers with its reason code, which is not in the error-code table
       throw new ForbiddenException({
-        error: decision.reason,
+        error: decision.reason satisfies ReasonCode | undefined,
         message: `the referral may not be sent: ${decision.reason} (${decision.rule})`,
         details: { rule: decision.rule, consentProblem: decision.consentProblem },
       });
@@ -231,10 +234,7 @@ export class ReferralService {
     await this.transactions.run(async (tx) => {
       const locked = (await this.referrals.lock(id, tx))!;
       if (FINISHED.includes(locked.status)) {
-        throw new ConflictException({
-          error: 'referral-finished',
-          message: `the referral is ${locked.status} and can no longer be cancelled`,
-        });
+        throw apiException('referral-finished', `the referral is ${locked.status} and can no longer be cancelled`);
       }
       const actor = { organisation: user.organisation, name: user.name };
       const withdrawal = note ?? 'Återkallad av kommunen';
@@ -375,7 +375,7 @@ export class ReferralService {
   /** The referral, when the caller's unit sent it; another's is as absent as one never sent. */
   private async visible(id: string, user: StaffUser): Promise<Referral> {
     const referral = await this.referrals.findOfUnit(id, user.organisation, referralUnitOf(user));
-    if (!referral) throw new NotFoundException({ error: 'not-found', message: `no referral ${id} from your unit` });
+    if (!referral) throw apiException('not-found', `no referral ${id} from your unit`);
     return referral;
   }
 }

@@ -1340,12 +1340,116 @@ export interface components {
             queries: components["schemas"]["QueriesFollowUp"];
             referrals: components["schemas"]["ReferralsFollowUp"];
         };
+        ChainHeadView: {
+            /**
+             * @description the last entry of the log
+             * @example 48213
+             */
+            position: number;
+            /** @description its hash, 64 hex digits */
+            hash: string;
+        };
+        ChainBreakView: {
+            /**
+             * @description the first entry that does not hold
+             * @example 1207
+             */
+            seq: number;
+            /** @enum {string} */
+            reason: "hash-mismatch" | "prev-hash-mismatch" | "gap" | "out-of-sequence" | "truncated" | "head-mismatch" | "head-missing" | "anchor-mismatch";
+            detail: string;
+        };
+        CheckpointVerificationView: {
+            /** @description the agency that cosigned it; null: the one asked about */
+            witness: string | null;
+            /** @example 48000 */
+            position: number;
+            hash: string;
+            /** Format: date-time */
+            witnessedAt: string | null;
+            /**
+             * @description `truncated`: the log ends before it; `forked`: another entry is at its position
+             * @enum {string}
+             */
+            outcome: "ok" | "truncated" | "forked" | "unverifiable";
+            detail: string;
+        };
+        AuditVerificationView: {
+            ok: boolean;
+            /** @enum {string} */
+            outcome: "ok" | "broken" | "truncated" | "forked";
+            /** @description entries found intact, in chain order, before the first break */
+            rows: number;
+            /** @description the head now: what to anchor the next verification on */
+            head: components["schemas"]["ChainHeadView"] | null;
+            firstBroken?: components["schemas"]["ChainBreakView"];
+            checkpoints: components["schemas"]["CheckpointVerificationView"][];
+        };
+        WitnessedCheckpointView: {
+            /** @example fk */
+            agency: string;
+            /** @example 48000 */
+            position: number;
+            hash: string;
+            /**
+             * @description the agency's own check of the checkpoint
+             * @example consistent
+             */
+            verdict: string;
+            /** Format: date-time */
+            witnessedAt: string;
+        };
         AccessReportRequestDto: {
             /**
              * @description in the body, so that it never lands in a URL or access log
              * @example 19121212-1212
              */
             subject: string;
+        };
+        AuditDeniedCategoryView: {
+            /** @example skv.adress */
+            category: string;
+            /**
+             * @description a reason code
+             * @example consent-missing
+             */
+            reason: string;
+        };
+        AccessReportEntryView: {
+            /** @description position in the audit chain */
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @example query */
+            kind: string;
+            /** @example staff */
+            actorKind: string;
+            actor: string;
+            organisation: string | null;
+            unit: string | null;
+            agreementId: string | null;
+            agreementVersion: number | null;
+            purpose: string | null;
+            categoriesRequested: string[];
+            categoriesReleased: string[];
+            categoriesDenied: components["schemas"]["AuditDeniedCategoryView"][];
+            /** @example ok */
+            outcome: string;
+            correlationId: string | null;
+            protectedIdentity: boolean;
+            /** @description e.g. the agency, a denial reason */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        AccessReportView: {
+            /**
+             * @description the personnummer, masked
+             * @example 19121212-****
+             */
+            subject: string;
+            protectedIdentity: boolean;
+            entries: components["schemas"]["AccessReportEntryView"][];
         };
         RegisterOrganisationDto: {
             /** @description organisationsnummer, NNNNNN-NNNN or ten digits; the check digit is verified */
@@ -2320,12 +2424,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { ok, outcome, rows, head, firstBroken?, checkpoints } */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationView"];
+                };
             };
         };
     };
@@ -2342,7 +2447,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WitnessedCheckpointView"][];
+                };
             };
         };
     };
@@ -2363,7 +2470,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccessReportView"];
+                };
             };
         };
     };

@@ -1,6 +1,7 @@
-import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { apiException } from '@hub/http';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AuditWitness } from '../audit-witness.js';
 import { AgencyRoles, ScrapeTokenAccepted } from './caseworker-auth.guard.js';
@@ -32,7 +33,7 @@ export class AuditCheckpointsController {
   @ApiOperation({ summary: 'The checkpoint at the highest position held, with the hub’s signed message' })
   async latest() {
     const latest = await this.witness.latest();
-    if (!latest) throw new NotFoundException({ error: 'not-found', message: 'no audit checkpoint witnessed yet' });
+    if (!latest) throw apiException('not-found', 'no audit checkpoint witnessed yet');
     return latest;
   }
 

@@ -1,15 +1,13 @@
 import {
-  ForbiddenException,
   Inject,
   Injectable,
   SetMetadata,
-  UnauthorizedException,
   createParamDecorator,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { bearerToken, isScrapeToken, StaffTokenVerifier } from '@hub/http';
+import { apiException, bearerToken, isScrapeToken, StaffTokenVerifier } from '@hub/http';
 import type { StaffRole, StaffUser } from '@hub/contracts';
 import type { AgencyAdapterDefinition } from '../agency-adapter.js';
 import type { AdapterConfig } from '../adapter.config.js';
@@ -60,22 +58,14 @@ export class CaseworkerAuthGuard implements CanActivate {
       return true;
     }
     const token = bearerToken(request.headers.authorization);
-    if (!token) {
-      throw new UnauthorizedException({ error: 'unauthenticated', message: 'a bearer access token is required' });
-    }
+    if (!token) throw apiException('unauthenticated', 'a bearer access token is required');
     const user = await this.tokens.verify(token);
     if (user.organisation !== this.definition.organisation) {
-      throw new ForbiddenException({
-        error: 'wrong-organisation',
-        message: `only staff of ${this.definition.name} may use its caseworker API`,
-      });
+      throw apiException('wrong-organisation', `only staff of ${this.definition.name} may use its caseworker API`);
     }
     const allowed = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES, targets) ?? [];
     if (!allowed.some((role) => user.roles.includes(role))) {
-      throw new ForbiddenException({
-        error: 'role-not-allowed',
-        message: `this needs one of the roles: ${allowed.join(', ') || '(none)'}`,
-      });
+      throw apiException('role-not-allowed', `this needs one of the roles: ${allowed.join(', ') || '(none)'}`);
     }
     request.user = user;
     return true;

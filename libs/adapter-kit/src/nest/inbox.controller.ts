@@ -1,20 +1,7 @@
-import {
-  BadRequestException,
-  Body,
-  ConflictException,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { StaffUser } from '@hub/contracts';
+import { apiException } from '@hub/http';
 import { catalogueOf, type AgencyAdapterDefinition } from '../agency-adapter.js';
 import { AgreementBook } from '../agreement-book.js';
 import { Faults, type FaultSettings } from '../faults.js';
@@ -40,7 +27,7 @@ export class InboxController {
   @AgencyRoles('caseworker', 'agency-admin')
   async show(@Param('id', new ParseUUIDPipe()) id: string) {
     const referral = await this.inbox.show(id);
-    if (!referral) throw new NotFoundException({ error: 'not-found', message: `no referral ${id}` });
+    if (!referral) throw apiException('not-found', `no referral ${id}`);
     return referral;
   }
 
@@ -61,8 +48,7 @@ export class InboxController {
       );
     } catch (err) {
       if (!(err instanceof TransitionError)) throw err;
-      if (err.code === 'not-found') throw new NotFoundException({ error: err.code, message: err.message });
-      throw new ConflictException({ error: err.code, message: err.message });
+      throw apiException(err.code, err.message);
     }
   }
 }
@@ -117,7 +103,7 @@ export class AgencyController {
     try {
       return this.faults.update(body);
     } catch (err) {
-      throw new BadRequestException({ error: 'invalid-faults', message: (err as Error).message });
+      throw apiException('invalid-faults', (err as Error).message);
     }
   }
 }

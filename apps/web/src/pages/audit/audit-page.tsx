@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/api-fetch.js';
+import type { ApiError } from '../../api/api-fetch.js';
+import { answer, hub, type HubSchemas } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { usePersistedState } from '../../persisted-state.js';
@@ -7,30 +8,9 @@ import { agencyName, PURPOSE_TEXT, reasonText } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
 import { organisationName } from '../admin/agreement-types.js';
 
-type CheckpointOutcome = 'ok' | 'truncated' | 'forked' | 'unverifiable';
-
-interface CheckpointVerification {
-  witness: string | null;
-  position: number;
-  outcome: CheckpointOutcome;
-}
-
-interface Verification {
-  ok: boolean;
-  outcome?: 'ok' | 'broken' | 'truncated' | 'forked';
-  rows: number;
-  firstBroken?: { seq: number | string; reason?: string } | number | string;
-  checkpoints?: CheckpointVerification[];
-}
-
-/** The latest audit checkpoint an agency cosigned. */
-interface Witnessed {
-  agency: string;
-  position: number;
-  hash: string;
-  verdict: string;
-  witnessedAt: string;
-}
+type Verification = HubSchemas['AuditVerificationView'];
+type CheckpointOutcome = HubSchemas['CheckpointVerificationView']['outcome'];
+type AccessReport = HubSchemas['AccessReportView'];
 
 const CHECKPOINT_OUTCOME_TEXT: Record<CheckpointOutcome, string> = {
   ok: 'Stämmer',
@@ -44,30 +24,6 @@ const VERDICT_TEXT: Record<string, string> = {
   rollback: ' Myndigheten såg loggen gå bakåt.',
   fork: ' Myndigheten såg två olika loggar.',
 };
-
-interface AccessEntry {
-  seq: number | string;
-  at: string;
-  kind: string;
-  actorKind: string;
-  actor: string;
-  organisation: string | null;
-  unit: string | null;
-  agreementId: string | null;
-  agreementVersion: number | null;
-  purpose: string | null;
-  categoriesReleased: string[];
-  categoriesDenied: { category: string; reason: string }[];
-  outcome: string;
-  protectedIdentity: boolean;
-  details?: Record<string, unknown>;
-}
-
-interface AccessReport {
-  subject: string;
-  protectedIdentity: boolean;
-  entries: AccessEntry[];
-}
 
 const KIND_TEXT: Record<string, string> = {
   query: 'Fråga',
@@ -90,8 +46,7 @@ const OUTCOME_TEXT: Record<string, string> = {
 };
 
 function brokenAt(v: Verification): string {
-  const at = typeof v.firstBroken === 'object' ? v.firstBroken.seq : v.firstBroken;
-  return at === undefined ? '' : ` Första brutna posten är nummer ${at}.`;
+  return v.firstBroken ? ` Första brutna posten är nummer ${v.firstBroken.seq}.` : '';
 }
 
 export function AuditPage() {
@@ -125,7 +80,7 @@ function ChainCheck({ onVerified }: { onVerified: (result: Verification) => void
   async function verify() {
     setState({ state: 'working' });
     try {
-      const result = await api<Verification>('GET', '/api/audit/verify');
+      const result = await answer(hub.GET('/api/audit/verify'));
       setState({ state: 'done', result, at: new Date() });
       onVerified(result);
     } catch (error) {
@@ -151,8 +106,8 @@ function ChainCheck({ onVerified }: { onVerified: (result: Verification) => void
         (state.result.ok ? (
           <Alert kind="success">
             Kedjan är obruten: {formatNumber(state.result.rows)} poster kontrollerade {formatDateTime(state.at)}.
-            {(state.result.checkpoints?.length ?? 0) > 0 &&
-              ` Loggen stämmer med kontrollpunkterna hos ${formatNumber(state.result.checkpoints!.length)} myndigheter.`}
+            {state.result.checkpoints.length > 0 &&
+              ` Loggen stämmer med kontrollpunkterna hos ${formatNumber(state.result.checkpoints.length)} myndigheter.`}
           </Alert>
         ) : (
           <Alert>
@@ -167,8 +122,8 @@ function ChainCheck({ onVerified }: { onVerified: (result: Verification) => void
 
 /** Per agency, the latest checkpoint it cosigned, and how the log compared with it at the last check. */
 function Witnesses({ verification }: { verification?: Verification }) {
-  const witnesses = useLoad<Witnessed[]>('/api/audit/witnesses');
-  const outcomeOf = (agency: string) => verification?.checkpoints?.find((c) => c.witness === agency)?.outcome;
+  const witnesses = useLoad('/api/audit/witnesses', () => answer(hub.GET('/api/audit/witnesses')));
+  const outcomeOf = (agency: string) => verification?.checkpoints.find((c) => c.witness === agency)?.outcome;
   return (
     <section aria-labelledby="witness-heading" className="card no-print">
       <h2 id="witness-heading">Kontrollpunkter hos myndigheterna</h2>
@@ -233,7 +188,7 @@ function AccessReportSection() {
     setFieldError(undefined);
     setReport({ state: 'working' });
     try {
-      const result = await api<AccessReport>('POST', '/api/audit/access-report', { subject: subject.trim() });
+      const result = await answer(hub.POST('/api/audit/access-report', { body: { subject: subject.trim() } }));
       setReport({ state: 'done', report: result, at: new Date() });
     } catch (error) {
       const apiError = error as ApiError;

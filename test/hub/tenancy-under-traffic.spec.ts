@@ -236,7 +236,7 @@ describe('onboarding and off-boarding while traffic runs', () => {
     const code = `lm-${run}`;
     const registered = await system.hub.call('POST', '/api/organisations', {
       as: USERS.operator,
-      body: { number: freshOrganisationsnummer(), name: `Lantmäteriet ${run}`, kind: 'agency', agencyCode: code },
+      body: { number: freshOrganisationsnummer(), name: `Kartmyndigheten ${run}`, kind: 'agency', agencyCode: code },
     });
     expect(registered).toMatchObject({ status: 201, body: { agencyCode: code } });
     // long enough for every instance and feed to have heard of it

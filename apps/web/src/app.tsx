@@ -11,7 +11,7 @@ import { unitRoutes } from './pages/units/index.js';
 import { Link, matchPath, useRouter } from './router.js';
 import type { RouteDefinition } from './routes.js';
 import { hasRole, loginUrl, useSession, type Me } from './session.js';
-import { rememberAgencies, ROLE_TEXT } from './texts.js';
+import { rememberAgencies, rememberOrganisations, ROLE_TEXT } from './texts.js';
 
 const ROUTES: RouteDefinition[] = [
   ...guideRoutes,
@@ -27,7 +27,7 @@ export function App() {
   const { session, logout } = useSession();
   const { path } = useRouter();
   const me = session.state === 'signed-in' ? session.me : undefined;
-  useAgencyNames(me);
+  useNames(me);
   return (
     <SiteFrame
       home="/"
@@ -62,19 +62,25 @@ export function App() {
   );
 }
 
-/** The agencies' own names from their announced catalogues; the page is drawn again once they are known. */
-function useAgencyNames(me: Me | undefined): void {
+/**
+ * The organisations' registered names and the agencies' own names from their announced catalogues; the page is drawn
+ * again once they are known.
+ */
+function useNames(me: Me | undefined): void {
   const [, setKnown] = useState(0);
   useEffect(() => {
     if (!me) return;
     let current = true;
-    answer(hub.GET('/api/catalogues')).then(
-      (catalogues) => {
-        if (current && rememberAgencies(catalogues)) setKnown((n) => n + 1);
-      },
-      // a role that may not read catalogues sees agency codes instead of names
-      () => undefined,
-    );
+    const remember = <T,>(call: Promise<{ data?: T }>, keep: (data: T) => boolean) =>
+      answer(call).then(
+        (data) => {
+          if (current && keep(data)) setKnown((n) => n + 1);
+        },
+        // a role that may not read them sees codes and organisationsnummer instead of names
+        () => undefined,
+      );
+    void remember(hub.GET('/api/organisations'), rememberOrganisations);
+    void remember(hub.GET('/api/catalogues'), rememberAgencies);
     return () => {
       current = false;
     };

@@ -23,19 +23,31 @@ export const PURPOSE_TEXT: Record<Purpose, string> = {
 };
 
 /**
- * Agencies and organisations by name, as the hub knows them: every agency names itself in the catalogue it
- * announces (GET /api/catalogues), so a newly onboarded agency is shown by its own name with no change here.
+ * Agencies and organisations by name, as the hub knows them: every organisation by the name it is registered under
+ * (GET /api/organisations), and every agency by the name in the catalogue it announces (GET /api/catalogues), so a
+ * newly onboarded municipality or agency is shown by its own name with no change here.
  */
 const AGENCY_NAMES = new Map<string, string>();
-const ORGANISATION_NAMES = new Map<string, string>([['2120001967', 'Örebro kommun']]);
+const ANNOUNCED_NAMES = new Map<string, string>();
+const REGISTERED_NAMES = new Map<string, string>();
 
 /** Keeps the names of the agencies in these catalogues; returns whether any name was new or changed. */
 export function rememberAgencies(catalogues: readonly { agency: string; organisation: string; name: string }[]) {
   let changed = false;
   for (const { agency, organisation, name } of catalogues) {
-    if (AGENCY_NAMES.get(agency) !== name || ORGANISATION_NAMES.get(organisation) !== name) changed = true;
+    if (AGENCY_NAMES.get(agency) !== name || ANNOUNCED_NAMES.get(organisation) !== name) changed = true;
     AGENCY_NAMES.set(agency, name);
-    ORGANISATION_NAMES.set(organisation, name);
+    ANNOUNCED_NAMES.set(organisation, name);
+  }
+  return changed;
+}
+
+/** Keeps the registered names of these organisations; returns whether any name was new or changed. */
+export function rememberOrganisations(organisations: readonly { number: string; name: string }[]) {
+  let changed = false;
+  for (const { number, name } of organisations) {
+    if (REGISTERED_NAMES.get(number) !== name) changed = true;
+    REGISTERED_NAMES.set(number, name);
   }
   return changed;
 }
@@ -48,7 +60,7 @@ export function agencyName(code: string): string {
 /** The name of an organisation, for people who do not know organisationsnummer by heart; else the number. */
 export function organisationName(number: string | undefined): string {
   if (!number) return '';
-  return ORGANISATION_NAMES.get(number) ?? number;
+  return REGISTERED_NAMES.get(number) ?? ANNOUNCED_NAMES.get(number) ?? number;
 }
 
 export const SECRECY_TEXT: Record<SecrecyClass, string> = {

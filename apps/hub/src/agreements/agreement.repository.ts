@@ -46,6 +46,12 @@ export interface AgreementEventRow {
   at: Date;
 }
 
+/** A party that closes: an organisation, or one unit (its name, the agreements' key) of a municipality. */
+export interface ClosedParty {
+  organisation: string;
+  unit?: string;
+}
+
 export type NewAgreement = Omit<AgreementRow, 'createdAt'>;
 export type NewAgreementVersion = Omit<AgreementVersionRow, 'supersededAt' | 'createdAt'>;
 export type NewAgreementEvent = Omit<AgreementEventRow, 'id' | 'at'>;
@@ -237,6 +243,30 @@ export class AgreementRepository {
        WHERE status IN ('draft', 'proposed', 'active', 'suspended') AND valid_to < $1::date
        RETURNING agreement_id AS "agreementId", version`,
       [today],
+    );
+    return rows;
+  }
+
+  /**
+   * Terminates every open version of the agreements a closing party is in: a unit's (`unit` given) or all of an
+   * organisation's, as municipality or agency. The agreements are locked first, so that a party's admin acting on one
+   * at the same time cannot write over the termination. Returns which versions.
+   */
+  async terminateOpenOf(
+    party: ClosedParty,
+    db: Queryable = this.pool,
+  ): Promise<Array<{ agreementId: string; version: number }>> {
+    const { rows } = await db.query<{ agreementId: string; version: number }>(
+      `WITH party AS (
+         SELECT id FROM hub.agreement
+         WHERE CASE WHEN $2::text IS NULL THEN municipality = $1 OR agency = $1
+                    ELSE municipality = $1 AND unit = $2 END
+         ORDER BY id FOR UPDATE
+       )
+       UPDATE hub.agreement_version v SET status = 'terminated'
+       FROM party WHERE v.agreement_id = party.id AND v.status IN ('draft', 'proposed', 'active', 'suspended')
+       RETURNING v.agreement_id AS "agreementId", v.version`,
+      [party.organisation, party.unit ?? null],
     );
     return rows;
   }

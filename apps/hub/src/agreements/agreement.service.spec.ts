@@ -131,6 +131,20 @@ function memoryRepository() {
           return { agreementId: v.agreementId, version: v.version };
         }),
     ),
+    terminateOpenOf: jest.fn(async (party: { organisation: string; unit?: string }, _db?: Queryable) =>
+      versions
+        .filter((v) => {
+          const a = agreements.get(v.agreementId)!;
+          const isParty = party.unit
+            ? a.municipality === party.organisation && a.unit === party.unit
+            : a.municipality === party.organisation || a.agency === party.organisation;
+          return isParty && ['draft', 'proposed', 'active', 'suspended'].includes(v.status);
+        })
+        .map((v) => {
+          v.status = 'terminated';
+          return { agreementId: v.agreementId, version: v.version };
+        }),
+    ),
     listEvents: jest.fn(async (id: string) => events.filter((e) => e.agreementId === id)),
     insertEvent: jest.fn(async (e: NewAgreementEvent, _db?: Queryable) => {
       events.push({ ...e, id: String(events.length + 1), at: new Date() });
@@ -476,6 +490,61 @@ describe('AgreementService', () => {
       await active();
       expect(await service.expireDue(new Date('2099-12-31T12:00:00Z'))).toBe(0);
       expect(store.versions[0].status).toBe('active');
+    });
+  });
+
+  describe('a party closing', () => {
+    it('terminates its open versions in the closing transaction as the hub, and announces them only when asked', async () => {
+      const id = await active();
+      await service.amend(id, terms(), maria);
+      audited = [];
+      published = [];
+
+      const terminated = await service.terminateForClosedParty({ organisation: OREBRO, unit: UNIT }, fakeTx);
+      expect(terminated).toEqual([
+        { agreementId: id, version: 1 },
+        { agreementId: id, version: 2 },
+      ]);
+      expect(store.repository.terminateOpenOf).toHaveBeenCalledWith({ organisation: OREBRO, unit: UNIT }, fakeTx);
+      expect(store.events.filter((e) => e.change === 'terminated')).toEqual([
+        expect.objectContaining({
+          version: 1,
+          actor: 'hub',
+          organisation: null,
+          note: 'Enheten Servicecenter avslutades',
+        }),
+        expect.objectContaining({
+          version: 2,
+          actor: 'hub',
+          organisation: null,
+          note: 'Enheten Servicecenter avslutades',
+        }),
+      ]);
+      expect(writesOutsideTransactions()).toEqual([]);
+      // nothing is said before the close commits
+      expect([audited, published]).toEqual([[], []]);
+
+      await service.announceTerminated(terminated);
+      expect(audited).toEqual([
+        expect.objectContaining({ actorKind: 'service', actor: 'hub', outcome: 'terminated', agreementVersion: 1 }),
+        expect.objectContaining({ actorKind: 'service', actor: 'hub', outcome: 'terminated', agreementVersion: 2 }),
+      ]);
+      expect(published.map((p) => [p.version, p.change, p.status])).toEqual([
+        [1, 'terminated', 'terminated'],
+        [2, 'terminated', 'terminated'],
+      ]);
+      expect((await service.show(id, maria)).status).toBe('terminated');
+    });
+
+    it('names the organisation when a whole organisation closes, and leaves closed versions alone', async () => {
+      const id = await active();
+      await service.change(id, 'terminate', maria);
+      await active();
+      const terminated = await service.terminateForClosedParty({ organisation: FK }, fakeTx);
+      expect(terminated).toHaveLength(1);
+      expect(store.events.filter((e) => e.actor === 'hub')).toEqual([
+        expect.objectContaining({ change: 'terminated', note: `Organisationen ${FK} avslutades` }),
+      ]);
     });
   });
 

@@ -38,6 +38,7 @@ import {
   AGREEMENTS_CHANGED,
   AgreementRepository,
   type AgreementEventRow,
+  type ClosedParty,
   type AgreementRow,
   type AgreementVersionRow,
   type StoredApproval,
@@ -52,6 +53,12 @@ import {
 } from './dto/agreement.dto.js';
 
 type StateChange = Exclude<AgreementAction, 'amend'>;
+
+/** An agreement version the hub terminated because a party closed. */
+export interface TerminatedVersion {
+  agreementId: string;
+  version: number;
+}
 
 /**
  * The agreement registry: drafts, two-party approval, suspension, termination, amendments as new versions and
@@ -257,6 +264,28 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
     });
     for (const row of expired) await this.announce(row.agreementId, row.version, 'expired');
     return expired.length;
+  }
+
+  /**
+   * A closed unit or organisation exchanges no more data: the hub terminates every open version of its agreements in
+   * the closing transaction `tx`, so that both commit or neither. Pass what it returns to `announceTerminated` once
+   * committed, so that every hub instance and the agencies' adapters end them too.
+   */
+  async terminateForClosedParty(party: ClosedParty, tx: Queryable): Promise<TerminatedVersion[]> {
+    const rows = await this.repository.terminateOpenOf(party, tx);
+    const note = party.unit ? `Enheten ${party.unit} avslutades` : `Organisationen ${party.organisation} avslutades`;
+    for (const { agreementId, version } of rows) {
+      await this.repository.insertEvent(
+        { agreementId, version, change: 'terminated', status: 'terminated', actor: 'hub', organisation: null, note },
+        tx,
+      );
+    }
+    return rows;
+  }
+
+  /** After the close committed: the audit entries and announcements of the hub's terminations. */
+  async announceTerminated(versions: readonly TerminatedVersion[]): Promise<void> {
+    for (const { agreementId, version } of versions) await this.announce(agreementId, version, 'terminated');
   }
 
   private checkedTerms(dto: AgreementTermsDto, parties: AgreementTerms['parties']) {

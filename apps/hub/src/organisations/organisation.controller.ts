@@ -59,7 +59,10 @@ export class OrganisationController {
   @Patch(':number')
   @HttpCode(200)
   @Roles('operator')
-  @ApiOperation({ summary: 'Rename an organisation, or close it (and its units) for good (operator of the hub)' })
+  @ApiOperation({
+    summary:
+      'Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub)',
+  })
   @ApiOkResponse({ type: OrganisationView })
   @ApiConflictResponse({ description: 'organisation-closed' })
   change(

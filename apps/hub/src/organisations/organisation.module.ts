@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgreementModule } from '../agreements/agreement.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { OrganisationController } from './organisation.controller.js';
 import { OrganisationRepository } from './organisation.repository.js';
@@ -9,7 +10,7 @@ import { UnitService } from './unit.service.js';
 
 /** Onboarding: organisations registered by the hub's operators, units by each municipality's admin. */
 @Module({
-  imports: [CatalogueModule],
+  imports: [AgreementModule, CatalogueModule],
   controllers: [OrganisationController, UnitController],
   providers: [OrganisationRepository, UnitRepository, OrganisationService, UnitService],
   exports: [OrganisationRepository, UnitRepository],

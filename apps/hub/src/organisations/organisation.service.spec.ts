@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { HttpException } from '@nestjs/common';
 import type { AuditEntryInput, AuditLog } from '@hub/audit';
 import type { Queryable, Transactions } from '@hub/database';
+import type { AgreementService, TerminatedVersion } from '../agreements/agreement.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import type { TrustedAgencies } from '../messaging/trusted-agencies.js';
 import type { OrganisationRepository } from './organisation.repository.js';
@@ -12,6 +13,9 @@ import type { UnitRepository } from './unit.repository.js';
 const DIGG = '2021006883';
 const OPERATOR: StaffUser = { id: 'olle.operator', name: 'Olle', organisation: DIGG, roles: ['operator'] };
 const KARLSKOGA = '2120001991';
+
+/** What the hub terminated when the party closed, as AgreementService reports it. */
+const TERMINATED: TerminatedVersion[] = [{ agreementId: '5d7c1c7e-3f0a-4b8e-9c61-0f2b7a9e4d11', version: 1 }];
 
 const organisation = (over: Partial<Organisation> = {}): Organisation => ({
   number: KARLSKOGA,
@@ -47,6 +51,8 @@ describe('OrganisationService', () => {
   let units: Pick<{ [K in keyof UnitRepository]: jest.Mock<any> }, 'closeAll'>;
   let service: OrganisationService;
   let trusted: { reload: jest.Mock<() => Promise<void>> };
+  let agreements: { terminateForClosedParty: jest.Mock<any>; announceTerminated: jest.Mock<any> };
+  let steps: string[];
 
   beforeEach(() => {
     stored = new Map([[DIGG, organisation({ number: DIGG, name: 'Digg', kind: 'agency' })]]);
@@ -69,12 +75,27 @@ describe('OrganisationService', () => {
     } as never;
     units = { closeAll: jest.fn(async () => ['Servicecenter']) };
     trusted = { reload: jest.fn(async () => undefined) };
+    steps = [];
+    agreements = {
+      terminateForClosedParty: jest.fn(async () => {
+        steps.push('terminate');
+        return TERMINATED;
+      }),
+      announceTerminated: jest.fn(async () => void steps.push('announce')),
+    };
     service = new OrganisationService(
       organisations as unknown as OrganisationRepository,
       units as unknown as UnitRepository,
-      { run: (work: (q: Queryable) => Promise<unknown>) => work(tx) } as unknown as Transactions,
+      {
+        run: async (work: (q: Queryable) => Promise<unknown>) => {
+          const result = await work(tx);
+          steps.push('commit');
+          return result;
+        },
+      } as unknown as Transactions,
       { append: async (entry: AuditEntryInput) => void appended.push(entry) } as unknown as AuditLog,
       trusted as unknown as TrustedAgencies,
+      agreements as unknown as AgreementService,
       { operatorOrganisation: DIGG },
     );
   });
@@ -175,6 +196,17 @@ describe('OrganisationService', () => {
       status: 409,
       error: 'organisation-closed',
     });
+  });
+
+  it('ends a closing organisation’s agreements in the same transaction, and announces them after commit', async () => {
+    stored.set(KARLSKOGA, organisation());
+    await service.change(KARLSKOGA, { name: 'Karlskoga kommun (ny)' }, OPERATOR);
+    expect(agreements.terminateForClosedParty).not.toHaveBeenCalled();
+    expect(steps).toEqual(['commit']);
+    await service.change(KARLSKOGA, { closed: true }, OPERATOR);
+    expect(agreements.terminateForClosedParty).toHaveBeenCalledWith({ organisation: KARLSKOGA }, tx);
+    expect(agreements.announceTerminated).toHaveBeenCalledWith(TERMINATED);
+    expect(steps).toEqual(['commit', 'terminate', 'commit', 'announce']);
   });
 
   it('answers 404 for an unknown organisation and 400 for a change with nothing in it', async () => {

@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import { AuditLog } from '@hub/audit';
 import { parseOrganisationsnummer, type OrganisationKind } from '@hub/contracts';
 import { Transactions } from '@hub/database';
+import { AgreementService, type TerminatedVersion } from '../agreements/agreement.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { TrustedAgencies } from '../messaging/trusted-agencies.js';
@@ -15,7 +16,7 @@ import { UnitRepository } from './unit.repository.js';
 export const brokerAccountOf = (agencyCode: string) => `adapter-${agencyCode}`;
 
 /**
- * The hub's parties. Operators register, rename and close them; every staff member may read who they are (names and
+ * The hub's parties. Operators register, rename and close them (closing ends the organisation's agreements); every staff member may read who they are (names and
  * organisationsnummer of public bodies are public), operators also who registered them. Every change is audited
  * before it is committed, so none is ever unrecorded.
  */
@@ -27,6 +28,7 @@ export class OrganisationService {
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
     private readonly trustedAgencies: TrustedAgencies,
+    private readonly agreements: AgreementService,
     @Inject(HUB_CONFIG) private readonly config: Pick<HubConfig, 'operatorOrganisation'>,
   ) {}
 
@@ -75,6 +77,7 @@ export class OrganisationService {
     if (dto.name === undefined && dto.closed === undefined) {
       throw new BadRequestException({ error: 'invalid-request', message: 'give a new name, closed: true, or both' });
     }
+    let terminated: TerminatedVersion[] = [];
     const changed = await this.transactions.run(async (tx) => {
       const organisation = await this.organisations.lock(number, tx);
       if (!organisation) throw notFound(number);
@@ -93,12 +96,15 @@ export class OrganisationService {
         await this.organisations.close(number, user.id, tx);
         const unitsClosed = await this.units.closeAll(number, user.id, tx);
         await this.record(user, 'closed', { ...organisation, name: dto.name ?? previousName }, { unitsClosed });
+        // a closed party exchanges no more data: its agreements end with it, as municipality or as agency
+        terminated = await this.agreements.terminateForClosedParty({ organisation: number }, tx);
         if (organisation.agencyCode) await this.organisations.notifyChanged(number, tx);
       }
       return (await this.organisations.find(number, tx))!;
     });
     // a closed agency's adapter is trusted no more
     if (dto.closed && changed.agencyCode) await this.trustedAgencies.reload();
+    if (terminated.length) await this.agreements.announceTerminated(terminated);
     return organisationView(changed, true);
   }
 

@@ -72,7 +72,9 @@ export class UnitController {
   @Patch(':id')
   @HttpCode(200)
   @Roles('admin', 'operator')
-  @ApiOperation({ summary: 'Rename a unit (its display name; the name stays its key) or close it for good' })
+  @ApiOperation({
+    summary: 'Rename a unit (its display name; the name stays its key) or close it for good, ending its agreements',
+  })
   @ApiOkResponse({ type: UnitView })
   @ApiConflictResponse({ description: 'unit-closed' })
   change(

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { HttpException } from '@nestjs/common';
 import type { AuditEntryInput, AuditLog } from '@hub/audit';
 import type { Queryable, Transactions } from '@hub/database';
+import type { AgreementService, TerminatedVersion } from '../agreements/agreement.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import type { OrganisationRepository } from './organisation.repository.js';
 import type { Organisation, Unit } from './organisation.types.js';
@@ -13,6 +14,9 @@ const KARLSKOGA = '2120001991';
 const OREBRO = '2120001967';
 const FK = '2021005521';
 const UNIT_ID = '0b9c3f6e-8d2a-4f51-9a3e-2c4b5d6e7f80';
+
+/** What the hub terminated when the party closed, as AgreementService reports it. */
+const TERMINATED: TerminatedVersion[] = [{ agreementId: '5d7c1c7e-3f0a-4b8e-9c61-0f2b7a9e4d11', version: 1 }];
 
 const staff = (organisation: string, roles: StaffUser['roles'], id = 'someone'): StaffUser => ({
   id,
@@ -55,6 +59,8 @@ describe('UnitService', () => {
   let appended: AuditEntryInput[];
   let units: { [K in keyof UnitRepository]: jest.Mock<any> };
   let service: UnitService;
+  let agreements: { terminateForClosedParty: jest.Mock<any>; announceTerminated: jest.Mock<any> };
+  let steps: string[];
 
   beforeEach(() => {
     orgs = new Map([
@@ -87,11 +93,26 @@ describe('UnitService', () => {
       find: jest.fn(async (n: string) => orgs.get(n)),
       lock: jest.fn(async (n: string) => orgs.get(n)),
     };
+    steps = [];
+    agreements = {
+      terminateForClosedParty: jest.fn(async () => {
+        steps.push('terminate');
+        return TERMINATED;
+      }),
+      announceTerminated: jest.fn(async () => void steps.push('announce')),
+    };
     service = new UnitService(
       units as unknown as UnitRepository,
       organisations as unknown as OrganisationRepository,
-      { run: (work: (q: Queryable) => Promise<unknown>) => work(tx) } as unknown as Transactions,
+      {
+        run: async (work: (q: Queryable) => Promise<unknown>) => {
+          const result = await work(tx);
+          steps.push('commit');
+          return result;
+        },
+      } as unknown as Transactions,
       { append: async (entry: AuditEntryInput) => void appended.push(entry) } as unknown as AuditLog,
+      agreements as unknown as AgreementService,
       { operatorOrganisation: DIGG },
     );
   });
@@ -178,6 +199,21 @@ describe('UnitService', () => {
     await expect(service.show(KARLSKOGA, UNIT_ID, KARLSKOGA_ADMIN)).resolves.toMatchObject({
       name: 'Medborgarkontor Väster',
     });
+  });
+
+  it('ends a closing unit’s agreements, found by its name, in the same transaction, announced after commit', async () => {
+    await register(KARLSKOGA_ADMIN);
+    await service.change(KARLSKOGA, UNIT_ID, { displayName: 'Medborgarkontor Centrum' }, KARLSKOGA_ADMIN);
+    expect(agreements.terminateForClosedParty).not.toHaveBeenCalled();
+    expect(agreements.announceTerminated).not.toHaveBeenCalled();
+    steps = [];
+    await service.change(KARLSKOGA, UNIT_ID, { closed: true }, KARLSKOGA_ADMIN);
+    expect(agreements.terminateForClosedParty).toHaveBeenCalledWith(
+      { organisation: KARLSKOGA, unit: 'Medborgarkontor Väster' },
+      tx,
+    );
+    expect(agreements.announceTerminated).toHaveBeenCalledWith(TERMINATED);
+    expect(steps).toEqual(['terminate', 'commit', 'announce']);
   });
 
   it('refuses a bad organisationsnummer in the path with 400', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
 import { Transactions } from '@hub/database';
+import { AgreementService, type TerminatedVersion } from '../agreements/agreement.service.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
 import { isHubOperator } from './hub-operator.js';
@@ -20,7 +21,7 @@ import { UnitRepository } from './unit.repository.js';
 /**
  * A municipality's units, registered by its own admin (or an operator). Staff of another organisation get 404 for
  * its units, read or write: whether an organisation has a unit of some name is not theirs to learn. Every change is
- * audited before it is committed.
+ * audited before it is committed. Closing a unit ends its agreements.
  */
 @Injectable()
 export class UnitService {
@@ -29,6 +30,7 @@ export class UnitService {
     private readonly organisations: OrganisationRepository,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
+    private readonly agreements: AgreementService,
     @Inject(HUB_CONFIG) private readonly config: Pick<HubConfig, 'operatorOrganisation'>,
   ) {}
 
@@ -90,7 +92,8 @@ export class UnitService {
         message: 'give a new displayName, closed: true, or both',
       });
     }
-    return this.transactions.run(async (tx) => {
+    let terminated: TerminatedVersion[] = [];
+    const changed = await this.transactions.run(async (tx) => {
       const unit = await this.units.lock(number, id, tx);
       if (!unit) throw unitNotFound(id);
       if (unit.closedAt) {
@@ -104,9 +107,13 @@ export class UnitService {
       if (dto.closed) {
         await this.units.close(number, id, user.id, tx);
         await this.record(user, 'closed', { ...unit, displayName: dto.displayName ?? previousDisplayName }, {});
+        // a closed unit exchanges no more data: its agreements end with it
+        terminated = await this.agreements.terminateForClosedParty({ organisation: number, unit: unit.name }, tx);
       }
       return unitView((await this.units.find(number, id, tx))!);
     });
+    if (terminated.length) await this.agreements.announceTerminated(terminated);
+    return changed;
   }
 
   /**

@@ -625,7 +625,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename an organisation, or close it (and its units) for good (operator of the hub) */
+        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub) */
         patch: operations["OrganisationController_change"];
         trace?: never;
     };
@@ -661,7 +661,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename a unit (its display name; the name stays its key) or close it for good */
+        /** Rename a unit (its display name; the name stays its key) or close it for good, ending its agreements */
         patch: operations["UnitController_change"];
         trace?: never;
     };

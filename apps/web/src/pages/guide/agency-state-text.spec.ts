@@ -1,5 +1,5 @@
 import { describeAgencyState } from './agency-state-text.js';
-import { organisationName, rememberAgencies } from '../../texts.js';
+import { organisationName, rememberAgencies, rememberOrganisations } from '../../texts.js';
 
 describe('an agency’s state in words', () => {
   beforeAll(() => {
@@ -8,6 +8,7 @@ describe('an agency’s state in words', () => {
       { agency: 'af', organisation: '2021002114', name: 'Arbetsförmedlingen' },
       { agency: 'skv', organisation: '2021005448', name: 'Skatteverket' },
     ]);
+    rememberOrganisations([{ number: '2120001967', name: 'Örebro kommun' }]);
   });
 
   it('names an agency as its announced catalogue does, and by its code until then', () => {
@@ -17,6 +18,9 @@ describe('an agency’s state in words', () => {
     expect(describeAgencyState({ agency: 'pm', state: 'waiting' })).toBe('Pensionsmyndigheten: Väntar på svar.');
     expect(organisationName('2021005836')).toBe('Pensionsmyndigheten');
     expect(organisationName('2120001967')).toBe('Örebro kommun');
+    expect(organisationName('2120001991')).toBe('2120001991');
+    expect(rememberOrganisations([{ number: '2120001991', name: 'Karlskoga kommun' }])).toBe(true);
+    expect(organisationName('2120001991')).toBe('Karlskoga kommun');
   });
 
   it('says what each state means in Swedish, with the reason and what to do', () => {

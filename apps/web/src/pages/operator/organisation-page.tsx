@@ -127,8 +127,9 @@ export function OrganisationPage({ params }: { params: Record<string, string> })
             ) : confirmingClose ? (
               <div role="group" aria-labelledby="close-question">
                 <p id="close-question">
-                  <strong>En avslutad organisation kan inte öppnas igen.</strong> Dess enheter avslutas också och den
-                  kan inte få nya avtal. Historiken finns kvar. Vill du avsluta {o.name}?
+                  <strong>En avslutad organisation kan inte öppnas igen.</strong> Dess enheter avslutas också, alla
+                  avtal den är part i upphör genast och den kan inte få nya avtal. Historiken finns kvar. Vill du
+                  avsluta {o.name}?
                 </p>
                 <div className="actions">
                   <button

@@ -261,7 +261,8 @@ export function UnitPage({ params }: { params: Record<string, string> }) {
             ) : confirmingClose ? (
               <div role="group" aria-labelledby="close-question">
                 <p id="close-question">
-                  <strong>En avslutad enhet kan inte öppnas igen</strong> och kan inte få nya avtal. Dess historik finns
+                  <strong>En avslutad enhet kan inte öppnas igen</strong> och kan inte få nya avtal. Dess avtal upphör
+                  genast, så enheten kan inte längre fråga myndigheterna eller skicka remisser. Dess historik finns
                   kvar. Vill du avsluta {u.displayName}?
                 </p>
                 <div className="actions">

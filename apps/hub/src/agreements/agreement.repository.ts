@@ -97,6 +97,24 @@ export class AgreementRepository {
     return rows[0];
   }
 
+  /**
+   * Whether the unit or the agency is closed, holding both rows against a close until the transaction ends: a close
+   * running at the same time then either comes first (and is seen here) or waits and terminates what this one adds.
+   */
+  async partiesClosedForShare(organisation: string, unit: string, agency: string, db: Queryable): Promise<boolean> {
+    // two statements: PostgreSQL takes no row locks over a UNION
+    const units = await db.query<{ closed: boolean }>(
+      'SELECT closed_at IS NOT NULL AS closed FROM hub.unit WHERE organisation = $1 AND name = $2 FOR SHARE',
+      [organisation, unit],
+    );
+    const agencies = await db.query<{ closed: boolean }>(
+      'SELECT closed_at IS NOT NULL AS closed FROM hub.organisation WHERE number = $1 FOR SHARE',
+      [agency],
+    );
+    const rows = [...units.rows, ...agencies.rows];
+    return rows.length < 2 || rows.some((r) => r.closed);
+  }
+
   async find(id: string, db: Queryable = this.pool): Promise<AgreementRow | undefined> {
     const { rows } = await db.query<AgreementRow>(`SELECT ${AGREEMENT} FROM hub.agreement WHERE id = $1`, [id]);
     return rows[0];

@@ -75,6 +75,9 @@ function memoryRepository() {
     findUnit: jest.fn(async (organisation: string, unit: string) =>
       organisation === OREBRO && unit === UNIT ? { closedAt: null } : undefined,
     ),
+    partiesClosedForShare: jest.fn(
+      async (_organisation: string, _unit: string, _agency: string, _db: Queryable) => false,
+    ),
     find: jest.fn(async (id: string) => agreements.get(id)),
     findForUpdate: jest.fn(async (id: string, _db: Queryable) => agreements.get(id)),
     listForOrganisation: jest.fn(async (organisation: string) =>
@@ -285,6 +288,14 @@ describe('AgreementService', () => {
       expect(await refusal(service.create(dto, by))).toEqual({ status, error });
       expect(store.agreements.size).toBe(0);
       expect(audited).toEqual([]);
+      expect(published).toEqual([]);
+    });
+
+    it('refuses a party closed while the agreement was being checked: the rows are held in the transaction', async () => {
+      store.repository.partiesClosedForShare.mockResolvedValueOnce(true);
+      expect(await refusal(service.create(createDto(), maria))).toEqual({ status: 400, error: 'party-closed' });
+      expect(store.repository.partiesClosedForShare).toHaveBeenCalledWith(OREBRO, UNIT, FK, expect.anything());
+      expect(store.agreements.size).toBe(0);
       expect(published).toEqual([]);
     });
 

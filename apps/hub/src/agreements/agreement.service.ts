@@ -121,6 +121,9 @@ export class AgreementService implements OnModuleInit, OnModuleDestroy {
     const terms = this.checkedTerms(dto, parties);
     const id = randomUUID();
     await this.transactions.run(async (tx) => {
+      const { organisation, unit: unitName } = parties.municipality;
+      if (await this.repository.partiesClosedForShare(organisation, unitName, parties.agency.organisation, tx))
+        throw apiException('party-closed', 'a party (unit or agency) of the agreement is closed');
       await this.repository.insert(
         {
           id,

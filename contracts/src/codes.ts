@@ -63,8 +63,20 @@ export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 export const CONTACT_PREFERENCES = ['phone', 'letter', 'e-mail', 'visit'] as const;
 export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
 
-/** `operator`: the hub's own operations staff (SPEC section 2), who register organisations; no party's admin. */
-export const STAFF_ROLES = ['guide', 'caseworker', 'admin', 'agency-admin', 'auditor', 'manager', 'operator'] as const;
+/**
+ * `operator`: the hub's own operations staff (SPEC section 2), who register organisations; no party's admin.
+ * `department`: staff of a municipal department (förvaltning) who answer the errands forwarded to their unit.
+ */
+export const STAFF_ROLES = [
+  'guide',
+  'caseworker',
+  'admin',
+  'agency-admin',
+  'auditor',
+  'manager',
+  'operator',
+  'department',
+] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Public organisation numbers (organisationsnummer) of the parties in SPEC section 3. */

@@ -147,6 +147,7 @@ export const ROLE_TEXT: Record<StaffRole, string> = {
   auditor: 'Granskare',
   manager: 'Chef',
   operator: 'Driftoperatör',
+  department: 'Handläggare på förvaltning',
 };
 
 const NOT_SIGNED_IN = 'Du är inte inloggad längre. Logga in igen.';

@@ -693,7 +693,7 @@ export interface components {
              *       "guide"
              *     ]
              */
-            roles: ("guide" | "caseworker" | "admin" | "agency-admin" | "auditor" | "manager" | "operator")[];
+            roles: ("guide" | "caseworker" | "admin" | "agency-admin" | "auditor" | "manager" | "operator" | "department")[];
             consentRequired: boolean;
             legalBasis?: components["schemas"]["LegalBasisDto"];
         };
@@ -987,7 +987,7 @@ export interface components {
              *       "guide"
              *     ]
              */
-            roles: ("guide" | "caseworker" | "admin" | "agency-admin" | "auditor" | "manager" | "operator")[];
+            roles: ("guide" | "caseworker" | "admin" | "agency-admin" | "auditor" | "manager" | "operator" | "department")[];
             /**
              * @description a login session (web UI) or a bearer token (tools)
              * @enum {string}

@@ -160,6 +160,14 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     roles: ['operator'],
     description: 'driftoperatör för hubben: registrerar organisationer',
   },
+  {
+    id: 'tove.teknik',
+    name: 'Tove Teknik',
+    organisation: OREBRO_KOMMUN,
+    unit: 'Tekniska förvaltningen',
+    roles: ['department'],
+    description: 'handläggare, Tekniska förvaltningen, Örebro kommun: vidarebefordrade ärenden',
+  },
 ];
 
 export function findDemoAccount(id: string): DemoAccount | undefined {

@@ -1,4 +1,4 @@
-import { ForbiddenException } from '@nestjs/common';
+import { apiException } from '@hub/http';
 import type { StaffUser } from '../auth/staff-user.js';
 
 /**
@@ -11,9 +11,6 @@ export function isHubOperator(user: StaffUser, operatorOrganisation: string): bo
 
 export function assertHubOperator(user: StaffUser, operatorOrganisation: string): void {
   if (!isHubOperator(user, operatorOrganisation)) {
-    throw new ForbiddenException({
-      error: 'not-hub-operator',
-      message: 'only operators of the organisation that runs the hub may do this',
-    });
+    throw apiException('not-hub-operator', 'only operators of the organisation that runs the hub may do this');
   }
 }

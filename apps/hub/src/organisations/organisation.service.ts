@@ -1,4 +1,5 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { apiException } from '@hub/http';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
 import { parseOrganisationsnummer, type OrganisationKind } from '@hub/contracts';
 import { Transactions } from '@hub/database';
@@ -51,10 +52,7 @@ export class OrganisationService {
     const registered = await this.transactions.run(async (tx) => {
       if (await this.organisations.find(number, tx)) throw exists(number);
       if (agencyCode && (await this.organisations.findByAgencyCode(agencyCode, tx))) {
-        throw new ConflictException({
-          error: 'agency-code-taken',
-          message: `another organisation has the agency code ${agencyCode}`,
-        });
+        throw apiException('agency-code-taken', `another organisation has the agency code ${agencyCode}`);
       }
       const inserted = await this.organisations.insert(
         { number, name: dto.name, kind: dto.kind, agencyCode, brokerAccount, registeredBy: user.id },
@@ -75,17 +73,14 @@ export class OrganisationService {
     assertHubOperator(user, this.config.operatorOrganisation);
     const number = organisationsnummer(numberInput);
     if (dto.name === undefined && dto.closed === undefined) {
-      throw new BadRequestException({ error: 'invalid-request', message: 'give a new name, closed: true, or both' });
+      throw apiException('invalid-request', 'give a new name, closed: true, or both');
     }
     let terminated: TerminatedVersion[] = [];
     const changed = await this.transactions.run(async (tx) => {
       const organisation = await this.organisations.lock(number, tx);
       if (!organisation) throw notFound(number);
       if (organisation.closedAt) {
-        throw new ConflictException({
-          error: 'organisation-closed',
-          message: `organisation ${number} is closed and cannot be changed`,
-        });
+        throw apiException('organisation-closed', `organisation ${number} is closed and cannot be changed`);
       }
       const previousName = organisation.name;
       if (dto.name !== undefined && dto.name !== previousName) {
@@ -137,10 +132,7 @@ export class OrganisationService {
 export function organisationsnummer(input: string): string {
   const parsed = parseOrganisationsnummer(input);
   if (!parsed.ok) {
-    throw new BadRequestException({
-      error: 'invalid-organisationsnummer',
-      message: `not a valid organisationsnummer: ${parsed.reason}`,
-    });
+    throw apiException('invalid-organisationsnummer', `not a valid organisationsnummer: ${parsed.reason}`);
   }
   return parsed.value;
 }
@@ -149,34 +141,26 @@ export function organisationsnummer(input: string): string {
 function agencyParts(dto: RegisterOrganisationDto): { agencyCode: string | null; brokerAccount: string | null } {
   if (dto.kind !== 'agency') {
     if (dto.agencyCode !== undefined || dto.brokerAccount !== undefined) {
-      throw new BadRequestException({
-        error: 'agency-code-not-allowed',
-        message: 'only an agency has an agency code and a broker account',
-      });
+      throw apiException('agency-code-not-allowed', 'only an agency has an agency code and a broker account');
     }
     return { agencyCode: null, brokerAccount: null };
   }
   if (dto.agencyCode === undefined) {
-    throw new BadRequestException({
-      error: 'agency-code-required',
-      message: 'an agency needs the code its adapter announces its catalogue under',
-    });
+    throw apiException('agency-code-required', 'an agency needs the code its adapter announces its catalogue under');
   }
   const expected = brokerAccountOf(dto.agencyCode);
   if (dto.brokerAccount !== undefined && dto.brokerAccount !== expected) {
-    throw new BadRequestException({
-      error: 'invalid-broker-account',
-      message: `the broker account of agency ${dto.agencyCode} is ${expected}: the sender rules know its adapter by it`,
-    });
+    throw apiException(
+      'invalid-broker-account',
+      `the broker account of agency ${dto.agencyCode} is ${expected}: the sender rules know its adapter by it`,
+    );
   }
   return { agencyCode: dto.agencyCode, brokerAccount: expected };
 }
 
-const notFound = (number: string) =>
-  new NotFoundException({ error: 'not-found', message: `no organisation ${number}` });
+const notFound = (number: string) => apiException('not-found', `no organisation ${number}`);
 
-const exists = (number: string) =>
-  new ConflictException({ error: 'organisation-exists', message: `organisation ${number} is registered already` });
+const exists = (number: string) => apiException('organisation-exists', `organisation ${number} is registered already`);
 
 /** What staff see of an organisation; operators (`full`) also who registered and closed it. */
 export function organisationView(o: Organisation, full: boolean): OrganisationView {

@@ -1,14 +1,5 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { apiException } from '@hub/http';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -26,7 +17,7 @@ import { UnitService } from './unit.service.js';
 
 const idPipe = () =>
   new ParseUUIDPipe({
-    exceptionFactory: () => new BadRequestException({ error: 'invalid-request', message: 'the id is not a UUID' }),
+    exceptionFactory: () => apiException('invalid-request', 'the id is not a UUID'),
   });
 
 @ApiTags('organisations')

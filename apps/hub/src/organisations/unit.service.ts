@@ -1,11 +1,5 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { apiException } from '@hub/http';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
 import { Transactions } from '@hub/database';
 import { AgreementService, type TerminatedVersion } from '../agreements/agreement.service.js';
@@ -54,13 +48,13 @@ export class UnitService {
       const organisation = await this.organisations.lock(number, tx);
       if (!organisation) throw organisationNotFound(number);
       if (organisation.closedAt) {
-        throw new ConflictException({ error: 'organisation-closed', message: `organisation ${number} is closed` });
+        throw apiException('organisation-closed', `organisation ${number} is closed`);
       }
       if (organisation.kind !== 'municipality') {
-        throw new ConflictException({
-          error: 'not-a-municipality',
-          message: `organisation ${number} is a ${organisation.kind}; only municipalities have units`,
-        });
+        throw apiException(
+          'not-a-municipality',
+          `organisation ${number} is a ${organisation.kind}; only municipalities have units`,
+        );
       }
       const inserted = await this.units.insert(
         {
@@ -73,10 +67,10 @@ export class UnitService {
         tx,
       );
       if (!inserted) {
-        throw new ConflictException({
-          error: 'unit-exists',
-          message: `organisation ${number} has a unit named "${dto.name}" already (closed ones keep their name)`,
-        });
+        throw apiException(
+          'unit-exists',
+          `organisation ${number} has a unit named "${dto.name}" already (closed ones keep their name)`,
+        );
       }
       await this.record(user, 'registered', inserted, {});
       return inserted;
@@ -87,17 +81,14 @@ export class UnitService {
   async change(numberInput: string, id: string, dto: ChangeUnitDto, user: StaffUser): Promise<UnitView> {
     const number = this.scope(numberInput, user, 'write');
     if (dto.displayName === undefined && dto.closed === undefined) {
-      throw new BadRequestException({
-        error: 'invalid-request',
-        message: 'give a new displayName, closed: true, or both',
-      });
+      throw apiException('invalid-request', 'give a new displayName, closed: true, or both');
     }
     let terminated: TerminatedVersion[] = [];
     const changed = await this.transactions.run(async (tx) => {
       const unit = await this.units.lock(number, id, tx);
       if (!unit) throw unitNotFound(id);
       if (unit.closedAt) {
-        throw new ConflictException({ error: 'unit-closed', message: `unit ${id} is closed and cannot be changed` });
+        throw apiException('unit-closed', `unit ${id} is closed and cannot be changed`);
       }
       const previousDisplayName = unit.displayName;
       if (dto.displayName !== undefined && dto.displayName !== previousDisplayName) {
@@ -125,10 +116,10 @@ export class UnitService {
     if (isHubOperator(user, this.config.operatorOrganisation)) return number;
     if (user.organisation !== number) throw organisationNotFound(number);
     if (access === 'write' && !user.roles.includes('admin')) {
-      throw new ForbiddenException({
-        error: 'role-not-allowed',
-        message: 'only the organisation’s admin (or an operator of the hub) registers and changes units',
-      });
+      throw apiException(
+        'role-not-allowed',
+        'only the organisation’s admin (or an operator of the hub) registers and changes units',
+      );
     }
     return number;
   }
@@ -158,10 +149,9 @@ export class UnitService {
   }
 }
 
-const organisationNotFound = (number: string) =>
-  new NotFoundException({ error: 'not-found', message: `no organisation ${number}` });
+const organisationNotFound = (number: string) => apiException('not-found', `no organisation ${number}`);
 
-const unitNotFound = (id: string) => new NotFoundException({ error: 'not-found', message: `no unit ${id}` });
+const unitNotFound = (id: string) => apiException('not-found', `no unit ${id}`);
 
 export function unitView(u: Unit): UnitView {
   return {

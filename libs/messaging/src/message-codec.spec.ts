@@ -2,11 +2,14 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type * as amqp from 'amqplib';
 import { HEADERS, messageTypes } from '@hub/contracts';
 import { MessageCodec, type OutgoingMessage } from './message-codec.js';
-import { MessageSigner, SignatureVerifier } from './signing.js';
+import { MemoryKeyStore } from './key-store.js';
+import { MessageSigner, publicJwkOf, SignatureVerifier } from './signing.js';
 
 const keys = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>(
   ['hub', 'adapter-fk', 'adapter-af'].map((service) => [service, generateKeyPairSync('ed25519')]),
 );
+const published = new MemoryKeyStore();
+for (const [service, { publicKey }] of keys) published.set(service, { keys: [publicJwkOf(publicKey)] });
 const trustedSenders = new Map([
   ['hub', new Set(['2120001967'])],
   ['adapter-fk', new Set(['2021005521'])],
@@ -17,8 +20,8 @@ const codecFor = (service: string, organisation: string, signRequests = false) =
     identity: { service, organisation },
     registry: messageTypes,
     trustedSenders,
-    verifier: new SignatureVerifier((kid) => keys.get(kid)?.publicKey),
-    signer: new MessageSigner(service, keys.get(service)!.privateKey),
+    verifier: new SignatureVerifier(published),
+    signer: new MessageSigner(publicJwkOf(keys.get(service)!.publicKey).kid!, keys.get(service)!.privateKey),
     signRequests,
     maxBodyBytes: 16 * 1024,
   });
@@ -114,7 +117,7 @@ describe('message codec', () => {
       identity: { service: 'hub', organisation: '2120001967' },
       registry: messageTypes,
       trustedSenders: new Map([['hub', new Set(['2120001967'])]]),
-      verifier: new SignatureVerifier((kid) => keys.get(kid)?.publicKey),
+      verifier: new SignatureVerifier(published),
       maxBodyBytes: 16 * 1024,
     });
     const announcement = fk.encode({

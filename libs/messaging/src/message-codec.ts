@@ -10,10 +10,10 @@ import {
   type MessageTypeSpec,
   type Purpose,
 } from '@hub/contracts';
-import type { MessageSigner, SignatureVerifier } from './signing.js';
+import type { Signer, SignatureVerifier } from './signing.js';
 
 export interface ServiceIdentity {
-  /** the service's name, which is also its RabbitMQ user and its signing key id */
+  /** the service's name, which is also its RabbitMQ user; its signing keys are published under it */
   service: string;
   /** organisationsnummer of the organisation the service acts for */
   organisation: string;
@@ -44,7 +44,7 @@ export interface MessageCodecOptions {
   trustedSenders: ReadonlyMap<string, ReadonlySet<string>>;
   verifier: SignatureVerifier;
   /** signs persistent messages always, requests and replies when `signRequests` is set */
-  signer?: MessageSigner;
+  signer?: Signer;
   signRequests?: boolean;
   maxBodyBytes: number;
 }

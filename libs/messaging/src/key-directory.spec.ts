@@ -95,6 +95,7 @@ describe('key directory', () => {
       expect(later(dir).verify(body, before, 'adapter-fk')).toEqual({
         ok: false,
         reason: `key ${first} is not a published key of adapter-fk (unknown or retired)`,
+        unknownKey: true,
       });
       expect(later(dir).verify(body, after, 'adapter-fk')).toMatchObject({ ok: true });
       // old evidence (a witnessed checkpoint) is still checked against the archive

@@ -13,8 +13,11 @@ export type ServiceKeys = ReadonlyMap<string, ReadonlyMap<string, KeyObject>>;
  */
 export interface KeyStore {
   keys(): ServiceKeys;
-  /** a key id was not found: look again soon (each store limits how often it really does) */
-  refresh?(): void;
+  /**
+   * A key id was not found: look again (each store limits how often it really does). Resolves when the look is
+   * done, for a receiver that can wait for keys fetched over the network before it decides on a message.
+   */
+  refresh?(): void | Promise<void>;
 }
 
 export class InvalidJwksError extends Error {
@@ -158,8 +161,11 @@ const legacyKeys = (jwk: Jwk, source: string) => {
 export class HttpKeyStore implements KeyStore {
   private current = new Map<string, ReadonlyMap<string, KeyObject>>();
   private timer?: NodeJS.Timeout;
-  private fetching?: Promise<void>;
-  private fetchedAt = 0;
+  private periodic?: Promise<void>;
+  private onMiss?: Promise<void>;
+  private missAt = 0;
+  private started = 0;
+  private readonly applied = new Map<string, number>();
 
   constructor(
     private readonly urls: Readonly<Record<string, string>>,
@@ -183,23 +189,35 @@ export class HttpKeyStore implements KeyStore {
     return this.current;
   }
 
-  refresh(): void {
-    if (Date.now() - this.fetchedAt >= 1_000) void this.fetchAll();
+  /** A fetch of its own, at most one a second: a message naming an unknown key id waits for it, not for the timer. */
+  refresh(): Promise<void> {
+    if (Date.now() - this.missAt >= 1_000) {
+      this.missAt = Date.now();
+      this.onMiss = this.fetchEach();
+    }
+    return this.onMiss ?? Promise.resolve();
   }
 
   fetchAll(): Promise<void> {
-    this.fetchedAt = Date.now();
-    this.fetching ??= Promise.all(Object.entries(this.urls).map(([service, url]) => this.fetchOne(service, url)))
-      .then(() => undefined)
-      .finally(() => (this.fetching = undefined));
-    return this.fetching;
+    this.periodic ??= this.fetchEach().finally(() => (this.periodic = undefined));
+    return this.periodic;
   }
 
-  private async fetchOne(service: string, url: string): Promise<void> {
+  private fetchEach(): Promise<void> {
+    const started = ++this.started;
+    return Promise.all(Object.entries(this.urls).map(([service, url]) => this.fetchOne(service, url, started))).then(
+      () => undefined,
+    );
+  }
+
+  private async fetchOne(service: string, url: string, started: number): Promise<void> {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       if (!response.ok) throw new Error(`answered ${response.status}`);
       const keys = keysFromJwks(await response.json(), url);
+      // an answer to an older request, arriving late, must not bring back a key retired since
+      if ((this.applied.get(service) ?? 0) > started) return;
+      this.applied.set(service, started);
       this.current = new Map(this.current).set(service, keys);
     } catch (err) {
       this.logger.warn(`JWKS of ${service} at ${url} not fetched, keeping the last: ${(err as Error).message}`);
@@ -227,7 +245,7 @@ export class CompositeKeyStore implements KeyStore {
     return this.merged;
   }
 
-  refresh(): void {
-    for (const store of this.stores) store.refresh?.();
+  async refresh(): Promise<void> {
+    await Promise.all(this.stores.map((store) => store.refresh?.()));
   }
 }

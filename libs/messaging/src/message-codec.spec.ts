@@ -112,6 +112,34 @@ describe('message codec', () => {
     });
   });
 
+  it('looks again at the key stores before refusing a key id not known yet (a JWKS URL fetched now and then)', async () => {
+    const late = new MemoryKeyStore();
+    late.set('hub', { keys: [] });
+    let looked = 0;
+    const store = {
+      keys: () => late.keys(),
+      refresh: async () => {
+        looked++;
+        late.set('hub', { keys: [publicJwkOf(keys.get('hub')!.publicKey)] });
+      },
+    };
+    const receiver = new MessageCodec({
+      identity: { service: 'adapter-fk', organisation: '2021005521' },
+      registry: messageTypes,
+      trustedSenders,
+      verifier: new SignatureVerifier(store),
+      maxBodyBytes: 16 * 1024,
+    });
+    const { content, properties } = hub.encode(referral);
+    expect(await receiver.decodeWithFreshKeys(delivered(content, properties))).toMatchObject({ ok: true });
+    expect(looked).toBeGreaterThan(0);
+    // a bad signature is no reason to look again
+    looked = 0;
+    const tampered = Buffer.from(content.toString().replace('etablering', 'vagledning'));
+    expect(await receiver.decodeWithFreshKeys(delivered(tampered, properties))).toMatchObject({ ok: false });
+    expect(looked).toBe(0);
+  });
+
   it('trusts senders added later (an agency registered while running), and forgets them when replaced', () => {
     const hubAlone = new MessageCodec({
       identity: { service: 'hub', organisation: '2120001967' },

@@ -35,7 +35,8 @@ export interface EncodedMessage {
   properties: amqp.Options.Publish;
 }
 
-export type Decoded = { ok: true; envelope: Envelope; spec: MessageTypeSpec } | { ok: false; reason: string };
+export type Decoded =
+  { ok: true; envelope: Envelope; spec: MessageTypeSpec } | { ok: false; reason: string; unknownKey?: true };
 
 export interface MessageCodecOptions {
   identity: ServiceIdentity;
@@ -140,7 +141,13 @@ export class MessageCodec {
     const signature = properties.headers?.[HEADERS.signature];
     if (signature !== undefined) {
       const verified = this.options.verifier.verify(content, signature, user);
-      if (!verified.ok) return { ok: false, reason: `bad signature: ${verified.reason}` };
+      if (!verified.ok) {
+        return {
+          ok: false,
+          reason: `bad signature: ${verified.reason}`,
+          ...(verified.unknownKey && { unknownKey: true }),
+        };
+      }
     }
     let plain: unknown;
     try {
@@ -170,6 +177,18 @@ export class MessageCodec {
     });
     if (!rule.ok) return { ok: false, reason: `sender rule: ${rule.reason}` };
     return { ok: true, envelope, spec };
+  }
+
+  /**
+   * `decode`, and when the message names a key its sender has not published as far as this service knows, again
+   * after a fresh look at the key stores: a party's JWKS URL is fetched only now and then, and its first message
+   * with a new key must not be parked for arriving before the fetch.
+   */
+  async decodeWithFreshKeys(message: amqp.Message): Promise<Decoded> {
+    const decoded = this.decode(message);
+    if (decoded.ok || !decoded.unknownKey) return decoded;
+    await this.options.verifier.refresh();
+    return this.decode(message);
   }
 
   /**

@@ -41,6 +41,7 @@ describe('detached JWS signatures', () => {
     expect(verifier.verify(body, unknown.sign(body), 'hub')).toEqual({
       ok: false,
       reason: `key ${otherKid} is not a published key of hub (unknown or retired)`,
+      unknownKey: true,
     });
     // a JWKS that lists the hub's key id for another key does not lend that key to the hub
     const impostor = new MemoryKeyStore();

@@ -85,7 +85,8 @@ export class MessageSigner implements Signer {
 const signingInput = (encodedHeader: string, body: Buffer) =>
   Buffer.from(`${encodedHeader}.${body.toString('base64url')}`);
 
-export type VerifyResult = { ok: true; keyId: string } | { ok: false; reason: string };
+/** `unknownKey`: the sender has published no key by that id, as far as this receiver knows yet */
+export type VerifyResult = { ok: true; keyId: string } | { ok: false; reason: string; unknownKey?: true };
 
 export interface SignatureVerifierOptions {
   /**
@@ -132,7 +133,11 @@ export class SignatureVerifier {
       if (owner) return { ok: false, reason: `signed by ${owner} (key ${kid}), sent by ${sender}` };
       if (kid !== sender && this.store.keys().has(kid))
         return { ok: false, reason: `signed by ${kid}, sent by ${sender}` };
-      return { ok: false, reason: `key ${kid} is not a published key of ${sender} (unknown or retired)` };
+      return {
+        ok: false,
+        reason: `key ${kid} is not a published key of ${sender} (unknown or retired)`,
+        unknownKey: true,
+      };
     }
     const signature = Buffer.from(parts[2], 'base64url');
     if (signature.length !== sodium.crypto_sign_BYTES)
@@ -144,6 +149,11 @@ export class SignatureVerifier {
       if (sodium.crypto_sign_verify_detached(signature, input, publicKey)) return { ok: true, keyId };
     }
     return { ok: false, reason: 'signature does not match the body' };
+  }
+
+  /** A fresh look at every key store, for a message that named a key not known yet (rate-limited by the stores). */
+  async refresh(): Promise<void> {
+    await this.store.refresh?.();
   }
 
   private candidates(kid: string, sender: string): Array<[string, KeyObject]> {

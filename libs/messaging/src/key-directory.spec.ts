@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { importJWK } from 'jose';
 import { KeyDirectory, KeyRotationError } from './key-directory.js';
-import { FileKeyStore, HttpKeyStore, InvalidJwksError, keysFromJwks } from './key-store.js';
+import {
+  CompositeKeyStore,
+  FileKeyStore,
+  HttpKeyStore,
+  InvalidJwksError,
+  keysFromJwks,
+  MemoryKeyStore,
+} from './key-store.js';
 import { jwkThumbprint, MessageSigner, publicJwkOf, SignatureVerifier } from './signing.js';
 
 const body = Buffer.from('{"id":"b9a5"}');
@@ -128,6 +135,23 @@ describe('key stores', () => {
     const one = jwk();
     expect(() => keysFromJwks({ keys: [one, one] }, 'x')).toThrow(/twice/);
     expect([...keysFromJwks({ keys: [one, { ...jwk(), use: 'enc' }] }, 'x').keys()]).toEqual([one.kid]);
+  });
+
+  it('merges several stores per service, and sees a key registered later (the operator API hook)', () => {
+    const [a, b, c] = [jwk(), jwk(), jwk()];
+    const files = new MemoryKeyStore();
+    const registered = new MemoryKeyStore();
+    files.set('adapter-fk', { keys: [a] });
+    const store = new CompositeKeyStore([files, registered]);
+    expect([...store.keys().get('adapter-fk')!.keys()]).toEqual([a.kid]);
+    const first = store.keys();
+    expect(store.keys()).toBe(first);
+    registered.set('adapter-fk', { keys: [b] });
+    registered.set('adapter-pm', { keys: [c] });
+    expect([...store.keys().get('adapter-fk')!.keys()]).toEqual([a.kid, b.kid]);
+    expect([...store.keys().get('adapter-pm')!.keys()]).toEqual([c.kid]);
+    registered.delete('adapter-pm');
+    expect(store.keys().has('adapter-pm')).toBe(false);
   });
 
   it('keeps the last good keys of a file that does not parse', () => {

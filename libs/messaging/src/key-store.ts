@@ -233,8 +233,11 @@ export class CompositeKeyStore implements KeyStore {
   constructor(private readonly stores: KeyStore[]) {}
 
   keys(): ServiceKeys {
-    const parts = this.stores.map((store) => store.keys());
-    if (parts.length !== this.seen.length || parts.some((part, i) => part !== this.seen[i])) {
+    // called for every message: no allocation unless a store's keys changed
+    let changed = this.seen.length !== this.stores.length;
+    for (let i = 0; i < this.stores.length && !changed; i++) changed = this.stores[i].keys() !== this.seen[i];
+    if (changed) {
+      const parts = this.stores.map((store) => store.keys());
       const merged = new Map<string, Map<string, KeyObject>>();
       for (const part of parts) {
         for (const [service, keys] of part) merged.set(service, new Map([...(merged.get(service) ?? []), ...keys]));

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MessagingClient } from '@hub/messaging';
 import { Public } from '../auth/auth.decorators.js';
 
@@ -17,6 +17,9 @@ export class JwksController {
   @Header('content-type', 'application/jwk-set+json')
   @Header('cache-control', 'no-cache')
   @ApiOperation({ summary: 'The public keys the hub signs its messages with (JWKS; kid = RFC 7638 thumbprint)' })
+  @ApiOkResponse({
+    description: 'a JWKS (RFC 7517), application/jwk-set+json: `{"keys":[{kty, crv, x, kid, alg, use}]}`',
+  })
   jwks(): string {
     return JSON.stringify(this.messaging.publishedKeys());
   }

@@ -18,7 +18,7 @@ import {
   type Checkpoint,
   type VerifyResult,
 } from '../libs/audit/src/index.js';
-import { KeyDirectory } from '../libs/messaging/src/signing.js';
+import { KeyDirectory } from '../libs/messaging/src/key-directory.js';
 
 /** A checkpoint and who holds it, e.g. the adapter it was taken from. */
 export interface WitnessedCheckpoint extends Checkpoint {
@@ -106,7 +106,7 @@ export async function fetchWitnessCheckpoint(
   const checkpoint = checkpointOf(held, adapterUrl);
   const body = Buffer.from(held.message?.body ?? '', 'base64');
   const sender = String(held.message?.sender ?? '');
-  const verified = options.keys.verifier().verify(body, held.message?.signature, sender);
+  const verified = options.keys.archivedVerifier().verify(body, held.message?.signature, sender);
   if (!verified.ok) throw new Error(`${adapterUrl}: the checkpoint's signature does not hold: ${verified.reason}`);
   const signed = JSON.parse(body.toString('utf8')) as { type?: string; payload?: unknown };
   const inBody = checkpointOf(signed.payload, adapterUrl);

@@ -33,7 +33,7 @@ export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE):
   const keys = new KeyDirectory(resolve(root, 'var/keys'));
   const accounts: ServiceAccount[] = serviceUsers(root).map((user) => {
     passwords[user] ??= randomBytes(18).toString('base64url');
-    keys.signerFor(user, true);
+    keys.ensure(user);
     const agency = user.startsWith('adapter-') ? user.slice('adapter-'.length) : undefined;
     return { user, password: passwords[user], role: agency ? 'agency' : 'hub', agency };
   });

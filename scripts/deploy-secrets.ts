@@ -97,7 +97,7 @@ export function writeDeploySecrets(root = process.cwd()): Secrets {
   for (const service of APP_SERVICES) {
     keys.signerFor(service, true);
     chmodSync(join(dir, 'keys/private', `${service}.jwk.json`), 0o644);
-    chmodSync(join(dir, 'keys/public', `${service}.jwk.json`), 0o644);
+    chmodSync(join(dir, 'keys/public', `${service}.jwks.json`), 0o644);
   }
   // mounted as a folder, so its own mode counts inside the container, whatever the umask was
   chmodSync(join(dir, 'keys/public'), 0o755);

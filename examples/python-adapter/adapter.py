@@ -12,6 +12,7 @@ Configuration: see README.md beside this file.
 """
 
 import base64
+import hashlib
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -35,15 +37,17 @@ log = logging.getLogger("adapter")
 # ---------------------------------------------------------------------------------------------------- configuration
 
 AGENCY = os.environ.get("AGENCY", "skv")
-SERVICE = os.environ.get("AMQP_USER", f"adapter-{AGENCY}")  # broker user = sender.service = signing key id
+SERVICE = os.environ.get("AMQP_USER", f"adapter-{AGENCY}")  # broker user = sender.service
 ORGANISATION = os.environ["ORGANISATION"]
 HUB_ORGANISATIONS = set(os.environ.get("HUB_ORGANISATIONS", "2120001967").split(","))
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://127.0.0.1:5672/%2F")
 AMQP_PASSWORD = os.environ["AMQP_PASSWORD"]
 SIGNING_KEY = os.environ["SIGNING_KEY"]  # our private key as a JWK (OKP, Ed25519)
-HUB_PUBLIC_KEY = os.environ["HUB_PUBLIC_KEY"]  # the hub's public key as a JWK
+# the hub's public keys: its JWKS URL (<hub>/.well-known/jwks.json) or a JWKS file; HUB_PUBLIC_KEY, one JWK, still works
+HUB_JWKS = os.environ.get("HUB_JWKS") or os.environ["HUB_PUBLIC_KEY"]
 CONTRACT_DIR = Path(os.environ.get("CONTRACT_DIR", Path(__file__).resolve().parents[2] / "contracts" / "generated"))
 STATE_DB = os.environ.get("STATE_DB", os.path.join(tempfile.gettempdir(), f"python-adapter-{AGENCY}.sqlite3"))
+JWKS_OUT = os.environ.get("JWKS_OUT")  # where to write our public JWKS, for the hub's operator
 CASEWORKER_STEP_SECONDS = float(os.environ.get("CASEWORKER_STEP_SECONDS", "2"))
 MAX_BODY_BYTES = 256 * 1024
 DELIVERY_LIMIT = 5
@@ -122,15 +126,24 @@ def unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class Signer:
-    """Detached JWS (RFC 7515 appendix F), EdDSA over Ed25519, over the exact body bytes: `<header>..<signature>`."""
+def jwk_thumbprint(jwk: dict) -> str:
+    """RFC 7638: SHA-256 over the required members in lexicographic order, no whitespace. Our key id."""
+    canonical = json.dumps({"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"]}, separators=(",", ":"))
+    return b64url(hashlib.sha256(canonical.encode()).digest())
 
-    def __init__(self, jwk_path: str, key_id: str):
+
+class Signer:
+    """Detached JWS (RFC 7515 appendix F), EdDSA over Ed25519, over the exact body bytes: `<header>..<signature>`.
+    The key id is the key's thumbprint, as published in our JWKS (see JWKS_OUT)."""
+
+    def __init__(self, jwk_path: str):
         jwk = json.loads(Path(jwk_path).read_text())
         if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
             raise ValueError(f"{jwk_path} is not an Ed25519 key")
         self.key = Ed25519PrivateKey.from_private_bytes(unb64url(jwk["d"]))
-        self.header = b64url(json.dumps({"alg": "EdDSA", "kid": key_id}, separators=(",", ":")).encode())
+        self.key_id = jwk_thumbprint(jwk)
+        self.public_jwk = {"kty": "OKP", "crv": "Ed25519", "x": jwk["x"], "kid": self.key_id, "alg": "EdDSA", "use": "sig"}
+        self.header = b64url(json.dumps({"alg": "EdDSA", "kid": self.key_id}, separators=(",", ":")).encode())
 
     def sign(self, body: bytes) -> str:
         signature = self.key.sign(f"{self.header}.{b64url(body)}".encode("ascii"))
@@ -138,10 +151,30 @@ class Signer:
 
 
 class Verifier:
-    """Checks the hub's detached JWS: algorithm EdDSA, key id = the broker user that sent it, signature over the body."""
+    """Checks the hub's detached JWS: algorithm EdDSA, sent by the hub (user_id), signed by a key in the hub's JWKS.
 
-    def __init__(self, keys: dict):
-        self.keys = {kid: Ed25519PublicKey.from_public_bytes(unb64url(jwk["x"])) for kid, jwk in keys.items()}
+    The JWKS comes from a URL or a file and is read again, at most every 5 s, when a message names a key id not in it
+    (the hub added a key for a rotation). `kid` = "hub" is the hub's older form: tried against all its keys."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.keys: dict = {}
+        self.loaded_at = 0.0
+        self.load()
+
+    def load(self):
+        self.loaded_at = time.monotonic()
+        if self.source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(self.source, timeout=5) as response:
+                document = json.load(response)
+        else:
+            document = json.loads(Path(self.source).read_text())
+        jwks = document["keys"] if "keys" in document else [{**document, "kid": jwk_thumbprint(document)}]
+        self.keys = {
+            jwk["kid"]: Ed25519PublicKey.from_public_bytes(unb64url(jwk["x"]))
+            for jwk in jwks
+            if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and "d" not in jwk
+        }
 
     def problem(self, body: bytes, jws, sender: str):
         if not isinstance(jws, str):
@@ -155,13 +188,25 @@ class Verifier:
             return "signature header is not JSON"
         if header.get("alg") != "EdDSA":
             return f"signature algorithm {header.get('alg')} not accepted"
-        if header.get("kid") != sender or sender not in self.keys:
-            return f"signed by {header.get('kid')}, sent by {sender}"
-        try:
-            self.keys[sender].verify(unb64url(parts[2]), f"{parts[0]}.{b64url(body)}".encode("ascii"))
-        except (InvalidSignature, ValueError):
-            return "signature does not match the body"
-        return None
+        if sender != "hub":
+            return f"sent by {sender}, not by the hub"
+        kid = header.get("kid")
+        if kid not in self.keys and kid != "hub" and time.monotonic() - self.loaded_at > 5:
+            try:
+                self.load()
+            except (OSError, ValueError, KeyError) as err:
+                log.warning("the hub's JWKS not read again: %s", err)
+        candidates = [self.keys[kid]] if kid in self.keys else list(self.keys.values()) if kid == "hub" else []
+        if not candidates:
+            return f"key {kid} is not a published key of hub (unknown or retired)"
+        signing_input = f"{parts[0]}.{b64url(body)}".encode("ascii")
+        for key in candidates:
+            try:
+                key.verify(unb64url(parts[2]), signing_input)
+                return None
+            except (InvalidSignature, ValueError):
+                pass
+        return "signature does not match the body"
 
 
 # ------------------------------------------------------------------------------------------------------- contract
@@ -374,8 +419,11 @@ class Store:
 
 class Adapter:
     def __init__(self):
-        self.signer = Signer(SIGNING_KEY, SERVICE)
-        self.verifier = Verifier({"hub": json.loads(Path(HUB_PUBLIC_KEY).read_text())})
+        self.signer = Signer(SIGNING_KEY)
+        self.verifier = Verifier(HUB_JWKS)
+        if JWKS_OUT:
+            # what the hub's operator registers (KEYS_DIR/public/<service>.jwks.json) or the hub fetches (JWKS_URLS)
+            Path(JWKS_OUT).write_text(json.dumps({"keys": [self.signer.public_jwk]}, indent=2))
         self.store = Store(STATE_DB)
         self.policy = Policy(self.store)
         params = pika.URLParameters(AMQP_URL)

@@ -14,7 +14,7 @@ import {
   type Envelope,
   type ReferralStatusV1,
 } from '@hub/contracts';
-import { KeyDirectory, MessagingClient, type MessageSigner } from '@hub/messaging';
+import { KeyDirectory, MessagingClient, type Signer } from '@hub/messaging';
 
 export interface HubSideOptions {
   amqpUrl: string;
@@ -43,7 +43,7 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 
 export class HubSide {
   readonly messaging: MessagingClient;
-  readonly signer: MessageSigner;
+  readonly signer: Signer;
   readonly service: string;
   private connection?: amqp.ChannelModel;
   readonly heard: Heard[] = [];

@@ -105,7 +105,7 @@ describe('the conformance kit', () => {
           AMQP_USER: service,
           AMQP_PASSWORD: devBrokerPassword(service)!,
           SIGNING_KEY: resolve(KEYS_DIR, 'private', `${service}.jwk.json`),
-          HUB_PUBLIC_KEY: resolve(KEYS_DIR, 'public', 'hub.jwk.json'),
+          HUB_JWKS: resolve(KEYS_DIR, 'public', 'hub.jwks.json'),
           CASEWORKER_STEP_SECONDS: '0.15',
         }),
       });

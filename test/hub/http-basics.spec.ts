@@ -91,7 +91,8 @@ describe('hub HTTP basics', () => {
     // Public by design: where a browser without a session goes to get one. They hand out nothing by themselves: the
     // callback creates a session only for a code the identity provider issued to a login this browser started, with
     // its state and PKCE verifier (test/auth/oidc-login.spec.ts).
-    const publicOperations = new Set(['GET /api/auth/login', 'GET /api/auth/callback']);
+    // the JWKS holds public keys only, for anyone to check the hub's signatures with
+    const publicOperations = new Set(['GET /api/auth/login', 'GET /api/auth/callback', 'GET /.well-known/jwks.json']);
     for (const { method, path } of operations) {
       if (path.startsWith('/health') || publicOperations.has(`${method} ${path}`)) continue;
       expect({ method, path, status: (await hub.call(method, path)).status }).toEqual({ method, path, status: 401 });
@@ -123,7 +124,8 @@ describe('hub HTTP basics', () => {
     for (const [rawPath, methods] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
       const path = rawPath.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
-        if (path.startsWith('/health') || anyStaff.has(`${method} ${rawPath}`)) continue;
+        if (path.startsWith('/health') || path.startsWith('/.well-known') || anyStaff.has(`${method} ${rawPath}`))
+          continue;
         const { status, body } = await hub.call(method, path, { token: roleless });
         expect({ method, path, status, error: body?.error }).toEqual({
           method,

@@ -322,6 +322,7 @@ const BODY_REFERENCES: Record<string, BodyReference> = {
 const NO_TENANT_DATA: Record<string, string> = {
   'GET /health/live': 'liveness, no data',
   'GET /health/ready': 'readiness, no data',
+  'GET /.well-known/jwks.json': 'the hub’s public signing keys (JWKS), public by design',
   'GET /api/auth/login': 'starts a login; no data',
   'GET /api/auth/callback': 'ends a login; the session is the caller’s own',
   'POST /api/auth/logout': 'ends the caller’s own session',

@@ -17,6 +17,7 @@ import { migratedDataSource } from './database/migrate.js';
 import { MIGRATIONS } from './database/migrations.js';
 import { HealthController } from './health/health.controller.js';
 import { validationPipe } from './http/http-errors.js';
+import { JwksController } from './messaging/jwks.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
@@ -51,7 +52,7 @@ import { ReferralModule } from './referrals/referral.module.js';
     AuditModule,
     OrganisationModule,
   ],
-  controllers: [HealthController],
+  controllers: [HealthController, JwksController],
   providers: [
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_PIPE, useValue: validationPipe },

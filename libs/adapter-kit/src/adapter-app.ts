@@ -47,7 +47,7 @@ export async function startAdapter(
     { bodyParser: false, logger: options.logger ?? nestLoggerFor(definition.service, env) },
   );
   configureHttp(app);
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json'] });
   app.enableShutdownHooks();
   const messaging = app.get(MessagingClient);
   app.connectMicroservice(

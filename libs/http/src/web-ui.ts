@@ -6,8 +6,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 /** Where `npm run build` puts the web UI (Vite, apps/web). */
 export const DEFAULT_WEB_DIR = resolve('dist/web');
 
-/** Paths the UI never owns: the API, health and metrics answer for themselves (with 404 when unknown). */
-const NOT_UI = /^\/(api|health|metrics)(\/|$)/;
+/** Paths the UI never owns: the API, health, metrics and the signing keys answer for themselves (404 when unknown). */
+const NOT_UI = /^\/(api|health|metrics|\.well-known)(\/|$)/;
 
 /**
  * Serves the built web UI: its hashed assets for a year, and index.html (never cached) for every other GET that

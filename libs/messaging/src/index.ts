@@ -8,6 +8,8 @@ export * from './messaging-client.js';
 export * from './messaging.config.js';
 export * from './request-client.js';
 export * from './signing.js';
+export * from './key-store.js';
+export * from './key-directory.js';
 export * from './topology.js';
 export * from './amqp.transport.js';
 export * from './outbox.js';

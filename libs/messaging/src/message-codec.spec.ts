@@ -2,11 +2,14 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type * as amqp from 'amqplib';
 import { HEADERS, messageTypes } from '@hub/contracts';
 import { MessageCodec, type OutgoingMessage } from './message-codec.js';
-import { MessageSigner, SignatureVerifier } from './signing.js';
+import { MemoryKeyStore } from './key-store.js';
+import { MessageSigner, publicJwkOf, SignatureVerifier } from './signing.js';
 
 const keys = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>(
   ['hub', 'adapter-fk', 'adapter-af'].map((service) => [service, generateKeyPairSync('ed25519')]),
 );
+const published = new MemoryKeyStore();
+for (const [service, { publicKey }] of keys) published.set(service, { keys: [publicJwkOf(publicKey)] });
 const trustedSenders = new Map([
   ['hub', new Set(['2120001967'])],
   ['adapter-fk', new Set(['2021005521'])],
@@ -17,8 +20,8 @@ const codecFor = (service: string, organisation: string, signRequests = false) =
     identity: { service, organisation },
     registry: messageTypes,
     trustedSenders,
-    verifier: new SignatureVerifier((kid) => keys.get(kid)?.publicKey),
-    signer: new MessageSigner(service, keys.get(service)!.privateKey),
+    verifier: new SignatureVerifier(published),
+    signer: new MessageSigner(publicJwkOf(keys.get(service)!.publicKey).kid!, keys.get(service)!.privateKey),
     signRequests,
     maxBodyBytes: 16 * 1024,
   });
@@ -109,12 +112,40 @@ describe('message codec', () => {
     });
   });
 
+  it('looks again at the key stores before refusing a key id not known yet (a JWKS URL fetched now and then)', async () => {
+    const late = new MemoryKeyStore();
+    late.set('hub', { keys: [] });
+    let looked = 0;
+    const store = {
+      keys: () => late.keys(),
+      refresh: async () => {
+        looked++;
+        late.set('hub', { keys: [publicJwkOf(keys.get('hub')!.publicKey)] });
+      },
+    };
+    const receiver = new MessageCodec({
+      identity: { service: 'adapter-fk', organisation: '2021005521' },
+      registry: messageTypes,
+      trustedSenders,
+      verifier: new SignatureVerifier(store),
+      maxBodyBytes: 16 * 1024,
+    });
+    const { content, properties } = hub.encode(referral);
+    expect(await receiver.decodeWithFreshKeys(delivered(content, properties))).toMatchObject({ ok: true });
+    expect(looked).toBeGreaterThan(0);
+    // a bad signature is no reason to look again
+    looked = 0;
+    const tampered = Buffer.from(content.toString().replace('etablering', 'vagledning'));
+    expect(await receiver.decodeWithFreshKeys(delivered(tampered, properties))).toMatchObject({ ok: false });
+    expect(looked).toBe(0);
+  });
+
   it('trusts senders added later (an agency registered while running), and forgets them when replaced', () => {
     const hubAlone = new MessageCodec({
       identity: { service: 'hub', organisation: '2120001967' },
       registry: messageTypes,
       trustedSenders: new Map([['hub', new Set(['2120001967'])]]),
-      verifier: new SignatureVerifier((kid) => keys.get(kid)?.publicKey),
+      verifier: new SignatureVerifier(published),
       maxBodyBytes: 16 * 1024,
     });
     const announcement = fk.encode({

@@ -10,10 +10,10 @@ import {
   type MessageTypeSpec,
   type Purpose,
 } from '@hub/contracts';
-import type { MessageSigner, SignatureVerifier } from './signing.js';
+import type { Signer, SignatureVerifier } from './signing.js';
 
 export interface ServiceIdentity {
-  /** the service's name, which is also its RabbitMQ user and its signing key id */
+  /** the service's name, which is also its RabbitMQ user; its signing keys are published under it */
   service: string;
   /** organisationsnummer of the organisation the service acts for */
   organisation: string;
@@ -35,7 +35,8 @@ export interface EncodedMessage {
   properties: amqp.Options.Publish;
 }
 
-export type Decoded = { ok: true; envelope: Envelope; spec: MessageTypeSpec } | { ok: false; reason: string };
+export type Decoded =
+  { ok: true; envelope: Envelope; spec: MessageTypeSpec } | { ok: false; reason: string; unknownKey?: true };
 
 export interface MessageCodecOptions {
   identity: ServiceIdentity;
@@ -44,7 +45,7 @@ export interface MessageCodecOptions {
   trustedSenders: ReadonlyMap<string, ReadonlySet<string>>;
   verifier: SignatureVerifier;
   /** signs persistent messages always, requests and replies when `signRequests` is set */
-  signer?: MessageSigner;
+  signer?: Signer;
   signRequests?: boolean;
   maxBodyBytes: number;
 }
@@ -140,7 +141,13 @@ export class MessageCodec {
     const signature = properties.headers?.[HEADERS.signature];
     if (signature !== undefined) {
       const verified = this.options.verifier.verify(content, signature, user);
-      if (!verified.ok) return { ok: false, reason: `bad signature: ${verified.reason}` };
+      if (!verified.ok) {
+        return {
+          ok: false,
+          reason: `bad signature: ${verified.reason}`,
+          ...(verified.unknownKey && { unknownKey: true }),
+        };
+      }
     }
     let plain: unknown;
     try {
@@ -170,6 +177,18 @@ export class MessageCodec {
     });
     if (!rule.ok) return { ok: false, reason: `sender rule: ${rule.reason}` };
     return { ok: true, envelope, spec };
+  }
+
+  /**
+   * `decode`, and when the message names a key its sender has not published as far as this service knows, again
+   * after a fresh look at the key stores: a party's JWKS URL is fetched only now and then, and its first message
+   * with a new key must not be parked for arriving before the fetch.
+   */
+  async decodeWithFreshKeys(message: amqp.Message): Promise<Decoded> {
+    const decoded = this.decode(message);
+    if (decoded.ok || !decoded.unknownKey) return decoded;
+    await this.options.verifier.refresh();
+    return this.decode(message);
   }
 
   /**

@@ -196,7 +196,7 @@ export class MessageConsumer {
     message: amqp.ConsumeMessage,
     send: (content: Buffer, properties: amqp.Options.Publish) => void,
   ): Promise<void> {
-    const decoded = this.codec.decode(message);
+    const decoded = await this.codec.decodeWithFreshKeys(message);
     if (!decoded.ok) {
       await this.park(message, decoded.reason);
       this.replyError(send, message, `invalid-message: ${decoded.reason}`);
@@ -234,7 +234,7 @@ export class MessageConsumer {
   }
 
   private async onPersistent(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
-    const decoded = this.codec.decode(message);
+    const decoded = await this.codec.decodeWithFreshKeys(message);
     if (!decoded.ok) {
       await this.park(message, decoded.reason);
       channel.ack(message);

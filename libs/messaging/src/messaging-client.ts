@@ -3,23 +3,45 @@ import { AmqpConnection, type AmqpConnectionOptions, type ConnectionLogger } fro
 import { ConfirmedPublisher } from './confirmed-publisher.js';
 import { MessageCodec, type MessageCodecOptions, type OutgoingMessage } from './message-codec.js';
 import { MessageConsumer, type ConsumerStats, type MessageConsumerOptions } from './message-consumer.js';
-import { KeyDirectory } from './signing.js';
+import { KeyDirectory } from './key-directory.js';
+import { HttpKeyStore, MemoryKeyStore } from './key-store.js';
+import { SignatureVerifier, type Jwks } from './signing.js';
 import type { MessagingConfig } from './messaging.config.js';
 import { RequestClient, type GatherResult, type RequestTarget } from './request-client.js';
 
 export interface MessagingOptions extends MessageCodecOptions {
   connection: Omit<AmqpConnectionOptions, 'name'>;
+  keys?: MessagingKeys;
+}
+
+/** A service's keys beyond signing and checking: what it publishes, and where else it learns others' keys. */
+export interface MessagingKeys {
+  /** this service's JWKS, as its /.well-known/jwks.json serves it */
+  published(): Jwks;
+  /** keys set at run time, e.g. an agency's JWKS registered through the hub's operator API */
+  registered: MemoryKeyStore;
+  /** the parties' JWKS URLs (JWKS_URLS), fetched from `connect()` on */
+  remote?: HttpKeyStore;
 }
 
 /** A service's messaging options from its validated configuration: identity, keys, trust and broker login. */
 export function messagingOptionsFrom(config: MessagingConfig, registry: MessageTypeRegistry): MessagingOptions {
   const keys = new KeyDirectory(config.keysDir);
+  const registered = new MemoryKeyStore();
+  const remote = Object.keys(config.jwksUrls).length
+    ? new HttpKeyStore(config.jwksUrls, config.keysRefreshMs)
+    : undefined;
+  const signer = keys.signerFor(config.service, config.generateDevKeys);
   return {
     identity: { service: config.service, organisation: config.organisation },
     registry,
     trustedSenders: config.trustedSenders,
-    verifier: keys.verifier(),
-    signer: keys.signerFor(config.service, config.generateDevKeys),
+    verifier: new SignatureVerifier(
+      keys.trustedKeys(config.keysRefreshMs, remote ? [registered, remote] : [registered]),
+      { legacyKeyIds: config.legacyKeyIds },
+    ),
+    signer,
+    keys: { published: () => keys.publishedJwks(config.service), registered, remote },
     signRequests: config.signRequests,
     maxBodyBytes: config.maxBodyBytes,
     connection: { url: config.amqpUrl, username: config.service, password: config.password },
@@ -36,6 +58,7 @@ export class MessagingClient {
   readonly consumeConnection: AmqpConnection;
   readonly publisher: ConfirmedPublisher;
   readonly requests: RequestClient;
+  readonly keys?: MessagingKeys;
   private readonly consumers: MessageConsumer[] = [];
 
   constructor(
@@ -43,6 +66,7 @@ export class MessagingClient {
     private readonly logger: ConnectionLogger = console,
   ) {
     this.codec = new MessageCodec(options);
+    this.keys = options.keys;
     const name = options.identity.service;
     this.publishConnection = new AmqpConnection({ ...options.connection, name: `${name}:publish` }, logger);
     this.consumeConnection = new AmqpConnection({ ...options.connection, name: `${name}:consume` }, logger);
@@ -51,6 +75,7 @@ export class MessagingClient {
   }
 
   async connect(): Promise<void> {
+    await this.keys?.remote?.start();
     await Promise.all([this.publishConnection.connect(), this.consumeConnection.connect()]);
     await this.publisher.start();
     await this.requests.start();
@@ -104,5 +129,11 @@ export class MessagingClient {
     await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop(timeoutMs)));
     await this.publisher.drain(timeoutMs);
     await Promise.all([this.consumeConnection.close(), this.publishConnection.close()]);
+    this.keys?.remote?.stop();
+  }
+
+  /** This service's published JWKS (empty when it was built without keys, as in unit tests). */
+  publishedKeys(): Jwks {
+    return this.keys?.published() ?? { keys: [] };
   }
 }

@@ -20,6 +20,12 @@ export interface MessagingConfig {
   organisation: string;
   keysDir: string;
   generateDevKeys: boolean;
+  /** service -> the URL of its JWKS, fetched beside the files in `<keysDir>/public` */
+  jwksUrls: Record<string, string>;
+  /** how soon a key added to or retired from a JWKS (file or URL) is taken up */
+  keysRefreshMs: number;
+  /** accept `kid` = the sender's service name, as signatures were made before key ids were thumbprints */
+  legacyKeyIds: boolean;
   signRequests: boolean;
   maxBodyBytes: number;
   trustedSenders: Map<string, Set<string>>;
@@ -68,6 +74,10 @@ export function loadMessagingConfig(service: string, env: NodeJS.ProcessEnv = pr
   const maxBodyBytes = Number(env.MAX_MESSAGE_BYTES ?? 256 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024)
     problems.push('MAX_MESSAGE_BYTES must be an integer >= 1024');
+  const jwksUrls = parseJwksUrls(env.JWKS_URLS, problems);
+  const keysRefreshMs = Number(env.KEYS_REFRESH_MS ?? 10_000);
+  if (!Number.isInteger(keysRefreshMs) || keysRefreshMs < 100)
+    problems.push('KEYS_REFRESH_MS must be an integer >= 100');
   if (problems.length) throw new ConfigError(problems);
   return {
     amqpUrl,
@@ -76,6 +86,9 @@ export function loadMessagingConfig(service: string, env: NodeJS.ProcessEnv = pr
     organisation: organisation!,
     keysDir: env.KEYS_DIR ?? join('var', 'keys'),
     generateDevKeys: !production,
+    jwksUrls,
+    keysRefreshMs,
+    legacyKeyIds: env.LEGACY_KEY_IDS !== 'false',
     signRequests: env.SIGN_REQUESTS === 'true',
     maxBodyBytes,
     trustedSenders: new Map(Object.entries(services).map(([user, orgs]) => [user, new Set(orgs)])),
@@ -97,4 +110,18 @@ function parseServices(value: string | undefined, problems: string[]): Record<st
     } else services[user.trim()] = organisations;
   }
   return services;
+}
+
+/** `JWKS_URLS=adapter-fk=https://fk.example/.well-known/jwks.json,hub=https://hub.example/.well-known/jwks.json` */
+function parseJwksUrls(value: string | undefined, problems: string[]): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const entry of (value ?? '').split(',').filter((e) => e.trim())) {
+    const at = entry.indexOf('=');
+    const service = entry.slice(0, at).trim();
+    const url = entry.slice(at + 1).trim();
+    if (at < 1 || !serviceParty(service) || !/^https?:\/\/[^/]+/.test(url)) {
+      problems.push(`JWKS_URLS entry "${entry}" must be <hub or adapter-<agency>>=http(s)://…`);
+    } else urls[service] = url;
+  }
+  return urls;
 }

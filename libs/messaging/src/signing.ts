@@ -1,7 +1,40 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import sodium from 'sodium-native';
+import type { KeyStore } from './key-store.js';
+
+/** A public key as published in a JWKS (RFC 7517); the private one carries `d` as well. */
+export interface Jwk {
+  kty: string;
+  crv?: string;
+  x?: string;
+  d?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+}
+
+export interface Jwks {
+  keys: Jwk[];
+}
+
+/**
+ * RFC 7638 JWK thumbprint (SHA-256, base64url) of an Ed25519 key: the key id every key is published under, so that
+ * a key id names one key, never a service, and a new key of the same service has a new id.
+ */
+export function jwkThumbprint(jwk: Pick<Jwk, 'kty' | 'crv' | 'x'>): string {
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
+    throw new Error('signing keys must be Ed25519 (kty OKP, crv Ed25519)');
+  }
+  // the required members in lexicographic order, no whitespace
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/** The public JWK of a key as this project publishes it: `kid` its thumbprint, EdDSA, for signatures. */
+export function publicJwkOf(key: KeyObject): Jwk {
+  const { kty, crv, x } = (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'jwk' }) as Jwk;
+  return { kty, crv, x, kid: jwkThumbprint({ kty, crv, x }), alg: 'EdDSA', use: 'sig' };
+}
 
 // libsodium signs Ed25519 about twice as fast as Node's OpenSSL binding, and verifies twice as fast (see README).
 const rawPublicKey = (key: KeyObject) => Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url');
@@ -17,11 +50,19 @@ const rawSecretKey = (key: KeyObject) => {
   return secretKey;
 };
 
+/** What signs a service's messages: the codec needs only this, so that a signer can change its key while running. */
+export interface Signer {
+  /** the key id the next signature names */
+  readonly keyId: string;
+  sign(body: Buffer): string;
+}
+
 /**
  * Detached JWS (RFC 7515, appendix F) over the exact body bytes: `<header>..<signature>`. Any JOSE library
- * verifies it by putting the body back in as payload. EdDSA (Ed25519) keeps signatures small and fast.
+ * verifies it by putting the body back in as payload. EdDSA (Ed25519) keeps signatures small and fast. The header's
+ * `kid` names the key (its JWK thumbprint); which service may use that key is the receiver's to know.
  */
-export class MessageSigner {
+export class MessageSigner implements Signer {
   private readonly encodedHeader: string;
   private readonly secretKey: Buffer;
 
@@ -44,15 +85,31 @@ export class MessageSigner {
 const signingInput = (encodedHeader: string, body: Buffer) =>
   Buffer.from(`${encodedHeader}.${body.toString('base64url')}`);
 
-export type VerifyResult = { ok: true; keyId: string } | { ok: false; reason: string };
+/** `unknownKey`: the sender has published no key by that id, as far as this receiver knows yet */
+export type VerifyResult = { ok: true; keyId: string } | { ok: false; reason: string; unknownKey?: true };
 
-/** The public keys of the services a receiver trusts, by key id (= the service's broker user). */
+export interface SignatureVerifierOptions {
+  /**
+   * Accepts `kid` = the sender's service name, checked against every key that service has published: how messages
+   * were signed before key ids were thumbprints (parked or held messages, witnessed checkpoints). On by default for
+   * the transition; a deployment whose every service signs with thumbprints turns it off (LEGACY_KEY_IDS=false).
+   */
+  legacyKeyIds?: boolean;
+}
+
+/**
+ * Checks a signature against the keys the sender has published, and only those: a key of another service is never
+ * accepted for this sender, whatever its id, because the store keeps keys per service (the JWKS they came in).
+ */
 export class SignatureVerifier {
   private readonly rawKeys = new WeakMap<KeyObject, Buffer>();
 
-  constructor(private readonly keyFor: (keyId: string) => KeyObject | undefined) {}
+  constructor(
+    private readonly store: KeyStore,
+    private readonly options: SignatureVerifierOptions = {},
+  ) {}
 
-  verify(body: Buffer, jws: unknown, expectedKeyId: string): VerifyResult {
+  verify(body: Buffer, jws: unknown, sender: string): VerifyResult {
     if (typeof jws !== 'string') return { ok: false, reason: 'signature missing' };
     const parts = jws.split('.');
     if (parts.length !== 3 || parts[1] !== '') return { ok: false, reason: 'signature is not a detached JWS' };
@@ -63,77 +120,48 @@ export class SignatureVerifier {
       return { ok: false, reason: 'signature header is not JSON' };
     }
     if (header.alg !== 'EdDSA') return { ok: false, reason: `signature algorithm ${String(header.alg)} not accepted` };
-    if (header.kid !== expectedKeyId) {
-      return { ok: false, reason: `signed by ${String(header.kid)}, sent by ${expectedKeyId}` };
+    if (typeof header.kid !== 'string' || !header.kid) return { ok: false, reason: 'signature names no key id' };
+    const kid = header.kid;
+    let candidates = this.candidates(kid, sender);
+    if (!candidates.length) {
+      // a key published since the store last looked: one fresh look (the store limits how often)
+      this.store.refresh?.();
+      candidates = this.candidates(kid, sender);
     }
-    const key = this.keyFor(expectedKeyId);
-    if (!key) return { ok: false, reason: `no trusted key for ${expectedKeyId}` };
-    let publicKey = this.rawKeys.get(key);
-    if (!publicKey) this.rawKeys.set(key, (publicKey = rawPublicKey(key)));
+    if (!candidates.length) {
+      const owner = [...this.store.keys()].find(([, keys]) => keys.has(kid))?.[0];
+      if (owner) return { ok: false, reason: `signed by ${owner} (key ${kid}), sent by ${sender}` };
+      if (kid !== sender && this.store.keys().has(kid))
+        return { ok: false, reason: `signed by ${kid}, sent by ${sender}` };
+      return {
+        ok: false,
+        reason: `key ${kid} is not a published key of ${sender} (unknown or retired)`,
+        unknownKey: true,
+      };
+    }
     const signature = Buffer.from(parts[2], 'base64url');
-    const valid =
-      signature.length === sodium.crypto_sign_BYTES &&
-      sodium.crypto_sign_verify_detached(signature, signingInput(parts[0], body), publicKey);
-    return valid ? { ok: true, keyId: expectedKeyId } : { ok: false, reason: 'signature does not match the body' };
-  }
-}
-
-/**
- * Keys on disk as JWK: `<dir>/private/<service>.jwk.json` and `<dir>/public/<service>.jwk.json`. In development a
- * missing key pair is generated on first start; the folder is git-ignored and never committed.
- */
-export class KeyDirectory {
-  constructor(private readonly dir: string) {}
-
-  signerFor(service: string, generateIfMissing: boolean): MessageSigner {
-    const privatePath = join(this.dir, 'private', `${service}.jwk.json`);
-    if (!existsSync(privatePath)) {
-      if (!generateIfMissing) throw new Error(`no signing key for ${service} at ${privatePath}`);
-      this.generate(service);
+    if (signature.length !== sodium.crypto_sign_BYTES)
+      return { ok: false, reason: 'signature does not match the body' };
+    const input = signingInput(parts[0], body);
+    for (const [keyId, key] of candidates) {
+      let publicKey = this.rawKeys.get(key);
+      if (!publicKey) this.rawKeys.set(key, (publicKey = rawPublicKey(key)));
+      if (sodium.crypto_sign_verify_detached(signature, input, publicKey)) return { ok: true, keyId };
     }
-    const jwk = JSON.parse(readFileSync(privatePath, 'utf8'));
-    return new MessageSigner(service, createPrivateKey({ key: jwk, format: 'jwk' }));
+    return { ok: false, reason: 'signature does not match the body' };
   }
 
-  /** Trusts every public key in the folder; a key added later (a service's first start) is found on a miss. */
-  verifier(): SignatureVerifier {
-    let keys = this.loadPublicKeys();
-    let loadedAt = Date.now();
-    return new SignatureVerifier((keyId) => {
-      if (!keys.has(keyId) && Date.now() - loadedAt > 1_000) {
-        keys = this.loadPublicKeys();
-        loadedAt = Date.now();
-      }
-      return keys.get(keyId);
-    });
+  /** A fresh look at every key store, for a message that named a key not known yet (rate-limited by the stores). */
+  async refresh(): Promise<void> {
+    await this.store.refresh?.();
   }
 
-  private loadPublicKeys(): Map<string, KeyObject> {
-    const publicDir = join(this.dir, 'public');
-    const keys = new Map<string, KeyObject>();
-    if (!existsSync(publicDir)) return keys;
-    for (const file of readdirSync(publicDir).filter((f) => f.endsWith('.jwk.json'))) {
-      const jwk = JSON.parse(readFileSync(join(publicDir, file), 'utf8'));
-      keys.set(file.slice(0, -'.jwk.json'.length), createPublicKey({ key: jwk, format: 'jwk' }));
-    }
-    return keys;
-  }
-
-  generate(service: string): void {
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    mkdirSync(join(this.dir, 'private'), { recursive: true, mode: 0o700 });
-    mkdirSync(join(this.dir, 'public'), { recursive: true });
-    const kid = { kid: service, alg: 'EdDSA', use: 'sig' };
-    writeFileSync(
-      join(this.dir, 'private', `${service}.jwk.json`),
-      JSON.stringify({ ...privateKey.export({ format: 'jwk' }), ...kid }),
-      {
-        mode: 0o600,
-      },
-    );
-    writeFileSync(
-      join(this.dir, 'public', `${service}.jwk.json`),
-      JSON.stringify({ ...publicKey.export({ format: 'jwk' }), ...kid }),
-    );
+  private candidates(kid: string, sender: string): Array<[string, KeyObject]> {
+    const keys = this.store.keys().get(sender);
+    if (!keys) return [];
+    const key = keys.get(kid);
+    if (key) return [[kid, key]];
+    if (kid === sender && this.options.legacyKeyIds !== false) return [...keys];
+    return [];
   }
 }

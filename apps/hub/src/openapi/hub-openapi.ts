@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 
 /** The hub's API paths are under /api; probes and metrics stay at the root. */
 export function setHubGlobalPrefix(app: INestApplication): void {
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json'] });
 }
 
 /** The OpenAPI document the hub serves at /api/docs/openapi.json, from its controllers and DTOs. */

@@ -32,6 +32,7 @@ import { AdapterMessagesController } from './adapter-messages.controller.js';
 import { AuditCheckpointsController } from './audit-checkpoints.controller.js';
 import { AdapterMetrics, AdapterMetricsController } from './adapter-metrics.js';
 import { ADAPTER_CONFIG, ADAPTER_DEFINITION, ADAPTER_POOL } from './adapter.tokens.js';
+import { AdapterJwksController } from './jwks.controller.js';
 import { CaseworkerAuthGuard } from './caseworker-auth.guard.js';
 import { AgencyController, InboxController } from './inbox.controller.js';
 
@@ -97,6 +98,7 @@ export class AdapterModule {
         AdapterHealthController,
         AdapterMetricsController,
         AuditCheckpointsController,
+        AdapterJwksController,
       ],
       providers: [
         { provide: ADAPTER_DEFINITION, useValue: definition },

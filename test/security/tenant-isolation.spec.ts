@@ -129,9 +129,13 @@ interface Owned {
   queryId: string;
   /** the tenant's unit as the unit API names it */
   unitId: string;
+  /** an errand the tenant's unit forwarded to its municipality's Tekniska förvaltningen */
+  errandId: string;
+  /** that department unit's id */
+  departmentId: string;
 }
 
-type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit';
+type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit' | 'errand';
 
 interface ByIdFixture {
   object: ObjectKind;
@@ -146,6 +150,8 @@ const SCOPE_OF: Record<ObjectKind, keyof typeof OUTSIDERS> = {
   agreement: 'parties',
   consent: 'unit',
   referral: 'unit',
+  // the forwarding unit and the department it is with; every other unit of the municipality is an outsider
+  errand: 'unit',
   // a municipality's units are its own: its admin changes them, its staff read them
   unit: 'organisation',
 };
@@ -215,6 +221,23 @@ const BY_ID: Record<string, ByIdFixture> = {
   'POST /api/agreements/{id}/amend': { object: 'agreement', params: (o) => ({ id: o.agreementId }), body: amendment },
   'GET /api/referrals/{id}': { object: 'referral', params: (o) => ({ id: o.referralId }), insider: 'guide' },
   'POST /api/referrals/{id}/cancel': { object: 'referral', params: (o) => ({ id: o.referralId }), body: () => ({}) },
+  'GET /api/errands/{id}': { object: 'errand', params: (o) => ({ id: o.errandId }), insider: 'guide' },
+  'POST /api/errands/{id}/take': { object: 'errand', params: (o) => ({ id: o.errandId }), body: () => ({}) },
+  'POST /api/errands/{id}/answer': {
+    object: 'errand',
+    params: (o) => ({ id: o.errandId }),
+    body: () => ({ answer: 'Intrång' }),
+  },
+  'POST /api/errands/{id}/close': {
+    object: 'errand',
+    params: (o) => ({ id: o.errandId }),
+    body: () => ({ answer: 'Intrång' }),
+  },
+  'POST /api/errands/{id}/hand-over': {
+    object: 'errand',
+    params: (o) => ({ id: o.errandId }),
+    body: (o) => ({ departmentId: o.departmentId }),
+  },
   'POST /api/consents/{id}/revoke': { object: 'consent', params: (o) => ({ id: o.consentId }), body: () => ({}) },
   'GET /api/organisations/{number}/units/{id}': { object: 'unit', params: unitParams, insider: 'manager' },
   'PATCH /api/organisations/{number}/units/{id}': {
@@ -241,6 +264,10 @@ interface ListFixture {
 const LISTS: Record<string, ListFixture> = {
   'GET /api/agreements': { scope: 'parties', request: () => ({}) },
   'GET /api/referrals': { scope: 'unit', request: (o) => ({ query: `?subject=${o.subject}` }) },
+  'GET /api/errands': { scope: 'unit', request: () => ({}) },
+  'GET /api/errands/inbox': { scope: 'unit', request: () => ({}) },
+  // the municipality's department units: no unit's data
+  'GET /api/errands/departments': { scope: 'unit', request: () => ({}) },
   'GET /api/consents': { scope: 'unit', request: (o) => ({ query: `?subject=${o.subject}` }) },
   // with a unit in the token, the unit's figures: the overdue list names referrals
   'GET /api/follow-up/summary': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
@@ -293,6 +320,21 @@ const BODY_REFERENCES: Record<string, BodyReference> = {
       message: 'Behöver hjälp med ansökan.',
       contactPreference: 'phone',
       consentId,
+    }),
+  },
+  // another municipality's department: as unknown as a made-up one
+  'POST /api/errands': {
+    names: (o) => o.departmentId,
+    madeUp: randomUUID,
+    scope: 'organisation',
+    roles: ['guide', 'caseworker'],
+    body: (_caller, o, departmentId) => ({
+      topic: 'gata-park.gatubelysning',
+      departmentId,
+      message: 'Lampan är släckt.',
+      citizen: { name: 'Eva Svensson' },
+      preferredChannel: 'phone',
+      subject: o.subject,
     }),
   },
   'POST /api/queries': { names: (o) => o.consentId, madeUp: randomUUID, scope: 'unit', roles: ['guide'], body: query },
@@ -383,7 +425,7 @@ describe('tenant isolation: every operation × every role × two municipalities 
    * Servicecenter.
    */
   const secrets = (o: Owned, rel: Relation, caller: Tenant): string[] => {
-    const unitData = [o.consentId, o.referralId, o.queryId, o.subjectKey, ...spellings(o.subject)];
+    const unitData = [o.consentId, o.referralId, o.queryId, o.errandId, o.subjectKey, ...spellings(o.subject)];
     if (rel !== 'stranger') return unitData;
     const staffIds = ROLES.map((r) => staff(o.tenant, r).id!);
     return [...unitData, o.agreementId, ...staffIds, ...(caller.unit ? [o.tenant.unit!] : [])];
@@ -435,6 +477,19 @@ describe('tenant isolation: every operation × every role × two municipalities 
     });
     expectStatus(query, 200, `${tenant.slug}: query`);
 
+    const errand = await send('POST', '/api/errands', as('guide'), {
+      topic: 'gata-park.gatubelysning',
+      message: `Ärende från ${tenant.unit}`,
+      citizen: { name: 'Eva Svensson', phone: '070-123 45 67' },
+      preferredChannel: 'phone',
+      subject,
+    });
+    expectStatus(errand, 201, `${tenant.slug}: errand`);
+    const department = await pool.query<{ id: string }>(
+      `SELECT id FROM hub.unit WHERE organisation = $1 AND name = 'Tekniska förvaltningen'`,
+      [tenant.organisation],
+    );
+
     expectStatus(await send('POST', '/api/audit/access-report', as('auditor'), { subject }), 200, 'access report');
     const summary = await send('GET', `/api/follow-up/summary?from=${today()}&to=${today()}`, as('manager'));
     expectStatus(summary, 200, `${tenant.slug}: follow-up`);
@@ -456,6 +511,8 @@ describe('tenant isolation: every operation × every role × two municipalities 
       referralId: referral.body.id,
       queryId: query.body.queryId,
       unitId: unit.rows[0]!.id,
+      errandId: errand.body.id,
+      departmentId: department.rows[0]!.id,
     };
   }
 
@@ -464,6 +521,11 @@ describe('tenant isolation: every operation × every role × two municipalities 
     await migrateTestDatabase();
     await pool.query(
       `INSERT INTO hub.organisation (number, name, kind) VALUES ($1, 'Kumla kommun', 'municipality')
+       ON CONFLICT DO NOTHING`,
+      [KUMLA],
+    );
+    await pool.query(
+      `INSERT INTO hub.unit (organisation, name, kind) VALUES ($1, 'Tekniska förvaltningen', 'department')
        ON CONFLICT DO NOTHING`,
       [KUMLA],
     );
@@ -639,6 +701,11 @@ describe('tenant isolation: every operation × every role × two municipalities 
       expect(consents.body.find((c: { id: string }) => c.id === o.consentId)?.status).toBe('active');
       const referral = await send('GET', `/api/referrals/${o.referralId}`, staff(owner, 'guide'));
       expect(referral.body.status).toBe('sent');
+      const errand = await send('GET', `/api/errands/${o.errandId}`, staff(owner, 'guide'));
+      expect({ status: errand.body.status, department: errand.body.department }).toEqual({
+        status: 'sent',
+        department: 'Tekniska förvaltningen',
+      });
     }
   });
 });

@@ -12,6 +12,7 @@ import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
 import { ConsentModule } from './consents/consent.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { ErrandModule } from './errands/errand.module.js';
 import { FollowUpModule } from './follow-up/follow-up.module.js';
 import { migratedDataSource } from './database/migrate.js';
 import { MIGRATIONS } from './database/migrations.js';
@@ -51,6 +52,7 @@ import { ReferralModule } from './referrals/referral.module.js';
     ParkingModule,
     AuditModule,
     OrganisationModule,
+    ErrandModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

@@ -3,6 +3,7 @@ import { answer, hub } from './api/hub.js';
 import { Alert, Busy, Page, SiteFrame } from './components.js';
 import { adminRoutes } from './pages/admin/index.js';
 import { auditRoutes } from './pages/audit/index.js';
+import { errandRoutes } from './pages/errands/index.js';
 import { followUpRoutes } from './pages/follow-up/index.js';
 import { guideRoutes } from './pages/guide/index.js';
 import { inboxRoutes } from './pages/inbox/index.js';
@@ -15,6 +16,7 @@ import { rememberAgencies, rememberOrganisations, ROLE_TEXT } from './texts.js';
 
 const ROUTES: RouteDefinition[] = [
   ...guideRoutes,
+  ...errandRoutes,
   ...adminRoutes,
   ...unitRoutes,
   ...auditRoutes,

@@ -16,6 +16,8 @@ export const AUDIT_KINDS = [
   'organisation',
   /** a municipality's admin (or an operator) registers, renames or closes a unit */
   'unit',
+  /** an errand forwarded to a department, and every step of it (issue 17) */
+  'errand',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

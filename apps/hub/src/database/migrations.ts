@@ -12,6 +12,8 @@ import { ReferralReportedAt1763900820000 } from './migrations/1763900820000-refe
 import { OrganisationsAndUnits1763900900000 } from './migrations/1763900900000-organisations-and-units.js';
 import { Pensionsmyndigheten1763900910000 } from './migrations/1763900910000-pensionsmyndigheten.js';
 import { AgencyBrokerAccounts1763900920000 } from './migrations/1763900920000-agency-broker-accounts.js';
+import { DepartmentUnits1763901200000 } from './migrations/1763901200000-department-units.js';
+import { Errands1763901210000 } from './migrations/1763901210000-errands.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -29,4 +31,6 @@ export const MIGRATIONS = [
   OrganisationsAndUnits1763900900000,
   Pensionsmyndigheten1763900910000,
   AgencyBrokerAccounts1763900920000,
+  DepartmentUnits1763901200000,
+  Errands1763901210000,
 ];

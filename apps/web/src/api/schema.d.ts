@@ -682,6 +682,146 @@ export interface paths {
         patch: operations["UnitController_change"];
         trace?: never;
     };
+    "/api/errands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The errands the caller's unit forwarded, open and overdue first */
+        get: operations["ErrandController_list"];
+        put?: never;
+        /**
+         * Forward an errand (ärende) to a department of the municipality
+         * @description The topic type sets the response time and the default department; a secrecy-sensitive topic needs citizenAllowed and carries only those details.
+         */
+        post: operations["ErrandController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/errands/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The errands with the caller's department, open and overdue first */
+        get: operations["ErrandController_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/errands/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's municipality's departments an errand may be forwarded to */
+        get: operations["ErrandController_departments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/errands/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An errand with its timeline, for the unit that forwarded it or the department it is with */
+        get: operations["ErrandController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/errands/{id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The department takes the errand */
+        post: operations["ErrandController_take"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/errands/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The department answers a taken errand; the guide reads the answer */
+        post: operations["ErrandController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/errands/{id}/hand-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand an unanswered errand to another department of the municipality */
+        post: operations["ErrandController_handOver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/errands/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the errand with its answer (given now, or before) */
+        post: operations["ErrandController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1552,6 +1692,111 @@ export interface components {
              * @enum {boolean}
              */
             closed?: true;
+        };
+        CitizenContactDto: {
+            name?: string;
+            /** @example 070-123 45 67 */
+            phone?: string;
+            email?: string;
+        };
+        CreateErrandDto: {
+            /** @description the contact the errand is forwarded from */
+            contactId?: string;
+            /**
+             * @description a topic type of the municipality's taxonomy
+             * @example gata-park.gatubelysning
+             */
+            topic: string;
+            /** @description a department unit of the caller's municipality; without it the topic's own */
+            departmentId?: string;
+            /** @description what the department needs to know; never the personnummer */
+            message: string;
+            citizen: components["schemas"]["CitizenContactDto"];
+            /**
+             * @description how the citizen wants to be answered
+             * @enum {string}
+             */
+            preferredChannel: "phone" | "letter" | "e-mail" | "visit";
+            /** @description personnummer or samordningsnummer, when the errand needs it */
+            subject?: string;
+            /** @description for a secrecy-sensitive topic, required: the details the citizen allowed to be passed on */
+            citizenAllowed?: ("name" | "phone" | "email" | "personnummer")[];
+        };
+        ErrandCitizenView: {
+            name?: string;
+            phone?: string;
+            email?: string;
+        };
+        ErrandActorView: {
+            organisation: string;
+            /** @description the staff member’s name */
+            name: string;
+            /** @description the unit they act for */
+            unit?: string;
+        };
+        ErrandEventView: {
+            /** @enum {string} */
+            event: "sent" | "taken" | "handed-over" | "answered" | "closed";
+            at: string;
+            actor: components["schemas"]["ErrandActorView"];
+            /** @description the department the errand is with after the event */
+            department: string;
+            note?: string;
+        };
+        ErrandView: {
+            id: string;
+            contactId?: string;
+            /** @description the unit that forwarded it */
+            unit: string;
+            /** @description the department unit it is with */
+            department: string;
+            topic: string;
+            /** @description the topic type's name */
+            topicName: string;
+            secrecySensitive: boolean;
+            message: string;
+            /** @description only the details that may be passed on */
+            citizen: components["schemas"]["ErrandCitizenView"];
+            /** @enum {string} */
+            preferredChannel: "phone" | "letter" | "e-mail" | "visit";
+            /** @example 19121212-**** */
+            subject?: string;
+            createdBy: string;
+            createdAt: string;
+            /** @description the response time of the topic, from when it was forwarded */
+            respondBy: string;
+            /** @description not answered by respondBy */
+            overdue: boolean;
+            /** @enum {string} */
+            status: "sent" | "taken" | "answered" | "closed";
+            statusAt: string;
+            /** @description who took it */
+            takenBy?: string;
+            answer?: string;
+            answeredBy?: string;
+            answeredAt?: string;
+            timeline?: components["schemas"]["ErrandEventView"][];
+        };
+        DepartmentView: {
+            id: string;
+            name: string;
+            displayName: string;
+        };
+        ErrandNoteDto: {
+            note?: string;
+        };
+        AnswerErrandDto: {
+            /** @description the answer the guide reads and gives the citizen */
+            answer: string;
+        };
+        HandOverErrandDto: {
+            /** @description another department unit of the same municipality */
+            departmentId: string;
+            note?: string;
+        };
+        CloseErrandDto: {
+            /** @description required when the errand has no answer yet */
+            answer?: string;
         };
     };
     responses: never;
@@ -2729,6 +2974,260 @@ export interface operations {
                 };
             };
             /** @description unit-closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ErrandController_list: {
+        parameters: {
+            query?: {
+                status?: "sent" | "taken" | "answered" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"][];
+                };
+            };
+        };
+    };
+    ErrandController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateErrandDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"];
+                };
+            };
+            /** @description invalid-request, invalid-personnummer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not-found: no such department in the caller's municipality */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ErrandController_inbox: {
+        parameters: {
+            query?: {
+                status?: "sent" | "taken" | "answered" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"][];
+                };
+            };
+        };
+    };
+    ErrandController_departments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentView"][];
+                };
+            };
+        };
+    };
+    ErrandController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ErrandController_take: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErrandNoteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"];
+                };
+            };
+            /** @description invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ErrandController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerErrandDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"];
+                };
+            };
+            /** @description invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ErrandController_handOver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandOverErrandDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"];
+                };
+            };
+            /** @description invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ErrandController_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseErrandDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"];
+                };
+            };
+            /** @description invalid-transition */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ErrandController } from './errand.controller.js';
+import { ErrandRepository } from './errand.repository.js';
+import { ErrandService } from './errand.service.js';
+
+@Module({
+  controllers: [ErrandController],
+  providers: [ErrandService, ErrandRepository],
+  exports: [ErrandService],
+})
+export class ErrandModule {}

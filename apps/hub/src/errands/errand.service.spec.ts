@@ -1,0 +1,217 @@
+import { jest } from '@jest/globals';
+import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import type { AuditEntryInput, AuditLog } from '@hub/audit';
+import type { Queryable, Transactions } from '@hub/database';
+import type { StaffUser } from '../auth/staff-user.js';
+import { Subjects } from '../core/subjects.js';
+import { errandMove, errandOverdue } from './errand-lifecycle.js';
+import type { CreateErrandDto } from './errand.dto.js';
+import type { Department, Errand, ErrandRepository } from './errand.repository.js';
+import { containsPersonnummer, ErrandService } from './errand.service.js';
+import { topicRules } from './topic-rules.js';
+
+const NOW = new Date('2026-03-02T09:00:00Z');
+const OREBRO = '2120001967';
+const GUIDE: StaffUser = {
+  id: 'anna.guide',
+  name: 'Anna Guide',
+  organisation: OREBRO,
+  unit: 'Servicecenter',
+  roles: ['guide'],
+};
+const TOVE: StaffUser = {
+  id: 'tove.teknik',
+  name: 'Tove Teknik',
+  organisation: OREBRO,
+  unit: 'Tekniska förvaltningen',
+  roles: ['department'],
+};
+const TEKNISKA: Department = {
+  id: '11111111-1111-4111-8111-111111111111',
+  name: 'Tekniska förvaltningen',
+  displayName: 'Tekniska förvaltningen',
+};
+const SOCIAL: Department = {
+  id: '22222222-2222-4222-8222-222222222222',
+  name: 'Socialförvaltningen',
+  displayName: 'Socialförvaltningen',
+};
+
+const DTO: CreateErrandDto = {
+  topic: 'gata-park.gatubelysning',
+  message: 'Lampan vid busshållplatsen på Storgatan är släckt.',
+  citizen: { name: 'Eva Svensson', phone: '070-123 45 67', email: 'eva@example.se' },
+  preferredChannel: 'phone',
+};
+
+describe('errand lifecycle', () => {
+  it('goes sent → taken → answered → closed', () => {
+    expect(errandMove('sent', 'take', false)).toEqual({ ok: true, status: 'taken', event: 'taken' });
+    expect(errandMove('taken', 'answer', false)).toEqual({ ok: true, status: 'answered', event: 'answered' });
+    expect(errandMove('answered', 'close', true)).toEqual({ ok: true, status: 'closed', event: 'closed' });
+  });
+
+  it('answers only a taken errand, and closes only with an answer', () => {
+    expect(errandMove('sent', 'answer', false).ok).toBe(false);
+    expect(errandMove('taken', 'close', false)).toEqual({ ok: false, message: 'an errand is closed with an answer' });
+    expect(errandMove('taken', 'close', true).ok).toBe(true);
+    expect(errandMove('closed', 'take', true).ok).toBe(false);
+  });
+
+  it('hands over an unanswered errand only, back to sent', () => {
+    expect(errandMove('taken', 'hand-over', false)).toEqual({ ok: true, status: 'sent', event: 'handed-over' });
+    expect(errandMove('answered', 'hand-over', true).ok).toBe(false);
+    expect(errandMove('closed', 'hand-over', true).ok).toBe(false);
+  });
+
+  it('is overdue when unanswered past its deadline', () => {
+    const past = new Date(NOW.getTime() - 1);
+    expect(errandOverdue('sent', past, NOW)).toBe(true);
+    expect(errandOverdue('taken', past, NOW)).toBe(true);
+    expect(errandOverdue('answered', past, NOW)).toBe(false);
+    expect(errandOverdue('sent', new Date(NOW.getTime() + 1), NOW)).toBe(false);
+  });
+});
+
+describe('topicRules', () => {
+  it('takes response hours, department and secrecy from the taxonomy', () => {
+    expect(topicRules('gata-park.gatubelysning')).toMatchObject({
+      responseHours: 72,
+      department: 'Tekniska förvaltningen',
+    });
+    expect(topicRules('omsorg.ekonomiskt-bistand')?.secrecySensitive).toBe(true);
+    expect(topicRules('kommunen.synpunkt')?.department).toBeUndefined();
+    expect(topicRules('finns.inte')).toBeUndefined();
+  });
+});
+
+describe('containsPersonnummer', () => {
+  it('finds a valid personnummer in any spelling, not other numbers', () => {
+    expect(containsPersonnummer('Gäller 19121212-1212 på Storgatan')).toBe(true);
+    expect(containsPersonnummer('gäller 1212121212')).toBe(true);
+    expect(containsPersonnummer('ring 070-1234567 eller 1212121213')).toBe(false);
+  });
+});
+
+describe('ErrandService', () => {
+  const tx: Queryable = { query: jest.fn() as Queryable['query'] };
+  let rows: Map<string, Errand>;
+  let repo: { [K in keyof ErrandRepository]: jest.Mock<any> };
+  let audited: AuditEntryInput[];
+  let service: ErrandService;
+
+  beforeEach(() => {
+    rows = new Map();
+    audited = [];
+    const byId = (id: string, organisation: string) => {
+      const e = rows.get(id);
+      return e && e.organisation === organisation ? { ...e } : undefined;
+    };
+    repo = {
+      insert: jest.fn(async (e: Errand) => void rows.set(e.id, e)),
+      list: jest.fn(async () => [...rows.values()]),
+      find: jest.fn(async (id: string, organisation: string) => byId(id, organisation)),
+      lock: jest.fn(async (id: string, organisation: string) => byId(id, organisation)),
+      update: jest.fn(async (e: Errand) => void rows.set(e.id, e)),
+      timeline: jest.fn(async () => []),
+      departments: jest.fn(async () => [SOCIAL, TEKNISKA]),
+      department: jest.fn(async (organisation: string, by: { id: string } | { name: string }) =>
+        organisation !== OREBRO
+          ? undefined
+          : [TEKNISKA, SOCIAL].find((d) => ('id' in by ? d.id === by.id : d.name === by.name)),
+      ),
+    };
+    const audit = {
+      append: jest.fn(async (entry: AuditEntryInput) => void audited.push(entry)),
+      subjectKey: (personnummer: string) => `key:${personnummer}`,
+    };
+    service = new ErrandService(
+      repo as unknown as ErrandRepository,
+      { run: (work: (tx: Queryable) => Promise<unknown>) => work(tx) } as unknown as Transactions,
+      new Subjects(audit as unknown as AuditLog),
+      audit as unknown as AuditLog,
+    );
+  });
+
+  it("forwards to the topic's department with its response time, audited", async () => {
+    const view = await service.create(DTO, GUIDE, NOW);
+    expect(view).toMatchObject({ department: 'Tekniska förvaltningen', status: 'sent', overdue: false });
+    expect(view.respondBy).toBe(new Date(NOW.getTime() + 72 * 3_600_000).toISOString());
+    expect(view.citizen).toEqual(DTO.citizen);
+    expect(audited).toEqual([expect.objectContaining({ kind: 'errand', outcome: 'sent', subjectKey: null })]);
+  });
+
+  it('stores the personnummer as subject key and masked form, audited under the key', async () => {
+    const view = await service.create({ ...DTO, subject: '19121212-1212' }, GUIDE, NOW);
+    expect(view.subject).toBe('19121212-****');
+    expect(rows.get(view.id)).toMatchObject({ subjectKey: 'key:191212121212', subjectMasked: '19121212-****' });
+    expect(audited[0]!.subjectKey).toBe('key:191212121212');
+  });
+
+  it('refuses a personnummer in the message, an unknown topic and another municipality’s department', async () => {
+    await expect(service.create({ ...DTO, message: 'Gäller 191212121212' }, GUIDE, NOW)).rejects.toBeInstanceOf(
+      BadRequestException,
+    );
+    await expect(service.create({ ...DTO, topic: 'finns.inte' }, GUIDE, NOW)).rejects.toBeInstanceOf(
+      BadRequestException,
+    );
+    const karlskoga = { ...GUIDE, organisation: '2120001991' };
+    await expect(service.create({ ...DTO, departmentId: TEKNISKA.id }, karlskoga, NOW)).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
+    expect(rows.size).toBe(0);
+  });
+
+  it('carries only what the citizen allowed for a secrecy-sensitive topic', async () => {
+    const sensitive = { ...DTO, topic: 'omsorg.ekonomiskt-bistand', subject: '19121212-1212' };
+    await expect(service.create(sensitive, GUIDE, NOW)).rejects.toBeInstanceOf(BadRequestException);
+    const view = await service.create({ ...sensitive, citizenAllowed: ['phone'] }, GUIDE, NOW);
+    expect(view.citizen).toEqual({ phone: DTO.citizen.phone });
+    expect(view.subject).toBeUndefined();
+    expect(rows.get(view.id)).toMatchObject({ subjectKey: null, citizen: { phone: DTO.citizen.phone } });
+    expect(audited.at(-1)!.details).toMatchObject({ citizenAllowed: ['phone'] });
+  });
+
+  it('lets the department take, answer and close; the guide reads the answer', async () => {
+    const { id } = await service.create(DTO, GUIDE, NOW);
+    await expect(service.answer(id, TOVE, 'Lagad', NOW)).rejects.toBeInstanceOf(ConflictException);
+    expect((await service.take(id, TOVE, NOW)).status).toBe('taken');
+    expect((await service.answer(id, TOVE, 'Lampan byts på torsdag.', NOW)).status).toBe('answered');
+    expect((await service.close(id, TOVE, undefined, NOW)).status).toBe('closed');
+    expect(await service.show(id, GUIDE, NOW)).toMatchObject({
+      answer: 'Lampan byts på torsdag.',
+      answeredBy: 'Tove Teknik',
+    });
+    expect(audited.map((a) => a.outcome)).toEqual(['sent', 'taken', 'answered', 'closed']);
+  });
+
+  it('hands over within the municipality: the other department has it, the first no more', async () => {
+    const { id } = await service.create(DTO, GUIDE, NOW);
+    const view = await service.handOver(id, TOVE, SOCIAL.id, 'Gäller hemtjänsten', NOW);
+    expect(view).toMatchObject({ department: 'Socialförvaltningen', status: 'sent' });
+    expect(audited.at(-1)).toMatchObject({
+      outcome: 'handed-over',
+      details: expect.objectContaining({ from: TOVE.unit }),
+    });
+    await expect(service.take(id, TOVE, NOW)).rejects.toBeInstanceOf(NotFoundException);
+    await expect(
+      service.handOver(id, TOVE, '33333333-3333-4333-8333-333333333333', undefined, NOW),
+    ).rejects.toBeInstanceOf(NotFoundException);
+  });
+
+  it('hides an errand from other units, other municipalities and the wrong role', async () => {
+    const { id } = await service.create(DTO, GUIDE, NOW);
+    const others: StaffUser[] = [
+      { ...GUIDE, unit: 'Medborgarkontor Vivalla' },
+      { ...GUIDE, organisation: '2120001991' },
+      { ...TOVE, organisation: '2120001991' },
+      { ...GUIDE, roles: ['department'] },
+      { ...TOVE, roles: ['guide'] },
+    ];
+    for (const user of others) await expect(service.show(id, user, NOW)).rejects.toBeInstanceOf(NotFoundException);
+    await expect(service.take(id, { ...TOVE, unit: 'Socialförvaltningen' }, NOW)).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
+    await expect(service.show(id, TOVE, NOW)).resolves.toMatchObject({ id });
+  });
+});

@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditLog, type AuditEntryInput } from '@hub/audit';
+import { maskPersonnummer, parsePersonnummer } from '@hub/contracts';
+import { Transactions } from '@hub/database';
+import { unitOf } from '../auth/unit-of.js';
+import type { StaffUser } from '../auth/staff-user.js';
+import { Subjects } from '../core/subjects.js';
+import { apiException } from '../http/http-errors.js';
+import { errandMove, errandOverdue, type ErrandAction } from './errand-lifecycle.js';
+import type {
+  CitizenDetail,
+  CreateErrandDto,
+  DepartmentView,
+  ErrandEventView,
+  ErrandView,
+  ListErrandsQuery,
+} from './errand.dto.js';
+import {
+  ErrandRepository,
+  type Errand,
+  type ErrandActor,
+  type ErrandCitizen,
+  type ErrandEvent,
+} from './errand.repository.js';
+import { topicRules } from './topic-rules.js';
+
+const FRONT_OFFICE_ROLES = ['guide', 'caseworker'] as const;
+
+/** A personnummer in any spelling: 6 or 8 digits of birth date, an optional separator, four digits. */
+const PERSONNUMMER_LIKE = /(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])/g;
+
+/**
+ * Errands (ärenden) a front office forwards to a department unit of its own municipality (issue 17). The front office
+ * unit that forwarded an errand reads it; the department it is with works it along errand-lifecycle.ts. Anyone else,
+ * of another unit or municipality, finds it as absent as one never forwarded. A topic marked secrecy-sensitive
+ * carries only the contact details the citizen allowed: the rest is never stored.
+ */
+@Injectable()
+export class ErrandService {
+  private readonly logger = new Logger('errands');
+
+  constructor(
+    private readonly errands: ErrandRepository,
+    private readonly transactions: Transactions,
+    private readonly subjects: Subjects,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async create(dto: CreateErrandDto, user: StaffUser, now = new Date()): Promise<ErrandView> {
+    const unit = unitOf(user, 'errands are forwarded by a municipal unit');
+    const rules = topicRules(dto.topic);
+    if (!rules) throw apiException('invalid-request', `no topic type ${dto.topic} in the taxonomy`);
+    if (containsPersonnummer(dto.message)) {
+      throw apiException('invalid-request', 'the message names a personnummer: give it as the subject instead');
+    }
+    let allowed: ReadonlySet<CitizenDetail> | undefined;
+    if (rules.secrecySensitive) {
+      if (!dto.citizenAllowed) {
+        throw apiException(
+          'invalid-request',
+          `${dto.topic} is secrecy-sensitive: citizenAllowed must list the details the citizen allowed to pass on`,
+        );
+      }
+      allowed = new Set(dto.citizenAllowed);
+    }
+    const passes = (detail: CitizenDetail) => !allowed || allowed.has(detail);
+    const department = dto.departmentId
+      ? await this.errands.department(user.organisation, { id: dto.departmentId })
+      : rules.department && (await this.errands.department(user.organisation, { name: rules.department }));
+    if (!department) {
+      if (dto.departmentId) throw apiException('not-found', `no department ${dto.departmentId} in your municipality`);
+      throw apiException('invalid-request', `${dto.topic} has no department of its own: name one (departmentId)`);
+    }
+    const subject = dto.subject && passes('personnummer') ? this.subjects.parse(dto.subject) : undefined;
+    const citizen: ErrandCitizen = {};
+    for (const detail of ['name', 'phone', 'email'] as const) {
+      const value = dto.citizen[detail];
+      if (value !== undefined && passes(detail)) citizen[detail] = value;
+    }
+    const errand: Errand = {
+      id: randomUUID(),
+      organisation: user.organisation,
+      unit,
+      department: department.name,
+      contactId: dto.contactId ?? null,
+      topic: rules.code,
+      secrecySensitive: rules.secrecySensitive,
+      message: dto.message,
+      citizen,
+      preferredChannel: dto.preferredChannel,
+      subjectKey: subject?.key ?? null,
+      subjectMasked: subject ? maskPersonnummer(subject.personnummer) : null,
+      createdBy: user.id,
+      createdAt: now,
+      respondBy: new Date(now.getTime() + rules.responseHours * 3_600_000),
+      status: 'sent',
+      statusAt: now,
+      takenBy: null,
+      answer: null,
+      answeredBy: null,
+      answeredAt: null,
+    };
+    const actor = actorOf(user);
+    await this.transactions.run((tx) => this.errands.insert(errand, actor, tx));
+    this.logger.log(`errand ${errand.id} (${errand.topic}) forwarded to ${errand.department}`);
+    await this.audit.append(
+      auditEntry(errand, user, 'sent', {
+        ...(allowed && { citizenAllowed: [...allowed].sort() }),
+        ...(errand.contactId && { contactId: errand.contactId }),
+      }),
+    );
+    return this.show(errand.id, user, now);
+  }
+
+  /** The errands the caller's unit forwarded (front office), or those with the caller's department (inbox). */
+  async list(query: ListErrandsQuery, user: StaffUser, side: 'unit' | 'department', now = new Date()) {
+    const unit = unitOf(user, side === 'unit' ? 'errands are forwarded by a unit' : 'an inbox belongs to a unit');
+    const errands = await this.errands.list(
+      { organisation: user.organisation, side, unit, status: query.status ?? null },
+      now,
+    );
+    return errands.map((e) => viewOf(e, now));
+  }
+
+  async show(id: string, user: StaffUser, now = new Date()): Promise<ErrandView> {
+    const errand = await this.visible(id, user);
+    const timeline = await this.errands.timeline(id);
+    return { ...viewOf(errand, now), timeline: timeline.map(eventView) };
+  }
+
+  /** The caller's municipality's departments, to forward or hand over to. */
+  async departments(user: StaffUser): Promise<DepartmentView[]> {
+    return this.errands.departments(user.organisation);
+  }
+
+  take(id: string, user: StaffUser, now = new Date()): Promise<ErrandView> {
+    return this.move(id, user, 'take', now, (e) => ({ ...e, takenBy: user.name }));
+  }
+
+  answer(id: string, user: StaffUser, answer: string, now = new Date()): Promise<ErrandView> {
+    return this.move(id, user, 'answer', now, (e) => withAnswer(e, answer, user, now));
+  }
+
+  close(id: string, user: StaffUser, answer: string | undefined, now = new Date()): Promise<ErrandView> {
+    return this.move(id, user, 'close', now, (e) => (answer ? withAnswer(e, answer, user, now) : e), answer);
+  }
+
+  /** To another department of the same municipality; the deadline and the timeline go with it. */
+  async handOver(id: string, user: StaffUser, departmentId: string, note?: string, now = new Date()) {
+    const to = await this.errands.department(user.organisation, { id: departmentId });
+    if (!to) throw apiException('not-found', `no department ${departmentId} in your municipality`);
+    if (to.name === user.unit) throw apiException('invalid-request', 'the errand is with this department already');
+    return this.move(id, user, 'hand-over', now, (e) => ({ ...e, department: to.name, takenBy: null }), undefined, {
+      note: note ?? null,
+      from: user.unit!,
+    });
+  }
+
+  /**
+   * One step of the department's work, in a transaction holding the errand: checked against the lifecycle, stored
+   * with its event, then audited under the errand's subject.
+   */
+  private async move(
+    id: string,
+    user: StaffUser,
+    action: ErrandAction,
+    now: Date,
+    change: (errand: Errand) => Errand,
+    answer?: string,
+    handOver?: { note: string | null; from: string },
+  ): Promise<ErrandView> {
+    const department = unitOf(user, 'errands are worked by a department unit');
+    const moved = await this.transactions.run(async (tx) => {
+      const errand = await this.errands.lock(id, user.organisation, tx);
+      if (!errand || errand.department !== department) throw notFound(id);
+      const step = errandMove(errand.status, action, errand.answer !== null || answer !== undefined);
+      if (!step.ok) throw apiException('invalid-transition', step.message);
+      const next = { ...change(errand), status: step.status, statusAt: now };
+      const event: ErrandEvent = {
+        event: step.event,
+        at: now,
+        actor: actorOf(user),
+        department: next.department,
+        note: handOver?.note ?? null,
+      };
+      await this.errands.update(next, event, tx);
+      return next;
+    });
+    await this.audit.append(
+      auditEntry(moved, user, moved.status === 'sent' ? 'handed-over' : moved.status, {
+        ...(handOver && { from: handOver.from, to: moved.department }),
+      }),
+    );
+    // a department that handed the errand on sees it no more
+    if (handOver) return { ...viewOf(moved, now), timeline: (await this.errands.timeline(id)).map(eventView) };
+    return this.show(id, user, now);
+  }
+
+  /**
+   * The errand, when the caller may read it: the front office unit that forwarded it, or the department it is with.
+   * Another's is as absent as one never forwarded.
+   */
+  private async visible(id: string, user: StaffUser): Promise<Errand> {
+    const errand = await this.errands.find(id, user.organisation);
+    if (!errand || !user.unit) throw notFound(id);
+    const frontOffice = errand.unit === user.unit && user.roles.some((r) => FRONT_OFFICE_ROLES.includes(r as never));
+    const department = errand.department === user.unit && user.roles.includes('department');
+    if (!frontOffice && !department) throw notFound(id);
+    return errand;
+  }
+}
+
+const notFound = (id: string) => apiException('not-found', `no errand ${id} for your unit`);
+
+const actorOf = (user: StaffUser): ErrandActor => ({
+  organisation: user.organisation,
+  name: user.name,
+  ...(user.unit && { unit: user.unit }),
+});
+
+function withAnswer(errand: Errand, answer: string, user: StaffUser, now: Date): Errand {
+  return { ...errand, answer, answeredBy: user.name, answeredAt: now };
+}
+
+export function containsPersonnummer(text: string): boolean {
+  return [...text.matchAll(PERSONNUMMER_LIKE)].some((m) => parsePersonnummer(m[0]).ok);
+}
+
+function auditEntry(
+  errand: Errand,
+  user: StaffUser,
+  outcome: string,
+  details: Record<string, unknown>,
+): AuditEntryInput {
+  return {
+    kind: 'errand',
+    actorKind: 'staff',
+    actor: user.id,
+    organisation: user.organisation,
+    unit: user.unit ?? null,
+    subjectKey: errand.subjectKey,
+    outcome,
+    correlationId: errand.id,
+    details: { topic: errand.topic, unit: errand.unit, department: errand.department, ...details },
+  };
+}
+
+function viewOf(e: Errand, now: Date): ErrandView {
+  return {
+    id: e.id,
+    ...(e.contactId && { contactId: e.contactId }),
+    unit: e.unit,
+    department: e.department,
+    topic: e.topic,
+    topicName: topicRules(e.topic)?.name ?? e.topic,
+    secrecySensitive: e.secrecySensitive,
+    message: e.message,
+    citizen: e.citizen,
+    preferredChannel: e.preferredChannel,
+    ...(e.subjectMasked && { subject: e.subjectMasked }),
+    createdBy: e.createdBy,
+    createdAt: e.createdAt.toISOString(),
+    respondBy: e.respondBy.toISOString(),
+    overdue: errandOverdue(e.status, e.respondBy, now),
+    status: e.status,
+    statusAt: e.statusAt.toISOString(),
+    ...(e.takenBy && { takenBy: e.takenBy }),
+    ...(e.answer !== null && { answer: e.answer }),
+    ...(e.answeredBy && { answeredBy: e.answeredBy }),
+    ...(e.answeredAt && { answeredAt: e.answeredAt.toISOString() }),
+  };
+}
+
+function eventView(e: ErrandEvent): ErrandEventView {
+  return {
+    event: e.event,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    department: e.department,
+    ...(e.note !== null && { note: e.note }),
+  };
+}

@@ -1,0 +1,150 @@
+import { ORGANISATIONS } from '@hub/contracts';
+import { testPool } from '../support/env.js';
+import { migrateTestDatabase, startHub, USERS, type RunningHub, type TestUser } from '../support/hub.js';
+
+const TOVE: TestUser = {
+  id: 'tove.teknik',
+  name: 'Tove Teknik',
+  organisation: ORGANISATIONS.orebro,
+  unit: 'Tekniska förvaltningen',
+  roles: ['department'],
+};
+const SOCIAL: TestUser = { ...TOVE, id: 'sara.social', name: 'Sara Social', unit: 'Socialförvaltningen' };
+const KARLSKOGA_TEKNIK: TestUser = { ...TOVE, id: 'kim.teknik', organisation: ORGANISATIONS.karlskoga };
+const KARLSKOGA_GUIDE: TestUser = { ...USERS.guide, id: 'karin.guide', organisation: ORGANISATIONS.karlskoga };
+const VIVALLA_GUIDE: TestUser = { ...USERS.guide, id: 'vera.guide', unit: 'Medborgarkontor Vivalla' };
+
+const LAMP = {
+  topic: 'gata-park.gatubelysning',
+  message: 'Lampan vid busshållplatsen på Storgatan är släckt sedan en vecka.',
+  citizen: { name: 'Eva Svensson', phone: '070-123 45 67', email: 'eva@example.se' },
+  preferredChannel: 'phone',
+};
+
+describe('errands forwarded to departments (issue 17)', () => {
+  const pool = testPool();
+  let hub: RunningHub;
+  let departments: Record<string, string>;
+  const call = (method: string, path: string, as: TestUser, body?: unknown) => hub.call(method, path, { as, body });
+
+  beforeAll(async () => {
+    await migrateTestDatabase();
+    await pool.query(
+      `INSERT INTO hub.unit (organisation, name) VALUES ($1, 'Medborgarkontor Vivalla') ON CONFLICT DO NOTHING`,
+      [ORGANISATIONS.orebro],
+    );
+    hub = await startHub();
+    const list = await call('GET', '/api/errands/departments', USERS.guide);
+    expect(list.status).toBe(200);
+    departments = Object.fromEntries(list.body.map((d: { name: string; id: string }) => [d.name, d.id]));
+  }, 60_000);
+
+  afterAll(async () => {
+    await hub?.close();
+    await pool.end();
+  });
+
+  it("lists the municipality's department units", () => {
+    expect(Object.keys(departments).sort()).toEqual([
+      'Bygg- och miljöförvaltningen',
+      'Förskole- och skolförvaltningen',
+      'Socialförvaltningen',
+      'Tekniska förvaltningen',
+    ]);
+  });
+
+  it('walks an errand: forwarded, taken, handed over, answered, closed; the guide reads the answer', async () => {
+    const created = await call('POST', '/api/errands', USERS.guide, { ...LAMP, subject: '19121212-1212' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect(created.body).toMatchObject({
+      department: 'Tekniska förvaltningen',
+      status: 'sent',
+      subject: '19121212-****',
+    });
+    expect(JSON.stringify(created.body)).not.toContain('191212121212');
+
+    const inbox = await call('GET', '/api/errands/inbox', TOVE);
+    expect(inbox.body.map((e: { id: string }) => e.id)).toContain(id);
+    expect((await call('POST', `/api/errands/${id}/take`, TOVE, {})).body.status).toBe('taken');
+    const handed = await call('POST', `/api/errands/${id}/hand-over`, TOVE, {
+      departmentId: departments['Socialförvaltningen'],
+      note: 'Gäller färdtjänst',
+    });
+    expect(handed.status).toBe(200);
+    expect(handed.body).toMatchObject({ department: 'Socialförvaltningen', status: 'sent' });
+    expect((await call('GET', `/api/errands/${id}`, TOVE)).status).toBe(404);
+
+    expect((await call('POST', `/api/errands/${id}/close`, SOCIAL, {})).status).toBe(409);
+    expect((await call('POST', `/api/errands/${id}/take`, SOCIAL, {})).status).toBe(200);
+    expect(
+      (await call('POST', `/api/errands/${id}/answer`, SOCIAL, { answer: 'Vi ringer upp i morgon.' })).status,
+    ).toBe(200);
+    expect((await call('POST', `/api/errands/${id}/close`, SOCIAL, {})).body.status).toBe('closed');
+
+    const read = await call('GET', `/api/errands/${id}`, USERS.guide);
+    expect(read.body).toMatchObject({ status: 'closed', answer: 'Vi ringer upp i morgon.', answeredBy: 'Sara Social' });
+    expect(read.body.timeline.map((e: { event: string }) => e.event)).toEqual([
+      'sent',
+      'taken',
+      'handed-over',
+      'taken',
+      'answered',
+      'closed',
+    ]);
+
+    const { rows } = await pool.query<{ outcome: string; subject_key: string | null }>(
+      `SELECT outcome, subject_key FROM audit.entry WHERE kind = 'errand' AND correlation_id = $1 ORDER BY seq`,
+      [id],
+    );
+    expect(rows.map((r) => r.outcome)).toEqual(['sent', 'taken', 'handed-over', 'taken', 'answered', 'closed']);
+    // every step under the subject's key
+    expect(rows[0]!.subject_key).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(rows.map((r) => r.subject_key)).size).toBe(1);
+  });
+
+  it('answers 404 across units and municipalities, read or written', async () => {
+    const { body } = await call('POST', '/api/errands', USERS.guide, LAMP);
+    const id = body.id as string;
+    for (const outsider of [VIVALLA_GUIDE, KARLSKOGA_GUIDE, KARLSKOGA_TEKNIK, SOCIAL]) {
+      expect((await call('GET', `/api/errands/${id}`, outsider)).status).toBe(404);
+    }
+    for (const outsider of [KARLSKOGA_TEKNIK, SOCIAL]) {
+      expect((await call('POST', `/api/errands/${id}/take`, outsider, {})).status).toBe(404);
+    }
+    expect((await call('GET', '/api/errands', VIVALLA_GUIDE)).body.map((e: { id: string }) => e.id)).not.toContain(id);
+    expect((await call('GET', '/api/errands/inbox', KARLSKOGA_TEKNIK)).body).toEqual([]);
+    // Örebro's department, named by a Karlskoga guide, is as absent as one that does not exist
+    const foreign = await call('POST', '/api/errands', KARLSKOGA_GUIDE, {
+      ...LAMP,
+      departmentId: departments['Tekniska förvaltningen'],
+    });
+    expect(foreign.status).toBe(404);
+    expect((await call('POST', '/api/errands', USERS.guide, { ...LAMP, topic: 'Gata park' })).status).toBe(400);
+  });
+
+  it('flags an errand overdue to the guide and the department, overdue first', async () => {
+    const { body } = await call('POST', '/api/errands', USERS.guide, { ...LAMP, topic: 'vatten-avfall.vattenlacka' });
+    await pool.query(`UPDATE hub.errand SET respond_by = now() - interval '1 hour' WHERE id = $1`, [body.id]);
+    const guideList = await call('GET', '/api/errands', USERS.guide);
+    expect(guideList.body[0]).toMatchObject({ id: body.id, overdue: true });
+    const inbox = await call('GET', '/api/errands/inbox', TOVE);
+    expect(inbox.body[0]).toMatchObject({ id: body.id, overdue: true });
+  });
+
+  it('carries only what the citizen allowed on a secrecy-sensitive topic', async () => {
+    const sensitive = { ...LAMP, topic: 'omsorg.hemtjanst', subject: '19121212-1212' };
+    expect((await call('POST', '/api/errands', USERS.guide, sensitive)).status).toBe(400);
+    const created = await call('POST', '/api/errands', USERS.guide, { ...sensitive, citizenAllowed: ['name'] });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ department: 'Socialförvaltningen', citizen: { name: 'Eva Svensson' } });
+    expect(created.body.subject).toBeUndefined();
+    const { rows } = await pool.query('SELECT citizen, subject_key FROM hub.errand WHERE id = $1', [created.body.id]);
+    expect(rows[0]).toEqual({ citizen: { name: 'Eva Svensson' }, subject_key: null });
+  });
+
+  it('refuses a personnummer in the message', async () => {
+    const answer = await call('POST', '/api/errands', USERS.guide, { ...LAMP, message: 'Gäller 19121212-1212' });
+    expect(answer.status).toBe(400);
+  });
+});

@@ -16,6 +16,8 @@ export const AUDIT_KINDS = [
   'organisation',
   /** a municipality's admin (or an operator) registers, renames or closes a unit */
   'unit',
+  /** a contact that names a subject (anonymous contacts are statistics, not audited) */
+  'contact',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

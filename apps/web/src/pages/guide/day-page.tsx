@@ -41,7 +41,7 @@ export function DayPage({ name }: { name: string }) {
   }
 
   return (
-    <Page title={`Dagen, ${name}`}>
+    <Page title={`Välkommen, ${name}`}>
       {topics.state === 'error' && <Alert>{errorText(topics.error)}</Alert>}
       <ContactForm topics={choices} onSaved={saved} />
       <section aria-labelledby="dagens-kontakter">

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:contacts`: logging a contact (issue 17's measure: p99 ≤ 50 ms at 200 contacts/s on this machine).
- * The hub runs as its own process (`node dist/apps/hub/src/main.js`, as in production) and autocannon sends
- * POST /api/contacts at a fixed overall rate, anonymous ones and ones naming a subject (audited), each next to the
+ * The hub runs as its own process (`node dist/apps/hub/src/main.js`, as in production) and the bench sends
+ * POST /api/contacts at an even fixed rate (open loop), anonymous ones and ones naming a subject (audited), each next to the
  * baseline measured in the same run at the same rate: GET /api/auth/me, the HTTP and token floor every request of
  * the hub pays. Prints p50/p99 and the ratio of each to the baseline.
  *
@@ -17,7 +17,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { ORGANISATIONS } from '@hub/contracts';
@@ -33,7 +33,6 @@ const HUB = `http://127.0.0.1:${PORT}`;
 const RATE = num('BENCH_RATE', 200);
 const SECONDS = num('BENCH_STEP_SECONDS', 10);
 const WARMUP_SECONDS = num('BENCH_WARMUP_SECONDS', 3);
-const CONNECTIONS = num('BENCH_CONNECTIONS', 16);
 const TARGET_P99_MS = 50;
 const LOG_DIR = join('artifacts', 'contacts-logs');
 
@@ -88,38 +87,57 @@ interface Step {
   wrong: number;
 }
 
+/**
+ * An open-loop load at an even pace: one request every 1000/RATE ms whatever the answers do, as contacts come in
+ * (autocannon's rate sends each second's requests in a burst at its start, which measures the burst instead).
+ */
 async function step(
   name: string,
   request: { method: 'GET' | 'POST'; path: string; body?: () => string },
   bearer: string,
   seconds: number,
 ): Promise<Step> {
+  const count = Math.round(RATE * seconds);
+  const intervalMs = 1000 / RATE;
+  const latencies: number[] = [];
   let wrong = 0;
-  const result = await autocannon({
-    url: `${HUB}${request.path}`,
-    connections: CONNECTIONS,
-    overallRate: RATE,
-    duration: seconds,
-    timeout: 10,
-    requests: [
-      {
-        method: request.method,
-        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-        ...(request.body && { setupRequest: (r) => ({ ...r, body: request.body!() }) }),
-        onResponse: (status) => {
-          if (status >= 300) wrong++;
-        },
-      },
-    ],
-  });
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = started + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await delay(wait);
+    inFlight.push(
+      (async () => {
+        const sent = performance.now();
+        try {
+          const response = await fetch(`${HUB}${request.path}`, {
+            method: request.method,
+            headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+            ...(request.body && { body: request.body() }),
+          });
+          await response.arrayBuffer();
+          if (response.status >= 300) wrong++;
+        } catch {
+          wrong++;
+        }
+        latencies.push(performance.now() - sent);
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  const seconds_ = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
   return {
     name,
-    requests: result['2xx'] + result.non2xx,
-    perSecond: Math.round(result['2xx'] / result.duration),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
-    wrong: wrong + result.errors + result.timeouts,
+    requests: latencies.length,
+    perSecond: Math.round((latencies.length - wrong) / seconds_),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: at(1),
+    wrong,
   };
 }
 
@@ -165,9 +183,7 @@ async function main(): Promise<void> {
       await step('POST /api/contacts, naming a subject (audited)', named, bearer, SECONDS),
     ];
     const [floor] = results;
-    console.log(
-      `\ncontacts at ${RATE}/s, ${SECONDS} s per step, ${CONNECTIONS} connections (target p99 ≤ ${TARGET_P99_MS} ms)`,
-    );
+    console.log(`\ncontacts at ${RATE}/s, ${SECONDS} s per step, evenly paced (target p99 ≤ ${TARGET_P99_MS} ms)`);
     console.table(
       results.map((r) => ({
         step: r.name,
@@ -179,10 +195,9 @@ async function main(): Promise<void> {
         wrong: r.wrong,
       })),
     );
-    const contactsP99 = Math.max(results[1]!.p99Ms, results[2]!.p99Ms);
-    console.log(
-      `contact p99 ${contactsP99} ms: ${contactsP99 <= TARGET_P99_MS ? 'meets' : 'MISSES'} the target of ${TARGET_P99_MS} ms`,
-    );
+    for (const r of results.slice(1)) {
+      console.log(`${r.name}: p99 ${r.p99Ms} ms ${r.p99Ms <= TARGET_P99_MS ? 'meets' : 'MISSES'} ${TARGET_P99_MS} ms`);
+    }
     if (results.some((r) => r.wrong > 0)) process.exitCode = 1;
   } finally {
     await pool.query(`DELETE FROM hub.contact WHERE created_by = $1`, [GUIDE.id]).catch(() => undefined);

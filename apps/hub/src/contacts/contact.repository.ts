@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
+import { Batcher } from '@hub/common';
 import type { ContactChannel, ContactOutcome } from '@hub/contracts';
 import type { Queryable } from '@hub/database';
 import { PG_POOL } from '../core/core.module.js';
@@ -77,41 +79,74 @@ const SELECT = `SELECT c.id, c.organisation, c.unit, c.created_by, c.created_at,
 /** hub.contact: every contact a unit's guides log. */
 @Injectable()
 export class ContactRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  private readonly batch: Batcher<NewContact & { id: string }, Contact | undefined>;
+
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {
+    this.batch = new Batcher((contacts) => this.store(contacts), { maxBatch: 200, concurrency: 2 });
+  }
 
   /**
-   * One statement: stored only when the topic is a type of the municipality's taxonomy still in use; undefined
-   * when it is not.
+   * Stores a contact, written with those logged at the same time in one statement (one commit for all of them);
+   * undefined when its topic is not a type of the municipality's taxonomy in use. Settles when the statement has.
    */
-  async insert(c: NewContact, db: Queryable = this.pool): Promise<Contact | undefined> {
+  add(contact: NewContact): Promise<Contact | undefined> {
+    return this.batch.add({ ...contact, id: randomUUID() });
+  }
+
+  /** Each stored only when its topic is a type of its municipality's taxonomy still in use; in order. */
+  async insertMany(
+    contacts: ReadonlyArray<NewContact & { id: string }>,
+    db: Queryable = this.pool,
+  ): Promise<Array<Contact | undefined>> {
     const { rows } = await db.query<ContactRow>({
-      name: 'hub-insert-contact',
-      text: `WITH t AS (
-               SELECT organisation, code, name, category FROM hub.topic_type
-               WHERE organisation = $1 AND code = $5 AND retired_at IS NULL
+      name: 'hub-insert-contacts',
+      text: `WITH r AS (
+               SELECT * FROM json_to_recordset($1::json) AS r(id uuid, organisation text, unit text, created_by text,
+                 channel text, topic text, rosa smallint, outcome text, language text, interpreter boolean, note text,
+                 subject_key text, subject_masked text)
              ), c AS (
-               INSERT INTO hub.contact (organisation, unit, created_by, channel, topic, rosa, outcome, language,
+               INSERT INTO hub.contact (id, organisation, unit, created_by, channel, topic, rosa, outcome, language,
                  interpreter, note, subject_key, subject_masked)
-               SELECT t.organisation, $2, $3, $4, t.code, $6, $7, $8, $9, $10, $11, $12 FROM t
+               SELECT r.id, t.organisation, r.unit, r.created_by, r.channel, t.code, r.rosa, r.outcome, r.language,
+                 r.interpreter, r.note, r.subject_key, r.subject_masked
+               FROM r JOIN hub.topic_type t ON t.organisation = r.organisation AND t.code = r.topic
+                 AND t.retired_at IS NULL
                RETURNING *
              )
-             SELECT c.*, t.name AS topic_name, t.category FROM c, t`,
+             SELECT c.*, t.name AS topic_name, t.category
+             FROM c JOIN hub.topic_type t ON t.organisation = c.organisation AND t.code = c.topic`,
       values: [
-        c.organisation,
-        c.unit,
-        c.createdBy,
-        c.channel,
-        c.topic,
-        c.rosa,
-        c.outcome,
-        c.language,
-        c.interpreter,
-        c.note,
-        c.subjectKey,
-        c.subjectMasked,
+        JSON.stringify(
+          contacts.map((c) => ({
+            id: c.id,
+            organisation: c.organisation,
+            unit: c.unit,
+            created_by: c.createdBy,
+            channel: c.channel,
+            topic: c.topic,
+            rosa: c.rosa,
+            outcome: c.outcome,
+            language: c.language,
+            interpreter: c.interpreter,
+            note: c.note,
+            subject_key: c.subjectKey,
+            subject_masked: c.subjectMasked,
+          })),
+        ),
       ],
     });
-    return rows[0] && toContact(rows[0]);
+    const stored = new Map(rows.map((row) => [row.id, toContact(row)]));
+    return contacts.map((c) => stored.get(c.id));
+  }
+
+  /** A batch the database refuses as a whole is tried one by one, so that one bad contact fails no other. */
+  private async store(contacts: Array<NewContact & { id: string }>): Promise<Array<Contact | undefined>> {
+    try {
+      return await this.insertMany(contacts);
+    } catch (err) {
+      if (contacts.length === 1) throw err;
+      return Promise.all(contacts.map(async (c) => (await this.insertMany([c]))[0]));
+    }
   }
 
   /** A unit's contacts of one day (Swedish time), newest first. */

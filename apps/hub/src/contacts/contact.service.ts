@@ -51,11 +51,11 @@ export class ContactService {
       subjectKey: subject?.key ?? null,
       subjectMasked: subject ? maskPersonnummer(subject.personnummer) : null,
     };
-    let stored = await this.contacts.insert(contact);
+    let stored = await this.contacts.add(contact);
     if (!stored) {
       // a municipality registered after the seed has no taxonomy until it is first used
       await this.topics.seedDefaults(user.organisation);
-      stored = await this.contacts.insert(contact);
+      stored = await this.contacts.add(contact);
     }
     if (!stored) {
       throw apiException('unknown-topic', `${dto.topic} is not a topic type of the municipality in use`);

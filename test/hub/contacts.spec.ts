@@ -46,9 +46,13 @@ describe('topics and contacts over HTTP', () => {
       secrecySensitive: true,
     });
     const karlskoga = await hub.call('GET', '/api/topics', { as: KARLSKOGA_GUIDE });
-    expect(karlskoga.body.map((c: { code: string }) => c.code)).toEqual(
-      topics.body.map((c: { code: string }) => c.code),
-    );
+    // the default categories, in order, each municipality its own (earlier runs may have added test categories)
+    const defaults = ['gata-park', 'vatten-avfall', 'bygga-bo', 'skola', 'omsorg', 'kultur-fritid', 'myndigheter'];
+    for (const answer of [topics, karlskoga]) {
+      expect(answer.body.map((c: { code: string }) => c.code).slice(0, defaults.length)).toEqual(defaults);
+    }
+    const ids = (answer: typeof topics) => answer.body.map((c: { id: string }) => c.id);
+    expect(ids(karlskoga).filter((id: string) => ids(topics).includes(id))).toEqual([]);
   });
 
   it('lets the admin add, rename, time and retire topics; another municipality’s ids are 404; retired ones stay', async () => {

@@ -129,3 +129,25 @@ export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 /** A municipality's units: front offices (servicecenter, medborgarkontor) and departments (förvaltningar). */
 export const UNIT_KINDS = ['servicecenter', 'medborgarkontor', 'department'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** How a contact (kontakt) with the servicecenter came in. */
+export const CONTACT_CHANNELS = ['besok', 'telefon', 'e-post', 'chatt', 'e-tjanst', 'sociala-medier'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+/**
+ * How a contact ended: `besvarad` resolved at first contact, `vidarebefordrad` forwarded to a department (an errand),
+ * `remitterad` referred to an agency, `bokad` booked with an agency or department, `ej-lost` not resolved.
+ */
+export const CONTACT_OUTCOMES = ['besvarad', 'vidarebefordrad', 'remitterad', 'bokad', 'ej-lost'] as const;
+export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
+
+/**
+ * The ROSA levels of a contact's work: 1 information, 2 vägledning, 3 administrativ fördelning, 4 rutin- och
+ * regelstyrd handläggning, 5 verksamhetsspecifik fördelning, 6 värderande handläggning, 7 ledningsuppgifter, 8 politik.
+ */
+export const ROSA_LEVELS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+export type RosaLevel = (typeof ROSA_LEVELS)[number];
+
+/** A topic category of a municipality's taxonomy (`gata-park`) and a topic type under it (`gata-park.snorojning`). */
+export const TOPIC_CATEGORY_CODE_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
+export const TOPIC_TYPE_CODE_PATTERN = /^[a-z][a-z0-9-]{1,39}\.[a-z0-9][a-z0-9-]{1,59}$/;

@@ -133,9 +133,14 @@ interface Owned {
   errandId: string;
   /** that department unit's id */
   departmentId: string;
+  /** a contact of the unit, which the referral and the query were made during */
+  contactId: string;
+  /** a category and a type of the municipality's taxonomy */
+  topicCategoryId: string;
+  topicTypeId: string;
 }
 
-type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit' | 'errand';
+type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit' | 'errand' | 'contact' | 'topic';
 
 interface ByIdFixture {
   object: ObjectKind;
@@ -154,6 +159,9 @@ const SCOPE_OF: Record<ObjectKind, keyof typeof OUTSIDERS> = {
   errand: 'unit',
   // a municipality's units are its own: its admin changes them, its staff read them
   unit: 'organisation',
+  contact: 'unit',
+  // a municipality's taxonomy is its own: its admin keeps it, its staff read it
+  topic: 'organisation',
 };
 
 const today = () => swedishDay(new Date());
@@ -252,6 +260,22 @@ const BY_ID: Record<string, ByIdFixture> = {
     params: unitParams,
     body: () => ({ name: 'Intrång', kind: 'department' }),
   },
+  'GET /api/contacts/{id}': { object: 'contact', params: (o) => ({ id: o.contactId }), insider: 'guide' },
+  'PATCH /api/topics/categories/{id}': {
+    object: 'topic',
+    params: (o) => ({ id: o.topicCategoryId }),
+    body: () => ({ name: 'Intrång', retired: true }),
+  },
+  'POST /api/topics/categories/{id}/types': {
+    object: 'topic',
+    params: (o) => ({ id: o.topicCategoryId }),
+    body: () => ({ code: 'gata-park.intrang', name: 'Intrång' }),
+  },
+  'PATCH /api/topics/types/{id}': {
+    object: 'topic',
+    params: (o) => ({ id: o.topicTypeId }),
+    body: () => ({ responseHours: 1, retired: true }),
+  },
 };
 
 interface ListFixture {
@@ -280,6 +304,9 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/organisations': { scope: 'unit', request: () => ({}) },
   'GET /api/auth/me': { scope: 'unit', request: () => ({}) },
   'GET /metrics': { scope: 'unit', request: () => ({}) },
+  'GET /api/contacts': { scope: 'unit', request: () => ({ query: `?date=${today()}` }) },
+  // the caller's own municipality's taxonomy: the same default codes everywhere, no other tenant's ids
+  'GET /api/topics': { scope: 'unit', request: () => ({}) },
 };
 
 interface BodyReference {
@@ -306,7 +333,35 @@ const query = (caller: Tenant, o: Owned, consentId: string) => ({
  * the municipal units; an agency may name any municipality's unit in an agreement it drafts, so it is no outsider
  * to unit names.
  */
+const contactReferral = (caller: Tenant, o: Owned, contactId: string) => ({
+  subject: o.subject,
+  agency: caller.agency,
+  referralType: ADAPTERS[caller.agency!].referralTypes[0]!.code,
+  purpose: 'vagledning',
+  message: 'Under kontakten.',
+  contactPreference: 'phone',
+  contactId,
+});
+
+/** An operation whose body names a second kind of object has a second entry, `<operation>#<field>`. */
+const operationOf = (key: string) => key.replace(/#.*$/, '');
+
 const BODY_REFERENCES: Record<string, BodyReference> = {
+  // a query or referral made during another unit's contact
+  'POST /api/referrals#contactId': {
+    names: (o) => o.contactId,
+    madeUp: randomUUID,
+    scope: 'unit',
+    roles: ['guide', 'caseworker'],
+    body: contactReferral,
+  },
+  'POST /api/queries#contactId': {
+    names: (o) => o.contactId,
+    madeUp: randomUUID,
+    scope: 'unit',
+    roles: ['guide'],
+    body: (caller, o, contactId) => ({ ...query(caller, o, randomUUID()), consentId: undefined, contactId }),
+  },
   'POST /api/referrals': {
     names: (o) => o.consentId,
     madeUp: randomUUID,
@@ -369,6 +424,10 @@ const NO_TENANT_DATA: Record<string, string> = {
   'GET /api/auth/callback': 'ends a login; the session is the caller’s own',
   'POST /api/auth/logout': 'ends the caller’s own session',
   'POST /api/consents': 'records a consent to the caller’s own unit, taken from the token; names no existing object',
+  'POST /api/contacts':
+    'logs a contact to the caller’s own unit, taken from the token; its topic is a code of the caller’s own taxonomy',
+  'POST /api/topics/categories':
+    'adds a category to the caller’s own municipality’s taxonomy; names no existing object',
   'GET /api/organisations/{number}': 'an organisation’s public facts (name, kind, agency code); no unit, no staff',
   'POST /api/organisations':
     'registers a new party; only operators of the organisation that runs the hub (403 not-hub-operator to others)',
@@ -425,10 +484,25 @@ describe('tenant isolation: every operation × every role × two municipalities 
    * Servicecenter.
    */
   const secrets = (o: Owned, rel: Relation, caller: Tenant): string[] => {
-    const unitData = [o.consentId, o.referralId, o.queryId, o.errandId, o.subjectKey, ...spellings(o.subject)];
+    const unitData = [
+      o.consentId,
+      o.referralId,
+      o.queryId,
+      o.errandId,
+      o.contactId,
+      o.subjectKey,
+      ...spellings(o.subject),
+    ];
     if (rel !== 'stranger') return unitData;
     const staffIds = ROLES.map((r) => staff(o.tenant, r).id!);
-    return [...unitData, o.agreementId, ...staffIds, ...(caller.unit ? [o.tenant.unit!] : [])];
+    return [
+      ...unitData,
+      o.agreementId,
+      o.topicCategoryId,
+      o.topicTypeId,
+      ...staffIds,
+      ...(caller.unit ? [o.tenant.unit!] : []),
+    ];
   };
   const leaked = (text: string, secret: string[]) => secret.filter((s) => text.toLowerCase().includes(s.toLowerCase()));
 
@@ -457,7 +531,22 @@ describe('tenant isolation: every operation × every role × two municipalities 
     expectStatus(consent, 201, `${tenant.slug}: consent`);
     const consentId = consent.body.id as string;
 
+    // Kumla is inserted without a taxonomy: its first contact gets it the default one
+    const contact = await send('POST', '/api/contacts', as('guide'), {
+      channel: 'besok',
+      topic: 'myndigheter.forsakringskassan',
+      rosa: 2,
+      outcome: 'remitterad',
+      subject,
+    });
+    expectStatus(contact, 201, `${tenant.slug}: contact`);
+    const contactId = contact.body.id as string;
+    const topics = await send('GET', '/api/topics', as('guide'));
+    expectStatus(topics, 200, `${tenant.slug}: topics`);
+    const gataPark = topics.body.find((c: { code: string }) => c.code === 'gata-park');
+
     const referral = await send('POST', '/api/referrals', as('guide'), {
+      contactId,
       subject,
       agency: tenant.agency,
       referralType: ADAPTERS[tenant.agency!].referralTypes[0]!.code,
@@ -469,6 +558,7 @@ describe('tenant isolation: every operation × every role × two municipalities 
     expectStatus(referral, 201, `${tenant.slug}: referral`);
 
     const query = await send('POST', '/api/queries', as('caseworker'), {
+      contactId,
       subject,
       purpose: 'vagledning',
       agencies: [tenant.agency],
@@ -513,6 +603,9 @@ describe('tenant isolation: every operation × every role × two municipalities 
       unitId: unit.rows[0]!.id,
       errandId: errand.body.id,
       departmentId: department.rows[0]!.id,
+      contactId,
+      topicCategoryId: gataPark.id,
+      topicTypeId: gataPark.types.find((t: { code: string }) => t.code === 'gata-park.snorojning').id,
     };
   }
 
@@ -564,7 +657,7 @@ describe('tenant isolation: every operation × every role × two municipalities 
     const known = new Set([
       ...Object.keys(BY_ID),
       ...Object.keys(LISTS),
-      ...Object.keys(BODY_REFERENCES),
+      ...Object.keys(BODY_REFERENCES).map(operationOf),
       ...Object.keys(NO_TENANT_DATA),
     ]);
     const missing = operations.filter((op) => !known.has(op));
@@ -655,8 +748,8 @@ describe('tenant isolation: every operation × every role × two municipalities 
     const volatile = /"(id|queryId|createdAt|respondBy|statusAt|at|latencyMs)":("[^"]*"|[0-9.]+)/g;
     const problems: string[] = [];
     for (const [operation, reference] of Object.entries(BODY_REFERENCES)) {
-      if (!operations.includes(operation)) continue;
-      const [method, path] = operation.split(' ') as [string, string];
+      if (!operations.includes(operationOf(operation))) continue;
+      const [method, path] = operationOf(operation).split(' ') as [string, string];
       for (const owner of MUNICIPAL) {
         const o = owned.get(owner)!;
         const named = reference.names(o);

@@ -331,4 +331,89 @@ describe('the guide’s pages in a real browser', () => {
     expect(withdrawn).toContain('Personen har löst det själv.');
     expect(await page.getByRole('button', { name: 'Återkalla remissen' }).count()).toBe(0);
   }, 60_000);
+
+  it('logs five contacts by keyboard alone over different channels and shows them in the day’s list and counts', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide');
+    expect(await heading(page)).toMatch(/^Välkommen, /);
+    const form = page.getByRole('form', { name: 'Ny kontakt' });
+    await page.getByRole('heading', { name: 'Dagens kontakter' }).waitFor();
+    const count = async (key: string) => Number(await page.locator(`[data-count="${key}"]`).textContent());
+    await page.locator('[data-count="total"]').waitFor();
+    const before = { total: await count('total'), besvarad: await count('besvarad'), telefon: await count('telefon') };
+    await expectAccessible(page);
+    await screenshot(page, 'guide-dagen');
+
+    const contacts = [
+      {
+        channel: 'Tel',
+        topic: 'snöröj',
+        rosa: '1',
+        outcome: 'Bes',
+        saved: 'Telefon',
+        shown: 'Snöröjning och halkbekämpning',
+      },
+      { channel: 'Bes', topic: 'Skolskjuts', rosa: '2', outcome: 'Bes', saved: 'Besök', shown: 'Skolskjuts' },
+      { channel: 'E-p', topic: 'bygglov', rosa: '3', outcome: 'Rem', saved: 'E-post', shown: 'Bygglov och anmälan' },
+      { channel: 'Cha', topic: 'färdtjänst', rosa: '4', outcome: 'Bok', saved: 'Chatt', shown: 'Färdtjänst' },
+      { channel: 'Soc', topic: 'bibliotek', rosa: '1', outcome: 'Ej', saved: 'Sociala medier', shown: 'Bibliotek' },
+    ];
+    await form.getByLabel('Kanal').focus();
+    const status = form.getByRole('status');
+    for (const contact of contacts) {
+      // the lists pick by typing, as a select does; Tab between the fields; Enter saves from the last list
+      await page.keyboard.type(contact.channel);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(contact.topic);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(contact.rosa);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(contact.outcome);
+      await page.keyboard.press('Enter');
+      await status.filter({ hasText: contact.shown }).waitFor();
+      expect(await status.textContent()).toContain(`Sparad: ${contact.saved}, ${contact.shown}`);
+      expect(await page.evaluate(FOCUSED_CONTROL)).toBe('ny-kontakt|Kanal');
+      expect(await form.getByLabel('Ämne').inputValue()).toBe('');
+      // the next contact is typed at once, but not within the list's type-ahead second of this one
+      await page.waitForTimeout(1100);
+    }
+    await page.waitForFunction(
+      `Number(document.querySelector('[data-count="total"]').textContent) === ${before.total + 5}`,
+    );
+    expect(await count('besvarad')).toBe(before.besvarad + 2);
+    expect(await count('telefon')).toBe(before.telefon + 1);
+    const rows = page.locator('table.day-contacts tbody tr');
+    const firstFive = (await rows.allTextContents()).slice(0, 5);
+    expect(firstFive.map((row) => contacts.find((c) => row.includes(c.shown))?.shown)).toEqual(
+      contacts.map((c) => c.shown).reverse(),
+    );
+    expect(firstFive[0]).toContain('Ej löst');
+    await page.getByRole('heading', { name: 'Öppna remisser' }).waitFor();
+    await expectAccessible(page);
+
+    // a topic not in the list is said, not sent
+    await form.getByLabel('Ämne').fill('finns inte alls');
+    await form.getByRole('button', { name: 'Spara kontakt' }).click();
+    await form.getByText('Välj ett av ämnena i listan.').waitFor();
+    expect(await count('total')).toBe(before.total + 5);
+
+    // forwarded to a department: the errand is written next
+    await form.getByLabel('Ämne').fill('Trasig gatubelysning');
+    await form.getByLabel('Utfall').selectOption('vidarebefordrad');
+    await form.getByRole('button', { name: 'Spara kontakt' }).click();
+    await page.waitForURL(/\/arenden\/ny\?kontakt=[0-9a-f-]{36}$/);
+  }, 90_000);
+
+  it('gives the admin the taxonomy with a response time per topic', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'maria.admin', '/amnen');
+    expect(await heading(page)).toBe('Ämnen och svarstider');
+    const hours = page.getByLabel('Svarstid i timmar för Snöröjning och halkbekämpning');
+    await hours.fill('12');
+    await page.getByRole('button', { name: 'Spara svarstid för Snöröjning och halkbekämpning' }).click();
+    await page.getByText('Svarstiden för Snöröjning och halkbekämpning är sparad.').waitFor();
+    expect(await hours.inputValue()).toBe('12');
+    await expectAccessible(page);
+    await screenshot(page, 'admin-amnen');
+  }, 60_000);
 });

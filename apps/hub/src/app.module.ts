@@ -10,6 +10,7 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
 import { ConsentModule } from './consents/consent.module.js';
+import { ContactModule } from './contacts/contact.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { ErrandModule } from './errands/errand.module.js';
@@ -24,6 +25,7 @@ import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
 import { QueryModule } from './queries/query.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
+import { TopicModule } from './topics/topic.module.js';
 
 @Module({
   imports: [
@@ -53,6 +55,8 @@ import { ReferralModule } from './referrals/referral.module.js';
     AuditModule,
     OrganisationModule,
     ErrandModule,
+    TopicModule,
+    ContactModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

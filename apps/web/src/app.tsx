@@ -5,6 +5,7 @@ import { adminRoutes } from './pages/admin/index.js';
 import { auditRoutes } from './pages/audit/index.js';
 import { errandRoutes } from './pages/errands/index.js';
 import { followUpRoutes } from './pages/follow-up/index.js';
+import { DayPage } from './pages/guide/day-page.js';
 import { guideRoutes } from './pages/guide/index.js';
 import { inboxRoutes } from './pages/inbox/index.js';
 import { operatorRoutes } from './pages/operator/index.js';
@@ -123,6 +124,8 @@ function CurrentPage({ me }: { me: Me }) {
 }
 
 function StartPage({ me }: { me: Me }) {
+  // a guide's start page is the day: every contact logged there
+  if (hasRole(me, ['guide'])) return <DayPage name={me.name} />;
   const items = ROUTES.filter((route) => route.menu && hasRole(me, route.roles));
   return (
     <Page title={`Välkommen, ${me.name}`}>

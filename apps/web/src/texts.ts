@@ -190,6 +190,11 @@ const API_ERROR_TEXT: Record<ErrorCode, string> = {
   'unit-closed': 'Enheten är avslutad och kan inte ändras.',
   'not-hub-operator': 'Bara hubbens driftoperatörer får göra detta.',
   'party-closed': 'Enheten eller myndigheten är avslutad och kan inte få nya avtal.',
+  'personnummer-in-text':
+    'Anteckningen innehåller ett personnummer. Ta bort det – kontakter är anonyma, och ett personnummer anges bara där ärendet kräver det.',
+  'unknown-topic': 'Ämnet finns inte i kommunens ämneslista eller är avvecklat. Välj ett ämne i listan.',
+  'topic-exists': 'Det finns redan ett ämne med den koden, kanske ett avvecklat. Välj en annan kod.',
+  'topic-retired': 'Ämnet är avvecklat och kan inte ändras.',
   'category-never': REASON_TEXT['category-never'],
   'invalid-text': 'Texten innehåller tecken som inte kan sparas. Ta bort dem och försök igen.',
   'too-deeply-nested': 'Det du skickade är för invecklat för att tas emot. Förenkla det och försök igen.',

@@ -18,6 +18,8 @@ export const AUDIT_KINDS = [
   'unit',
   /** an errand forwarded to a department, and every step of it (issue 17) */
   'errand',
+  /** a contact that names a subject (anonymous contacts are statistics, not audited) */
+  'contact',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

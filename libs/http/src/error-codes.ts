@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   'agency-code-not-allowed': 400,
   'invalid-broker-account': 400,
   'party-closed': 400,
+  'personnummer-in-text': 400,
+  'unknown-topic': 400,
   // 401: who is asking
   unauthenticated: 401,
   'invalid-token': 401,
@@ -68,6 +70,8 @@ export const ERROR_CODES = {
   'not-a-municipality': 409,
   'unit-exists': 409,
   'unit-closed': 409,
+  'topic-exists': 409,
+  'topic-retired': 409,
   // 413, 415: bodies the API does not read
   'payload-too-large': 413,
   'unsupported-media-type': 415,

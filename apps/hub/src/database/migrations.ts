@@ -12,6 +12,7 @@ import { ReferralReportedAt1763900820000 } from './migrations/1763900820000-refe
 import { OrganisationsAndUnits1763900900000 } from './migrations/1763900900000-organisations-and-units.js';
 import { Pensionsmyndigheten1763900910000 } from './migrations/1763900910000-pensionsmyndigheten.js';
 import { AgencyBrokerAccounts1763900920000 } from './migrations/1763900920000-agency-broker-accounts.js';
+import { TopicsAndContacts1763901000000 } from './migrations/1763901000000-topics-and-contacts.js';
 import { DepartmentUnits1763901200000 } from './migrations/1763901200000-department-units.js';
 import { Errands1763901210000 } from './migrations/1763901210000-errands.js';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   OrganisationsAndUnits1763900900000,
   Pensionsmyndigheten1763900910000,
   AgencyBrokerAccounts1763900920000,
+  TopicsAndContacts1763901000000,
   DepartmentUnits1763901200000,
   Errands1763901210000,
 ];

@@ -79,6 +79,11 @@ export class MultiAgencyQueryDto {
   @Min(100)
   @Max(10_000)
   deadlineMs?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the contact of the caller’s unit the query is made during' })
+  @IsOptional()
+  @IsUUID()
+  contactId?: string;
 }
 
 export class ReleasedCategoryView {
@@ -151,4 +156,7 @@ export class MultiAgencyQueryView {
 
   @ApiProperty({ type: [AgencyResultView] })
   results: AgencyResultView[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the contact the query was made during' })
+  contactId?: string;
 }

@@ -15,6 +15,8 @@ export interface QueryOutcome {
   status: string;
   reason: string | null;
   latencyMs: number | null;
+  /** the contact the query was made during */
+  contactId: string | null;
 }
 
 /** What the hub keeps of its queries besides the audit chain: outcomes for the follow-up, protected subjects. */
@@ -35,9 +37,10 @@ export class QueryRepository {
     const column = <K extends keyof QueryOutcome>(key: K) => outcomes.map((o) => o[key]);
     await db.query({
       name: 'hub-insert-query-outcomes',
-      text: `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms)
+      text: `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms,
+               contact_id)
              SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
-                                  $7::text[], $8::text[], $9::int[])`,
+                                  $7::text[], $8::text[], $9::int[], $10::uuid[])`,
       values: [
         column('queryId'),
         column('agency'),
@@ -48,6 +51,7 @@ export class QueryRepository {
         column('status'),
         column('reason'),
         outcomes.map((o) => (o.latencyMs === null ? null : Math.round(o.latencyMs))),
+        column('contactId'),
       ],
     });
   }

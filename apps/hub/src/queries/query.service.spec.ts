@@ -19,6 +19,7 @@ import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { ConsentService } from '../consents/consent.service.js';
 import type { Subjects } from '../core/subjects.js';
 import type { HubMetrics } from '../metrics/hub-metrics.js';
+import type { ContactService } from '../contacts/contact.service.js';
 import type { AgencyResultView, MultiAgencyQueryDto } from './query.dto.js';
 import type { QueryOutcome, QueryRepository } from './query.repository.js';
 import { QueryService } from './query.service.js';
@@ -107,6 +108,7 @@ function setup(facts: { consents?: Consent[]; knownProtected?: boolean } = {}) {
     audit as unknown as AuditLog,
     repository as unknown as QueryRepository,
     metrics as unknown as HubMetrics,
+    { assertLinkable: jest.fn() } as unknown as ContactService,
   );
   const query = async (dto: Partial<MultiAgencyQueryDto>, user = GUIDE_USER) =>
     service.prepare({ subject: '19121212-1212', purpose: 'vagledning', agencies: ['fk', 'skv'], ...dto }, user, NOW);

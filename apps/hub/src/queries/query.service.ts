@@ -25,6 +25,7 @@ import type { StaffUser } from '../auth/staff-user.js';
 import { unitOf } from '../auth/unit-of.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { ConsentService } from '../consents/consent.service.js';
+import { ContactService } from '../contacts/contact.service.js';
 import { Subjects, type Subject } from '../core/subjects.js';
 import { apiException } from '../http/http-errors.js';
 import { HubMetrics } from '../metrics/hub-metrics.js';
@@ -69,12 +70,14 @@ export class QueryService {
     private readonly audit: AuditLog,
     private readonly repository: QueryRepository,
     private readonly metrics: HubMetrics,
+    private readonly contacts: ContactService,
   ) {}
 
   async prepare(dto: MultiAgencyQueryDto, user: StaffUser, now = new Date()): Promise<PreparedQuery> {
     const unit = unitOf(user, 'queries are asked on behalf of a municipal unit; the token names none');
     const subject = this.subjects.parse(dto.subject);
     const categories = requestedCategories(dto);
+    if (dto.contactId) await this.contacts.assertLinkable(dto.contactId, user, unit);
     const { consents, knownProtected } = await this.consents.policyFacts(subject.key);
     const staff = { organisation: user.organisation, unit, roles: user.roles };
     const agreements = this.agreements.policyIndex();
@@ -182,6 +185,7 @@ export class QueryService {
       protectedIdentity,
       ...(protectedIdentity && { handlingInstruction: q.redecide(true).handlingInstruction }),
       results: ordered,
+      ...(q.dto.contactId && { contactId: q.dto.contactId }),
     };
   }
 
@@ -261,6 +265,7 @@ export class QueryService {
       status: r.status,
       reason: r.reason ?? null,
       latencyMs: r.latencyMs ?? null,
+      contactId: q.dto.contactId ?? null,
     }));
     await Promise.all([...audited, ...outcomes.map((o) => this.repository.addOutcome(o))]);
   }

@@ -44,6 +44,11 @@ export class CreateReferralDto {
   @IsOptional()
   @IsUUID()
   consentId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the contact of the caller’s unit the referral is made during' })
+  @IsOptional()
+  @IsUUID()
+  contactId?: string;
 }
 
 export class ListReferralsQuery {
@@ -131,6 +136,9 @@ export class ReferralView {
 
   @ApiPropertyOptional()
   consentId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the contact the referral was made during' })
+  contactId?: string;
 
   @ApiProperty({ type: ReferralAgreementView })
   agreement: ReferralAgreementView;

@@ -15,6 +15,8 @@ export interface Referral {
   message: string;
   contactPreference: string;
   consentId: string | null;
+  /** the contact the referral was made during */
+  contactId?: string | null;
   agreementId: string;
   agreementVersion: number;
   organisation: string;
@@ -77,6 +79,7 @@ interface ReferralRow {
   message: string;
   contact_preference: string;
   consent_id: string | null;
+  contact_id: string | null;
   agreement_id: string;
   agreement_version: number;
   organisation: string;
@@ -106,14 +109,15 @@ export class ReferralRepository {
     await db.query(
       `INSERT INTO hub.referral (id, subject_key, subject_masked, agency, referral_type, purpose, message,
          contact_preference, consent_id, legal_basis, agreement_id, agreement_version, organisation, unit,
-         created_by, created_at, respond_by, status, status_at)
+         created_by, created_at, respond_by, status, status_at, contact_id)
        SELECT id, subject_key, subject_masked, agency, referral_type, purpose, message, contact_preference,
          consent_id, legal_basis, agreement_id, agreement_version, organisation, unit, created_by, created_at,
-         respond_by, status, status_at
+         respond_by, status, status_at, contact_id
        FROM json_to_recordset($1::json) AS r(id uuid, subject_key text, subject_masked text, agency text,
          referral_type text, purpose text, message text, contact_preference text, consent_id uuid, legal_basis jsonb,
          agreement_id uuid, agreement_version integer, organisation text, unit text, created_by text,
-         created_at timestamptz, respond_by timestamptz, status text, status_at timestamptz)`,
+         created_at timestamptz, respond_by timestamptz, status text, status_at timestamptz,
+         contact_id uuid)`,
       [JSON.stringify(referrals.map((r) => ({ ...rowOf(r.referral), legal_basis: r.legalBasis })))],
     );
     await db.query(
@@ -247,6 +251,7 @@ function referralOf(r: ReferralRow): Referral {
     message: r.message,
     contactPreference: r.contact_preference,
     consentId: r.consent_id,
+    contactId: r.contact_id,
     agreementId: r.agreement_id,
     agreementVersion: r.agreement_version,
     organisation: r.organisation,
@@ -270,6 +275,7 @@ function rowOf(r: Referral): ReferralRow {
     message: r.message,
     contact_preference: r.contactPreference,
     consent_id: r.consentId,
+    contact_id: r.contactId ?? null,
     agreement_id: r.agreementId,
     agreement_version: r.agreementVersion,
     organisation: r.organisation,

@@ -10,6 +10,7 @@ import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import { Subjects } from '../core/subjects.js';
 import type { HubMetrics } from '../metrics/hub-metrics.js';
 import type { ReferralPolicy } from './referral-policy.js';
+import type { ContactService } from '../contacts/contact.service.js';
 import type { CreateReferralDto } from './referral.dto.js';
 import type { NewReferral, Referral, ReferralRepository } from './referral.repository.js';
 import { ReferralService } from './referral.service.js';
@@ -150,6 +151,7 @@ describe('ReferralService', () => {
       outbox as unknown as PgOutbox,
       audit as unknown as AuditLog,
       { recordReferralCreated: jest.fn(), recordReferralStatus: jest.fn() } as unknown as HubMetrics,
+      { assertLinkable: jest.fn() } as unknown as ContactService,
     );
   });
 

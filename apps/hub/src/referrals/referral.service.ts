@@ -22,6 +22,7 @@ import { consentSnapshot } from '@hub/policy';
 import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
+import { ContactService } from '../contacts/contact.service.js';
 import { Subjects } from '../core/subjects.js';
 import { apiException } from '../http/http-errors.js';
 import { HubMetrics } from '../metrics/hub-metrics.js';
@@ -63,6 +64,7 @@ export class ReferralService {
     private readonly outbox: PgOutbox,
     private readonly audit: AuditLog,
     private readonly metrics: HubMetrics,
+    private readonly contacts: ContactService,
   ) {
     this.creations = new Batcher((referrals) => this.store(referrals), { maxBatch: 200, concurrency: 2 });
   }
@@ -70,6 +72,7 @@ export class ReferralService {
   async create(dto: CreateReferralDto, user: StaffUser, now = new Date()): Promise<ReferralView> {
     const unit = referralUnitOf(user);
     const subject = this.subjects.parse(dto.subject);
+    if (dto.contactId) await this.contacts.assertLinkable(dto.contactId, user, unit);
     const { decision, consents } = await this.policy.decide(
       { organisation: user.organisation, unit, roles: user.roles },
       {
@@ -137,6 +140,7 @@ export class ReferralService {
       message: dto.message,
       contactPreference: dto.contactPreference,
       consentId: consent?.id ?? null,
+      contactId: dto.contactId ?? null,
       agreementId: decision.agreement!.id,
       agreementVersion: decision.agreement!.version,
       organisation: user.organisation,
@@ -392,6 +396,7 @@ function viewOf(r: Referral, now: Date): ReferralView {
     message: r.message,
     contactPreference: r.contactPreference,
     ...(r.consentId && { consentId: r.consentId }),
+    ...(r.contactId && { contactId: r.contactId }),
     agreement: { id: r.agreementId, version: r.agreementVersion },
     createdBy: r.createdBy,
     createdAt: r.createdAt.toISOString(),

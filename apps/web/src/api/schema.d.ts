@@ -384,6 +384,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contacts of the caller’s unit on one day (today when no date), newest first */
+        get: operations["ContactController_list"];
+        put?: never;
+        /**
+         * Log a contact of the caller’s unit: channel, topic, ROSA level, outcome, language
+         * @description Anonymous unless `subject` is given (only when the work needs one); a contact naming a subject is audited.
+         */
+        post: operations["ContactController_log"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One contact of the caller’s unit, with the queries and referrals made during it */
+        get: operations["ContactController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller’s municipality’s topic taxonomy (category → type), retired topics too
+         * @description Each type with its response time, default department and whether it is secrecy-sensitive.
+         */
+        get: operations["TopicController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a topic category (the municipality’s admin) */
+        post: operations["TopicController_addCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a topic category or retire it with its types */
+        patch: operations["TopicController_changeCategory"];
+        trace?: never;
+    };
+    "/api/topics/categories/{id}/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a topic type to a category */
+        post: operations["TopicController_addType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/topics/types/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a topic type, set its response time, department or secrecy, or retire it */
+        patch: operations["TopicController_changeType"];
+        trace?: never;
+    };
     "/api/referrals": {
         parameters: {
             query?: never;
@@ -1191,6 +1317,11 @@ export interface components {
              * @default 3000
              */
             deadlineMs?: number;
+            /**
+             * Format: uuid
+             * @description the contact of the caller’s unit the query is made during
+             */
+            contactId?: string;
         };
         DecisionAgreementView: {
             id: string;
@@ -1236,6 +1367,136 @@ export interface components {
             protectedIdentity: boolean;
             handlingInstruction?: string;
             results: components["schemas"]["AgencyResultView"][];
+            /**
+             * Format: uuid
+             * @description the contact the query was made during
+             */
+            contactId?: string;
+        };
+        LogContactDto: {
+            /** @enum {string} */
+            channel: "besok" | "telefon" | "e-post" | "chatt" | "e-tjanst" | "sociala-medier";
+            /**
+             * @description a topic type code of the municipality’s taxonomy
+             * @example gata-park.snorojning
+             */
+            topic: string;
+            /** @description ROSA level of the work the contact needed */
+            rosa: number;
+            /** @enum {string} */
+            outcome: "besvarad" | "vidarebefordrad" | "remitterad" | "bokad" | "ej-lost";
+            /**
+             * @description ISO 639-1 code of the language used
+             * @default sv
+             * @example ar
+             */
+            language?: string;
+            /** @default false */
+            interpreter?: boolean;
+            /** @description free text without personal identity numbers */
+            note?: string;
+            /**
+             * @description personnummer, only when the work needs one; stored as the keyed subject hash
+             * @example 19121212-1212
+             */
+            subject?: string;
+        };
+        ContactView: {
+            /** Format: uuid */
+            id: string;
+            unit: string;
+            createdAt: string;
+            createdBy: string;
+            /** @enum {string} */
+            channel: "besok" | "telefon" | "e-post" | "chatt" | "e-tjanst" | "sociala-medier";
+            /** @example gata-park.snorojning */
+            topic: string;
+            /** @example Snöröjning och halkbekämpning */
+            topicName: string;
+            /** @example gata-park */
+            category: string;
+            rosa: number;
+            /** @enum {string} */
+            outcome: "besvarad" | "vidarebefordrad" | "remitterad" | "bokad" | "ej-lost";
+            /** @example sv */
+            language: string;
+            interpreter: boolean;
+            note?: string;
+            /**
+             * @description masked; set only when the work needed one
+             * @example 19121212-****
+             */
+            subject?: string;
+            /** @description ids of the queries made during the contact (GET by id) */
+            queries?: string[];
+            /** @description ids of the referrals made during the contact (GET by id) */
+            referrals?: string[];
+        };
+        TopicTypeView: {
+            /** Format: uuid */
+            id: string;
+            /** @example gata-park.snorojning */
+            code: string;
+            /** @example Snöröjning och halkbekämpning */
+            name: string;
+            /** @example gata-park */
+            category: string;
+            /** @example Tekniska förvaltningen */
+            department?: string;
+            /** @example 24 */
+            responseHours?: number;
+            secrecySensitive: boolean;
+            /** @description set when retired: no new contacts name it */
+            retiredAt?: string;
+        };
+        TopicCategoryView: {
+            /** Format: uuid */
+            id: string;
+            /** @example gata-park */
+            code: string;
+            /** @example Gata och park */
+            name: string;
+            retiredAt?: string;
+            types: components["schemas"]["TopicTypeView"][];
+        };
+        AddTopicCategoryDto: {
+            /**
+             * @description the stable key; contacts, errands and articles name it
+             * @example idrott
+             */
+            code: string;
+            /** @example Idrott och motion */
+            name: string;
+        };
+        ChangeTopicCategoryDto: {
+            name?: string;
+            /** @description `true` retires the category and its types; contacts naming them stay readable */
+            retired?: boolean;
+        };
+        AddTopicTypeDto: {
+            /**
+             * @description the category’s code, a dot, then the type’s own
+             * @example idrott.simhall
+             */
+            code: string;
+            /** @example Simhallar och badplatser */
+            name: string;
+            /** @description the unit (by name) that answers forwarded errands of this type by default */
+            department?: string;
+            /** @description the response time the municipality promises for an errand, in hours */
+            responseHours?: number;
+            /** @description socialtjänst’s own secrecy area: an errand carries only what the citizen allowed */
+            secrecySensitive?: boolean;
+        };
+        ChangeTopicTypeDto: {
+            name?: string;
+            /** @description `null` removes the default department */
+            department?: string | null;
+            /** @description in hours; `null` removes the promise */
+            responseHours?: number | null;
+            secrecySensitive?: boolean;
+            /** @description `true` retires the type; contacts naming it stay readable */
+            retired?: boolean;
         };
         CreateReferralDto: {
             /**
@@ -1255,6 +1516,11 @@ export interface components {
             contactPreference: "phone" | "letter" | "e-mail" | "visit";
             /** @description the citizen's consent the referral relies on; without it the best valid one */
             consentId?: string;
+            /**
+             * Format: uuid
+             * @description the contact of the caller’s unit the referral is made during
+             */
+            contactId?: string;
         };
         ReferralAgreementView: {
             id: string;
@@ -1289,6 +1555,11 @@ export interface components {
             /** @enum {string} */
             contactPreference: "phone" | "letter" | "e-mail" | "visit";
             consentId?: string;
+            /**
+             * Format: uuid
+             * @description the contact the referral was made during
+             */
+            contactId?: string;
             agreement: components["schemas"]["ReferralAgreementView"];
             createdBy: string;
             createdAt: string;
@@ -2370,6 +2641,252 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ContactController_list: {
+        parameters: {
+            query?: {
+                /** @description the day (Swedish time); today when left out */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactView"][];
+                };
+            };
+        };
+    };
+    ContactController_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogContactDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactView"];
+                };
+            };
+            /** @description unknown-topic, personnummer-in-text, invalid-personnummer, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ContactController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactView"];
+                };
+            };
+            /** @description not-found: no such contact, or another unit’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TopicController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicCategoryView"][];
+                };
+            };
+        };
+    };
+    TopicController_addCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddTopicCategoryDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicCategoryView"];
+                };
+            };
+            /** @description topic-exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TopicController_changeCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeTopicCategoryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicCategoryView"];
+                };
+            };
+            /** @description not-found: no such category, or another municipality’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description topic-retired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TopicController_addType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddTopicTypeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicTypeView"];
+                };
+            };
+            /** @description not-found: no such category, or another municipality’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description topic-exists, topic-retired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TopicController_changeType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeTopicTypeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicTypeView"];
+                };
+            };
+            /** @description not-found: no such type, or another municipality’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description topic-retired */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { Batcher } from '@hub/common';
+import type { ContactChannel, ContactOutcome } from '@hub/contracts';
+import type { Queryable } from '@hub/database';
+import { PG_POOL } from '../core/core.module.js';
+
+/** A contact as hub.contact holds it, with its topic type's name and category. */
+export interface Contact {
+  id: string;
+  organisation: string;
+  unit: string;
+  createdBy: string;
+  createdAt: Date;
+  channel: ContactChannel;
+  topic: string;
+  topicName: string;
+  category: string;
+  rosa: number;
+  outcome: ContactOutcome;
+  language: string;
+  interpreter: boolean;
+  note: string | null;
+  subjectKey: string | null;
+  subjectMasked: string | null;
+}
+
+export type NewContact = Omit<Contact, 'id' | 'createdAt' | 'topicName' | 'category'>;
+
+/** The queries and referrals made during a contact. */
+export interface ContactLinks {
+  queries: string[];
+  referrals: string[];
+}
+
+interface ContactRow {
+  id: string;
+  organisation: string;
+  unit: string;
+  created_by: string;
+  created_at: Date;
+  channel: ContactChannel;
+  topic: string;
+  topic_name: string;
+  category: string;
+  rosa: number;
+  outcome: ContactOutcome;
+  language: string;
+  interpreter: boolean;
+  note: string | null;
+  subject_key: string | null;
+  subject_masked: string | null;
+}
+
+const toContact = (row: ContactRow): Contact => ({
+  id: row.id,
+  organisation: row.organisation,
+  unit: row.unit,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+  channel: row.channel,
+  topic: row.topic,
+  topicName: row.topic_name,
+  category: row.category,
+  rosa: row.rosa,
+  outcome: row.outcome,
+  language: row.language,
+  interpreter: row.interpreter,
+  note: row.note,
+  subjectKey: row.subject_key,
+  subjectMasked: row.subject_masked,
+});
+
+const SELECT = `SELECT c.id, c.organisation, c.unit, c.created_by, c.created_at, c.channel, c.topic, t.name AS topic_name,
+  t.category, c.rosa, c.outcome, c.language, c.interpreter, c.note, c.subject_key, c.subject_masked
+  FROM hub.contact c JOIN hub.topic_type t ON t.organisation = c.organisation AND t.code = c.topic`;
+
+/** hub.contact: every contact a unit's guides log. */
+@Injectable()
+export class ContactRepository {
+  private readonly batch: Batcher<NewContact & { id: string }, Contact | undefined>;
+
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {
+    this.batch = new Batcher((contacts) => this.store(contacts), { maxBatch: 200, concurrency: 2 });
+  }
+
+  /**
+   * Stores a contact, written with those logged at the same time in one statement (one commit for all of them);
+   * undefined when its topic is not a type of the municipality's taxonomy in use. Settles when the statement has.
+   */
+  add(contact: NewContact): Promise<Contact | undefined> {
+    return this.batch.add({ ...contact, id: randomUUID() });
+  }
+
+  /** Each stored only when its topic is a type of its municipality's taxonomy still in use; in order. */
+  async insertMany(
+    contacts: ReadonlyArray<NewContact & { id: string }>,
+    db: Queryable = this.pool,
+  ): Promise<Array<Contact | undefined>> {
+    const { rows } = await db.query<ContactRow>({
+      name: 'hub-insert-contacts',
+      text: `WITH r AS (
+               SELECT * FROM json_to_recordset($1::json) AS r(id uuid, organisation text, unit text, created_by text,
+                 channel text, topic text, rosa smallint, outcome text, language text, interpreter boolean, note text,
+                 subject_key text, subject_masked text)
+             ), c AS (
+               INSERT INTO hub.contact (id, organisation, unit, created_by, channel, topic, rosa, outcome, language,
+                 interpreter, note, subject_key, subject_masked)
+               SELECT r.id, t.organisation, r.unit, r.created_by, r.channel, t.code, r.rosa, r.outcome, r.language,
+                 r.interpreter, r.note, r.subject_key, r.subject_masked
+               FROM r JOIN hub.topic_type t ON t.organisation = r.organisation AND t.code = r.topic
+                 AND t.retired_at IS NULL
+               RETURNING *
+             )
+             SELECT c.*, t.name AS topic_name, t.category
+             FROM c JOIN hub.topic_type t ON t.organisation = c.organisation AND t.code = c.topic`,
+      values: [
+        JSON.stringify(
+          contacts.map((c) => ({
+            id: c.id,
+            organisation: c.organisation,
+            unit: c.unit,
+            created_by: c.createdBy,
+            channel: c.channel,
+            topic: c.topic,
+            rosa: c.rosa,
+            outcome: c.outcome,
+            language: c.language,
+            interpreter: c.interpreter,
+            note: c.note,
+            subject_key: c.subjectKey,
+            subject_masked: c.subjectMasked,
+          })),
+        ),
+      ],
+    });
+    const stored = new Map(rows.map((row) => [row.id, toContact(row)]));
+    return contacts.map((c) => stored.get(c.id));
+  }
+
+  /** A batch the database refuses as a whole is tried one by one, so that one bad contact fails no other. */
+  private async store(contacts: Array<NewContact & { id: string }>): Promise<Array<Contact | undefined>> {
+    try {
+      return await this.insertMany(contacts);
+    } catch (err) {
+      if (contacts.length === 1) throw err;
+      return Promise.all(contacts.map(async (c) => (await this.insertMany([c]))[0]));
+    }
+  }
+
+  /** A unit's contacts of one day (Swedish time), newest first. */
+  async listDay(organisation: string, unit: string, day: string, db: Queryable = this.pool): Promise<Contact[]> {
+    const { rows } = await db.query<ContactRow>(
+      `${SELECT}
+       WHERE c.organisation = $1 AND c.unit = $2
+         AND c.created_at >= ($3::date)::timestamp AT TIME ZONE 'Europe/Stockholm'
+         AND c.created_at < ($3::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'
+       ORDER BY c.created_at DESC, c.id LIMIT 2000`,
+      [organisation, unit, day],
+    );
+    return rows.map(toContact);
+  }
+
+  async find(organisation: string, unit: string, id: string, db: Queryable = this.pool): Promise<Contact | undefined> {
+    const { rows } = await db.query<ContactRow>(`${SELECT} WHERE c.organisation = $1 AND c.unit = $2 AND c.id = $3`, [
+      organisation,
+      unit,
+      id,
+    ]);
+    return rows[0] && toContact(rows[0]);
+  }
+
+  async exists(organisation: string, unit: string, id: string, db: Queryable = this.pool): Promise<boolean> {
+    const { rows } = await db.query({
+      name: 'hub-contact-exists',
+      text: `SELECT 1 FROM hub.contact WHERE organisation = $1 AND unit = $2 AND id = $3`,
+      values: [organisation, unit, id],
+    });
+    return rows.length > 0;
+  }
+
+  async links(id: string, db: Queryable = this.pool): Promise<ContactLinks> {
+    const { rows } = await db.query<{ kind: 'query' | 'referral'; id: string }>(
+      `SELECT DISTINCT 'query' AS kind, query_id::text AS id FROM hub.query_outcome WHERE contact_id = $1
+       UNION ALL SELECT 'referral', id::text FROM hub.referral WHERE contact_id = $1
+       ORDER BY 1, 2`,
+      [id],
+    );
+    return {
+      queries: rows.filter((r) => r.kind === 'query').map((r) => r.id),
+      referrals: rows.filter((r) => r.kind === 'referral').map((r) => r.id),
+    };
+  }
+}

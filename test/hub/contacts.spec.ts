@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { ORGANISATIONS } from '@hub/contracts';
+import { testPool } from '../support/env.js';
+import { startHub, USERS, type RunningHub, type TestUser } from '../support/hub.js';
+
+/** Issue 17 over HTTP: the municipality's taxonomy, contacts of a unit, and queries and referrals naming one. */
+const KARLSKOGA_ADMIN: TestUser = {
+  id: 'kalle.admin',
+  name: 'Kalle Admin',
+  organisation: ORGANISATIONS.karlskoga,
+  unit: 'Servicecenter',
+  roles: ['admin'],
+};
+const KARLSKOGA_GUIDE: TestUser = { ...KARLSKOGA_ADMIN, id: 'klara.guide', name: 'Klara Guide', roles: ['guide'] };
+const VIVALLA_GUIDE: TestUser = { ...USERS.guide, id: 'vera.guide', unit: 'Medborgarkontor Vivalla' };
+const SUBJECT = '19121212-1212';
+
+describe('topics and contacts over HTTP', () => {
+  let hub: RunningHub;
+  const pool = testPool();
+
+  beforeAll(async () => {
+    hub = await startHub();
+  }, 60_000);
+
+  afterAll(async () => {
+    await hub?.close();
+    await pool.end();
+  });
+
+  const log = (body: Record<string, unknown>, as: TestUser = USERS.guide) =>
+    hub.call('POST', '/api/contacts', {
+      as,
+      body: { channel: 'telefon', topic: 'gata-park.snorojning', rosa: 1, outcome: 'besvarad', ...body },
+    });
+
+  it('shows every municipality’s staff its own seeded taxonomy, with response hours, department and secrecy', async () => {
+    const topics = await hub.call('GET', '/api/topics', { as: USERS.guide });
+    expect(topics.status).toBe(200);
+    const codes = topics.body.flatMap((c: { types: { code: string }[] }) => c.types.map((t) => t.code));
+    expect(codes).toEqual(expect.arrayContaining(['gata-park.snorojning', 'omsorg.ekonomiskt-bistand']));
+    const omsorg = topics.body.find((c: { code: string }) => c.code === 'omsorg');
+    expect(omsorg.types.find((t: { code: string }) => t.code === 'omsorg.ekonomiskt-bistand')).toMatchObject({
+      responseHours: 72,
+      department: 'Socialförvaltningen',
+      secrecySensitive: true,
+    });
+    const karlskoga = await hub.call('GET', '/api/topics', { as: KARLSKOGA_GUIDE });
+    // the default categories, in order, each municipality its own (earlier runs may have added test categories)
+    const defaults = ['gata-park', 'vatten-avfall', 'bygga-bo', 'skola', 'omsorg', 'kultur-fritid', 'myndigheter'];
+    for (const answer of [topics, karlskoga]) {
+      expect(answer.body.map((c: { code: string }) => c.code).slice(0, defaults.length)).toEqual(defaults);
+    }
+    const ids = (answer: typeof topics) => answer.body.map((c: { id: string }) => c.id);
+    expect(ids(karlskoga).filter((id: string) => ids(topics).includes(id))).toEqual([]);
+  });
+
+  it('lets the admin add, rename, time and retire topics; another municipality’s ids are 404; retired ones stay', async () => {
+    const code = `t${randomUUID().slice(0, 8)}`;
+    const category = await hub.call('POST', '/api/topics/categories', {
+      as: USERS.municipalityAdmin,
+      body: { code, name: 'Testkategori' },
+    });
+    expect(category.status).toBe(201);
+    const again = await hub.call('POST', '/api/topics/categories', {
+      as: USERS.municipalityAdmin,
+      body: { code, name: 'Igen' },
+    });
+    expect(again).toMatchObject({ status: 409, body: { error: 'topic-exists' } });
+    const type = await hub.call('POST', `/api/topics/categories/${category.body.id}/types`, {
+      as: USERS.municipalityAdmin,
+      body: { code: `${code}.fraga`, name: 'Testfråga', responseHours: 48 },
+    });
+    expect(type).toMatchObject({ status: 201, body: { code: `${code}.fraga`, responseHours: 48 } });
+    const byGuide = await hub.call('PATCH', `/api/topics/types/${type.body.id}`, {
+      as: USERS.guide,
+      body: { responseHours: 4 },
+    });
+    expect(byGuide).toMatchObject({ status: 403, body: { error: 'role-not-allowed' } });
+    const elsewhere = await hub.call('PATCH', `/api/topics/types/${type.body.id}`, {
+      as: KARLSKOGA_ADMIN,
+      body: { responseHours: 4 },
+    });
+    expect(elsewhere).toMatchObject({ status: 404, body: { error: 'not-found' } });
+    const timed = await hub.call('PATCH', `/api/topics/types/${type.body.id}`, {
+      as: USERS.municipalityAdmin,
+      body: { responseHours: 8, name: 'Testfrågor' },
+    });
+    expect(timed).toMatchObject({ status: 200, body: { responseHours: 8, name: 'Testfrågor' } });
+
+    expect((await log({ topic: `${code}.fraga` })).status).toBe(201);
+    const retired = await hub.call('PATCH', `/api/topics/categories/${category.body.id}`, {
+      as: USERS.municipalityAdmin,
+      body: { retired: true },
+    });
+    expect(retired.status).toBe(200);
+    expect(retired.body.types[0].retiredAt).toBeDefined();
+    expect(await log({ topic: `${code}.fraga` })).toMatchObject({ status: 400, body: { error: 'unknown-topic' } });
+    // the day's contacts still read the retired topic
+    const day = await hub.call('GET', '/api/contacts', { as: USERS.guide });
+    expect(day.body.find((c: { topic: string }) => c.topic === `${code}.fraga`)).toMatchObject({
+      topicName: 'Testfrågor',
+    });
+  });
+
+  it('logs a contact in one request, anonymous by default, and lists today’s contacts of the unit only', async () => {
+    const logged = await log({ channel: 'besok', rosa: 2, language: 'ar', interpreter: true, note: 'Kom med brev' });
+    expect(logged.status).toBe(201);
+    expect(logged.body).toMatchObject({
+      channel: 'besok',
+      topic: 'gata-park.snorojning',
+      topicName: 'Snöröjning och halkbekämpning',
+      category: 'gata-park',
+      rosa: 2,
+      outcome: 'besvarad',
+      language: 'ar',
+      interpreter: true,
+      note: 'Kom med brev',
+      unit: 'Servicecenter',
+      createdBy: USERS.guide.id,
+    });
+    expect(logged.body.subject).toBeUndefined();
+    const audited = await pool.query(`SELECT 1 FROM audit.entry WHERE kind = 'contact' AND correlation_id = $1`, [
+      logged.body.id,
+    ]);
+    expect(audited.rowCount).toBe(0);
+
+    const today = await hub.call('GET', '/api/contacts', { as: USERS.guide });
+    expect(today.status).toBe(200);
+    expect(today.body.map((c: { id: string }) => c.id)).toContain(logged.body.id);
+    const vivalla = await hub.call('GET', '/api/contacts', { as: VIVALLA_GUIDE });
+    expect(vivalla.body.map((c: { id: string }) => c.id)).not.toContain(logged.body.id);
+    const otherDay = await hub.call('GET', '/api/contacts?date=2020-01-01', { as: USERS.guide });
+    expect(otherDay.body).toEqual([]);
+    const notADay = await hub.call('GET', '/api/contacts?date=2025-02-30', { as: USERS.guide });
+    expect(notADay).toMatchObject({ status: 400, body: { error: 'invalid-date' } });
+
+    expect((await hub.call('GET', `/api/contacts/${logged.body.id}`, { as: USERS.guide })).status).toBe(200);
+    for (const as of [VIVALLA_GUIDE, KARLSKOGA_GUIDE]) {
+      const hidden = await hub.call('GET', `/api/contacts/${logged.body.id}`, { as });
+      expect(hidden).toMatchObject({ status: 404, body: { error: 'not-found' } });
+    }
+  });
+
+  it('refuses what it cannot store or must not: 400 with a clear code', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ note: 'Ringde om 19121212-1212 igen' }, 'personnummer-in-text'],
+      [{ note: 'pnr 121212-1212' }, 'personnummer-in-text'],
+      [{ subject: '19121212-1213' }, 'invalid-personnummer'],
+      [{ topic: 'gata-park.finns-inte' }, 'unknown-topic'],
+      [{ channel: 'brev' }, 'invalid-request'],
+      [{ outcome: 'klar' }, 'invalid-request'],
+      [{ rosa: 9 }, 'invalid-request'],
+      [{ rosa: 0 }, 'invalid-request'],
+      [{ language: 'svenska' }, 'invalid-request'],
+      [{ interpreter: 'ja' }, 'invalid-request'],
+      [{ extra: 1 }, 'invalid-request'],
+    ];
+    for (const [body, error] of cases) {
+      const refused = await log(body);
+      expect({ body, status: refused.status, error: refused.body.error }).toEqual({ body, status: 400, error });
+    }
+    expect(await log({}, USERS.municipalityAdmin)).toMatchObject({ status: 403 });
+  });
+
+  it('keeps a needed personnummer as the subject key, audits that contact, and links queries and referrals to it', async () => {
+    const logged = await log({ outcome: 'remitterad', subject: SUBJECT });
+    expect(logged.status).toBe(201);
+    expect(logged.body.subject).toBe('19121212-****');
+    const row = await pool.query(`SELECT * FROM hub.contact WHERE id = $1`, [logged.body.id]);
+    expect(JSON.stringify(row.rows[0])).not.toContain('19121212121');
+    const audited = await pool.query(
+      `SELECT kind, subject_key, outcome FROM audit.entry WHERE kind = 'contact' AND correlation_id = $1`,
+      [logged.body.id],
+    );
+    expect(audited.rows).toEqual([
+      expect.objectContaining({ outcome: 'logged', subject_key: row.rows[0].subject_key.trim() }),
+    ]);
+
+    const query = await hub.call('POST', '/api/queries', {
+      as: USERS.guide,
+      body: { subject: SUBJECT, purpose: 'vagledning', agencies: ['fk'], deadlineMs: 300, contactId: logged.body.id },
+    });
+    expect(query.status).toBe(200);
+    expect(query.body.contactId).toBe(logged.body.id);
+    const shown = await hub.call('GET', `/api/contacts/${logged.body.id}`, { as: USERS.guide });
+    expect(shown.body.queries).toEqual([query.body.queryId]);
+
+    for (const [path, body] of [
+      ['/api/queries', { subject: SUBJECT, purpose: 'vagledning', agencies: ['fk'], deadlineMs: 300 }],
+      [
+        '/api/referrals',
+        {
+          subject: SUBJECT,
+          agency: 'af',
+          referralType: 'af.inskrivning-arbetssokande',
+          purpose: 'vagledning',
+          message: 'Vill skriva in sig.',
+          contactPreference: 'phone',
+        },
+      ],
+    ] as const) {
+      for (const contactId of [randomUUID(), logged.body.id]) {
+        const as = contactId === logged.body.id ? VIVALLA_GUIDE : USERS.guide;
+        const refused = await hub.call('POST', path, { as, body: { ...body, contactId } });
+        expect({ path, status: refused.status, error: refused.body.error }).toEqual({
+          path,
+          status: 404,
+          error: 'not-found',
+        });
+      }
+    }
+  });
+});

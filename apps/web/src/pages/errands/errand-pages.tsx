@@ -24,22 +24,6 @@ const EVENT_TEXT: Record<string, string> = {
 };
 const CHANNEL_TEXT: Record<string, string> = { phone: 'Telefon', letter: 'Brev', 'e-mail': 'E-post', visit: 'Besök' };
 
-/** Topic types the form offers; the lead points them at the municipality's taxonomy once it is served. */
-const TOPICS: { code: string; name: string; sensitive?: boolean }[] = [
-  { code: 'gata-park.gatubelysning', name: 'Trasig gatubelysning' },
-  { code: 'gata-park.snorojning', name: 'Snöröjning och halkbekämpning' },
-  { code: 'gata-park.parkskotsel', name: 'Parker och lekplatser' },
-  { code: 'vatten-avfall.vattenlacka', name: 'Vattenläcka eller inget vatten' },
-  { code: 'vatten-avfall.sophamtning', name: 'Sophämtning och abonnemang' },
-  { code: 'bygga-bo.bygglov', name: 'Bygglov och anmälan' },
-  { code: 'bygga-bo.miljoklagomal', name: 'Buller, lukt och miljöklagomål' },
-  { code: 'skola.forskoleplats', name: 'Ansökan om förskoleplats' },
-  { code: 'skola.skolskjuts', name: 'Skolskjuts' },
-  { code: 'omsorg.ekonomiskt-bistand', name: 'Ekonomiskt bistånd', sensitive: true },
-  { code: 'omsorg.hemtjanst', name: 'Hemtjänst och äldreboende', sensitive: true },
-  { code: 'omsorg.fardtjanst', name: 'Färdtjänst', sensitive: true },
-  { code: 'kommunen.synpunkt', name: 'Synpunkt eller klagomål' },
-];
 const DETAILS = [
   { key: 'name', label: 'Namn' },
   { key: 'phone', label: 'Telefon' },
@@ -53,7 +37,11 @@ export function NewErrandPage() {
   const { search, navigate } = useRouter();
   const contactId = new URLSearchParams(search).get('kontakt') ?? undefined;
   const departments = useLoad('/api/errands/departments', () => answer(hub.GET('/api/errands/departments')));
-  const [topic, setTopic] = useState(TOPICS[0]!.code);
+  const taxonomy = useLoad('/api/topics', () => answer(hub.GET('/api/topics')));
+  // the municipality's own topic types, retired ones left out
+  const topics = taxonomy.state === 'done' ? taxonomy.data.flatMap((c) => c.types).filter((t) => !t.retiredAt) : [];
+  const [chosenTopic, setTopic] = useState<string>();
+  const topic = chosenTopic ?? topics[0]?.code ?? '';
   const [departmentId, setDepartmentId] = useState('');
   const [message, setMessage] = useState('');
   const [citizen, setCitizen] = useState({ name: '', phone: '', email: '', subject: '' });
@@ -61,7 +49,7 @@ export function NewErrandPage() {
   const [allowed, setAllowed] = useState<Detail[]>([]);
   const [error, setError] = useState<string>();
   const [sending, setSending] = useState(false);
-  const sensitive = TOPICS.find((t) => t.code === topic)?.sensitive ?? false;
+  const sensitive = topics.find((t) => t.code === topic)?.secrecySensitive ?? false;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -100,7 +88,7 @@ export function NewErrandPage() {
         <Field label="Ämne">
           {(props) => (
             <select {...props} value={topic} onChange={(e) => setTopic(e.target.value)}>
-              {TOPICS.map((t) => (
+              {topics.map((t) => (
                 <option key={t.code} value={t.code}>
                   {t.name}
                 </option>

@@ -198,6 +198,11 @@ describe("errands to a department's own system over AMQP", () => {
     await hub?.close();
     await teknik.remove();
     await other.remove();
+    // closed, so that other suites find the demo's departments only
+    await pool.query(`UPDATE hub.unit SET closed_at = now() WHERE organisation = $1 AND name = ANY($2)`, [
+      OREBRO,
+      [teknik.name, other.name],
+    ]);
     await pool.end();
   }, 60_000);
 

@@ -46,11 +46,11 @@ describe('an errand forwarded to a department, in the browser', () => {
     await expectHeading(page, 'Vidarebefordra ärende');
     await page.getByRole('option', { name: 'Tekniska förvaltningen' }).waitFor({ state: 'attached' });
     await expectAccessible(page);
-    await page.getByLabel('Ämne').selectOption({ label: 'Trasig gatubelysning' });
-    await page.getByLabel('Förvaltning').selectOption({ label: 'Tekniska förvaltningen' });
+    await page.getByLabel('Ämne', { exact: true }).selectOption({ label: 'Trasig gatubelysning' });
+    await page.getByLabel('Förvaltning', { exact: true }).selectOption({ label: 'Tekniska förvaltningen' });
     await page.getByLabel('Meddelande till förvaltningen (inget personnummer)').fill(message);
-    await page.getByLabel('Namn').fill('Eva Svensson');
-    await page.getByLabel('Telefon').fill('070-123 45 67');
+    await page.getByLabel('Namn', { exact: true }).fill('Eva Svensson');
+    await page.getByLabel('Telefon', { exact: true }).fill('070-123 45 67');
     await page.getByRole('button', { name: 'Skicka till förvaltningen' }).click();
     await page.waitForURL(/\/arenden\/[0-9a-f-]{36}$/);
     errandPath = new URL(page.url()).pathname;

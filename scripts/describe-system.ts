@@ -1,6 +1,7 @@
 import {
   brokerDefinitions,
   DEFAULT_PREFETCH,
+  departmentQueue,
   PARKING_QUEUE_ARGUMENTS,
   PARKING_QUEUE_OPTIONS,
   queueOptions,
@@ -16,7 +17,7 @@ import type {
   SystemDescription,
   UserPermissionsDescription,
 } from '../contracts/src/system-description.js';
-import { agencyService } from '../contracts/src/sender-rules.js';
+import { agencyService, departmentService } from '../contracts/src/sender-rules.js';
 import { EXCHANGES, parkingQueueOf, replyQueueName } from '../contracts/src/topology.js';
 
 /**
@@ -39,10 +40,18 @@ export function describeSystem(root = process.cwd()): SystemDescription {
       bindings: [{ exchange: EXCHANGES.reply, routingKey: replyQueueName('hub', INSTANCE) }],
     },
     ...adapterQueues(template).map((spec) => consumerQueue('adapter', spec)),
+    consumerQueue('department', departmentQueue(ORGANISATION, DEPARTMENT)),
   ];
   const definitions = brokerDefinitions([
     { user: 'hub', password: '-', role: 'hub' },
     { user: template.service, password: '-', role: 'agency', agency: AGENCY },
+    {
+      user: departmentService(ORGANISATION, DEPARTMENT),
+      password: '-',
+      role: 'department',
+      organisation: ORGANISATION,
+      department: DEPARTMENT,
+    },
   ]) as {
     permissions: Array<{ user: string; configure: string; write: string; read: string }>;
     topic_permissions: Array<{ user: string; exchange: string; write: string; read: string }>;
@@ -59,7 +68,11 @@ export function describeSystem(root = process.cwd()): SystemDescription {
     .sort((a, b) => a.agency.localeCompare(b.agency, 'en'));
   return placeholders({
     queues,
-    permissions: { hub: permissionsOf('hub'), adapter: permissionsOf(template.service) },
+    permissions: {
+      hub: permissionsOf('hub'),
+      adapter: permissionsOf(template.service),
+      department: permissionsOf(departmentService(ORGANISATION, DEPARTMENT)),
+    },
     agencies,
   });
 }
@@ -67,14 +80,20 @@ export function describeSystem(root = process.cwd()): SystemDescription {
 // Stand-ins that survive regular-expression escaping, replaced by `{agency}` and `{instance}` at the end.
 const AGENCY = 'zzagencyzz';
 const INSTANCE = 'zzinstancezz';
+const ORGANISATION = '9999999999';
+const DEPARTMENT = 'zzdepartmentzz';
 
 function placeholders(system: SystemDescription): SystemDescription {
   return JSON.parse(
-    JSON.stringify(system).replaceAll(AGENCY, '{agency}').replaceAll(INSTANCE, '{instance}'),
+    JSON.stringify(system)
+      .replaceAll(AGENCY, '{agency}')
+      .replaceAll(INSTANCE, '{instance}')
+      .replaceAll(ORGANISATION, '{organisation}')
+      .replaceAll(DEPARTMENT, '{department}'),
   ) as SystemDescription;
 }
 
-function consumerQueue(owner: 'hub' | 'adapter', spec: QueueSpec & { prefetch?: number }): QueueDescription {
+function consumerQueue(owner: QueueDescription['owner'], spec: QueueSpec & { prefetch?: number }): QueueDescription {
   const parking = parkingQueueOf(spec.queue);
   return {
     owner,

@@ -47,7 +47,7 @@ describe('routingKeyRegExp', () => {
 describe('the AsyncAPI document describes the system as it runs', () => {
   it('has every sender rule as an operation on its own exchange and routing key', () => {
     for (const rule of SENDER_RULES.filter((r) => r.exchange !== EXCHANGES.reply)) {
-      const party = rule.sender === 'hub' ? 'hub' : 'adapter';
+      const party = { hub: 'hub', agency: 'adapter', department: 'department' }[rule.sender];
       const operation = Object.values<Record<string, any>>(doc.operations).find(
         (op) => op.action === 'send' && op.tags[0].name === party && op.messages[0].$ref.endsWith(`/${rule.type}`),
       )!;
@@ -87,11 +87,17 @@ describe('the AsyncAPI document describes the system as it runs', () => {
   it("names every receiving side's queue and prefetch, and every queue `q.<service>.<name>` with a parking queue", () => {
     for (const [id, op] of Object.entries<Record<string, any>>(doc.operations)) {
       if (op.action !== 'receive') continue;
-      const owner = op.tags[0].name === 'hub' ? 'hub' : 'adapter-{agency}';
+      const owner = {
+        hub: 'hub',
+        adapter: 'adapter-{agency}',
+        department: 'department-{organisation}-{department}',
+      }[op.tags[0].name as string];
       expect([id, op['x-queue'].name.startsWith(`q.${owner}.`), op['x-queue'].prefetch > 0]).toEqual([id, true, true]);
     }
     for (const queue of doc['x-topology'].queues) {
-      expect(queue.name).toMatch(/^q\.(hub|adapter-\{agency\})\.[a-z]+(\.\{instance\})?$/);
+      expect(queue.name).toMatch(
+        /^q\.(hub|adapter-\{agency\}|department-\{organisation\}-\{department\})\.[a-z]+(\.\{instance\})?$/,
+      );
       if (queue.kind !== 'reply') {
         expect(queue.parking).toMatchObject({
           name: `${queue.name}.parked`,
@@ -140,6 +146,8 @@ describe('the AsyncAPI document describes the system as it runs', () => {
     const services = Object.values<Record<string, any>>(doc.components.messages)
       .filter((m) => m.examples[0].payload?.sender)
       .map((m) => m.examples[0].payload.sender.service);
-    expect(new Set(services)).toEqual(new Set(['hub', 'adapter-fk', 'adapter-af']));
+    expect(new Set(services)).toEqual(
+      new Set(['hub', 'adapter-fk', 'adapter-af', 'department-2120001967-tekniska-forvaltningen']),
+    );
   });
 });

@@ -10,7 +10,13 @@ import {
   type BundleVectorItem,
 } from './bundle-format.js';
 import type { MessageTypeRegistry, MessageTypeSpec, Party } from './registry.js';
-import { SENDER_RULES, type SenderRule } from './sender-rules.js';
+import {
+  DEPARTMENT_SLUG_PATTERN,
+  receiversOf,
+  SENDER_RULES,
+  type SenderRule,
+  type ServiceParty,
+} from './sender-rules.js';
 import type { QueueDescription, SystemDescription } from './system-description.js';
 import { BUNDLE_TYPE, ERROR_REPLY_TYPE, EXCHANGES, HEADERS, replyQueueName } from './topology.js';
 
@@ -53,9 +59,22 @@ const CHANNEL_IDS: Record<string, string> = {
 };
 
 /** The hub publishes these whether or not anyone is bound (not `mandatory`): notices nobody may be deployed for. */
-const BROADCAST_TYPES = new Set(['consent.revoked.v1', 'agreement.changed.v1', 'audit.checkpoint.v1']);
+const BROADCAST_TYPES = new Set([
+  'consent.revoked.v1',
+  'agreement.changed.v1',
+  'audit.checkpoint.v1',
+  // a department without a system of its own works its errands in the hub's inbox
+  'errand.forwarded.v1',
+]);
 
-const partyOf = (rule: SenderRule): Party => (rule.sender === 'hub' ? 'hub' : 'adapter');
+const PARTY_OF_ROLE: Record<ServiceParty['role'], Party> = { hub: 'hub', agency: 'adapter', department: 'department' };
+const partyOf = (rule: SenderRule): Party => PARTY_OF_ROLE[rule.sender];
+
+const PARTY_TEXT: Record<Party, string> = {
+  hub: 'The hub',
+  adapter: "An agency's adapter",
+  department: "A department's own system",
+};
 
 /** The AsyncAPI 3.0.0 document of every message type in the registry: hub and adapters, both sides. */
 export function buildAsyncApi(registry: MessageTypeRegistry, system: SystemDescription): JsonSchema {
@@ -93,10 +112,18 @@ export function buildAsyncApi(registry: MessageTypeRegistry, system: SystemDescr
     if (spec.delivery === 'reply') continue; // described by the `reply` of its request's operations
     const channelRef = `#/channels/${channelOf.get(routeKey(rule.exchange, rule.routingKey))}`;
     const sender = partyOf(rule);
-    const receiver: Party = sender === 'hub' ? 'adapter' : 'hub';
     const types = messagesOn(rule, registry);
     operations[camel(sender, 'send', rule.type)] = operation(rule, sender, 'send', channelRef, types, system);
-    operations[camel(receiver, 'receive', rule.type)] = operation(rule, receiver, 'receive', channelRef, types, system);
+    for (const receiver of receiversOf(rule).map((role) => PARTY_OF_ROLE[role])) {
+      operations[camel(receiver, 'receive', rule.type)] = operation(
+        rule,
+        receiver,
+        'receive',
+        channelRef,
+        types,
+        system,
+      );
+    }
   }
   for (const op of Object.values(operations)) addReply(op, registry, rules, channelOf);
 
@@ -242,7 +269,13 @@ function infoDescription(system: SystemDescription): string {
     '## Agencies',
     ...agencies.map((a) => `- ${a}`),
     '',
-    'Operations are tagged `hub` or `adapter` by the side that performs them. Channel bindings name the exchange;',
+    "## Departments' own systems",
+    'A department of a municipality may take the errands forwarded to it in its own case system instead of the',
+    "hub's inbox: its broker user `department-<organisation>-<department>` binds `errand.forwarded.v1` on its own",
+    'routing key only, and reports `taken`, `answered` (with the answer) and `closed` as `errand.status.v1`, which the',
+    "hub applies along the errand's lifecycle, as it applies an agency's referral status events.",
+    '',
+    'Operations are tagged `hub`, `adapter` or `department` by the side that performs them. Channel bindings name the exchange;',
     '`x-queues` on a channel, `x-queue` on a receive operation and `x-topology` give the queues, their arguments,',
     'prefetch, parking queues and the broker permissions of each service user.',
   ].join('\n');
@@ -260,6 +293,18 @@ function routingKeyParameters(system: SystemDescription): Record<string, JsonSch
       description: "the referral type code from the agency's catalogue, `<agency>.<name>` (two words)",
       examples: ['af.inskrivning-arbetssokande', 'fk.bostadsbidrag-ansokan', 'skv.adressandring'],
       'x-pattern': unanchored(REFERRAL_TYPE_PATTERN),
+    },
+    organisation: {
+      description: "the municipality's organisationsnummer, of the department an errand is forwarded to",
+      examples: ['2120001967'],
+      'x-pattern': '[0-9]{10}',
+    },
+    department: {
+      description:
+        "the department's short name: its unit name in lower-case ASCII, words joined by `-`; its own system's broker " +
+        'user is `department-<organisation>-<department>`',
+      examples: ['tekniska-forvaltningen'],
+      'x-pattern': unanchored(DEPARTMENT_SLUG_PATTERN),
     },
     instance: {
       description: "the requesting hub instance's id; the whole key is the request's `reply_to`",
@@ -302,6 +347,8 @@ const SAMPLE_VALUES: Record<string, string> = {
   agency: 'fk',
   referralType: 'fk.bostadsbidrag-ansokan',
   instance: '3f2b8c1e-5d7a-4a52-9a43-1c0e6b7d9f20',
+  organisation: '2120001967',
+  department: 'tekniska-forvaltningen',
 };
 const sample = (key: string) => key.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => SAMPLE_VALUES[name] ?? name);
 
@@ -441,7 +488,7 @@ export function deliveryText(spec: MessageTypeSpec): string {
     .map((r) =>
       r.exchange === EXCHANGES.reply
         ? `An agency's adapter publishes it to \`${r.exchange}\` with the request's \`reply_to\` as routing key (\`${r.routingKey}\`).`
-        : `${r.sender === 'hub' ? 'The hub' : "An agency's adapter"} publishes it to exchange \`${r.exchange}\` with routing key \`${r.routingKey}\`.`,
+        : `${PARTY_TEXT[PARTY_OF_ROLE[r.sender]]} publishes it to exchange \`${r.exchange}\` with routing key \`${r.routingKey}\`.`,
     )
     .join(' ');
   const how = {
@@ -524,7 +571,7 @@ function operation(
   return {
     action,
     channel: { $ref: channelRef },
-    summary: `${party === 'hub' ? 'The hub' : 'An adapter'} ${sends ? 'sends' : 'receives'} ${rule.type}${sends ? '' : ` from its queue \`${queue!.name}\``}.`,
+    summary: `${party === 'adapter' ? 'An adapter' : PARTY_TEXT[party]} ${sends ? 'sends' : 'receives'} ${rule.type}${sends ? '' : ` from its queue \`${queue!.name}\``}.`,
     messages: types.map((type) => ({ $ref: `${channelRef}/messages/${type}` })),
     tags: [{ name: party }],
     bindings: { amqp: { ...amqp, bindingVersion: AMQP_BINDING_VERSION } },
@@ -567,7 +614,8 @@ function topology(system: SystemDescription): JsonSchema {
       'agency code. Consumers acknowledge each message after processing; a persistent queue dead-letters a message ' +
       'after `x-delivery-limit` deliveries to its parking queue; a consumer parks what it cannot process itself by ' +
       `publishing it to \`${EXCHANGES.deadLetter}\` with the queue's name as routing key and \`ParkedHeaders\`. ` +
-      "Permissions are RabbitMQ regular expressions: an adapter's user gets exactly `permissions.adapter`.",
+      "Permissions are RabbitMQ regular expressions: an adapter's user gets exactly `permissions.adapter`, a " +
+      "department's own system `permissions.department`.",
     exchanges: [
       exchange(EXCHANGES.query, 'queries to the agencies: routing key `query.<agency>`'),
       exchange(EXCHANGES.referral, 'referrals and their withdrawals: `referral.<agency>.<referral type>`'),

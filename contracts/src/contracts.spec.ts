@@ -274,15 +274,19 @@ describe('AsyncAPI document', () => {
     }
   });
 
-  it('has hub and adapter operations for every message type', () => {
+  it('has hub, adapter and department operations for every message type', () => {
     const tagged = (party: string) =>
       Object.values<Record<string, any>>(doc.operations)
         .filter((op) => op.tags[0].name === party)
         .flatMap((op) =>
           [...op.messages, ...(op.reply?.messages ?? [])].map((m: { $ref: string }) => m.$ref.split('/').pop()),
         );
-    for (const party of ['hub', 'adapter'])
-      expect(new Set(tagged(party))).toEqual(new Set([...MESSAGE_TYPES.map((s) => s.type), 'bundle', 'error-reply']));
+    const errands = ['errand.forwarded.v1', 'errand.status.v1'];
+    const agencyTypes = MESSAGE_TYPES.map((s) => s.type).filter((type) => !errands.includes(type));
+    expect(new Set(tagged('hub'))).toEqual(new Set([...MESSAGE_TYPES.map((s) => s.type), 'bundle', 'error-reply']));
+    expect(new Set(tagged('adapter'))).toEqual(new Set([...agencyTypes, 'bundle', 'error-reply']));
+    // a department's own system speaks of its errands and hears nothing else
+    expect(new Set(tagged('department'))).toEqual(new Set(errands));
   });
 
   it('has message examples whose payloads and headers match the message schemas', () => {

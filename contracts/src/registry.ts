@@ -8,7 +8,7 @@ export type Delivery =
   | 'persistent';
 
 /** Who publishes a message type; the other side consumes it. */
-export type Party = 'hub' | 'adapter';
+export type Party = 'hub' | 'adapter' | 'department';
 
 export interface MessageTypeSpec<P extends object = object> {
   /** `<domain>.<name>.v<major>` */

@@ -12,8 +12,8 @@ export interface QueueBindingDescription {
 
 export interface QueueDescription {
   /** the kind of service that declares and consumes it */
-  owner: 'hub' | 'adapter';
-  /** `q.<service>.<name>`, with `{agency}` or `{instance}` where the name varies */
+  owner: 'hub' | 'adapter' | 'department';
+  /** `q.<service>.<name>`, with `{agency}`, `{organisation}`, `{department}` or `{instance}` where the name varies */
   name: string;
   kind: 'request' | 'persistent' | 'reply';
   durable: boolean;
@@ -61,6 +61,10 @@ export interface AgencyDescription {
 
 export interface SystemDescription {
   queues: QueueDescription[];
-  permissions: { hub: UserPermissionsDescription; adapter: UserPermissionsDescription };
+  permissions: {
+    hub: UserPermissionsDescription;
+    adapter: UserPermissionsDescription;
+    department: UserPermissionsDescription;
+  };
   agencies: AgencyDescription[];
 }

@@ -5,7 +5,10 @@
 export const EXCHANGES = {
   /** topic; routing key `query.<agency>`; request/reply over direct reply-to, non-persistent, with expiry */
   query: 'hub.query',
-  /** topic; routing key `referral.<agency>.<referral-type>`; persistent, confirmed */
+  /**
+   * topic; routing key `referral.<agency>.<referral-type>`, and `errand.<organisationsnummer>.<department>` for
+   * errands forwarded to a department's own system; persistent, confirmed
+   */
   referral: 'hub.referral',
   /** topic; routing key = message kind, e.g. `referral.status.fk`, `consent.revoked`; persistent, confirmed */
   event: 'hub.event',
@@ -35,6 +38,8 @@ export const routingKeys = {
   catalogueAnnounced: (agency: string) => `catalogue.announced.${agency}`,
   auditCheckpoint: () => 'audit.checkpoint',
   auditWitnessed: (agency: string) => `audit.witnessed.${agency}`,
+  errandForwarded: (organisation: string, department: string) => `errand.${organisation}.${department}`,
+  errandStatus: (organisation: string, department: string) => `errand.status.${organisation}.${department}`,
 };
 
 /** The parking queue of a consumer queue: parked (dead-lettered) messages with their reason. */

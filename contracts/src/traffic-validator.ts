@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { unframeBundle } from './bundle-format.js';
 import { routingKeyRegExp } from './asyncapi.js';
+import { serviceParty } from './sender-rules.js';
 
 /** One message as a service handed it to the broker. */
 export interface PublishedMessage {
@@ -140,9 +141,9 @@ export class AsyncApiTrafficValidator {
 
   /** The party whose operations send it on the channel (or whose reply it is) must be the one that sent it. */
   private checkSender(channels: string[], name: string, user: unknown): string[] {
-    const party =
-      user === 'hub' ? 'hub' : typeof user === 'string' && user.startsWith('adapter-') ? 'adapter' : undefined;
-    if (!party) return [`user_id ${String(user)} is neither the hub nor an adapter`];
+    const role = typeof user === 'string' ? serviceParty(user)?.role : undefined;
+    const party = role && { hub: 'hub', agency: 'adapter', department: 'department' }[role];
+    if (!party) return [`user_id ${String(user)} is neither the hub, an adapter nor a department's system`];
     const senders = new Set<string>();
     for (const op of Object.values<Doc>(this.doc.operations)) {
       const tag = op.tags?.[0]?.name;

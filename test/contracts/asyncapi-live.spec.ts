@@ -175,8 +175,18 @@ describe('the AsyncAPI document against the live system', () => {
     expect(suspended.status).toBe(200);
     expect((await call('POST', `/api/agreements/${skv}/resume`, {}, USERS.municipalityAdmin)).status).toBe(200);
 
+    // an errand forwarded to a department: errand.forwarded.v1 for its own system, whether or not it has one
+    const errand = await call('POST', '/api/errands', {
+      topic: 'gata-park.gatubelysning',
+      message: 'Lampan vid busshållplatsen på Storgatan är släckt.',
+      citizen: { name: 'Eva Svensson', phone: '070-123 45 67' },
+      preferredChannel: 'phone',
+    });
+    expect(errand.status).toBe(201);
+
     await waitFor(
       () =>
+        seen('errand.forwarded.v1', EXCHANGES.referral) &&
         seen('referral.status.v1', EXCHANGES.referral) &&
         seen('audit.checkpoint.v1') &&
         seen('audit.witnessed.v1') &&
@@ -212,6 +222,7 @@ describe('the AsyncAPI document against the live system', () => {
       `catalogue.announced.v1 ${EXCHANGES.event}`,
       `audit.checkpoint.v1 ${EXCHANGES.event}`,
       `audit.witnessed.v1 ${EXCHANGES.event}`,
+      `errand.forwarded.v1 ${EXCHANGES.referral}`,
     ])
       expect([kind, kinds.has(kind)]).toEqual([kind, true]);
   });

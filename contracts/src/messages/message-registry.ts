@@ -1,12 +1,13 @@
 import { ORGANISATIONS } from '../codes.js';
 import type { Envelope } from '../envelope.js';
 import { MessageTypeRegistry, type MessageTypeSpec } from '../registry.js';
-import { agencyService, REPLY_ROUTING_KEY } from '../sender-rules.js';
+import { agencyService, departmentService, REPLY_ROUTING_KEY } from '../sender-rules.js';
 import { EXCHANGES, routingKeys } from '../topology.js';
 import { AgreementChangedV1 } from './agreement.js';
 import { AuditCheckpointV1, AuditWitnessedV1 } from './audit.js';
 import { CatalogueAnnouncedV1 } from './catalogue.js';
 import { ConsentRevokedV1 } from './consent.js';
+import { ErrandForwardedV1, ErrandStatusV1 } from './errand.js';
 import { QueryReplyV1, QueryRequestV1 } from './query.js';
 import { ReferralCreatedV1, ReferralStatusV1 } from './referral.js';
 
@@ -17,6 +18,7 @@ const SUBJECT = '191212121212';
 const CONSENT_ID = 'e3e9b77e-b941-4200-8be9-305e792c9027';
 const REFERRAL_ID = '849939b2-1bf5-47eb-9fe3-7b10cb5225b1';
 const CHECKPOINT_ID = '4b7f1c1e-2f61-4d55-9a3c-0d2b6e8f9a41';
+const ERRAND_ID = '5d0c2a8e-3f4b-4c71-9a26-8e1b7f0d4c93';
 const GUIDE = { organisation: ORGANISATIONS.orebro, unit: 'Servicecenter', staffId: 'orebro-sc-0042' };
 
 export const MESSAGE_TYPES: MessageTypeSpec[] = [
@@ -262,6 +264,53 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
       verdict: 'consistent',
     },
   }),
+  define({
+    type: 'errand.forwarded.v1',
+    payload: ErrandForwardedV1,
+    delivery: 'persistent',
+    requiresAgreement: false,
+    exchange: EXCHANGES.referral,
+    routingKey: routingKeys.errandForwarded('{organisation}', '{department}'),
+    summary: "A guide forwards an errand to a department of the municipality, for the department's own case system.",
+    publishers: ['hub'],
+    example: {
+      errandId: ERRAND_ID,
+      organisation: ORGANISATIONS.orebro,
+      department: 'tekniska-forvaltningen',
+      departmentName: 'Tekniska förvaltningen',
+      topic: 'gata-park.gatubelysning',
+      secrecySensitive: false,
+      message: 'Gatlyktan utanför Storgatan 12 har varit släckt i en vecka.',
+      citizen: { name: 'Kim Andersson', phone: '070-123 45 67' },
+      preferredChannel: 'phone',
+      forwardedBy: { organisation: ORGANISATIONS.orebro, unit: 'Servicecenter', staffId: 'orebro-sc-0042' },
+      forwardedAt: '2025-03-04T09:20:00Z',
+      respondBy: '2025-03-09T09:20:00Z',
+    },
+  }),
+  define({
+    type: 'errand.status.v1',
+    payload: ErrandStatusV1,
+    delivery: 'persistent',
+    requiresAgreement: false,
+    exchange: EXCHANGES.event,
+    routingKey: routingKeys.errandStatus('{organisation}', '{department}'),
+    summary: "A department's own system takes, answers or closes an errand forwarded to it.",
+    publishers: ['department'],
+    example: {
+      errandId: ERRAND_ID,
+      organisation: ORGANISATIONS.orebro,
+      department: 'tekniska-forvaltningen',
+      status: 'answered',
+      at: '2025-03-05T10:02:00Z',
+      actor: {
+        organisation: ORGANISATIONS.orebro,
+        name: 'Tove Teknik',
+        service: departmentService(ORGANISATIONS.orebro, 'tekniska-forvaltningen'),
+      },
+      answer: 'Felanmälan är registrerad; lampan byts inom tre arbetsdagar.',
+    },
+  }),
 ];
 
 export const messageTypes = new MessageTypeRegistry(MESSAGE_TYPES);
@@ -271,6 +320,11 @@ const SENDERS = {
   fk: { organisation: ORGANISATIONS.fk, service: agencyService('fk') },
   af: { organisation: ORGANISATIONS.af, service: agencyService('af') },
 } as const;
+
+const TEKNISKA = {
+  organisation: ORGANISATIONS.orebro,
+  service: departmentService(ORGANISATIONS.orebro, 'tekniska-forvaltningen'),
+};
 
 const EXAMPLE_HEADERS: Record<string, Omit<Envelope, 'type' | 'payload'>> = {
   'query.request.v1': {
@@ -335,6 +389,18 @@ const EXAMPLE_HEADERS: Record<string, Omit<Envelope, 'type' | 'payload'>> = {
     correlationId: CHECKPOINT_ID,
     sender: SENDERS.fk,
     issuedAt: '2025-03-05T08:41:00.230Z',
+  },
+  'errand.forwarded.v1': {
+    id: '0f6b8d2a-91c4-4e57-b3a8-6d2e9c1f7a45',
+    correlationId: ERRAND_ID,
+    sender: SENDERS.hub,
+    issuedAt: '2025-03-04T09:20:00.140Z',
+  },
+  'errand.status.v1': {
+    id: 'b7e21f94-5c3a-4d86-8f10-2a9d6c4e8b73',
+    correlationId: ERRAND_ID,
+    sender: TEKNISKA,
+    issuedAt: '2025-03-05T10:02:00.310Z',
   },
 };
 

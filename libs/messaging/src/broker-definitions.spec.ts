@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { brokerDefinitions, rabbitPasswordHash } from './broker-definitions.js';
 
+const TEKNISKA = 'department-2120001967-tekniska-forvaltningen';
+
 describe('broker definitions', () => {
   it('hashes passwords the way RabbitMQ checks them', () => {
     const salt = Buffer.from([1, 2, 3, 4]);
@@ -16,6 +18,13 @@ describe('broker definitions', () => {
   const definitions = brokerDefinitions([
     { user: 'hub', password: 'a', role: 'hub' },
     { user: 'adapter-fk', password: 'b', role: 'agency', agency: 'fk' },
+    {
+      user: TEKNISKA,
+      password: 'c',
+      role: 'department',
+      organisation: '2120001967',
+      department: 'tekniska-forvaltningen',
+    },
   ]) as {
     permissions: Array<{ user: string; configure: string; write: string; read: string }>;
     topic_permissions: Array<{ user: string; exchange: string; write: string; read: string }>;
@@ -65,5 +74,29 @@ describe('broker definitions', () => {
     expect(new RegExp(events.write).test('audit.witnessed.fk')).toBe(true);
     expect(new RegExp(events.write).test('audit.witnessed.af')).toBe(false);
     expect(new RegExp(events.write).test('audit.checkpoint')).toBe(false);
+  });
+
+  it("gives a department's own system its own errands and their status, and nothing else", () => {
+    const referrals = topic(TEKNISKA, 'hub.referral');
+    expect(new RegExp(referrals.read).test('errand.2120001967.tekniska-forvaltningen')).toBe(true);
+    expect(new RegExp(referrals.read).test('errand.2120001967.socialforvaltningen')).toBe(false);
+    expect(new RegExp(referrals.read).test('errand.2120001967.*')).toBe(false);
+    expect(new RegExp(referrals.read).test('referral.fk.#')).toBe(false);
+    expect(referrals.write).toBe('^$');
+    const events = topic(TEKNISKA, 'hub.event');
+    expect(new RegExp(events.write).test('errand.status.2120001967.tekniska-forvaltningen')).toBe(true);
+    expect(new RegExp(events.write).test('errand.status.2120001991.tekniska-forvaltningen')).toBe(false);
+    expect(new RegExp(events.write).test('referral.status.fk')).toBe(false);
+    expect(events.read).toBe('^$');
+    expect(topic(TEKNISKA, 'hub.query')).toMatchObject({ write: '^$', read: '^$' });
+    expect(new RegExp(permission(TEKNISKA).write).test('hub.referral')).toBe(false);
+    expect(new RegExp(permission(TEKNISKA).configure).test(`q.${TEKNISKA}.errands`)).toBe(true);
+    // agencies neither hear of errands nor may they report on them; the hub hears every department
+    expect(new RegExp(topic('adapter-fk', 'hub.referral').read).test('errand.2120001967.tekniska-forvaltningen')).toBe(
+      false,
+    );
+    expect(new RegExp(topic('adapter-fk', 'hub.event').write).test('errand.status.2120001967.x')).toBe(false);
+    expect(new RegExp(topic('hub', 'hub.event').read).test('errand.status.*.*')).toBe(true);
+    expect(new RegExp(topic('hub', 'hub.referral').write).test('errand.2120001967.tekniska-forvaltningen')).toBe(true);
   });
 });

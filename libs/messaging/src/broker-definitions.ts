@@ -1,13 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { EXCHANGES, SENDER_RULES } from '@hub/contracts';
+import { EXCHANGES, receiversOf, SENDER_RULES } from '@hub/contracts';
 
 export interface ServiceAccount {
   user: string;
   password: string;
-  /** 'hub' sends queries and referrals; an agency adapter answers its own and reports status */
-  role: 'hub' | 'agency';
+  /**
+   * 'hub' sends queries, referrals and errands; an agency adapter answers its own and reports status; a department's
+   * own system (`department-<organisationsnummer>-<department>`) receives its errands and reports their status
+   */
+  role: 'hub' | 'agency' | 'department';
   /** for agencies: the agency code in routing keys, e.g. 'fk' */
   agency?: string;
+  /** for departments: the municipality's organisationsnummer and the department's short name */
+  organisation?: string;
+  department?: string;
 }
 
 /** RabbitMQ's rabbit_password_hashing_sha256: base64(salt ++ sha256(salt ++ password)) with a 4-byte salt. */
@@ -27,13 +33,18 @@ const NOTHING = '^$';
 
 /**
  * A routing key of the sender rules as a regular expression, for one party. `{agency}` is the agency's own code, or
- * for the hub any agency (or `*` in a binding key); `{referralType}` one word, or `#` in a binding key.
+ * for the hub any agency (or `*` in a binding key); `{organisation}` and `{department}` a department's own, or for
+ * the hub any (or `*`); `{referralType}` one word, or `#` in a binding key.
  */
-function keyPattern(routingKey: string, agency: string | undefined): string {
+function keyPattern(routingKey: string, account: ServiceAccount): string {
   return routingKey
     .split(/(\{[a-zA-Z]+\})/)
     .map((part) => {
-      if (part === '{agency}') return agency ? escape(agency) : '([a-z][a-z0-9]*|\\*)';
+      if (part === '{agency}') return account.agency ? escape(account.agency) : '([a-z][a-z0-9]*|\\*)';
+      if (part === '{organisation}') return account.organisation ? escape(account.organisation) : '([0-9]{10}|\\*)';
+      if (part === '{department}') {
+        return account.department ? escape(account.department) : '([a-z][a-z0-9]*(-[a-z0-9]+)*|\\*)';
+      }
       if (part === '{referralType}') return '([a-z0-9][a-z0-9.-]*|#)';
       if (part === '{instance}') return '[A-Za-z0-9-]+';
       return escape(part);
@@ -51,10 +62,10 @@ function topicPermission(account: ServiceAccount, exchange: string): { write: st
   const own = `q\\.${escape(account.user)}\\..+`;
   if (exchange === EXCHANGES.deadLetter) return { write: `^${own}$`, read: `^${own}$` };
   const sends = SENDER_RULES.filter((r) => r.exchange === exchange && r.sender === account.role);
-  const receives = SENDER_RULES.filter((r) => r.exchange === exchange && r.sender !== account.role);
+  const receives = SENDER_RULES.filter((r) => r.exchange === exchange && receiversOf(r).includes(account.role));
   return {
-    write: anyOf(sends.map((r) => keyPattern(r.routingKey, account.agency))),
-    read: anyOf(receives.map((r) => keyPattern(r.routingKey, account.agency))),
+    write: anyOf(sends.map((r) => keyPattern(r.routingKey, account))),
+    read: anyOf(receives.map((r) => keyPattern(r.routingKey, account))),
   };
 }
 

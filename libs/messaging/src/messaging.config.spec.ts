@@ -63,6 +63,8 @@ describe('messaging configuration', () => {
   it("trusts only users the sender rules know: the hub and agencies' adapters", () => {
     expect(() =>
       loadMessagingConfig('hub', { ...env, TRUSTED_SENDERS: 'hub=2120001967,fk-adapter=2021005521' }),
-    ).toThrow(/TRUSTED_SENDERS user "fk-adapter" must be hub or adapter-<agency code>/);
+    ).toThrow(
+      /TRUSTED_SENDERS user "fk-adapter" must be hub, adapter-<agency code> or department-<orgnr>-<department>/,
+    );
   });
 });

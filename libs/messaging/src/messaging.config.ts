@@ -105,8 +105,10 @@ function parseServices(value: string | undefined, problems: string[]): Record<st
     if (!user || !organisations.length || organisations.some((o) => !/^[0-9]{10}$/.test(o))) {
       problems.push(`TRUSTED_SENDERS entry "${entry}" must be user=orgnr[|orgnr]`);
     } else if (!serviceParty(user.trim())) {
-      // the sender rules know the hub and agencies' adapters only: anyone else's every message would be parked
-      problems.push(`TRUSTED_SENDERS user "${user.trim()}" must be hub or adapter-<agency code>`);
+      // the sender rules know no one else: anyone else's every message would be parked
+      problems.push(
+        `TRUSTED_SENDERS user "${user.trim()}" must be hub, adapter-<agency code> or department-<orgnr>-<department>`,
+      );
     } else services[user.trim()] = organisations;
   }
   return services;

@@ -1,5 +1,5 @@
 import type * as amqp from 'amqplib';
-import { EXCHANGES, parkingQueueOf } from '@hub/contracts';
+import { departmentService, EXCHANGES, parkingQueueOf, queueName, routingKeys } from '@hub/contracts';
 
 export interface Binding {
   exchange: string;
@@ -77,4 +77,17 @@ export async function declareQueue(channel: amqp.Channel, spec: QueueSpec): Prom
   await channel.bindQueue(parking, EXCHANGES.deadLetter, spec.queue);
   await channel.assertQueue(spec.queue, queueOptions(spec));
   for (const binding of spec.bindings) await channel.bindQueue(spec.queue, binding.exchange, binding.routingKey);
+}
+
+/**
+ * The queue of a department's own case system: the errands forwarded to that department, persistent. Written for a
+ * system built on this library; one in another language declares the same (contracts/generated/asyncapi.json).
+ */
+export function departmentQueue(organisation: string, department: string): QueueSpec & { prefetch?: number } {
+  return {
+    queue: queueName(departmentService(organisation, department), 'errands'),
+    kind: 'persistent',
+    bindings: [{ exchange: EXCHANGES.referral, routingKey: routingKeys.errandForwarded(organisation, department) }],
+    prefetch: 16,
+  };
 }

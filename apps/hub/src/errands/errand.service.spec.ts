@@ -1,7 +1,9 @@
 import { jest } from '@jest/globals';
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import type { AuditEntryInput, AuditLog } from '@hub/audit';
+import type { Envelope, ErrandForwardedV1, ErrandStatusV1 } from '@hub/contracts';
 import type { Queryable, Transactions } from '@hub/database';
+import type { PgOutbox } from '@hub/messaging';
 import type { StaffUser } from '../auth/staff-user.js';
 import { Subjects } from '../core/subjects.js';
 import { errandMove, errandOverdue } from './errand-lifecycle.js';
@@ -98,11 +100,13 @@ describe('ErrandService', () => {
   let rows: Map<string, Errand>;
   let repo: { [K in keyof ErrandRepository]: jest.Mock<any> };
   let audited: AuditEntryInput[];
+  let outbox: { enqueue: jest.Mock<any> };
   let service: ErrandService;
 
   beforeEach(() => {
     rows = new Map();
     audited = [];
+    outbox = { enqueue: jest.fn(async () => 'message-id') };
     const byId = (id: string, organisation: string) => {
       const e = rows.get(id);
       return e && e.organisation === organisation ? { ...e } : undefined;
@@ -130,6 +134,7 @@ describe('ErrandService', () => {
       { run: (work: (tx: Queryable) => Promise<unknown>) => work(tx) } as unknown as Transactions,
       new Subjects(audit as unknown as AuditLog),
       audit as unknown as AuditLog,
+      outbox as unknown as PgOutbox,
     );
   });
 
@@ -213,5 +218,91 @@ describe('ErrandService', () => {
       NotFoundException,
     );
     await expect(service.show(id, TOVE, NOW)).resolves.toMatchObject({ id });
+  });
+
+  describe("a department's own system", () => {
+    const SYSTEM = 'department-2120001967-tekniska-forvaltningen';
+    let seq = 0;
+    const status = (errandId: string, payload: Partial<ErrandStatusV1>, sender = SYSTEM): Envelope<ErrandStatusV1> => ({
+      id: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
+      correlationId: errandId,
+      type: 'errand.status.v1',
+      sender: { organisation: OREBRO, service: sender },
+      issuedAt: NOW.toISOString(),
+      payload: {
+        errandId,
+        organisation: OREBRO,
+        department: 'tekniska-forvaltningen',
+        status: 'taken',
+        at: NOW.toISOString(),
+        actor: { organisation: OREBRO, name: 'Tove i ärendesystemet' },
+        ...payload,
+      },
+    });
+
+    it('is told of a new errand in the transaction that stores it, on its own routing key', async () => {
+      const view = await service.create(DTO, GUIDE, NOW);
+      expect(outbox.enqueue).toHaveBeenCalledTimes(1);
+      const [inTx, exchange, key, message, options] = outbox.enqueue.mock.calls[0]!;
+      expect([inTx, exchange, key, options]).toEqual([
+        tx,
+        'hub.referral',
+        'errand.2120001967.tekniska-forvaltningen',
+        { broadcast: true },
+      ]);
+      const payload = (message as { payload: ErrandForwardedV1 }).payload;
+      expect(payload).toMatchObject({
+        errandId: view.id,
+        department: 'tekniska-forvaltningen',
+        departmentName: 'Tekniska förvaltningen',
+        forwardedBy: { organisation: OREBRO, unit: 'Servicecenter', staffId: 'anna.guide' },
+        citizen: DTO.citizen,
+      });
+    });
+
+    it('hears of an errand handed over to its department', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.handOver(id, TOVE, SOCIAL.id, undefined, NOW);
+      const [, , key, message] = outbox.enqueue.mock.calls[1]!;
+      expect(key).toBe('errand.2120001967.socialforvaltningen');
+      expect((message as { payload: ErrandForwardedV1 }).payload).toMatchObject({
+        department: 'socialforvaltningen',
+        handedOverFrom: 'Tekniska förvaltningen',
+      });
+    });
+
+    it('takes, answers and closes along the lifecycle; the guide reads the answer', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.recordStatuses(tx, [
+        status(id, { status: 'taken' }),
+        status(id, { status: 'answered', answer: 'Lampan byts på fredag.' }),
+        status(id, { status: 'answered', answer: 'Lampan byts på fredag.' }),
+        status(id, { status: 'closed' }),
+      ]);
+      expect(await service.show(id, GUIDE, NOW)).toMatchObject({
+        status: 'closed',
+        answer: 'Lampan byts på fredag.',
+        answeredBy: 'Tove i ärendesystemet',
+        takenBy: 'Tove i ärendesystemet',
+      });
+      expect(audited.filter((a) => a.actorKind === 'service').map((a) => a.outcome)).toEqual([
+        'taken',
+        'answered',
+        'closed',
+      ]);
+    });
+
+    it("refuses another department's system, a skipped step and an answer without text, changing nothing", async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.recordStatuses(tx, [
+        status(id, { department: 'socialforvaltningen' }, 'department-2120001967-socialforvaltningen'),
+        status(id, { status: 'answered', answer: 'Klart.' }),
+        status(id, { status: 'taken', actor: { organisation: '2120001991', name: 'Någon' } }),
+      ]);
+      await service.recordStatuses(tx, [status(id, { status: 'taken' }), status(id, { status: 'answered' })]);
+      expect(rows.get(id)).toMatchObject({ status: 'taken', answer: null });
+      expect(audited.filter((a) => a.outcome === 'refused')).toHaveLength(4);
+      expect(repo.update).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog, type AuditEntryInput } from '@hub/audit';
-import { maskPersonnummer, parsePersonnummer } from '@hub/contracts';
-import { Transactions } from '@hub/database';
+import {
+  departmentService,
+  departmentSlug,
+  EXCHANGES,
+  maskPersonnummer,
+  parsePersonnummer,
+  routingKeys,
+  type Envelope,
+  type ErrandForwardedV1,
+  type ErrandStatusV1,
+} from '@hub/contracts';
+import { Transactions, type Queryable } from '@hub/database';
+import { PgOutbox } from '@hub/messaging';
 import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { Subjects } from '../core/subjects.js';
@@ -45,6 +56,7 @@ export class ErrandService {
     private readonly transactions: Transactions,
     private readonly subjects: Subjects,
     private readonly audit: AuditLog,
+    private readonly outbox: PgOutbox,
   ) {}
 
   async create(dto: CreateErrandDto, user: StaffUser, now = new Date()): Promise<ErrandView> {
@@ -102,7 +114,10 @@ export class ErrandService {
       answeredAt: null,
     };
     const actor = actorOf(user);
-    await this.transactions.run((tx) => this.errands.insert(errand, actor, tx));
+    await this.transactions.run(async (tx) => {
+      await this.errands.insert(errand, actor, tx);
+      await this.forward(errand, tx);
+    });
     this.logger.log(`errand ${errand.id} (${errand.topic}) forwarded to ${errand.department}`);
     await this.audit.append(
       auditEntry(errand, user, 'sent', {
@@ -185,6 +200,7 @@ export class ErrandService {
         note: handOver?.note ?? null,
       };
       await this.errands.update(next, event, tx);
+      if (handOver) await this.forward(next, tx, handOver.from);
       return next;
     });
     await this.audit.append(
@@ -195,6 +211,110 @@ export class ErrandService {
     // a department that handed the errand on sees it no more
     if (handOver) return { ...viewOf(moved, now), timeline: (await this.errands.timeline(id)).map(eventView) };
     return this.show(id, user, now);
+  }
+
+  /**
+   * Tells the department's own system of the errand, in the transaction that stores it (or hands it over): published
+   * after commit, whether or not the department has a system bound (its built-in inbox is the other receiver).
+   */
+  private async forward(errand: Errand, tx: Queryable, handedOverFrom?: string): Promise<void> {
+    const department = departmentSlug(errand.department);
+    const payload: ErrandForwardedV1 = {
+      errandId: errand.id,
+      organisation: errand.organisation,
+      department,
+      departmentName: errand.department,
+      topic: errand.topic,
+      secrecySensitive: errand.secrecySensitive,
+      message: errand.message,
+      citizen: errand.citizen,
+      preferredChannel: errand.preferredChannel as ErrandForwardedV1['preferredChannel'],
+      ...(errand.subjectMasked && { subject: errand.subjectMasked }),
+      forwardedBy: { organisation: errand.organisation, unit: errand.unit, staffId: errand.createdBy },
+      forwardedAt: errand.createdAt.toISOString(),
+      respondBy: errand.respondBy.toISOString(),
+      ...(handedOverFrom && { handedOverFrom }),
+    };
+    await this.outbox.enqueue(
+      tx,
+      EXCHANGES.referral,
+      routingKeys.errandForwarded(errand.organisation, department),
+      { type: 'errand.forwarded.v1', correlationId: errand.id, payload },
+      { broadcast: true },
+    );
+  }
+
+  /**
+   * Status events from departments' own systems, in the consumer's transaction, in order: the same lifecycle as the
+   * built-in inbox. Only the system of the department the errand is with speaks for it (the codec has checked that
+   * the sender is that system and names its own department); anything else changes nothing and is audited as
+   * refused. A status the errand has already (the system reporting again) is taken as done.
+   */
+  async recordStatuses(tx: Queryable, envelopes: readonly Envelope<ErrandStatusV1>[], now = new Date()) {
+    const audits: AuditEntryInput[] = [];
+    for (const envelope of envelopes) {
+      const event = envelope.payload;
+      const errand = await this.errands.lock(event.errandId.toLowerCase(), event.organisation, tx);
+      const base = {
+        kind: 'errand' as const,
+        actorKind: 'service' as const,
+        actor: envelope.sender.service,
+        organisation: envelope.sender.organisation,
+        unit: errand?.department ?? null,
+        correlationId: event.errandId,
+      };
+      let refusal: string | undefined;
+      if (!errand) refusal = `no errand ${event.errandId}`;
+      else if (envelope.sender.service !== departmentService(errand.organisation, departmentSlug(errand.department))) {
+        refusal = `errand ${errand.id} is with ${errand.department}`;
+      } else if (event.actor.organisation !== envelope.sender.organisation) {
+        refusal = `the actor's organisation ${event.actor.organisation} is not the sender's`;
+      } else if (event.status === 'answered' && event.answer === undefined) {
+        refusal = 'an errand is answered with an answer';
+      }
+      if (!refusal && errand!.status === event.status) continue;
+      const step = refusal ? undefined : errandMove(errand!.status, ACTION_OF[event.status], hasAnswer(errand!, event));
+      if (step && !step.ok) refusal = step.message;
+      if (refusal || !step?.ok) {
+        this.logger.warn(
+          `refused ${event.status} for errand ${event.errandId} from ${envelope.sender.service}: ${refusal}`,
+        );
+        audits.push({
+          ...base,
+          subjectKey: null,
+          outcome: 'refused',
+          details: { status: event.status, reason: refusal, messageId: envelope.id },
+        });
+        continue;
+      }
+      const who = event.actor.name ?? event.actor.service ?? envelope.sender.service;
+      const answered = event.answer !== undefined && event.status !== 'taken';
+      const next: Errand = {
+        ...errand!,
+        status: step.status,
+        statusAt: now,
+        ...(event.status === 'taken' && { takenBy: who }),
+        ...(answered && { answer: event.answer!, answeredBy: who, answeredAt: now }),
+      };
+      await this.errands.update(
+        next,
+        {
+          event: step.event,
+          at: now,
+          actor: { organisation: event.actor.organisation, name: who, unit: next.department },
+          department: next.department,
+          note: null,
+        },
+        tx,
+      );
+      audits.push({
+        ...base,
+        subjectKey: next.subjectKey,
+        outcome: next.status,
+        details: { topic: next.topic, unit: next.unit, department: next.department, reportedAt: event.at },
+      });
+    }
+    await Promise.all(audits.map((entry) => this.audit.append(entry)));
   }
 
   /**
@@ -210,6 +330,14 @@ export class ErrandService {
     return errand;
   }
 }
+
+const ACTION_OF: Record<ErrandStatusV1['status'], ErrandAction> = {
+  taken: 'take',
+  answered: 'answer',
+  closed: 'close',
+};
+
+const hasAnswer = (errand: Errand, event: ErrandStatusV1) => errand.answer !== null || event.answer !== undefined;
 
 const notFound = (id: string) => apiException('not-found', `no errand ${id} for your unit`);
 

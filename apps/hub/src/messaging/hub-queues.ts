@@ -9,6 +9,8 @@ export const HUB_EVENTS_QUEUE: QueueSpec & { prefetch?: number } = {
     { exchange: EXCHANGES.event, routingKey: 'catalogue.announced.*' },
     { exchange: EXCHANGES.event, routingKey: 'referral.status.*' },
     { exchange: EXCHANGES.event, routingKey: 'audit.witnessed.*' },
+    // from departments' own case systems: errand.status.<organisationsnummer>.<department>
+    { exchange: EXCHANGES.event, routingKey: 'errand.status.*.*' },
   ],
   // status events that arrive together are recorded in one transaction: up to this many
   prefetch: 64,

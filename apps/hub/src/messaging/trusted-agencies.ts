@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type pg from 'pg';
+import { departmentService, departmentSlug } from '@hub/contracts';
 import { ChangeFeed } from '@hub/database';
 import { MessagingClient } from '@hub/messaging';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
@@ -21,6 +22,15 @@ export function agencySenders(
     senders.set(service, new Set([...(senders.get(service) ?? []), row.number]));
   }
   return senders;
+}
+
+/** Each open department unit's own case system may speak for its municipality, for errands forwarded to it. */
+export function departmentSenders(
+  rows: ReadonlyArray<{ organisation: string; name: string }>,
+): Map<string, ReadonlySet<string>> {
+  return new Map(
+    rows.map((row) => [departmentService(row.organisation, departmentSlug(row.name)), new Set([row.organisation])]),
+  );
 }
 
 /**
@@ -59,6 +69,10 @@ export class TrustedAgencies implements OnModuleInit, OnModuleDestroy {
       `SELECT number, agency_code FROM hub.organisation
         WHERE kind = 'agency' AND agency_code IS NOT NULL AND closed_at IS NULL`,
     );
-    this.messaging.codec.trust(agencySenders(rows));
+    // a department's system still needs a broker user and a published key: trusting its name alone lets nothing in
+    const { rows: departments } = await this.pool.query<{ organisation: string; name: string }>(
+      `SELECT organisation, name FROM hub.unit WHERE kind = 'department' AND closed_at IS NULL`,
+    );
+    this.messaging.codec.trust(new Map([...agencySenders(rows), ...departmentSenders(departments)]));
   }
 }

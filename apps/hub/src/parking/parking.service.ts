@@ -128,7 +128,7 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
   /** The queues whose parked messages the hub collects: its own and those of every adapter it trusts now. */
   get collectedQueues(): readonly string[] {
     const { codec } = this.messaging;
-    const agencies = codec.trustedServices.filter((service) => service !== codec.identity.service);
+    const agencies = codec.trustedServices.filter((service) => serviceParty(service)?.role === 'agency');
     return [
       ...HUB_QUEUES.map((spec) => spec.queue),
       ...agencies.flatMap((service) => ADAPTER_QUEUE_NAMES.map((name) => queueName(service, name))),

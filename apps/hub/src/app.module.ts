@@ -15,6 +15,7 @@ import { DemoModule } from './demo/demo.module.js';
 import { FollowUpModule } from './follow-up/follow-up.module.js';
 import { migratedDataSource } from './database/migrate.js';
 import { MIGRATIONS } from './database/migrations.js';
+import { KnowledgeModule } from './knowledge/knowledge.module.js';
 import { HealthController } from './health/health.controller.js';
 import { validationPipe } from './http/http-errors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -50,6 +51,7 @@ import { ReferralModule } from './referrals/referral.module.js';
     ParkingModule,
     AuditModule,
     OrganisationModule,
+    KnowledgeModule,
   ],
   controllers: [HealthController],
   providers: [

@@ -12,6 +12,7 @@ import { ReferralReportedAt1763900820000 } from './migrations/1763900820000-refe
 import { OrganisationsAndUnits1763900900000 } from './migrations/1763900900000-organisations-and-units.js';
 import { Pensionsmyndigheten1763900910000 } from './migrations/1763900910000-pensionsmyndigheten.js';
 import { AgencyBrokerAccounts1763900920000 } from './migrations/1763900920000-agency-broker-accounts.js';
+import { KnowledgeBase1763901100000 } from './migrations/1763901100000-knowledge-base.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   OrganisationsAndUnits1763900900000,
   Pensionsmyndigheten1763900910000,
   AgencyBrokerAccounts1763900920000,
+  KnowledgeBase1763901100000,
 ];

@@ -129,9 +129,12 @@ interface Owned {
   queryId: string;
   /** the tenant's unit as the unit API names it */
   unitId: string;
+  /** a knowledge-base article of the tenant's municipality, owned by the tenant's unit */
+  articleId: string;
+  articleTitle: string;
 }
 
-type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit';
+type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit' | 'article';
 
 interface ByIdFixture {
   object: ObjectKind;
@@ -148,6 +151,8 @@ const SCOPE_OF: Record<ObjectKind, keyof typeof OUTSIDERS> = {
   referral: 'unit',
   // a municipality's units are its own: its admin changes them, its staff read them
   unit: 'organisation',
+  // a municipality's knowledge base is its own: its staff read it, its owners edit it
+  article: 'organisation',
 };
 
 const today = () => swedishDay(new Date());
@@ -182,6 +187,17 @@ function amendment(o: Owned) {
 }
 
 const unitParams = (o: Owned) => ({ number: o.tenant.organisation, id: o.unitId });
+
+function articleBody(o: Owned, title = o.articleTitle) {
+  return {
+    topic: 'kommunen.allmant',
+    owner: { kind: 'unit', name: o.tenant.unit },
+    title,
+    standardAnswer: `Standardsvar från ${o.tenant.unit}`,
+    shortAnswers: { telefon: 'Kort svar' },
+    reviewBy: '2020-01-01',
+  };
+}
 
 /** Operations that take an id: how to name a real object of the tenant. */
 const BY_ID: Record<string, ByIdFixture> = {
@@ -229,6 +245,17 @@ const BY_ID: Record<string, ByIdFixture> = {
     params: unitParams,
     body: () => ({ name: 'Intrång', kind: 'department' }),
   },
+  'GET /api/knowledge/articles/{id}': { object: 'article', params: (o) => ({ id: o.articleId }), insider: 'guide' },
+  'GET /api/knowledge/articles/{id}/versions': {
+    object: 'article',
+    params: (o) => ({ id: o.articleId }),
+    insider: 'auditor',
+  },
+  'PUT /api/knowledge/articles/{id}': {
+    object: 'article',
+    params: (o) => ({ id: o.articleId }),
+    body: (o) => ({ ...articleBody(o, 'Intrång'), version: 1 }),
+  },
 };
 
 interface ListFixture {
@@ -253,6 +280,14 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/organisations': { scope: 'unit', request: () => ({}) },
   'GET /api/auth/me': { scope: 'unit', request: () => ({}) },
   'GET /metrics': { scope: 'unit', request: () => ({}) },
+  // the tenant's own article title as the words: another municipality's search finds nothing of it
+  'GET /api/knowledge/search': {
+    scope: 'organisation',
+    request: (o) => ({ query: `?q=${encodeURIComponent(o.articleTitle)}&topic=kommunen.allmant` }),
+  },
+  'GET /api/knowledge/articles': { scope: 'organisation', request: () => ({ query: '?topic=kommunen.allmant' }) },
+  // the fixture's article is past its review day: on its owners' list, on nobody else's
+  'GET /api/knowledge/review': { scope: 'organisation', request: () => ({}) },
 };
 
 interface BodyReference {
@@ -325,6 +360,8 @@ const NO_TENANT_DATA: Record<string, string> = {
   'GET /api/auth/login': 'starts a login; no data',
   'GET /api/auth/callback': 'ends a login; the session is the caller’s own',
   'POST /api/auth/logout': 'ends the caller’s own session',
+  'POST /api/knowledge/articles':
+    'writes an article of the caller’s own municipality, taken from the token; its owner must be one of its units',
   'POST /api/consents': 'records a consent to the caller’s own unit, taken from the token; names no existing object',
   'GET /api/organisations/{number}': 'an organisation’s public facts (name, kind, agency code); no unit, no staff',
   'POST /api/organisations':
@@ -385,7 +422,14 @@ describe('tenant isolation: every operation × every role × two municipalities 
     const unitData = [o.consentId, o.referralId, o.queryId, o.subjectKey, ...spellings(o.subject)];
     if (rel !== 'stranger') return unitData;
     const staffIds = ROLES.map((r) => staff(o.tenant, r).id!);
-    return [...unitData, o.agreementId, ...staffIds, ...(caller.unit ? [o.tenant.unit!] : [])];
+    return [
+      ...unitData,
+      o.agreementId,
+      o.articleId,
+      o.articleTitle,
+      ...staffIds,
+      ...(caller.unit ? [o.tenant.unit!] : []),
+    ];
   };
   const leaked = (text: string, secret: string[]) => secret.filter((s) => text.toLowerCase().includes(s.toLowerCase()));
 
@@ -446,7 +490,14 @@ describe('tenant isolation: every operation × every role × two municipalities 
       tenant.organisation,
       tenant.unit,
     ]);
+    const articleTitle = `Kunskapsartikel ${tenant.slug} ${randomUUID().slice(0, 8)}`;
+    const article = await send('POST', '/api/knowledge/articles', as('admin'), {
+      ...articleBody({ tenant } as Owned, articleTitle),
+    });
+    expectStatus(article, 201, `${tenant.slug}: article`);
     return {
+      articleId: article.body.id,
+      articleTitle,
       tenant,
       subject,
       subjectKey: rows[0]!.subject_key.trim(),
@@ -638,6 +689,12 @@ describe('tenant isolation: every operation × every role × two municipalities 
       expect(consents.body.find((c: { id: string }) => c.id === o.consentId)?.status).toBe('active');
       const referral = await send('GET', `/api/referrals/${o.referralId}`, staff(owner, 'guide'));
       expect(referral.body.status).toBe('sent');
+      const article = await send('GET', `/api/knowledge/articles/${o.articleId}`, staff(owner, 'guide'));
+      expect({ owner: owner.slug, version: article.body.version, title: article.body.title }).toEqual({
+        owner: owner.slug,
+        version: 1,
+        title: o.articleTitle,
+      });
     }
   });
 });

@@ -57,14 +57,14 @@ const ASPECTS = [
   'uppsägning',
 ];
 
-/** Every word of the demo articles: the vocabulary the generated bodies are written in. */
-const VOCABULARY = [
-  ...new Set(
-    DEMO_ARTICLES.flatMap((a) => `${a.standardAnswer} ${a.body ?? ''}`.split(/[^\p{L}-]+/u)).filter(
-      (w) => w.length > 2,
-    ),
-  ),
-];
+/** Words any article may use; the topic's own words come from the demo article it is a variant of. */
+const COMMON = (
+  'kommunen invånare kontakta servicecenter telefon webbplats information gäller behöver måste kan ska inom dagar ' +
+  'veckor vardagar handläggare beslut ansökan blankett uppgifter kontaktuppgifter legitimation adress fastighet ' +
+  'vårdnadshavare hushåll avgift kostnad faktura betalning öppettider besök bokning tid hjälp stöd frågor svar'
+).split(' ');
+const topicWords = (a: (typeof DEMO_ARTICLES)[number]) =>
+  `${a.title} ${a.standardAnswer} ${a.body ?? ''}`.split(/[^\p{L}-]+/u).filter((w) => w.length > 2);
 
 function random(seed: number) {
   let s = seed;
@@ -74,7 +74,10 @@ function random(seed: number) {
 function generated(i: number, next: () => number): ArticleContent {
   const base = DEMO_ARTICLES[i % DEMO_ARTICLES.length]!;
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
-  const words = Array.from({ length: 80 + Math.floor(next() * 120) }, () => pick(VOCABULARY)).join(' ');
+  const own = topicWords(base);
+  const words = Array.from({ length: 80 + Math.floor(next() * 120) }, () => pick(next() < 0.3 ? own : COMMON)).join(
+    ' ',
+  );
   return {
     topic: base.topic,
     owner: base.owner,

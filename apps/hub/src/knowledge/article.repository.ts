@@ -78,44 +78,26 @@ export type OwnerScope =
   | { agency: string; organisation?: undefined; unit?: undefined };
 
 /**
- * Search: full-text search in Swedish (websearch syntax, ranked by cover density normalised to 0..1) together with
- * trigram word similarity on the title, which finds misspelt and half-typed words; the articles of the topic the
- * guide chose get a boost. One statement, both paths index-backed, limited per municipality.
+ * Search, one statement: hub.search_articles (migration 1763901100000) does full-text search in Swedish over the words
+ * as typed (websearch syntax), the last word also as a prefix (the guide is still typing it), and, for typos, the words
+ * of the knowledge base most similar to each typed word (pg_trgm on hub.article_word), all OR-ed into one tsquery on
+ * the GIN index; ranked by cover density (normalised to 0..1), plus an exact match and the topic the guide chose.
+ * Without words, the topic's articles by title.
  */
 const SEARCH = `
-  WITH q AS (SELECT websearch_to_tsquery('swedish', $2) AS tsq),
-  fts AS (
-    SELECT a.id, ts_rank_cd(a.search, q.tsq, 32) AS rank
-    FROM hub.article a, q
-    WHERE a.organisation = $1 AND $2 <> '' AND a.search @@ q.tsq
-    ORDER BY rank DESC
-    LIMIT 50
-  ),
-  fuzzy AS (
-    SELECT a.id, word_similarity($2, a.title) AS similarity
-    FROM hub.article a
-    WHERE a.organisation = $1 AND $2 <> '' AND $2 <% a.title
-    ORDER BY similarity DESC
-    LIMIT 50
-  ),
-  topical AS (
-    SELECT a.id FROM hub.article a
-    WHERE a.organisation = $1 AND $2 = '' AND a.topic = $3
-    ORDER BY a.title
-    LIMIT $4
-  ),
-  scored AS (
-    SELECT id, sum(score) AS score FROM (
-      SELECT id, rank AS score FROM fts
-      UNION ALL SELECT id, 0.6 * similarity FROM fuzzy
-      UNION ALL SELECT id, 0 FROM topical
-    ) s GROUP BY id
-  )
-  SELECT a.id, a.organisation, ${CONTENT},
-    s.score + CASE WHEN a.topic = $3 THEN 0.3 ELSE 0 END AS score
-  FROM scored s JOIN hub.article a ON a.id = s.id
-  ORDER BY score DESC, a.title
-  LIMIT $4`;
+  SELECT a.id, a.organisation, ${CONTENT}, s.score
+  FROM hub.search_articles($1, $2, $3, $4, $5, $6) s JOIN hub.article a ON a.id = s.id
+  ORDER BY s.score DESC, a.title`;
+
+/** The words a text is searched by: letters and digits, three or more, lower case. */
+export const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [];
+
+/** The typed words the search compares with the knowledge base's words (a few, not too short to mean anything). */
+function searchTerms(text: string): { prefix: string; typed: string[] } {
+  const words = wordsOf(text);
+  const last = text.match(/[\p{L}\p{N}]+$/u)?.[0].toLowerCase() ?? '';
+  return { prefix: last.length >= 3 ? last : '', typed: [...new Set(words.filter((w) => w.length >= 4))].slice(0, 5) };
+}
 
 @Injectable()
 export class ArticleRepository {
@@ -162,11 +144,14 @@ export class ArticleRepository {
     limit: number,
     db: Queryable = this.pool,
   ): Promise<ArticleHit[]> {
+    const { prefix, typed } = searchTerms(text);
     const { rows } = await db.query<ContentRow & { id: string; organisation: string; score: number }>(SEARCH, [
       organisation,
       text,
       topic ?? '',
       limit,
+      prefix,
+      typed,
     ]);
     return rows.map((row) => ({
       id: row.id,
@@ -186,6 +171,7 @@ export class ArticleRepository {
     );
     const article = toArticle(rows[0]!);
     await this.insertVersion(article.id, 1, content, by, tx);
+    await this.keepWords(content, tx);
     return article;
   }
 
@@ -199,6 +185,7 @@ export class ArticleRepository {
       [id, version, ...contentParams(content), by],
     );
     await this.insertVersion(id, version, content, by, tx);
+    await this.keepWords(content, tx);
     return toArticle(rows[0]!);
   }
 
@@ -215,6 +202,14 @@ export class ArticleRepository {
       editedAt: row.edited_at,
       editedBy: row.edited_by,
     }));
+  }
+
+  /** The words typos are matched against; a word no article uses any more only costs a row. */
+  private async keepWords(c: ArticleContent, tx: Queryable): Promise<void> {
+    const words = new Set(wordsOf([c.title, c.standardAnswer, ...Object.values(c.shortAnswers)].join(' ')));
+    await tx.query(`INSERT INTO hub.article_word (word) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT DO NOTHING`, [
+      [...words],
+    ]);
   }
 
   private async insertVersion(id: string, version: number, c: ArticleContent, by: string, tx: Queryable) {

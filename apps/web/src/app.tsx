@@ -6,6 +6,7 @@ import { auditRoutes } from './pages/audit/index.js';
 import { followUpRoutes } from './pages/follow-up/index.js';
 import { guideRoutes } from './pages/guide/index.js';
 import { inboxRoutes } from './pages/inbox/index.js';
+import { knowledgeRoutes } from './pages/knowledge/index.js';
 import { operatorRoutes } from './pages/operator/index.js';
 import { unitRoutes } from './pages/units/index.js';
 import { Link, matchPath, useRouter } from './router.js';
@@ -20,6 +21,7 @@ const ROUTES: RouteDefinition[] = [
   ...auditRoutes,
   ...followUpRoutes,
   ...inboxRoutes,
+  ...knowledgeRoutes,
   ...operatorRoutes,
 ];
 

@@ -138,9 +138,12 @@ interface Owned {
   /** a category and a type of the municipality's taxonomy */
   topicCategoryId: string;
   topicTypeId: string;
+  /** a knowledge-base article of the tenant's municipality, owned by the tenant's unit */
+  articleId: string;
+  articleTitle: string;
 }
 
-type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit' | 'errand' | 'contact' | 'topic';
+type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit' | 'errand' | 'contact' | 'topic' | 'article';
 
 interface ByIdFixture {
   object: ObjectKind;
@@ -162,6 +165,8 @@ const SCOPE_OF: Record<ObjectKind, keyof typeof OUTSIDERS> = {
   contact: 'unit',
   // a municipality's taxonomy is its own: its admin keeps it, its staff read it
   topic: 'organisation',
+  // a municipality's knowledge base is its own: its staff read it, its owners edit it
+  article: 'organisation',
 };
 
 const today = () => swedishDay(new Date());
@@ -196,6 +201,17 @@ function amendment(o: Owned) {
 }
 
 const unitParams = (o: Owned) => ({ number: o.tenant.organisation, id: o.unitId });
+
+function articleBody(o: Owned, title = o.articleTitle) {
+  return {
+    topic: 'kommunen.allmant',
+    owner: { kind: 'unit', name: o.tenant.unit },
+    title,
+    standardAnswer: `Standardsvar från ${o.tenant.unit}`,
+    shortAnswers: { telefon: 'Kort svar' },
+    reviewBy: '2020-01-01',
+  };
+}
 
 /** Operations that take an id: how to name a real object of the tenant. */
 const BY_ID: Record<string, ByIdFixture> = {
@@ -276,6 +292,17 @@ const BY_ID: Record<string, ByIdFixture> = {
     params: (o) => ({ id: o.topicTypeId }),
     body: () => ({ responseHours: 1, retired: true }),
   },
+  'GET /api/knowledge/articles/{id}': { object: 'article', params: (o) => ({ id: o.articleId }), insider: 'guide' },
+  'GET /api/knowledge/articles/{id}/versions': {
+    object: 'article',
+    params: (o) => ({ id: o.articleId }),
+    insider: 'auditor',
+  },
+  'PUT /api/knowledge/articles/{id}': {
+    object: 'article',
+    params: (o) => ({ id: o.articleId }),
+    body: (o) => ({ ...articleBody(o, 'Intrång'), version: 1 }),
+  },
 };
 
 interface ListFixture {
@@ -307,6 +334,14 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/contacts': { scope: 'unit', request: () => ({ query: `?date=${today()}` }) },
   // the caller's own municipality's taxonomy: the same default codes everywhere, no other tenant's ids
   'GET /api/topics': { scope: 'unit', request: () => ({}) },
+  // the tenant's own article title as the words: another municipality's search finds nothing of it
+  'GET /api/knowledge/search': {
+    scope: 'organisation',
+    request: (o) => ({ query: `?q=${encodeURIComponent(o.articleTitle)}&topic=kommunen.allmant` }),
+  },
+  'GET /api/knowledge/articles': { scope: 'organisation', request: () => ({ query: '?topic=kommunen.allmant' }) },
+  // the fixture's article is past its review day: on its owners' list, on nobody else's
+  'GET /api/knowledge/review': { scope: 'organisation', request: () => ({}) },
 };
 
 interface BodyReference {
@@ -423,6 +458,8 @@ const NO_TENANT_DATA: Record<string, string> = {
   'GET /api/auth/login': 'starts a login; no data',
   'GET /api/auth/callback': 'ends a login; the session is the caller’s own',
   'POST /api/auth/logout': 'ends the caller’s own session',
+  'POST /api/knowledge/articles':
+    'writes an article of the caller’s own municipality, taken from the token; its owner must be one of its units',
   'POST /api/consents': 'records a consent to the caller’s own unit, taken from the token; names no existing object',
   'POST /api/contacts':
     'logs a contact to the caller’s own unit, taken from the token; its topic is a code of the caller’s own taxonomy',
@@ -500,6 +537,8 @@ describe('tenant isolation: every operation × every role × two municipalities 
       o.agreementId,
       o.topicCategoryId,
       o.topicTypeId,
+      o.articleId,
+      o.articleTitle,
       ...staffIds,
       ...(caller.unit ? [o.tenant.unit!] : []),
     ];
@@ -592,7 +631,14 @@ describe('tenant isolation: every operation × every role × two municipalities 
       tenant.organisation,
       tenant.unit,
     ]);
+    const articleTitle = `Kunskapsartikel ${tenant.slug} ${randomUUID().slice(0, 8)}`;
+    const article = await send('POST', '/api/knowledge/articles', as('admin'), {
+      ...articleBody({ tenant } as Owned, articleTitle),
+    });
+    expectStatus(article, 201, `${tenant.slug}: article`);
     return {
+      articleId: article.body.id,
+      articleTitle,
       tenant,
       subject,
       subjectKey: rows[0]!.subject_key.trim(),
@@ -798,6 +844,12 @@ describe('tenant isolation: every operation × every role × two municipalities 
       expect({ status: errand.body.status, department: errand.body.department }).toEqual({
         status: 'sent',
         department: 'Tekniska förvaltningen',
+      });
+      const article = await send('GET', `/api/knowledge/articles/${o.articleId}`, staff(owner, 'guide'));
+      expect({ owner: owner.slug, version: article.body.version, title: article.body.title }).toEqual({
+        owner: owner.slug,
+        version: 1,
+        title: o.articleTitle,
       });
     }
   });

@@ -17,6 +17,7 @@ import { ErrandModule } from './errands/errand.module.js';
 import { FollowUpModule } from './follow-up/follow-up.module.js';
 import { migratedDataSource } from './database/migrate.js';
 import { MIGRATIONS } from './database/migrations.js';
+import { KnowledgeModule } from './knowledge/knowledge.module.js';
 import { HealthController } from './health/health.controller.js';
 import { validationPipe } from './http/http-errors.js';
 import { JwksController } from './messaging/jwks.controller.js';
@@ -57,6 +58,7 @@ import { TopicModule } from './topics/topic.module.js';
     ErrandModule,
     TopicModule,
     ContactModule,
+    KnowledgeModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

@@ -8,6 +8,7 @@ import { followUpRoutes } from './pages/follow-up/index.js';
 import { DayPage } from './pages/guide/day-page.js';
 import { guideRoutes } from './pages/guide/index.js';
 import { inboxRoutes } from './pages/inbox/index.js';
+import { knowledgeRoutes } from './pages/knowledge/index.js';
 import { operatorRoutes } from './pages/operator/index.js';
 import { unitRoutes } from './pages/units/index.js';
 import { Link, matchPath, useRouter } from './router.js';
@@ -23,6 +24,7 @@ const ROUTES: RouteDefinition[] = [
   ...auditRoutes,
   ...followUpRoutes,
   ...inboxRoutes,
+  ...knowledgeRoutes,
   ...operatorRoutes,
 ];
 

@@ -13,6 +13,7 @@ import { OrganisationsAndUnits1763900900000 } from './migrations/1763900900000-o
 import { Pensionsmyndigheten1763900910000 } from './migrations/1763900910000-pensionsmyndigheten.js';
 import { AgencyBrokerAccounts1763900920000 } from './migrations/1763900920000-agency-broker-accounts.js';
 import { TopicsAndContacts1763901000000 } from './migrations/1763901000000-topics-and-contacts.js';
+import { KnowledgeBase1763901100000 } from './migrations/1763901100000-knowledge-base.js';
 import { DepartmentUnits1763901200000 } from './migrations/1763901200000-department-units.js';
 import { Errands1763901210000 } from './migrations/1763901210000-errands.js';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   Pensionsmyndigheten1763900910000,
   AgencyBrokerAccounts1763900920000,
   TopicsAndContacts1763901000000,
+  KnowledgeBase1763901100000,
   DepartmentUnits1763901200000,
   Errands1763901210000,
 ];

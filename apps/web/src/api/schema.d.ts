@@ -948,6 +948,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/knowledge/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Up to five articles of the caller’s municipality for words as typed (typos too), the topic’s first */
+        get: operations["ArticleController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The articles of the caller’s municipality, by title */
+        get: operations["ArticleController_list"];
+        put?: never;
+        /** Write an article: department staff for their unit, the admin for any owner */
+        post: operations["ArticleController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s articles past their review day (an admin: all of the municipality’s) */
+        get: operations["ArticleController_dueForReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One article */
+        get: operations["ArticleController_show"];
+        /** Edit an article: a new version, the earlier ones kept */
+        put: operations["ArticleController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of an article, the newest first */
+        get: operations["ArticleController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2068,6 +2155,141 @@ export interface components {
         CloseErrandDto: {
             /** @description required when the errand has no answer yet */
             answer?: string;
+        };
+        ArticleOwnerView: {
+            /** @enum {string} */
+            kind: "unit" | "agency";
+            name: string;
+        };
+        ShortAnswersView: {
+            besok?: string;
+            telefon?: string;
+            "e-post"?: string;
+            chatt?: string;
+            "e-tjanst"?: string;
+            "sociala-medier"?: string;
+        };
+        ArticleHitView: {
+            /** Format: uuid */
+            id: string;
+            topic: string;
+            title: string;
+            owner: components["schemas"]["ArticleOwnerView"];
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersView"];
+            reviewBy: string;
+            /** @description past its review day: flagged to its owner */
+            stale: boolean;
+        };
+        ArticleLinkView: {
+            title: string;
+            url: string;
+        };
+        ArticleView: {
+            /** Format: uuid */
+            id: string;
+            topic: string;
+            title: string;
+            owner: components["schemas"]["ArticleOwnerView"];
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersView"];
+            reviewBy: string;
+            /** @description past its review day: flagged to its owner */
+            stale: boolean;
+            organisation: string;
+            version: number;
+            body: string;
+            links: components["schemas"]["ArticleLinkView"][];
+            createdAt: string;
+            createdBy: string;
+            updatedAt: string;
+            updatedBy: string;
+            /** @description whether the caller may edit it */
+            editable: boolean;
+        };
+        ShortAnswersDto: {
+            besok?: string;
+            telefon?: string;
+            "e-post"?: string;
+            chatt?: string;
+            "e-tjanst"?: string;
+            "sociala-medier"?: string;
+        };
+        ArticleLinkDto: {
+            /** @example Felanmälan på orebro.se */
+            title: string;
+            /** @example https://www.orebro.se/felanmalan */
+            url: string;
+        };
+        ArticleOwnerDto: {
+            /**
+             * @description a unit of the municipality, or an agency
+             * @enum {string}
+             */
+            kind: "unit" | "agency";
+            /**
+             * @description the unit’s name (its key), or the agency’s code
+             * @example Tekniska förvaltningen
+             */
+            name: string;
+        };
+        CreateArticleDto: {
+            /**
+             * @description the topic type code
+             * @example gata-park.gatubelysning
+             */
+            topic: string;
+            /** @example Trasig gatubelysning */
+            title: string;
+            /** @description the answer a guide gives */
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersDto"];
+            /** @description background for the guide */
+            body?: string;
+            links?: components["schemas"]["ArticleLinkDto"][];
+            /**
+             * @description the day after which the article is due for review
+             * @example 2027-06-30
+             */
+            reviewBy: string;
+            owner: components["schemas"]["ArticleOwnerDto"];
+        };
+        UpdateArticleDto: {
+            /**
+             * @description the topic type code
+             * @example gata-park.gatubelysning
+             */
+            topic: string;
+            /** @example Trasig gatubelysning */
+            title: string;
+            /** @description the answer a guide gives */
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersDto"];
+            /** @description background for the guide */
+            body?: string;
+            links?: components["schemas"]["ArticleLinkDto"][];
+            /**
+             * @description the day after which the article is due for review
+             * @example 2027-06-30
+             */
+            reviewBy: string;
+            /** @description the version this edit was made on: another edit since answers 409 version-conflict */
+            version: number;
+            /** @description a new owner: the municipality’s admin only */
+            owner?: components["schemas"]["ArticleOwnerDto"];
+        };
+        ArticleVersionView: {
+            version: number;
+            topic: string;
+            owner: components["schemas"]["ArticleOwnerView"];
+            title: string;
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersView"];
+            body: string;
+            links: components["schemas"]["ArticleLinkView"][];
+            reviewBy: string;
+            editedAt: string;
+            editedBy: string;
         };
     };
     responses: never;
@@ -3750,6 +3972,189 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ArticleController_search: {
+        parameters: {
+            query?: {
+                /** @description words, as a guide types them (websearch syntax) */
+                q?: string;
+                /** @description the topic type the contact is about: its articles come first */
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleHitView"][];
+                };
+            };
+        };
+    };
+    ArticleController_list: {
+        parameters: {
+            query?: {
+                /** @description only the articles of this topic type */
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"][];
+                };
+            };
+        };
+    };
+    ArticleController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateArticleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"];
+                };
+            };
+            /** @description not-owner, no-unit */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ArticleController_dueForReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"][];
+                };
+            };
+        };
+    };
+    ArticleController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"];
+                };
+            };
+            /** @description not-found: no such article, or another municipality’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ArticleController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArticleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"];
+                };
+            };
+            /** @description not-owner */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description version-conflict: edited by someone else since */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ArticleController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVersionView"][];
+                };
             };
         };
     };

@@ -10,7 +10,13 @@ import { errandMove, errandOverdue } from './errand-lifecycle.js';
 import type { CreateErrandDto } from './errand.dto.js';
 import type { Department, Errand, ErrandRepository } from './errand.repository.js';
 import { containsPersonnummer, ErrandService } from './errand.service.js';
-import { topicRules } from './topic-rules.js';
+import { MunicipalTopicRules, topicRules } from './topic-rules.js';
+import type { ContactService } from '../contacts/contact.service.js';
+import { apiException } from '@hub/http';
+import { randomUUID } from 'node:crypto';
+
+const OWN_CONTACT = '6f1c2b1e-8e0e-4c1a-9a51-2f7b9d0c3e11';
+let contacts: { assertLinkable: jest.Mock<(contactId: string) => Promise<void>> };
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 const OREBRO = '2120001967';
@@ -129,13 +135,30 @@ describe('ErrandService', () => {
       append: jest.fn(async (entry: AuditEntryInput) => void audited.push(entry)),
       subjectKey: (personnummer: string) => `key:${personnummer}`,
     };
+    contacts = {
+      assertLinkable: jest.fn(async (contactId: string) => {
+        if (contactId !== OWN_CONTACT) throw apiException('not-found', `no contact ${contactId}`);
+      }),
+    };
     service = new ErrandService(
       repo as unknown as ErrandRepository,
       { run: (work: (tx: Queryable) => Promise<unknown>) => work(tx) } as unknown as Transactions,
       new Subjects(audit as unknown as AuditLog),
       audit as unknown as AuditLog,
       outbox as unknown as PgOutbox,
+      { of: async (_organisation: string, code: string) => topicRules(code) } as unknown as MunicipalTopicRules,
+      contacts as unknown as ContactService,
     );
+  });
+
+  it('links a contact only of the caller’s own unit: another one is absent (404), and nothing is stored', async () => {
+    expect((await service.create({ ...DTO, contactId: OWN_CONTACT }, GUIDE, NOW)).contactId).toBe(OWN_CONTACT);
+    expect(contacts.assertLinkable).toHaveBeenCalledWith(OWN_CONTACT, GUIDE, GUIDE.unit);
+    const stored = audited.length;
+    await expect(service.create({ ...DTO, contactId: randomUUID() }, GUIDE, NOW)).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(audited).toHaveLength(stored);
   });
 
   it("forwards to the topic's department with its response time, audited", async () => {

@@ -34,7 +34,8 @@ import {
   type ErrandCitizen,
   type ErrandEvent,
 } from './errand.repository.js';
-import { topicRules } from './topic-rules.js';
+import { ContactService } from '../contacts/contact.service.js';
+import { MunicipalTopicRules, topicRules } from './topic-rules.js';
 
 const FRONT_OFFICE_ROLES = ['guide', 'caseworker'] as const;
 
@@ -57,12 +58,16 @@ export class ErrandService {
     private readonly subjects: Subjects,
     private readonly audit: AuditLog,
     private readonly outbox: PgOutbox,
+    private readonly topics: MunicipalTopicRules,
+    private readonly contacts: ContactService,
   ) {}
 
   async create(dto: CreateErrandDto, user: StaffUser, now = new Date()): Promise<ErrandView> {
     const unit = unitOf(user, 'errands are forwarded by a municipal unit');
-    const rules = topicRules(dto.topic);
+    const rules = await this.topics.of(user.organisation, dto.topic);
     if (!rules) throw apiException('invalid-request', `no topic type ${dto.topic} in the taxonomy`);
+    // forwarded from a contact: one of the caller's own unit, or none at all
+    if (dto.contactId) await this.contacts.assertLinkable(dto.contactId, user, unit);
     if (containsPersonnummer(dto.message)) {
       throw apiException('invalid-request', 'the message names a personnummer: give it as the subject instead');
     }

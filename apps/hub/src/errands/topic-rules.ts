@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+import { TopicRepository } from '../topics/topic.repository.js';
 import { DEFAULT_TAXONOMY } from '../topics/default-taxonomy.js';
 
 /** What a topic type decides about an errand. */
@@ -29,10 +31,34 @@ const RULES = new Map(
   ]),
 );
 
-/**
- * The rules of a topic type, or undefined for a code the taxonomy does not have. From the default taxonomy for now;
- * the one place to point at the municipality's own taxonomy once it is stored.
- */
+/** The rules of a default topic type, or undefined for a code the default taxonomy does not have. */
 export function topicRules(code: string): TopicRules | undefined {
   return RULES.get(code);
+}
+
+/**
+ * The rules of a topic type in the municipality's own taxonomy (kept by its admin, apps/hub/src/topics/), or
+ * undefined for a type it does not have or has retired.
+ */
+@Injectable()
+export class MunicipalTopicRules {
+  constructor(private readonly topics: TopicRepository) {}
+
+  async of(organisation: string, code: string): Promise<TopicRules | undefined> {
+    let types = await this.topics.types(organisation);
+    if (types.length === 0) {
+      // a municipality registered after the taxonomy was seeded gets the defaults on first use, as contacts do
+      await this.topics.seedDefaults(organisation);
+      types = await this.topics.types(organisation);
+    }
+    const type = types.find((t) => t.code === code && !t.retiredAt);
+    if (!type) return undefined;
+    return {
+      code: type.code,
+      name: type.name,
+      ...(type.department && { department: type.department }),
+      responseHours: type.responseHours ?? DEFAULT_RESPONSE_HOURS,
+      secrecySensitive: type.secrecySensitive,
+    };
+  }
 }

@@ -45,10 +45,7 @@ export function ContactForm({
 }: {
   topics: readonly TopicChoice[];
   onSaved: (contact: Contact) => void;
-  /**
-   * KNOWLEDGE SUGGESTIONS SPOT (issue 17): the knowledge base's articles for the typed topic or keyword are shown
-   * here, under the topic field (`KnowledgeSuggestions`, built with the knowledge base, wired in by the lead).
-   */
+  /** The knowledge base's articles for the typed topic or keyword, shown under the topic field. */
   renderKnowledgeSuggestions?: (query: { topic?: string; text: string }) => ReactNode;
 }) {
   const [draft, setDraft] = useState<Draft>(EMPTY);

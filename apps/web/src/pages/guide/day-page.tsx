@@ -5,6 +5,7 @@ import { formatDateTime } from '../../format.js';
 import { Link, useRouter } from '../../router.js';
 import { agencyName, REFERRAL_STATUS_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
+import { KnowledgeSuggestions } from '../knowledge/knowledge-suggestions.js';
 import { ContactForm, type Contact } from './contact-form.js';
 import { CHANNEL_TEXT, OUTCOME_TEXT, type TopicChoice } from './contact-texts.js';
 import { errorText, swedishToday } from './guide-texts.js';
@@ -43,7 +44,11 @@ export function DayPage({ name }: { name: string }) {
   return (
     <Page title={`Välkommen, ${name}`}>
       {topics.state === 'error' && <Alert>{errorText(topics.error)}</Alert>}
-      <ContactForm topics={choices} onSaved={saved} />
+      <ContactForm
+        topics={choices}
+        onSaved={saved}
+        renderKnowledgeSuggestions={(query) => <KnowledgeSuggestions topic={query.topic} text={query.text} />}
+      />
       <section aria-labelledby="dagens-kontakter">
         <h2 id="dagens-kontakter">Dagens kontakter</h2>
         {contacts.state === 'loading' && <Busy>Hämtar dagens kontakter …</Busy>}

@@ -1,3 +1,4 @@
+import { agencyName } from '../../texts.js';
 import type { HubSchemas } from '../../api/hub.js';
 import { DEFAULT_TAXONOMY } from '../../../../hub/src/topics/default-taxonomy.js';
 
@@ -22,14 +23,8 @@ export const TOPIC_TYPES = DEFAULT_TAXONOMY.flatMap((category) =>
 );
 export const topicName = (code: string) => TOPIC_TYPES.find((t) => t.code === code)?.name ?? code;
 
-const AGENCY_NAMES: Record<string, string> = {
-  fk: 'Försäkringskassan',
-  af: 'Arbetsförmedlingen',
-  skv: 'Skatteverket',
-  pm: 'Pensionsmyndigheten',
-};
-export const ownerText = (owner: Article['owner']) =>
-  owner.kind === 'agency' ? (AGENCY_NAMES[owner.name] ?? owner.name) : owner.name;
+// agencies by the names the hub's registry and their catalogues give them, not a list of our own
+export const ownerText = (owner: Article['owner']) => (owner.kind === 'agency' ? agencyName(owner.name) : owner.name);
 
 /** The short answer for a channel, else the standard answer. */
 export const answerFor = (hit: ArticleHit, channel?: keyof ShortAnswers) =>

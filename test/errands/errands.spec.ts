@@ -45,12 +45,16 @@ describe('errands forwarded to departments (issue 17)', () => {
   });
 
   it("lists the municipality's department units", () => {
-    expect(Object.keys(departments).sort()).toEqual([
-      'Bygg- och miljöförvaltningen',
-      'Förskole- och skolförvaltningen',
-      'Socialförvaltningen',
-      'Tekniska förvaltningen',
-    ]);
+    // other suites on the same database may register departments of their own
+    expect(Object.keys(departments)).toEqual(
+      expect.arrayContaining([
+        'Bygg- och miljöförvaltningen',
+        'Förskole- och skolförvaltningen',
+        'Socialförvaltningen',
+        'Tekniska förvaltningen',
+      ]),
+    );
+    expect(Object.keys(departments)).not.toContain('Servicecenter');
   });
 
   it('walks an errand: forwarded, taken, handed over, answered, closed; the guide reads the answer', async () => {
@@ -126,10 +130,16 @@ describe('errands forwarded to departments (issue 17)', () => {
   it('flags an errand overdue to the guide and the department, overdue first', async () => {
     const { body } = await call('POST', '/api/errands', USERS.guide, { ...LAMP, topic: 'vatten-avfall.vattenlacka' });
     await pool.query(`UPDATE hub.errand SET respond_by = now() - interval '1 hour' WHERE id = $1`, [body.id]);
-    const guideList = await call('GET', '/api/errands', USERS.guide);
-    expect(guideList.body[0]).toMatchObject({ id: body.id, overdue: true });
-    const inbox = await call('GET', '/api/errands/inbox', TOVE);
-    expect(inbox.body[0]).toMatchObject({ id: body.id, overdue: true });
+    // earlier runs on the same database may have left overdue errands: this one is among the overdue, all first
+    for (const list of [
+      await call('GET', '/api/errands', USERS.guide),
+      await call('GET', '/api/errands/inbox', TOVE),
+    ]) {
+      const errands = list.body as Array<{ id: string; overdue: boolean }>;
+      expect(errands.find((e) => e.id === body.id)).toMatchObject({ overdue: true });
+      const firstOnTime = errands.findIndex((e) => !e.overdue);
+      expect(errands.slice(firstOnTime < 0 ? errands.length : firstOnTime).some((e) => e.overdue)).toBe(false);
+    }
   });
 
   it('carries only what the citizen allowed on a secrecy-sensitive topic', async () => {

@@ -65,7 +65,16 @@ describe('onboarding and off-boarding while traffic runs', () => {
   const ask = async (as: TestUser, agencies: string[], categories: string[], consent: string) =>
     system.hub.call('POST', '/api/queries', {
       as,
-      body: { subject: people.withAllFk.subject, purpose: 'vagledning', agencies, categories, consentId: consent },
+      body: {
+        subject: people.withAllFk.subject,
+        purpose: 'vagledning',
+        agencies,
+        categories,
+        consentId: consent,
+        // what is judged is the decision, not the latency: the test's own rabbitmqctl runs (a new Erlang VM each)
+        // can take a core for seconds on a 2-core machine
+        deadlineMs: 10_000,
+      },
     });
 
   /** What FK answers the new municipality's guide. */

@@ -27,6 +27,11 @@ export function redactPersonnummer(text: string): string {
   );
 }
 
+/** Whether the text names a personnummer or samordningsnummer, in any of the usual formats. */
+export function containsPersonnummer(text: string): boolean {
+  return redactPersonnummer(text) !== text;
+}
+
 /**
  * The text with every personnummer in it masked as the hub shows them to staff (`19121212-****`): the birth date
  * stays, so that an administrator can tell messages apart, and the digits that identify the person go.

@@ -6,7 +6,8 @@ import { Subjects } from '../core/subjects.js';
 import type { TopicRepository } from '../topics/topic.repository.js';
 import type { LogContactDto } from './contact.dto.js';
 import type { Contact, ContactRepository, NewContact } from './contact.repository.js';
-import { ContactService, swedishDate } from './contact.service.js';
+import { swedishDay } from '@hub/policy';
+import { ContactService } from './contact.service.js';
 
 const OREBRO = '2120001967';
 const KEY = 'a'.repeat(64);
@@ -159,6 +160,6 @@ describe('ContactService', () => {
       status: 400,
       error: 'invalid-date',
     });
-    expect(swedishDate(new Date('2025-06-30T22:30:00Z'))).toBe('2025-07-01');
+    expect(swedishDay(new Date('2025-06-30T22:30:00Z'))).toBe('2025-07-01');
   });
 });

@@ -1,7 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
 import { maskPersonnummer } from '@hub/contracts';
-import { redactPersonnummer } from '@hub/observability';
+import { containsPersonnummer } from '@hub/observability';
+import { swedishDay } from '@hub/policy';
 import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { Subjects } from '../core/subjects.js';
@@ -30,7 +31,7 @@ export class ContactService {
 
   async log(dto: LogContactDto, user: StaffUser): Promise<ContactView> {
     const unit = unitOf(user, NO_UNIT);
-    if (dto.note !== undefined && redactPersonnummer(dto.note) !== dto.note) {
+    if (dto.note !== undefined && containsPersonnummer(dto.note)) {
       throw apiException(
         'personnummer-in-text',
         'the note holds a personnummer; give it as `subject`, where it is kept as a key, or leave it out',
@@ -78,7 +79,7 @@ export class ContactService {
 
   async list(query: ListContactsQuery, user: StaffUser, now = new Date()): Promise<ContactView[]> {
     const unit = unitOf(user, NO_UNIT);
-    const day = query.date ?? swedishDate(now);
+    const day = query.date ?? swedishDay(now);
     if (!isCalendarDate(day)) throw apiException('invalid-date', `${day} is not a date`);
     return (await this.contacts.listDay(user.organisation, unit, day)).map((c) => contactView(c));
   }
@@ -97,11 +98,6 @@ export class ContactService {
 }
 
 const contactNotFound = (id: string) => new NotFoundException({ error: 'not-found', message: `no contact ${id}` });
-
-/** The calendar day in Sweden, where the servicecenters are, whatever the server's time zone. */
-export function swedishDate(at: Date): string {
-  return at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-}
 
 function isCalendarDate(day: string): boolean {
   const parsed = new Date(`${day}T00:00:00Z`);

@@ -6,13 +6,13 @@ import {
   departmentSlug,
   EXCHANGES,
   maskPersonnummer,
-  parsePersonnummer,
   routingKeys,
   type Envelope,
   type ErrandForwardedV1,
   type ErrandStatusV1,
 } from '@hub/contracts';
 import { Transactions, type Queryable } from '@hub/database';
+import { containsPersonnummer } from '@hub/observability';
 import { PgOutbox } from '@hub/messaging';
 import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
@@ -38,9 +38,6 @@ import { ContactService } from '../contacts/contact.service.js';
 import { MunicipalTopicRules, topicRules } from './topic-rules.js';
 
 const FRONT_OFFICE_ROLES = ['guide', 'caseworker'] as const;
-
-/** A personnummer in any spelling: 6 or 8 digits of birth date, an optional separator, four digits. */
-const PERSONNUMMER_LIKE = /(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])/g;
 
 /**
  * Errands (ärenden) a front office forwards to a department unit of its own municipality (issue 17). The front office
@@ -354,10 +351,6 @@ const actorOf = (user: StaffUser): ErrandActor => ({
 
 function withAnswer(errand: Errand, answer: string, user: StaffUser, now: Date): Errand {
   return { ...errand, answer, answeredBy: user.name, answeredAt: now };
-}
-
-export function containsPersonnummer(text: string): boolean {
-  return [...text.matchAll(PERSONNUMMER_LIKE)].some((m) => parsePersonnummer(m[0]).ok);
 }
 
 function auditEntry(

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type pg from 'pg';
-import { departmentService, departmentSlug } from '@hub/contracts';
+import { agencyService, departmentService, departmentSlug } from '@hub/contracts';
 import { ChangeFeed } from '@hub/database';
 import { MessagingClient } from '@hub/messaging';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
@@ -9,16 +9,13 @@ import { PG_POOL } from '../core/core.module.js';
 /** Whoever registers or changes an organisation notifies this channel, so every hub instance trusts it at once. */
 export const ORGANISATION_CHANGED_CHANNEL = 'hub_organisation_changed';
 
-/** The broker user of an agency's adapter: the sender rules and catalogue announcements hold it to this name. */
-export const adapterService = (agencyCode: string) => `adapter-${agencyCode}`;
-
 /** Each registered agency's adapter may speak for that agency, and for nothing else. */
 export function agencySenders(
   rows: ReadonlyArray<{ number: string; agency_code: string }>,
 ): Map<string, ReadonlySet<string>> {
   const senders = new Map<string, Set<string>>();
   for (const row of rows) {
-    const service = adapterService(row.agency_code);
+    const service = agencyService(row.agency_code);
     senders.set(service, new Set([...(senders.get(service) ?? []), row.number]));
   }
   return senders;

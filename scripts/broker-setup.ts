@@ -25,7 +25,13 @@ const VHOSTS = (process.env.SETUP_VHOSTS ?? '/').split(',').filter(Boolean);
 /** Another node than the local default, e.g. the chaos suite's private `chaos@localhost`. */
 const NODE = process.env.RABBITMQ_NODE;
 
-export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE): Record<string, string> {
+/**
+ * Delete the vhosts first, with every queue and message in them: the test run's own vhost, so that what earlier runs
+ * left unconsumed (an errand for a department of a test, a parked forgery) does not pile up on the broker run after run.
+ */
+const RESET = process.env.SETUP_RESET_VHOSTS === 'true';
+
+export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE, reset = RESET): Record<string, string> {
   // the machine's passwords; on a machine that has none yet, those an older checkout kept, so that it keeps working
   const secretsFile = devSecretsFile();
   const known = [secretsFile, resolve(root, CHECKOUT_SECRETS_FILE)].find((file) => existsSync(file));
@@ -57,6 +63,7 @@ export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE):
   const rabbitmqctl = (...args: string[]) =>
     execFileSync('rabbitmqctl', [...(node ? ['-n', node] : []), ...args], { stdio: 'pipe', encoding: 'utf8' });
   try {
+    if (reset) for (const vhost of vhosts) deleteVhost(rabbitmqctl, vhost);
     for (const vhost of vhosts) replaceOutdatedExchanges(rabbitmqctl, vhost);
     chmodSync(handover, 0o755);
     writeFileSync(join(handover, 'definitions.json'), definitions, { mode: 0o644 });
@@ -100,5 +107,14 @@ function denyGuest(rabbitmqctl: Rabbitmqctl, vhost: string): void {
     rabbitmqctl('clear_topic_permissions', '-p', vhost, 'guest');
   } catch {
     // no guest user on this broker, or no permissions to clear
+  }
+}
+
+function deleteVhost(rabbitmqctl: Rabbitmqctl, vhost: string): void {
+  if (vhost === '/') throw new Error('SETUP_RESET_VHOSTS deletes the test vhosts, never the default vhost /');
+  try {
+    rabbitmqctl('delete_vhost', vhost);
+  } catch {
+    // not there yet
   }
 }

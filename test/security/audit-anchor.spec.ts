@@ -41,9 +41,23 @@ describe('anchored audit log: the agencies witness the hub’s audit head', () =
     checkpoints = hub.app.get(AuditCheckpoints);
     log = hub.app.get(AuditLog);
     for (const agency of WITNESSES) {
+      const since = new Date();
       adapters[agency] = await startTestAdapter(ADAPTERS[agency], { METRICS_TOKEN: SCRAPE_TOKEN });
       await adapters[agency].announced;
       await waitForCatalogue(hub, USERS.guide, agency, ADAPTERS[agency].name);
+      // an earlier suite's catalogue satisfies the wait above: the announcement's own audit entry must be in before
+      // each test starts a fresh log, or it lands in that log and moves the head the test expects
+      await waitFor(
+        async () =>
+          (
+            await pool.query(`SELECT 1 FROM audit.entry WHERE kind = 'catalogue' AND actor = $1 AND at >= $2`, [
+              `adapter-${agency}`,
+              since,
+            ])
+          ).rowCount! > 0,
+        20_000,
+        `the audited announcement of ${agency}`,
+      );
     }
   }, 60_000);
 

@@ -33,6 +33,17 @@ export default tseslint.config(
     languageOptions: {
       globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', URL: 'readonly', Intl: 'readonly' },
     },
+    rules: {
+      // what the hub knows reaches the web through its API and the types generated from its OpenAPI document
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/hub/src/**', '@hub/*'], message: 'the web app imports nothing of apps/hub; use its API' },
+          ],
+        },
+      ],
+    },
   },
   {
     // Tests read response bodies and broker messages as they come.

@@ -354,7 +354,8 @@ describe('the guide’s pages in a real browser', () => {
         shown: 'Snöröjning och halkbekämpning',
       },
       { channel: 'Bes', topic: 'Skolskjuts', rosa: '2', outcome: 'Bes', saved: 'Besök', shown: 'Skolskjuts' },
-      { channel: 'E-p', topic: 'bygglov', rosa: '3', outcome: 'Rem', saved: 'E-post', shown: 'Bygglov och anmälan' },
+      // not `Rem`: a contact referred to an agency goes on to /fraga, for the referral made during it
+      { channel: 'E-p', topic: 'bygglov', rosa: '3', outcome: 'Bok', saved: 'E-post', shown: 'Bygglov och anmälan' },
       { channel: 'Cha', topic: 'färdtjänst', rosa: '4', outcome: 'Bok', saved: 'Chatt', shown: 'Färdtjänst' },
       { channel: 'Soc', topic: 'bibliotek', rosa: '1', outcome: 'Ej', saved: 'Sociala medier', shown: 'Bibliotek' },
     ];

@@ -3,8 +3,9 @@ import { answer, hub, type HubSchemas } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
 import { formatDateTime } from '../../format.js';
 import { Link, useRouter } from '../../router.js';
-import { useMe } from '../../session.js';
+import { hasRole, useMe } from '../../session.js';
 import { useLoad } from '../../use-load.js';
+import { ContactSummary } from '../guide/contact-summary.js';
 import { errorText } from '../guide/guide-texts.js';
 
 type Errand = HubSchemas['ErrandView'];
@@ -32,16 +33,20 @@ const DETAILS = [
 ] as const;
 type Detail = (typeof DETAILS)[number]['key'];
 
-/** /arenden/ny?kontakt=<id>: forward an errand to a department, from a contact. */
+/** /arenden/ny?kontakt=<id>: forward an errand to a department, from a contact, on the contact's topic. */
 export function NewErrandPage() {
   const { search, navigate } = useRouter();
   const contactId = new URLSearchParams(search).get('kontakt') ?? undefined;
+  const contact = useLoad(contactId && `/api/contacts/${contactId}`, () =>
+    answer(hub.GET('/api/contacts/{id}', { params: { path: { id: contactId! } } })),
+  );
   const departments = useLoad('/api/errands/departments', () => answer(hub.GET('/api/errands/departments')));
   const taxonomy = useLoad('/api/topics', () => answer(hub.GET('/api/topics')));
   // the municipality's own topic types, retired ones left out
   const topics = taxonomy.state === 'done' ? taxonomy.data.flatMap((c) => c.types).filter((t) => !t.retiredAt) : [];
   const [chosenTopic, setTopic] = useState<string>();
-  const topic = chosenTopic ?? topics[0]?.code ?? '';
+  const contactTopic = contact.state === 'done' ? topics.find((t) => t.code === contact.data.topic)?.code : undefined;
+  const topic = chosenTopic ?? contactTopic ?? topics[0]?.code ?? '';
   const [departmentId, setDepartmentId] = useState('');
   const [message, setMessage] = useState('');
   const [citizen, setCitizen] = useState({ name: '', phone: '', email: '', subject: '' });
@@ -84,6 +89,11 @@ export function NewErrandPage() {
 
   return (
     <Page title="Vidarebefordra ärende">
+      {contactId && (
+        <p className="from-contact">
+          Under kontakten: <ContactSummary id={contactId} />
+        </p>
+      )}
       <form onSubmit={(e) => void submit(e)} aria-label="Nytt ärende till förvaltning">
         <Field label="Ämne">
           {(props) => (
@@ -272,6 +282,7 @@ export function ErrandPage({ params }: { params: Record<string, string> }) {
   const [text, setText] = useState('');
   const [to, setTo] = useState('');
   const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; text: string }>();
+  const me = useMe();
 
   if (errand.state === 'loading')
     return (
@@ -333,6 +344,14 @@ export function ErrandPage({ params }: { params: Record<string, string> }) {
         <dd>
           {formatDateTime(e.createdAt)} från {e.unit}
         </dd>
+        {e.contactId && hasRole(me, ['guide', 'caseworker']) && me.unit === e.unit && (
+          <>
+            <dt>Under kontakten</dt>
+            <dd>
+              <ContactSummary id={e.contactId} />
+            </dd>
+          </>
+        )}
         <dt>Svar senast</dt>
         <dd>{formatDateTime(e.respondBy)}</dd>
       </dl>

@@ -34,9 +34,19 @@ const EMPTY: Draft = {
   note: '',
 };
 
+/** What the form asks the knowledge base about, and how an article's answer is taken into the contact. */
+export interface KnowledgeQuery {
+  topic?: string;
+  text: string;
+  channel: ContactChannel;
+  /** the article's topic becomes the contact's, and focus moves on to the ROSA level */
+  pick: (article: { topic: string; title: string }) => void;
+}
+
 /**
  * The contact form of the guide's day: keyboard first (Tab between the fields, the first letter picks in a list,
- * Enter saves from any field), then it empties and focus goes back to the channel for the next contact.
+ * Enter saves from any field), then it empties and focus goes back to the channel for the next contact. An answer
+ * from the knowledge base's suggestions (Tab past the outcome, Enter) sets the topic.
  */
 export function ContactForm({
   topics,
@@ -45,8 +55,8 @@ export function ContactForm({
 }: {
   topics: readonly TopicChoice[];
   onSaved: (contact: Contact) => void;
-  /** The knowledge base's articles for the typed topic or keyword, shown under the topic field. */
-  renderKnowledgeSuggestions?: (query: { topic?: string; text: string }) => ReactNode;
+  /** The knowledge base's articles for the typed topic or keyword, shown under the fields. */
+  renderKnowledgeSuggestions?: (query: KnowledgeQuery) => ReactNode;
 }) {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [topicError, setTopicError] = useState<string>();
@@ -55,6 +65,7 @@ export function ContactForm({
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLSelectElement>(null);
   const topicInput = useRef<HTMLInputElement>(null);
+  const rosaSelect = useRef<HTMLSelectElement>(null);
   const resolved = resolveTopic(draft.topicText, topics);
   const change = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
@@ -93,6 +104,19 @@ export function ContactForm({
     } finally {
       setBusy(false);
     }
+  }
+
+  function pick(article: { topic: string; title: string }) {
+    const topic = topics.find((t) => t.code === article.topic);
+    if (!topic) {
+      setTopicError('Artikelns ämne finns inte bland kommunens ämnen. Välj ämne i listan.');
+      topicInput.current?.focus();
+      return;
+    }
+    setTopicError(undefined);
+    change('topicText', topicLabel(topic));
+    setSaved(`Svar ur kunskapsbanken: ”${article.title}”. Ämne: ${topic.name}.`);
+    rosaSelect.current?.focus();
   }
 
   // Enter saves from a list or the checkbox too, not only from a text field
@@ -146,7 +170,12 @@ export function ContactForm({
         </Field>
         <Field label="ROSA-nivå">
           {(props) => (
-            <select {...props} value={draft.rosa} onChange={(e) => change('rosa', Number(e.target.value) as RosaLevel)}>
+            <select
+              {...props}
+              ref={rosaSelect}
+              value={draft.rosa}
+              onChange={(e) => change('rosa', Number(e.target.value) as RosaLevel)}
+            >
               {ROSA_LEVELS.map((level) => (
                 <option key={level} value={level}>
                   {level} {ROSA_TEXT[level]}
@@ -171,7 +200,7 @@ export function ContactForm({
           )}
         </Field>
       </div>
-      {renderKnowledgeSuggestions?.({ topic: resolved?.code, text: draft.topicText })}
+      {renderKnowledgeSuggestions?.({ topic: resolved?.code, text: draft.topicText, channel: draft.channel, pick })}
       <details className="contact-more">
         <summary>Språk, tolk och anteckning</summary>
         <div className="contact-fields">

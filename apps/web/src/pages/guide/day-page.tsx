@@ -13,7 +13,8 @@ import { FINAL_REFERRAL_STATUSES, type Referral } from './types.js';
 
 /**
  * The guide's start page, the day: the contact form always at hand, the unit's contacts of the day with their counts,
- * and the open referrals, overdue first. A contact forwarded to a department continues as an errand.
+ * and the open referrals, overdue first. A contact forwarded to a department continues as an errand, one referred to
+ * an agency as a referral made during it (on /fraga, where the person's consent is).
  */
 export function DayPage({ name }: { name: string }) {
   const { navigate } = useRouter();
@@ -38,6 +39,10 @@ export function DayPage({ name }: { name: string }) {
       navigate(`/arenden/ny?kontakt=${encodeURIComponent(contact.id)}`);
       return;
     }
+    if (contact.outcome === 'remitterad') {
+      navigate(`/fraga?kontakt=${encodeURIComponent(contact.id)}`);
+      return;
+    }
     void contacts.reload();
   }
 
@@ -47,7 +52,9 @@ export function DayPage({ name }: { name: string }) {
       <ContactForm
         topics={choices}
         onSaved={saved}
-        renderKnowledgeSuggestions={(query) => <KnowledgeSuggestions topic={query.topic} text={query.text} />}
+        renderKnowledgeSuggestions={(query) => (
+          <KnowledgeSuggestions topic={query.topic} text={query.text} channel={query.channel} onPick={query.pick} />
+        )}
       />
       <section aria-labelledby="dagens-kontakter">
         <h2 id="dagens-kontakter">Dagens kontakter</h2>

@@ -22,10 +22,13 @@ export function ReferralForm({
   subject,
   catalogues,
   consents,
+  contactId,
 }: {
   subject: string;
   catalogues: Catalogue[];
   consents: Consent[];
+  /** the contact the referral is made during */
+  contactId?: string;
 }) {
   const { navigate } = useRouter();
   const receiving = catalogues.filter((c) => c.referralTypes.length > 0);
@@ -70,6 +73,7 @@ export function ReferralForm({
             // not empty: checked above
             contactPreference: draft.contactPreference as ContactPreference,
             ...(draft.consentId && { consentId: draft.consentId }),
+            ...(contactId && { contactId }),
           },
         }),
       );

@@ -12,6 +12,7 @@ import {
   agencyName,
   organisationName,
 } from '../../texts.js';
+import { ContactSummary } from './contact-summary.js';
 import { errorText } from './guide-texts.js';
 import { FINAL_REFERRAL_STATUSES, type Catalogue } from './types.js';
 import { useLoad } from '../../use-load.js';
@@ -208,6 +209,14 @@ export function ReferralPage({ params }: { params: Record<string, string> }) {
         <dd>{formatDateTime(r.respondBy)}</dd>
         <dt>Meddelande</dt>
         <dd className="message">{r.message}</dd>
+        {r.contactId && (
+          <>
+            <dt>Under kontakten</dt>
+            <dd>
+              <ContactSummary id={r.contactId} />
+            </dd>
+          </>
+        )}
       </dl>
       <h2>Händelser</h2>
       <ol className="timeline">

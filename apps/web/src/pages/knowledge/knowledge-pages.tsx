@@ -11,28 +11,34 @@ import {
   CHANNEL_TEXT,
   CHANNELS,
   ownerText,
-  TOPIC_TYPES,
   topicName,
+  useTopicTypes,
   type Article,
   type ArticleVersion,
   type ShortAnswers,
+  type TopicType,
 } from './knowledge-types.js';
 
 function TopicSelect({
+  topics,
   value,
   onChange,
   id,
   all,
 }: {
+  topics: readonly TopicType[];
   value: string;
   onChange: (v: string) => void;
   id: string;
   all?: string;
 }) {
+  // the topic in use stays a choice even when it is retired or not the caller's municipality's
+  const choices = topics.filter((t) => !t.retired || t.code === value);
   return (
     <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
       {all !== undefined && <option value="">{all}</option>}
-      {TOPIC_TYPES.map((t) => (
+      {value && !choices.some((t) => t.code === value) && <option value={value}>{value}</option>}
+      {choices.map((t) => (
         <option key={t.code} value={t.code}>
           {t.category}: {t.name}
         </option>
@@ -41,7 +47,15 @@ function TopicSelect({
   );
 }
 
-function ArticleTable({ articles, caption }: { articles: Article[]; caption: string }) {
+function ArticleTable({
+  articles,
+  caption,
+  topics,
+}: {
+  articles: Article[];
+  caption: string;
+  topics: readonly TopicType[];
+}) {
   return (
     <table>
       <caption>{caption}</caption>
@@ -59,7 +73,7 @@ function ArticleTable({ articles, caption }: { articles: Article[]; caption: str
             <td>
               <Link to={`/kunskapsbank/${a.id}`}>{a.title}</Link>
             </td>
-            <td>{topicName(a.topic)}</td>
+            <td>{topicName(topics, a.topic)}</td>
             <td>{ownerText(a.owner)}</td>
             <td>
               {a.reviewBy}
@@ -74,6 +88,7 @@ function ArticleTable({ articles, caption }: { articles: Article[]; caption: str
 
 export function KnowledgePage() {
   const me = useMe();
+  const topics = useTopicTypes();
   const [text, setText] = useState('');
   const [topic, setTopic] = useState('');
   const list = useLoad<Article[]>(`/api/knowledge/articles${topic ? `?topic=${encodeURIComponent(topic)}` : ''}`);
@@ -97,7 +112,7 @@ export function KnowledgePage() {
         </Field>
         <div className="field">
           <label htmlFor="kunskapsbank-amne">Ämne</label>
-          <TopicSelect id="kunskapsbank-amne" value={topic} onChange={setTopic} all="Alla ämnen" />
+          <TopicSelect topics={topics} id="kunskapsbank-amne" value={topic} onChange={setTopic} all="Alla ämnen" />
         </div>
       </form>
       <KnowledgeSuggestions text={text} topic={topic || undefined} />
@@ -108,7 +123,11 @@ export function KnowledgePage() {
         (list.data.length === 0 ? (
           <p>Inga artiklar ännu.</p>
         ) : (
-          <ArticleTable articles={list.data} caption={topic ? topicName(topic) : 'Kommunens artiklar'} />
+          <ArticleTable
+            articles={list.data}
+            caption={topic ? topicName(topics, topic) : 'Kommunens artiklar'}
+            topics={topics}
+          />
         ))}
     </Page>
   );
@@ -116,6 +135,7 @@ export function KnowledgePage() {
 
 export function ReviewPage() {
   const due = useLoad<Article[]>('/api/knowledge/review');
+  const topics = useTopicTypes();
   return (
     <Page title="Att granska">
       <p>Artiklar som du ansvarar för och som har passerat sitt granskningsdatum. Granska och spara en ny version.</p>
@@ -125,7 +145,7 @@ export function ReviewPage() {
         (due.data.length === 0 ? (
           <p>Inga artiklar behöver granskas.</p>
         ) : (
-          <ArticleTable articles={due.data} caption="Artiklar att granska" />
+          <ArticleTable articles={due.data} caption="Artiklar att granska" topics={topics} />
         ))}
     </Page>
   );
@@ -150,6 +170,7 @@ export function ArticlePage({ params }: { params: Record<string, string> }) {
   const path = `/api/knowledge/articles/${encodeURIComponent(params.id)}`;
   const article = useLoad<Article>(path);
   const versions = useLoad<ArticleVersion[]>(`${path}/versions`);
+  const topics = useTopicTypes();
   if (article.state !== 'done')
     return (
       <Page title="Artikel">
@@ -174,7 +195,8 @@ export function ArticlePage({ params }: { params: Record<string, string> }) {
       </p>
       {a.stale && <Alert kind="warning">Artikeln skulle ha granskats senast {a.reviewBy}.</Alert>}
       <p>
-        {topicName(a.topic)} · Ansvarig: {ownerText(a.owner)} · Version {a.version} · Granskas senast {a.reviewBy}
+        {topicName(topics, a.topic)} · Ansvarig: {ownerText(a.owner)} · Version {a.version} · Granskas senast{' '}
+        {a.reviewBy}
       </p>
       <h2>Standardsvar</h2>
       <p>{a.standardAnswer}</p>
@@ -242,8 +264,9 @@ const inAYear = () => {
 function ArticleForm({ article }: { article?: Article }) {
   const me = useMe();
   const { navigate } = useRouter();
+  const topics = useTopicTypes();
   const [draft, setDraft] = useState<Draft>({
-    topic: article?.topic ?? TOPIC_TYPES[0]!.code,
+    topic: article?.topic ?? '',
     title: article?.title ?? '',
     standardAnswer: article?.standardAnswer ?? '',
     shortAnswers: article?.shortAnswers ?? {},
@@ -255,6 +278,8 @@ function ArticleForm({ article }: { article?: Article }) {
   const [failure, setFailure] = useState<string>();
   const [saving, setSaving] = useState(false);
   const admin = me.roles.includes('admin') && (!article || article.organisation === me.organisation);
+  // a new article starts on the municipality's first topic, once the taxonomy is loaded
+  const topic = draft.topic || (topics.find((t) => !t.retired)?.code ?? '');
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -263,9 +288,13 @@ function ArticleForm({ article }: { article?: Article }) {
       setFailure('Skriv en rubrik och ett standardsvar.');
       return;
     }
+    if (!topic) {
+      setFailure('Välj ett ämne.');
+      return;
+    }
     setSaving(true);
     const content = {
-      topic: draft.topic,
+      topic,
       title: draft.title.trim(),
       standardAnswer: draft.standardAnswer.trim(),
       shortAnswers: Object.fromEntries(
@@ -298,7 +327,7 @@ function ArticleForm({ article }: { article?: Article }) {
       {failure && <Alert>{failure}</Alert>}
       <div className="field">
         <label htmlFor="artikel-amne">Ämne</label>
-        <TopicSelect id="artikel-amne" value={draft.topic} onChange={(topic) => set({ topic })} />
+        <TopicSelect topics={topics} id="artikel-amne" value={topic} onChange={(chosen) => set({ topic: chosen })} />
       </div>
       <Field label="Rubrik">
         {(props) => (

@@ -7,16 +7,19 @@ const DEBOUNCE_MS = 250;
 
 /**
  * Up to five articles of the knowledge base for what the guide is typing (and the contact's topic), with the short
- * answer for the contact's channel. Quiet while the guide types; announced politely when suggestions change.
+ * answer for the contact's channel. Quiet while the guide types; announced politely when suggestions change. With
+ * `onPick`, each has a button that takes its answer into the contact, reached by Tab after the form's fields.
  */
 export function KnowledgeSuggestions({
   topic,
   text,
   channel,
+  onPick,
 }: {
   topic?: string;
   text: string;
   channel?: keyof ShortAnswers;
+  onPick?: (hit: ArticleHit) => void;
 }) {
   const [hits, setHits] = useState<ArticleHit[]>([]);
   const [failed, setFailed] = useState(false);
@@ -58,6 +61,11 @@ export function KnowledgeSuggestions({
           <ul className="suggestions">
             {hits.map((hit) => (
               <li key={hit.id}>
+                {onPick && (
+                  <button type="button" className="secondary pick" onClick={() => onPick(hit)}>
+                    Använd<span className="sr-only"> svaret {hit.title}</span>
+                  </button>
+                )}
                 <Link to={`/kunskapsbank/${hit.id}`}>{hit.title}</Link>
                 {hit.stale && <span className="badge"> Behöver granskas</span>}
                 <p>

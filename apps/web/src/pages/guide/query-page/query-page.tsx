@@ -1,6 +1,8 @@
 import { answer, hub } from '../../../api/hub.js';
 import { Alert, Busy, Page } from '../../../components.js';
 import { usePersistedState } from '../../../persisted-state.js';
+import { useRouter } from '../../../router.js';
+import { ContactSummary } from '../contact-summary.js';
 import { errorText, inAgencyOrder } from '../guide-texts.js';
 import { ProtectedIdentityWarning } from '../query-results.js';
 import { ReferralForm } from '../referral-form.js';
@@ -10,8 +12,13 @@ import { LookupForm } from './lookup-form.js';
 import { ConsentsSection } from './consents-section.js';
 import { QuerySection } from './query-section.js';
 
-/** /fraga: look a citizen up, see and record their consent, ask the agencies, send a referral. */
+/**
+ * /fraga: look a citizen up, see and record their consent, ask the agencies, send a referral. From a contact
+ * (/fraga?kontakt=<id>, after one logged as referred) the queries and the referral name the contact.
+ */
 export function QueryPage() {
+  const { search } = useRouter();
+  const contactId = new URLSearchParams(search).get('kontakt') ?? undefined;
   const [subject, setSubject] = usePersistedState<string | null>('guide.subject', null);
   const [protectedSubject, setProtectedSubject] = usePersistedState<{ subject: string; instruction?: string } | null>(
     'guide.protected',
@@ -29,6 +36,11 @@ export function QueryPage() {
 
   return (
     <Page title="Fråga myndigheter">
+      {contactId && (
+        <p className="from-contact">
+          Under kontakten: <ContactSummary id={contactId} />
+        </p>
+      )}
       <LookupForm current={subject} onFound={setSubject} />
       {subject && (
         <>
@@ -49,11 +61,13 @@ export function QueryPage() {
                 consents={consents.state === 'done' ? consents.data : []}
                 isProtected={isProtected}
                 onProtected={(instruction) => setProtectedSubject({ subject, instruction })}
+                contactId={contactId}
               />
               <ReferralForm
                 subject={subject}
                 catalogues={catalogues.data}
                 consents={consents.state === 'done' ? consents.data : []}
+                contactId={contactId}
               />
             </>
           )}

@@ -26,12 +26,15 @@ export function QuerySection({
   consents,
   isProtected,
   onProtected,
+  contactId,
 }: {
   subject: string;
   catalogues: Catalogue[];
   consents: Consent[];
   isProtected: boolean;
   onProtected: (instruction?: string) => void;
+  /** the contact the query is made during */
+  contactId?: string;
 }) {
   const initial: QueryDraft = {
     purpose: 'vagledning',
@@ -75,6 +78,7 @@ export function QuerySection({
           ...(categories.length > 0 && { categories }),
           ...(draft.consentId && { consentId: draft.consentId }),
           ...(draft.justification.trim() && { justification: draft.justification.trim() }),
+          ...(contactId && { contactId }),
         },
         headers: { accept: 'text/event-stream' },
         signal: controller.signal,

@@ -12,10 +12,10 @@ if ! rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
 fi
 echo "broker check: RabbitMQ is in a resource alarm and blocks every publisher, so the tests would only time out:" >&2
 echo "$alarms" >&2
-rabbitmq-diagnostics -q status 2>/dev/null | grep -E -A2 'Total memory used|Free disk space' >&2
+rabbitmq-diagnostics -q status 2>/dev/null | grep -E 'Total memory used|Memory high watermark setting|Free disk space|Low free disk space' >&2
 echo "the vhosts with the most messages (delete a test or bench vhost with rabbitmqctl delete_vhost <name>):" >&2
-for vhost in $(rabbitmqctl -q list_vhosts name 2>/dev/null); do
-  messages=$(rabbitmqctl -q list_queues -p "$vhost" messages 2>/dev/null | awk '{n += $1} END {print n + 0}')
+for vhost in $(rabbitmqctl -q list_vhosts name --no-table-headers 2>/dev/null); do
+  messages=$(rabbitmqctl -q list_queues -p "$vhost" messages --no-table-headers 2>/dev/null | awk '{n += $1} END {print n + 0}')
   echo "  $vhost: $messages messages"
 done | sort -t: -k2 -n -r | head -n 10 >&2
 exit 1

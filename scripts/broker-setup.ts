@@ -1,6 +1,7 @@
 /**
  * Development and CI broker set-up: one RabbitMQ user per service with least-privilege permissions, the hub's
- * exchanges, and a signing key pair per service. Keys are generated once into var/ (git-ignored); passwords once per
+ * exchanges, and a signing key pair per service: the hub, the adapters, and the own case systems of the demo data's
+ * departments (scripts/demo-departments.ts), which receive their errands and report their status. Keys are generated once into var/ (git-ignored); passwords once per
  * machine (devSecretsFile) and kept: broker users are global, so a checkout's own would lock out every other one.
  * rabbitmqctl talks to the local node directly; guest loses every permission in the vhosts prepared here.
  */
@@ -18,6 +19,7 @@ import {
   type ServiceAccount,
 } from '@hub/messaging';
 import { serviceUsers } from './adapters.js';
+import { demoDepartmentUsers } from './demo-departments.js';
 
 /** The vhosts to prepare: `/` for the hub, plus e.g. `hub_test` so that tests never meet a running demo's services. */
 const VHOSTS = (process.env.SETUP_VHOSTS ?? '/').split(',').filter(Boolean);
@@ -37,12 +39,21 @@ export function setupBroker(root = process.cwd(), vhosts = VHOSTS, node = NODE, 
   const known = [secretsFile, resolve(root, CHECKOUT_SECRETS_FILE)].find((file) => existsSync(file));
   const passwords: Record<string, string> = known ? JSON.parse(readFileSync(known, 'utf8')) : {};
   const keys = new KeyDirectory(resolve(root, 'var/keys'));
-  const accounts: ServiceAccount[] = serviceUsers(root).map((user) => {
+  const account = (user: string, party: Omit<ServiceAccount, 'user' | 'password'>): ServiceAccount => {
     passwords[user] ??= randomBytes(18).toString('base64url');
     keys.ensure(user);
-    const agency = user.startsWith('adapter-') ? user.slice('adapter-'.length) : undefined;
-    return { user, password: passwords[user], role: agency ? 'agency' : 'hub', agency };
-  });
+    return { user, password: passwords[user], ...party };
+  };
+  const accounts: ServiceAccount[] = [
+    ...serviceUsers(root).map((user) => {
+      const agency = user.startsWith('adapter-') ? user.slice('adapter-'.length) : undefined;
+      return account(user, agency ? { role: 'agency', agency } : { role: 'hub' });
+    }),
+    // permissions derived from the sender rules for the department's own routing keys, as for an adapter
+    ...demoDepartmentUsers().map(({ user, organisation, department }) =>
+      account(user, { role: 'department', organisation, department }),
+    ),
+  ];
   mkdirSync(dirname(secretsFile), { recursive: true, mode: 0o700 });
   writeFileSync(secretsFile, JSON.stringify(passwords, null, 2), { mode: 0o600 });
   const perVhost = vhosts.map((vhost) => brokerDefinitions(accounts, vhost));

@@ -53,9 +53,10 @@ const camel = (...words: string[]) =>
     .join('');
 const routeKey = (exchange: string, routingKey: string) => `${exchange}\u0000${routingKey}`;
 
-/** Channels named otherwise than after their first message type: the referral key carries withdrawals too. */
+/** Channels named otherwise than after their first message type: the referral and errand keys carry statuses too. */
 const CHANNEL_IDS: Record<string, string> = {
   [routeKey(EXCHANGES.referral, 'referral.{agency}.{referralType}')]: 'referral',
+  [routeKey(EXCHANGES.referral, 'errand.{organisation}.{department}')]: 'errand',
 };
 
 /** The hub publishes these whether or not anyone is bound (not `mandatory`): notices nobody may be deployed for. */
@@ -65,6 +66,7 @@ const BROADCAST_TYPES = new Set([
   'audit.checkpoint.v1',
   // a department without a system of its own works its errands in the hub's inbox
   'errand.forwarded.v1',
+  'errand.status.v1',
 ]);
 
 const PARTY_OF_ROLE: Record<ServiceParty['role'], Party> = { hub: 'hub', agency: 'adapter', department: 'department' };
@@ -273,7 +275,10 @@ function infoDescription(system: SystemDescription): string {
     'A department of a municipality may take the errands forwarded to it in its own case system instead of the',
     "hub's inbox: its broker user `department-<organisation>-<department>` binds `errand.forwarded.v1` on its own",
     'routing key only, and reports `taken`, `answered` (with the answer) and `closed` as `errand.status.v1`, which the',
-    "hub applies along the errand's lifecycle, as it applies an agency's referral status events.",
+    "hub applies along the errand's lifecycle, as it applies an agency's referral status events. The hub tells it,",
+    "as `errand.status.v1` on the errand's own routing key, of every change made in the hub: the same statuses when",
+    "staff move the errand in the hub's inbox, `handed-over` when the errand goes to another department, and",
+    '`withdrawn` (with the reason in `note`) when the front office withdraws it; a withdrawn errand moves no more.',
     '',
     'Operations are tagged `hub`, `adapter` or `department` by the side that performs them. Channel bindings name the exchange;',
     '`x-queues` on a channel, `x-queue` on a receive operation and `x-topology` give the queues, their arguments,',

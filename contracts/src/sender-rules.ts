@@ -106,6 +106,14 @@ export const SENDER_RULES: readonly SenderRule[] = [
     routingKey: 'errand.{organisation}.{department}',
     receivers: ['department'],
   },
+  // the hub tells the department's system of what happened in the hub on the errand's own key, behind the errand
+  {
+    type: 'errand.status.v1',
+    sender: 'hub',
+    exchange: EXCHANGES.referral,
+    routingKey: 'errand.{organisation}.{department}',
+    receivers: ['department'],
+  },
   {
     type: 'errand.status.v1',
     sender: 'department',

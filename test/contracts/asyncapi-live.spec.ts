@@ -183,10 +183,14 @@ describe('the AsyncAPI document against the live system', () => {
       preferredChannel: 'phone',
     });
     expect(errand.status).toBe(201);
+    // and withdrawn by the guide: errand.status.v1 from the hub, on the errand's own key
+    const withdrawn = await call('POST', `/api/errands/${errand.body.id}/withdraw`, { reason: 'Redan lagad.' });
+    expect(withdrawn.status).toBe(200);
 
     await waitFor(
       () =>
         seen('errand.forwarded.v1', EXCHANGES.referral) &&
+        seen('errand.status.v1', EXCHANGES.referral) &&
         seen('referral.status.v1', EXCHANGES.referral) &&
         seen('audit.checkpoint.v1') &&
         seen('audit.witnessed.v1') &&
@@ -223,6 +227,7 @@ describe('the AsyncAPI document against the live system', () => {
       `audit.checkpoint.v1 ${EXCHANGES.event}`,
       `audit.witnessed.v1 ${EXCHANGES.event}`,
       `errand.forwarded.v1 ${EXCHANGES.referral}`,
+      `errand.status.v1 ${EXCHANGES.referral}`,
     ])
       expect([kind, kinds.has(kind)]).toEqual([kind, true]);
   });

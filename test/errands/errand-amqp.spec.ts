@@ -24,7 +24,7 @@ import {
 } from '@hub/messaging';
 import { HUB_EVENTS_QUEUE } from '../../apps/hub/src/messaging/hub-queues.js';
 import { quietLogger, rawChannel, TEST_VHOST, testPool, waitFor } from '../support/env.js';
-import { migrateTestDatabase, startHub, USERS, type RunningHub } from '../support/hub.js';
+import { migrateTestDatabase, startHub, USERS, type RunningHub, type TestUser } from '../support/hub.js';
 
 const OREBRO = ORGANISATIONS.orebro;
 
@@ -130,7 +130,8 @@ const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', args, { s
 
 /**
  * Issue 17: a department with its own case system subscribes over AMQP with the same contract as an agency's
- * referral: it hears of each errand forwarded to it once, and moves it along the same lifecycle as the built-in inbox.
+ * referral: it hears of each errand forwarded to it once, moves it along the same lifecycle as the built-in inbox,
+ * and hears of every change made in the hub (the inbox, a hand-over, the front office's withdrawal).
  */
 describe("errands to a department's own system over AMQP", () => {
   const pool = testPool();
@@ -139,8 +140,39 @@ describe("errands to a department's own system over AMQP", () => {
   const other = new DepartmentSystem(`Kulturförvaltning ${run}`);
   let hub: RunningHub;
   let departmentId: string;
+  let otherDepartmentId: string;
   const received: Array<Envelope<ErrandForwardedV1>> = [];
+  /** errand.status.v1 from the hub, as each department's system received it */
+  const told = new Map<DepartmentSystem, Array<Envelope<ErrandStatusV1>>>([
+    [teknik, []],
+    [other, []],
+  ]);
+  const forwardedToOther: Array<Envelope<ErrandForwardedV1>> = [];
   let failFirst = true;
+  /** staff of the department working it in the hub's inbox, beside its own system */
+  const inboxUser = (d: DepartmentSystem): TestUser => ({
+    id: `${d.slug}.staff`,
+    name: `Handläggare ${d.name}`,
+    organisation: OREBRO,
+    unit: d.name,
+    roles: ['department'],
+  });
+  const statusesOf = (d: DepartmentSystem, errandId: string) =>
+    told.get(d)!.filter((e) => e.payload.errandId === errandId);
+  const forward = async () => {
+    const created = await hub.call('POST', '/api/errands', {
+      as: USERS.guide,
+      body: {
+        topic: 'gata-park.gatubelysning',
+        departmentId,
+        message: 'Gatlyktan på Drottninggatan blinkar.',
+        citizen: { name: 'Eva Svensson' },
+        preferredChannel: 'phone',
+      },
+    });
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  };
 
   const errand = async (id: string) => (await hub.call('GET', `/api/errands/${id}`, { as: USERS.guide })).body;
   const handledByHub = (messageId: string) =>
@@ -170,6 +202,7 @@ describe("errands to a department's own system over AMQP", () => {
     hub = await startHub();
     const list = await hub.call('GET', '/api/errands/departments', { as: USERS.guide });
     departmentId = list.body.find((d: { name: string }) => d.name === teknik.name).id;
+    otherDepartmentId = list.body.find((d: { name: string }) => d.name === other.name).id;
 
     const client = await teknik.connect();
     await client.consume({
@@ -189,9 +222,20 @@ describe("errands to a department's own system over AMQP", () => {
             received.push(envelope as Envelope<ErrandForwardedV1>);
           },
         ],
+        ['errand.status.v1', async (envelope: Envelope) => void told.get(teknik)!.push(envelope as never)],
       ]),
     });
-    await other.connect();
+    const otherClient = await other.connect();
+    await otherClient.consume({
+      queue: departmentQueue(OREBRO, other.slug),
+      prefetch: 4,
+      retryBaseDelayMs: 50,
+      idempotency: new PgIdempotencyStore(pool),
+      handlers: new Map([
+        ['errand.forwarded.v1', async (envelope: Envelope) => void forwardedToOther.push(envelope as never)],
+        ['errand.status.v1', async (envelope: Envelope) => void told.get(other)!.push(envelope as never)],
+      ]),
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -312,5 +356,101 @@ describe("errands to a department's own system over AMQP", () => {
       answeredBy: 'Tove Teknik',
     });
     expect(view.timeline.map((e: { event: string }) => e.event)).toEqual(['sent', 'taken', 'answered', 'closed']);
+  }, 60_000);
+
+  it("tells the department's system of every move made in the hub's inbox, with the answer", async () => {
+    const errandId = await forward();
+    const staff = inboxUser(teknik);
+    expect((await hub.call('POST', `/api/errands/${errandId}/take`, { as: staff, body: {} })).status).toBe(200);
+    const answer = 'Lampan byts på fredag. /Tekniska';
+    const answered = await hub.call('POST', `/api/errands/${errandId}/answer`, { as: staff, body: { answer } });
+    expect(answered.status).toBe(200);
+    expect((await hub.call('POST', `/api/errands/${errandId}/close`, { as: staff, body: {} })).status).toBe(200);
+
+    await waitFor(() => statusesOf(teknik, errandId).length === 3, 15_000, 'three statuses at the system');
+    const statuses = statusesOf(teknik, errandId);
+    expect(statuses.map((e) => e.payload.status).sort()).toEqual(['answered', 'closed', 'taken']);
+    for (const envelope of statuses) {
+      expect(envelope.sender).toEqual({ organisation: OREBRO, service: 'hub' });
+      expect(envelope.correlationId).toBe(errandId);
+      expect(envelope.payload).toMatchObject({
+        organisation: OREBRO,
+        department: teknik.slug,
+        actor: { organisation: OREBRO, name: staff.name },
+      });
+    }
+    const byStatus = Object.fromEntries(statuses.map((e) => [e.payload.status, e.payload]));
+    expect(byStatus.taken!.answer).toBeUndefined();
+    expect(byStatus.answered!.answer).toBe(answer);
+    expect(byStatus.closed!.answer).toBe(answer);
+    // the hub applies none of them again: the system hears, the timeline has each step once
+    const view = await errand(errandId);
+    expect(view.timeline.map((e: { event: string }) => e.event)).toEqual(['sent', 'taken', 'answered', 'closed']);
+  }, 60_000);
+
+  it('tells the department that had the errand of a hand-over, and the one it went to of the errand', async () => {
+    const errandId = await forward();
+    const handed = await hub.call('POST', `/api/errands/${errandId}/hand-over`, {
+      as: inboxUser(teknik),
+      body: { departmentId: otherDepartmentId, note: 'Gäller kulturhuset' },
+    });
+    expect(handed.status).toBe(200);
+    await waitFor(() => statusesOf(teknik, errandId).length === 1, 15_000, 'the hand-over at the first system');
+    expect(statusesOf(teknik, errandId)[0]!.payload).toMatchObject({
+      status: 'handed-over',
+      department: teknik.slug,
+      note: 'Gäller kulturhuset',
+      handedOverTo: other.name,
+    });
+    await waitFor(
+      () => forwardedToOther.some((e) => e.payload.errandId === errandId),
+      15_000,
+      'the errand at the other system',
+    );
+    expect(forwardedToOther.find((e) => e.payload.errandId === errandId)!.payload).toMatchObject({
+      department: other.slug,
+      handedOverFrom: teknik.name,
+    });
+    expect(statusesOf(other, errandId)).toEqual([]);
+  }, 60_000);
+
+  it("tells the department's system of the front office's withdrawal; the hub refuses its later moves", async () => {
+    const errandId = await forward();
+    await handledByHub(await teknik.status(errandId, { status: 'taken' }));
+    const withdrawn = await hub.call('POST', `/api/errands/${errandId}/withdraw`, {
+      as: USERS.guide,
+      body: { reason: 'Invånaren har löst det själv.' },
+    });
+    expect(withdrawn.status).toBe(200);
+    await waitFor(() => statusesOf(teknik, errandId).length === 1, 15_000, 'the withdrawal at the system');
+    const [notice] = statusesOf(teknik, errandId);
+    expect(notice!.sender.service).toBe('hub');
+    expect(notice!.payload).toMatchObject({
+      errandId,
+      organisation: OREBRO,
+      department: teknik.slug,
+      status: 'withdrawn',
+      note: 'Invånaren har löst det själv.',
+      actor: { organisation: OREBRO, name: USERS.guide.name },
+    });
+
+    const late = await teknik.status(errandId, { status: 'answered', answer: 'Lampan är bytt.' });
+    const claimed = await teknik.status(errandId, { status: 'withdrawn' });
+    await handledByHub(late);
+    await handledByHub(claimed);
+    const view = await errand(errandId);
+    expect(view).toMatchObject({ status: 'withdrawn' });
+    expect(view.answer).toBeUndefined();
+    expect(view.timeline.map((e: { event: string }) => e.event)).toEqual(['sent', 'taken', 'withdrawn']);
+    const { rows } = await pool.query<{ outcome: string; actor_kind: string; details: { status: string } }>(
+      `SELECT outcome, actor_kind, details FROM audit.entry WHERE kind = 'errand' AND correlation_id = $1 ORDER BY seq`,
+      [errandId],
+    );
+    const entries = rows.map(
+      (r) => `${r.actor_kind} ${r.outcome}${r.outcome === 'refused' ? ` ${r.details.status}` : ''}`,
+    );
+    expect(entries.slice(0, 3)).toEqual(['staff sent', 'service taken', 'staff withdrawn']);
+    // the two refusals may be judged in either order
+    expect(entries.slice(3).sort()).toEqual(['service refused answered', 'service refused withdrawn']);
   }, 60_000);
 });

@@ -107,6 +107,72 @@ describe('errands forwarded to departments (issue 17)', () => {
     expect(new Set(rows.map((r) => r.subject_key)).size).toBe(1);
   });
 
+  it('lets the forwarding unit withdraw an unanswered errand with a reason; the department sees it, nothing moves it on', async () => {
+    const { body } = await call('POST', '/api/errands', USERS.guide, { ...LAMP, subject: '19121212-1212' });
+    const id = body.id as string;
+    expect((await call('POST', `/api/errands/${id}/take`, TOVE, {})).status).toBe(200);
+
+    expect((await call('POST', `/api/errands/${id}/withdraw`, USERS.guide, {})).status).toBe(400);
+    const named = await call('POST', `/api/errands/${id}/withdraw`, USERS.guide, { reason: 'Gäller 19121212-1212' });
+    expect(named.status).toBe(400);
+    // the department may not, and another unit finds no errand
+    expect((await call('POST', `/api/errands/${id}/withdraw`, TOVE, { reason: 'Nej' })).body.error).toBe(
+      'role-not-allowed',
+    );
+    expect((await call('POST', `/api/errands/${id}/withdraw`, VIVALLA_GUIDE, { reason: 'Nej' })).status).toBe(404);
+
+    const withdrawn = await call('POST', `/api/errands/${id}/withdraw`, USERS.caseworker, {
+      reason: 'Invånaren har fått hjälp av grannen.',
+    });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body).toMatchObject({ status: 'withdrawn', overdue: false });
+    expect(withdrawn.body.timeline.at(-1)).toMatchObject({
+      event: 'withdrawn',
+      actor: { name: 'Sam Socialsekreterare', unit: 'Servicecenter' },
+      department: 'Tekniska förvaltningen',
+      note: 'Invånaren har fått hjälp av grannen.',
+    });
+
+    const inbox = await call('GET', '/api/errands/inbox?status=withdrawn', TOVE);
+    expect(inbox.body.find((e: { id: string }) => e.id === id)).toMatchObject({ status: 'withdrawn' });
+    expect((await call('GET', `/api/errands/${id}`, TOVE)).body.status).toBe('withdrawn');
+    for (const [action, payload] of [
+      ['take', {}],
+      ['answer', { answer: 'För sent' }],
+      ['close', { answer: 'För sent' }],
+      ['hand-over', { departmentId: departments['Socialförvaltningen'] }],
+    ] as const) {
+      const refused = await call('POST', `/api/errands/${id}/${action}`, TOVE, payload);
+      expect({ action, status: refused.status, error: refused.body.error }).toEqual({
+        action,
+        status: 409,
+        error: 'invalid-transition',
+      });
+    }
+    expect((await call('POST', `/api/errands/${id}/withdraw`, USERS.guide, { reason: 'Igen' })).status).toBe(409);
+
+    const { rows } = await pool.query<{ outcome: string; actor: string; subject_key: string; details: object }>(
+      `SELECT outcome, actor, subject_key, details FROM audit.entry
+        WHERE kind = 'errand' AND correlation_id = $1 ORDER BY seq`,
+      [id],
+    );
+    expect(rows.map((r) => r.outcome)).toEqual(['sent', 'taken', 'withdrawn']);
+    expect(rows[2]).toMatchObject({
+      actor: USERS.caseworker.id,
+      subject_key: rows[0]!.subject_key,
+      details: expect.objectContaining({ reason: 'Invånaren har fått hjälp av grannen.' }),
+    });
+  });
+
+  it('does not withdraw an answered errand', async () => {
+    const { body } = await call('POST', '/api/errands', USERS.guide, LAMP);
+    await call('POST', `/api/errands/${body.id}/take`, TOVE, {});
+    await call('POST', `/api/errands/${body.id}/answer`, TOVE, { answer: 'Lampan är bytt.' });
+    const refused = await call('POST', `/api/errands/${body.id}/withdraw`, USERS.guide, { reason: 'För sent' });
+    expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 409, error: 'invalid-transition' });
+    expect((await call('GET', `/api/errands/${body.id}`, USERS.guide)).body.status).toBe('answered');
+  });
+
   it('answers 404 across units and municipalities, read or written', async () => {
     const { body } = await call('POST', '/api/errands', USERS.guide, LAMP);
     const id = body.id as string;

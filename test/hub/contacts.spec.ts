@@ -101,6 +101,32 @@ describe('topics and contacts over HTTP', () => {
     expect(day.body.find((c: { topic: string }) => c.topic === `${code}.fraga`)).toMatchObject({
       topicName: 'Testfrågor',
     });
+
+    // every change the admin made is in the audit log, and nothing the refused ones tried
+    const { rows } = await pool.query<{
+      actor: string;
+      organisation: string;
+      outcome: string;
+      correlation_id: string;
+      details: { code: string; changes?: object };
+    }>(
+      `SELECT actor, organisation, outcome, correlation_id, details FROM audit.entry
+        WHERE kind = 'topic' AND correlation_id = ANY($1) ORDER BY seq`,
+      [[category.body.id, type.body.id]],
+    );
+    expect(rows.map((r) => [r.outcome, r.details.code])).toEqual([
+      ['created', code],
+      ['created', `${code}.fraga`],
+      ['changed', `${code}.fraga`],
+      ['retired', code],
+    ]);
+    expect(new Set(rows.map((r) => `${r.actor} ${r.organisation}`))).toEqual(
+      new Set([`${USERS.municipalityAdmin.id} ${ORGANISATIONS.orebro}`]),
+    );
+    expect(rows[2]!.details.changes).toEqual({
+      name: { from: 'Testfråga', to: 'Testfrågor' },
+      responseHours: { from: 48, to: 8 },
+    });
   });
 
   it('logs a contact in one request, anonymous by default, and lists today’s contacts of the unit only', async () => {

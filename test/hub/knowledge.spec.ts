@@ -151,6 +151,25 @@ describe('knowledge base over HTTP', () => {
       [1, 'Trasig gatubelysning'],
     ]);
     expect((await search(USERS.guide, 'q=släckt'))[0]?.id).toBe(ids.belysning);
+
+    const { rows } = await pool.query<{ actor: string; unit: string; outcome: string; details: object }>(
+      `SELECT actor, unit, outcome, details FROM audit.entry WHERE kind = 'article' AND correlation_id = $1 ORDER BY seq`,
+      [ids.belysning],
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({ outcome: 'created', details: expect.objectContaining({ version: 1 }) }),
+      {
+        actor: TOVE.id,
+        unit: TEKNISKA,
+        outcome: 'edited',
+        details: expect.objectContaining({
+          version: 2,
+          previousVersion: 1,
+          title: 'Släckt eller trasig gatubelysning',
+          owner: { kind: 'unit', name: TEKNISKA },
+        }),
+      },
+    ]);
   });
 
   it('flags an article past its review day to its owner', async () => {

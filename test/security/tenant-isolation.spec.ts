@@ -262,6 +262,11 @@ const BY_ID: Record<string, ByIdFixture> = {
     params: (o) => ({ id: o.errandId }),
     body: (o) => ({ departmentId: o.departmentId }),
   },
+  'POST /api/errands/{id}/withdraw': {
+    object: 'errand',
+    params: (o) => ({ id: o.errandId }),
+    body: () => ({ reason: 'Intrång' }),
+  },
   'POST /api/consents/{id}/revoke': { object: 'consent', params: (o) => ({ id: o.consentId }), body: () => ({}) },
   'GET /api/organisations/{number}/units/{id}': { object: 'unit', params: unitParams, insider: 'manager' },
   'PATCH /api/organisations/{number}/units/{id}': {

@@ -12,7 +12,8 @@ import { freePort, hubEnvForIdp, startDevIdp, type RunningDevIdp } from '../supp
 
 /**
  * Issue 17 in a real browser: a guide forwards an errand to Tekniska förvaltningen, a handläggare there takes and
- * answers it in the department's inbox, and the guide reads the answer. Every page axe-clean.
+ * answers it in the department's inbox, and the guide reads the answer; another errand the guide withdraws, and the
+ * department sees it withdrawn. Every page axe-clean.
  */
 describe('an errand forwarded to a department, in the browser', () => {
   let idp: RunningDevIdp;
@@ -99,5 +100,41 @@ describe('an errand forwarded to a department, in the browser', () => {
     await page.locator(`a[href="${errandPath}"]`).waitFor();
     await expectAccessible(page);
     await page.close();
+  }, 60_000);
+
+  it('lets the guide withdraw an unanswered errand with a reason; the department sees it withdrawn', async () => {
+    const guide = await browser.newPage();
+    await loginInBrowser(guide, hubUrl, 'anna.guide', '/arenden/ny');
+    await expectHeading(guide, 'Vidarebefordra ärende');
+    await guide.getByRole('option', { name: 'Tekniska förvaltningen' }).waitFor({ state: 'attached' });
+    await guide.getByLabel('Ämne', { exact: true }).selectOption({ label: 'Trasig gatubelysning' });
+    await guide.getByLabel('Förvaltning', { exact: true }).selectOption({ label: 'Tekniska förvaltningen' });
+    await guide.getByLabel('Meddelande till förvaltningen (inget personnummer)').fill(`Återkallas: ${message}`);
+    await guide.getByRole('button', { name: 'Skicka till förvaltningen' }).click();
+    await guide.waitForURL(/\/arenden\/[0-9a-f-]{36}$/);
+    const withdrawnPath = new URL(guide.url()).pathname;
+    const withdraw = guide.getByRole('button', { name: 'Återkalla ärendet' });
+    await expect(withdraw.isDisabled()).resolves.toBe(true);
+    await guide.getByLabel('Skäl till återkallelsen (inget personnummer)').fill('Invånaren har fått hjälp av grannen.');
+    await expectAccessible(guide);
+    await withdraw.click();
+    await guide.locator('[data-status="withdrawn"]').waitFor();
+    await guide.getByText('Ärendet är återkallat. Förvaltningen har fått besked.').waitFor();
+    expect(await guide.getByRole('button', { name: 'Återkalla ärendet' }).count()).toBe(0);
+    await expectAccessible(guide);
+    await screenshot(guide, 'errand-withdrawn');
+    await guide.close();
+
+    const tove = await browser.newPage();
+    await loginInBrowser(tove, hubUrl, 'tove.teknik', '/inkorg-forvaltning');
+    const row = tove.locator('tr', { has: tove.locator(`a[href="${withdrawnPath}"]`) });
+    await expect(row.getByRole('cell').nth(2).textContent()).resolves.toBe('Återkallat');
+    await row.getByRole('link').click();
+    await tove.getByText('Invånaren har fått hjälp av grannen.', { exact: false }).first().waitFor();
+    // the department has nothing left to do with it
+    expect(await tove.getByRole('button', { name: 'Ta ärendet' }).count()).toBe(0);
+    expect(await tove.getByRole('heading', { name: 'Handlägg ärendet' }).count()).toBe(0);
+    await expectAccessible(tove);
+    await tove.close();
   }, 60_000);
 });

@@ -21,6 +21,14 @@ import { ReferralActor } from './referral.js';
 export const ERRAND_REPORTED_STATUSES = ['taken', 'answered', 'closed'] as const;
 export type ErrandReportedStatus = (typeof ERRAND_REPORTED_STATUSES)[number];
 
+/**
+ * What an `errand.status.v1` tells: a department's system reports the statuses above; the hub tells the department's
+ * system of the same ones when its staff move the errand in the hub's inbox, of a hand-over to another department
+ * (`handed-over`) and of the front office withdrawing the errand (`withdrawn`).
+ */
+export const ERRAND_STATUS_EVENTS = [...ERRAND_REPORTED_STATUSES, 'handed-over', 'withdrawn'] as const;
+export type ErrandStatusEvent = (typeof ERRAND_STATUS_EVENTS)[number];
+
 const TOPIC_PATTERN = /^[a-z][a-z0-9-]{1,31}\.[a-z0-9][a-z0-9-]{1,63}$/;
 
 @Describe("The citizen's contact details an errand carries: for a secrecy-sensitive topic only those allowed.")
@@ -128,8 +136,10 @@ export class ErrandForwardedV1 {
 }
 
 @Describe(
-  "A department's system moves an errand along its lifecycle (taken → answered → closed), as the built-in inbox " +
-    'does; the answer is what the guide reads.',
+  "A change in an errand's lifecycle (taken → answered → closed, or withdrawn), as a referral's status: a " +
+    "department's system moves its errand as the built-in inbox does, and the answer is what the guide reads; the " +
+    "hub tells the department's system of each change made in the hub (its inbox, a hand-over, a withdrawal by the " +
+    'front office), on the routing key the errand came by.',
 )
 export class ErrandStatusV1 {
   @IsUUID()
@@ -142,8 +152,12 @@ export class ErrandStatusV1 {
   @MaxLength(40)
   department: string;
 
-  @IsIn(ERRAND_REPORTED_STATUSES)
-  status: ErrandReportedStatus;
+  @Describe(
+    'from a department: taken, answered or closed; from the hub also handed-over (to another department, named in ' +
+      'handedOverTo) and withdrawn (by the front office, the reason in note)',
+  )
+  @IsIn(ERRAND_STATUS_EVENTS)
+  status: ErrandStatusEvent;
 
   @IsDateTime()
   at: string;
@@ -159,4 +173,18 @@ export class ErrandStatusV1 {
   @MinLength(1)
   @MaxLength(4000)
   answer?: string;
+
+  @Describe("why: the front office's reason for a withdrawal, or the note of a hand-over")
+  @Optional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  note?: string;
+
+  @Describe('on a hand-over: the department unit the errand went to')
+  @Optional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  handedOverTo?: string;
 }

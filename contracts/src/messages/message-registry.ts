@@ -295,8 +295,10 @@ export const MESSAGE_TYPES: MessageTypeSpec[] = [
     requiresAgreement: false,
     exchange: EXCHANGES.event,
     routingKey: routingKeys.errandStatus('{organisation}', '{department}'),
-    summary: "A department's own system takes, answers or closes an errand forwarded to it.",
-    publishers: ['department'],
+    summary:
+      "A department's own system takes, answers or closes an errand forwarded to it; the hub tells it of the same " +
+      'changes made in the hub, a hand-over and a withdrawal by the front office.',
+    publishers: ['department', 'hub'],
     example: {
       errandId: ERRAND_ID,
       organisation: ORGANISATIONS.orebro,

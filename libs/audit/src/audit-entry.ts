@@ -20,6 +20,10 @@ export const AUDIT_KINDS = [
   'errand',
   /** a contact that names a subject (anonymous contacts are statistics, not audited) */
   'contact',
+  /** a municipality's admin creates, changes or retires a topic of its taxonomy (category or type) */
+  'topic',
+  /** a knowledge-base article is written or edited (each edit a new version) */
+  'article',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

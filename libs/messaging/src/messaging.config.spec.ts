@@ -18,6 +18,13 @@ describe('messaging configuration', () => {
     expect(config.trustedSenders.get('hub')).toEqual(new Set(['2120001967']));
   });
 
+  it("gives a department's own system the municipality its broker user names, unless told otherwise", () => {
+    const user = 'department-2120001967-tekniska-forvaltningen';
+    expect(loadMessagingConfig(user, env).organisation).toBe('2120001967');
+    expect(loadMessagingConfig(user, { ...env, ORGANISATION: '2120001991' }).organisation).toBe('2120001991');
+    expect(() => loadMessagingConfig('department-x', env)).toThrow(/ORGANISATION must be a 10-digit/);
+  });
+
   it('names every problem at once, at start-up', () => {
     const attempt = () =>
       loadMessagingConfig('adapter-csn', {

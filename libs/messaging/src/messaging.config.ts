@@ -67,7 +67,7 @@ export function loadMessagingConfig(service: string, env: NodeJS.ProcessEnv = pr
   if (!password)
     problems.push(`AMQP_PASSWORD is not set for ${service}, and no ${devSecretsFile(env)} (run npm run setup)`);
   const services = parseServices(env.TRUSTED_SENDERS, problems);
-  const organisation = env.ORGANISATION ?? services[service]?.[0];
+  const organisation = env.ORGANISATION ?? services[service]?.[0] ?? ownOrganisation(service);
   if (!organisation || !/^[0-9]{10}$/.test(organisation)) {
     problems.push(`ORGANISATION must be a 10-digit organisationsnummer for ${service}, got ${String(organisation)}`);
   }
@@ -93,6 +93,12 @@ export function loadMessagingConfig(service: string, env: NodeJS.ProcessEnv = pr
     maxBodyBytes,
     trustedSenders: new Map(Object.entries(services).map(([user, orgs]) => [user, new Set(orgs)])),
   };
+}
+
+/** A department's own system speaks for the municipality its broker user names, and for no other. */
+function ownOrganisation(service: string): string | undefined {
+  const party = serviceParty(service);
+  return party?.role === 'department' ? party.organisation : undefined;
 }
 
 /** `TRUSTED_SENDERS=hub=2120001967|1234567890,adapter-fk=2021005521` */

@@ -21,6 +21,7 @@ import {
   ErrandView,
   HandOverErrandDto,
   ListErrandsQuery,
+  WithdrawErrandDto,
 } from './errand.dto.js';
 import { ErrandService } from './errand.service.js';
 
@@ -139,5 +140,26 @@ export class ErrandController {
     @CurrentUser() user: StaffUser,
   ): Promise<ErrandView> {
     return this.errands.close(id, user, body.answer);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Roles(...FRONT_OFFICE)
+  @ApiOperation({
+    summary: 'The unit that forwarded the errand withdraws it while it is unanswered',
+    description:
+      "With a reason the department reads; the department's own system is told (errand.status.v1 `withdrawn`), " +
+      'and the errand moves no more.',
+  })
+  @ApiOkResponse({ type: ErrandView })
+  @ApiBadRequestResponse({ description: 'invalid-request: no reason, or a personnummer in it' })
+  @ApiNotFoundResponse({ description: 'not-found' })
+  @ApiConflictResponse({ description: 'invalid-transition: answered, closed or withdrawn already' })
+  withdraw(
+    @Param('id', idPipe()) id: string,
+    @Body() body: WithdrawErrandDto,
+    @CurrentUser() user: StaffUser,
+  ): Promise<ErrandView> {
+    return this.errands.withdraw(id, user, body.reason);
   }
 }

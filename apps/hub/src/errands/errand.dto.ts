@@ -137,6 +137,17 @@ export class HandOverErrandDto {
   note?: string;
 }
 
+export class WithdrawErrandDto {
+  @ApiProperty({
+    maxLength: 2000,
+    description: 'why the front office withdraws the errand: the department reads it (no personnummer)',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
+}
+
 export class ErrandCitizenView {
   @ApiPropertyOptional() name?: string;
   @ApiPropertyOptional() phone?: string;

@@ -73,6 +73,21 @@ describe('errand lifecycle', () => {
     expect(errandMove('closed', 'hand-over', true).ok).toBe(false);
   });
 
+  it('is withdrawn only while unanswered, and moves no more once withdrawn', () => {
+    expect(errandMove('sent', 'withdraw', false)).toEqual({ ok: true, status: 'withdrawn', event: 'withdrawn' });
+    expect(errandMove('taken', 'withdraw', false).ok).toBe(true);
+    for (const status of ['answered', 'closed', 'withdrawn'] as const) {
+      expect(errandMove(status, 'withdraw', true).ok).toBe(false);
+    }
+    for (const action of ['take', 'answer', 'hand-over', 'close'] as const) {
+      expect(errandMove('withdrawn', action, true)).toEqual({
+        ok: false,
+        message: expect.stringContaining('a withdrawn errand cannot be'),
+      });
+    }
+    expect(errandOverdue('withdrawn', new Date(NOW.getTime() - 1), NOW)).toBe(false);
+  });
+
   it('is overdue when unanswered past its deadline', () => {
     const past = new Date(NOW.getTime() - 1);
     expect(errandOverdue('sent', past, NOW)).toBe(true);
@@ -109,11 +124,19 @@ describe('ErrandService', () => {
   let audited: AuditEntryInput[];
   let outbox: { enqueue: jest.Mock<any> };
   let service: ErrandService;
+  /** what happened, in order: audit entries, messages and commits */
+  let journal: string[];
 
   beforeEach(() => {
     rows = new Map();
     audited = [];
-    outbox = { enqueue: jest.fn(async () => 'message-id') };
+    journal = [];
+    outbox = {
+      enqueue: jest.fn(async (_tx: Queryable, _exchange: string, _key: string, message: { type: string }) => {
+        journal.push(message.type);
+        return 'message-id';
+      }),
+    };
     const byId = (id: string, organisation: string) => {
       const e = rows.get(id);
       return e && e.organisation === organisation ? { ...e } : undefined;
@@ -133,7 +156,10 @@ describe('ErrandService', () => {
       ),
     };
     const audit = {
-      append: jest.fn(async (entry: AuditEntryInput) => void audited.push(entry)),
+      append: jest.fn(async (entry: AuditEntryInput) => {
+        audited.push(entry);
+        journal.push(`audit ${entry.outcome}`);
+      }),
       subjectKey: (personnummer: string) => `key:${personnummer}`,
     };
     contacts = {
@@ -143,7 +169,13 @@ describe('ErrandService', () => {
     };
     service = new ErrandService(
       repo as unknown as ErrandRepository,
-      { run: (work: (tx: Queryable) => Promise<unknown>) => work(tx) } as unknown as Transactions,
+      {
+        run: async (work: (tx: Queryable) => Promise<unknown>) => {
+          const result = await work(tx);
+          journal.push('commit');
+          return result;
+        },
+      } as unknown as Transactions,
       new Subjects(audit as unknown as AuditLog),
       audit as unknown as AuditLog,
       outbox as unknown as PgOutbox,
@@ -228,6 +260,94 @@ describe('ErrandService', () => {
     ).rejects.toBeInstanceOf(NotFoundException);
   });
 
+  it('audits each step before it commits, so that no message leaves unaudited', async () => {
+    const { id } = await service.create(DTO, GUIDE, NOW);
+    await service.take(id, TOVE, NOW);
+    expect(journal).toEqual([
+      'errand.forwarded.v1',
+      'audit sent',
+      'commit',
+      'errand.status.v1',
+      'audit taken',
+      'commit',
+    ]);
+  });
+
+  describe('withdrawn by the front office', () => {
+    const CASEWORKER: StaffUser = { ...GUIDE, id: 'sam.soc', name: 'Sam Socialsekreterare', roles: ['caseworker'] };
+
+    it('while unanswered, with its reason on the timeline and in the audit; the department sees it withdrawn', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.take(id, TOVE, NOW);
+      const later = new Date(NOW.getTime() + 60_000);
+      const view = await service.withdraw(id, CASEWORKER, 'Invånaren har fått hjälp av grannen.', later);
+      expect(view).toMatchObject({ status: 'withdrawn', statusAt: later.toISOString(), overdue: false });
+      expect(repo.update).toHaveBeenLastCalledWith(
+        expect.objectContaining({ id, status: 'withdrawn', department: 'Tekniska förvaltningen' }),
+        {
+          event: 'withdrawn',
+          at: later,
+          actor: { organisation: OREBRO, name: CASEWORKER.name, unit: 'Servicecenter' },
+          department: 'Tekniska förvaltningen',
+          note: 'Invånaren har fått hjälp av grannen.',
+        },
+        tx,
+      );
+      expect(audited.at(-1)).toMatchObject({
+        kind: 'errand',
+        actor: 'sam.soc',
+        outcome: 'withdrawn',
+        correlationId: id,
+        details: expect.objectContaining({ reason: 'Invånaren har fått hjälp av grannen.' }),
+      });
+      expect(journal.slice(-3)).toEqual(['errand.status.v1', 'audit withdrawn', 'commit']);
+      expect((await service.show(id, TOVE, later)).status).toBe('withdrawn');
+    });
+
+    it('refuses every later move, and a withdrawal of an answered errand', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.withdraw(id, GUIDE, 'Dubblett', NOW);
+      const moves = [
+        () => service.take(id, TOVE, NOW),
+        () => service.answer(id, TOVE, 'Svar', NOW),
+        () => service.close(id, TOVE, 'Svar', NOW),
+        () => service.handOver(id, TOVE, SOCIAL.id, undefined, NOW),
+        () => service.withdraw(id, GUIDE, 'Igen', NOW),
+      ];
+      for (const move of moves) await expect(move()).rejects.toBeInstanceOf(ConflictException);
+      expect(rows.get(id)!.status).toBe('withdrawn');
+
+      const answered = (await service.create(DTO, GUIDE, NOW)).id;
+      await service.take(answered, TOVE, NOW);
+      await service.answer(answered, TOVE, 'Lampan är bytt.', NOW);
+      await expect(service.withdraw(answered, GUIDE, 'För sent', NOW)).rejects.toBeInstanceOf(ConflictException);
+      expect(audited.filter((a) => a.outcome === 'withdrawn')).toHaveLength(1);
+    });
+
+    it('only by the unit that forwarded it: the department, another unit or municipality find no errand', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      const others: StaffUser[] = [
+        { ...GUIDE, unit: 'Medborgarkontor Vivalla' },
+        { ...GUIDE, organisation: '2120001991' },
+        TOVE,
+        { ...GUIDE, roles: ['department'] },
+      ];
+      for (const user of others) {
+        await expect(service.withdraw(id, user, 'Intrång', NOW)).rejects.toBeInstanceOf(NotFoundException);
+      }
+      expect(rows.get(id)!.status).toBe('sent');
+      expect(audited.map((a) => a.outcome)).toEqual(['sent']);
+    });
+
+    it('refuses a personnummer in the reason', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await expect(service.withdraw(id, GUIDE, 'Gäller 19121212-1212', NOW)).rejects.toBeInstanceOf(
+        BadRequestException,
+      );
+      expect(rows.get(id)!.status).toBe('sent');
+    });
+  });
+
   it('hides an errand from other units, other municipalities and the wrong role', async () => {
     const { id } = await service.create(DTO, GUIDE, NOW);
     const others: StaffUser[] = [
@@ -284,15 +404,118 @@ describe('ErrandService', () => {
       });
     });
 
-    it('hears of an errand handed over to its department', async () => {
+    /** What the hub told departments' systems, after the errand was forwarded: routing key and status payload. */
+    const told = () =>
+      outbox.enqueue.mock.calls
+        .filter(([, , , message]) => (message as { type: string }).type === 'errand.status.v1')
+        .map(([inTx, exchange, key, message, options]) => {
+          expect([inTx, exchange, options]).toEqual([tx, 'hub.referral', { broadcast: true }]);
+          return { key: key as string, ...(message as { payload: ErrandStatusV1 }).payload };
+        });
+
+    it('hears of an errand handed over to its department; the department that had it hears it went', async () => {
       const { id } = await service.create(DTO, GUIDE, NOW);
-      await service.handOver(id, TOVE, SOCIAL.id, undefined, NOW);
-      const [, , key, message] = outbox.enqueue.mock.calls[1]!;
+      await service.handOver(id, TOVE, SOCIAL.id, 'Gäller hemtjänsten', NOW);
+      const [, , key, message] = outbox.enqueue.mock.calls[2]!;
       expect(key).toBe('errand.2120001967.socialforvaltningen');
       expect((message as { payload: ErrandForwardedV1 }).payload).toMatchObject({
         department: 'socialforvaltningen',
         handedOverFrom: 'Tekniska förvaltningen',
       });
+      expect(told()).toEqual([
+        {
+          key: 'errand.2120001967.tekniska-forvaltningen',
+          errandId: id,
+          organisation: OREBRO,
+          department: 'tekniska-forvaltningen',
+          status: 'handed-over',
+          at: NOW.toISOString(),
+          actor: { organisation: OREBRO, name: 'Tove Teknik' },
+          note: 'Gäller hemtjänsten',
+          handedOverTo: 'Socialförvaltningen',
+        },
+      ]);
+    });
+
+    it('hears of every move made in the inbox, with the answer the guide reads', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.take(id, TOVE, NOW);
+      await service.answer(id, TOVE, 'Lampan byts på torsdag.', NOW);
+      await service.close(id, TOVE, undefined, NOW);
+      const key = 'errand.2120001967.tekniska-forvaltningen';
+      const actor = { organisation: OREBRO, name: 'Tove Teknik' };
+      expect(told()).toEqual([
+        {
+          key,
+          errandId: id,
+          organisation: OREBRO,
+          department: 'tekniska-forvaltningen',
+          status: 'taken',
+          at: NOW.toISOString(),
+          actor,
+        },
+        {
+          key,
+          errandId: id,
+          organisation: OREBRO,
+          department: 'tekniska-forvaltningen',
+          status: 'answered',
+          at: NOW.toISOString(),
+          actor,
+          answer: 'Lampan byts på torsdag.',
+        },
+        {
+          key,
+          errandId: id,
+          organisation: OREBRO,
+          department: 'tekniska-forvaltningen',
+          status: 'closed',
+          at: NOW.toISOString(),
+          actor,
+          answer: 'Lampan byts på torsdag.',
+        },
+      ]);
+    });
+
+    it('hears of a withdrawal with its reason, on its errand’s key', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.withdraw(id, GUIDE, 'Invånaren har löst det själv.', NOW);
+      expect(told()).toEqual([
+        expect.objectContaining({
+          key: 'errand.2120001967.tekniska-forvaltningen',
+          status: 'withdrawn',
+          note: 'Invånaren har löst det själv.',
+          actor: { organisation: OREBRO, name: 'Anna Guide' },
+        }),
+      ]);
+    });
+
+    it('is not told back what it reported itself', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.recordStatuses(tx, [status(id, { status: 'taken' })]);
+      expect(told()).toEqual([]);
+    });
+
+    it('may neither withdraw nor hand over, nor move a withdrawn errand: refused and audited', async () => {
+      const { id } = await service.create(DTO, GUIDE, NOW);
+      await service.recordStatuses(tx, [
+        status(id, { status: 'withdrawn', note: 'Vi vill inte' }),
+        status(id, { status: 'handed-over', handedOverTo: 'Socialförvaltningen' }),
+      ]);
+      expect(rows.get(id)!.status).toBe('sent');
+      await service.withdraw(id, GUIDE, 'Dubblett', NOW);
+      await service.recordStatuses(tx, [status(id, { status: 'taken' }), status(id, { status: 'withdrawn' })]);
+      expect(rows.get(id)).toMatchObject({ status: 'withdrawn', takenBy: null });
+      const refused = audited.filter((a) => a.outcome === 'refused').map((a) => a.details);
+      expect(refused).toEqual([
+        expect.objectContaining({
+          status: 'withdrawn',
+          reason: expect.stringContaining('reports taken, answered, closed'),
+        }),
+        expect.objectContaining({ status: 'handed-over' }),
+        expect.objectContaining({ status: 'taken', reason: 'a withdrawn errand cannot be taken' }),
+        expect.objectContaining({ status: 'withdrawn' }),
+      ]);
     });
 
     it('takes, answers and closes along the lifecycle; the guide reads the answer', async () => {

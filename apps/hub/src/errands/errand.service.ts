@@ -4,11 +4,14 @@ import { AuditLog, type AuditEntryInput } from '@hub/audit';
 import {
   departmentService,
   departmentSlug,
+  ERRAND_REPORTED_STATUSES,
   EXCHANGES,
   maskPersonnummer,
   routingKeys,
   type Envelope,
   type ErrandForwardedV1,
+  type ErrandReportedStatus,
+  type ErrandStatusEvent,
   type ErrandStatusV1,
 } from '@hub/contracts';
 import { Transactions, type Queryable } from '@hub/database';
@@ -38,6 +41,16 @@ import { ContactService } from '../contacts/contact.service.js';
 import { MunicipalTopicRules, topicRules } from './topic-rules.js';
 
 const FRONT_OFFICE_ROLES = ['guide', 'caseworker'] as const;
+
+/** A change made in the hub, for the department's own system: `department` is the unit that had the errand. */
+interface HubChange {
+  errand: Errand;
+  department: string;
+  status: ErrandStatusEvent;
+  at: Date;
+  user: StaffUser;
+  note?: string | null;
+}
 
 /**
  * Errands (ärenden) a front office forwards to a department unit of its own municipality (issue 17). The front office
@@ -116,17 +129,18 @@ export class ErrandService {
       answeredAt: null,
     };
     const actor = actorOf(user);
+    // audited before the errand and its message commit: nothing reaches the department unaudited
     await this.transactions.run(async (tx) => {
       await this.errands.insert(errand, actor, tx);
       await this.forward(errand, tx);
+      await this.audit.append(
+        auditEntry(errand, user, 'sent', {
+          ...(allowed && { citizenAllowed: [...allowed].sort() }),
+          ...(errand.contactId && { contactId: errand.contactId }),
+        }),
+      );
     });
     this.logger.log(`errand ${errand.id} (${errand.topic}) forwarded to ${errand.department}`);
-    await this.audit.append(
-      auditEntry(errand, user, 'sent', {
-        ...(allowed && { citizenAllowed: [...allowed].sort() }),
-        ...(errand.contactId && { contactId: errand.contactId }),
-      }),
-    );
     return this.show(errand.id, user, now);
   }
 
@@ -175,8 +189,38 @@ export class ErrandService {
   }
 
   /**
+   * The front office unit that forwarded an errand withdraws it while it is unanswered, with a reason: the
+   * department's inbox shows it withdrawn, its own system is told, and the errand moves no more.
+   */
+  async withdraw(id: string, user: StaffUser, reason: string, now = new Date()): Promise<ErrandView> {
+    const unit = unitOf(user, 'errands are withdrawn by the unit that forwarded them');
+    if (containsPersonnummer(reason)) {
+      throw apiException('invalid-request', 'the reason names a personnummer: the errand names its subject already');
+    }
+    await this.transactions.run(async (tx) => {
+      const errand = await this.errands.lock(id, user.organisation, tx);
+      if (!errand || errand.unit !== unit || !isFrontOffice(user)) throw notFound(id);
+      const step = errandMove(errand.status, 'withdraw', errand.answer !== null);
+      if (!step.ok) throw apiException('invalid-transition', step.message);
+      const withdrawn: Errand = { ...errand, status: step.status, statusAt: now };
+      await this.errands.update(
+        withdrawn,
+        { event: step.event, at: now, actor: actorOf(user), department: withdrawn.department, note: reason },
+        tx,
+      );
+      await this.tell(
+        { errand: withdrawn, department: withdrawn.department, status: 'withdrawn', at: now, user, note: reason },
+        tx,
+      );
+      await this.audit.append(auditEntry(withdrawn, user, 'withdrawn', { reason }));
+    });
+    this.logger.log(`errand ${id} withdrawn by ${unit}`);
+    return this.show(id, user, now);
+  }
+
+  /**
    * One step of the department's work, in a transaction holding the errand: checked against the lifecycle, stored
-   * with its event, then audited under the errand's subject.
+   * with its event, told to the department's own system and audited under the errand's subject before it commits.
    */
   private async move(
     id: string,
@@ -202,14 +246,21 @@ export class ErrandService {
         note: handOver?.note ?? null,
       };
       await this.errands.update(next, event, tx);
+      // the department that had it hears of the hand-over, the one it went to of the errand
+      await this.tell(
+        handOver
+          ? { errand: next, department: handOver.from, status: 'handed-over', at: now, user, note: handOver.note }
+          : { errand: next, department: next.department, status: next.status as ErrandReportedStatus, at: now, user },
+        tx,
+      );
       if (handOver) await this.forward(next, tx, handOver.from);
+      await this.audit.append(
+        auditEntry(next, user, handOver ? 'handed-over' : next.status, {
+          ...(handOver && { from: handOver.from, to: next.department }),
+        }),
+      );
       return next;
     });
-    await this.audit.append(
-      auditEntry(moved, user, moved.status === 'sent' ? 'handed-over' : moved.status, {
-        ...(handOver && { from: handOver.from, to: moved.department }),
-      }),
-    );
     // a department that handed the errand on sees it no more
     if (handOver) return { ...viewOf(moved, now), timeline: (await this.errands.timeline(id)).map(eventView) };
     return this.show(id, user, now);
@@ -247,8 +298,38 @@ export class ErrandService {
   }
 
   /**
+   * Tells the department's own system (if it has one: published whether or not one is bound) of a change made in the
+   * hub, on the key the errand came by, so that it queues behind the errand: `department` is the unit that had the
+   * errand, which after a hand-over is no longer the one it is with.
+   */
+  private async tell(change: HubChange, tx: Queryable): Promise<void> {
+    const { errand, status, at, user, note } = change;
+    const department = departmentSlug(change.department);
+    const payload: ErrandStatusV1 = {
+      errandId: errand.id,
+      organisation: errand.organisation,
+      department,
+      status,
+      at: at.toISOString(),
+      actor: { organisation: user.organisation, name: user.name },
+      // the answer the guide reads, so that the department's system holds what its inbox gave
+      ...((status === 'answered' || status === 'closed') && errand.answer !== null && { answer: errand.answer }),
+      ...(note && { note }),
+      ...(status === 'handed-over' && { handedOverTo: errand.department }),
+    };
+    await this.outbox.enqueue(
+      tx,
+      EXCHANGES.referral,
+      routingKeys.errandForwarded(errand.organisation, department),
+      { type: 'errand.status.v1', correlationId: errand.id, payload },
+      { broadcast: true },
+    );
+  }
+
+  /**
    * Status events from departments' own systems, in the consumer's transaction, in order: the same lifecycle as the
-   * built-in inbox. Only the system of the department the errand is with speaks for it (the codec has checked that
+   * built-in inbox. A system reports taken, answered and closed only: a withdrawal is the front office's, a hand-over
+   * the hub's inbox's. Only the system of the department the errand is with speaks for it (the codec has checked that
    * the sender is that system and names its own department); anything else changes nothing and is audited as
    * refused. A status the errand has already (the system reporting again) is taken as done.
    */
@@ -266,7 +347,8 @@ export class ErrandService {
         correlationId: event.errandId,
       };
       let refusal: string | undefined;
-      if (!errand) refusal = `no errand ${event.errandId}`;
+      if (!isReported(event.status)) refusal = `a department's system reports ${ERRAND_REPORTED_STATUSES.join(', ')}`;
+      else if (!errand) refusal = `no errand ${event.errandId}`;
       else if (envelope.sender.service !== departmentService(errand.organisation, departmentSlug(errand.department))) {
         refusal = `errand ${errand.id} is with ${errand.department}`;
       } else if (event.actor.organisation !== envelope.sender.organisation) {
@@ -275,7 +357,9 @@ export class ErrandService {
         refusal = 'an errand is answered with an answer';
       }
       if (!refusal && errand!.status === event.status) continue;
-      const step = refusal ? undefined : errandMove(errand!.status, ACTION_OF[event.status], hasAnswer(errand!, event));
+      const step = refusal
+        ? undefined
+        : errandMove(errand!.status, ACTION_OF[event.status as ErrandReportedStatus], hasAnswer(errand!, event));
       if (step && !step.ok) refusal = step.message;
       if (refusal || !step?.ok) {
         this.logger.warn(
@@ -326,18 +410,23 @@ export class ErrandService {
   private async visible(id: string, user: StaffUser): Promise<Errand> {
     const errand = await this.errands.find(id, user.organisation);
     if (!errand || !user.unit) throw notFound(id);
-    const frontOffice = errand.unit === user.unit && user.roles.some((r) => FRONT_OFFICE_ROLES.includes(r as never));
+    const frontOffice = errand.unit === user.unit && isFrontOffice(user);
     const department = errand.department === user.unit && user.roles.includes('department');
     if (!frontOffice && !department) throw notFound(id);
     return errand;
   }
 }
 
-const ACTION_OF: Record<ErrandStatusV1['status'], ErrandAction> = {
+const ACTION_OF: Record<ErrandReportedStatus, ErrandAction> = {
   taken: 'take',
   answered: 'answer',
   closed: 'close',
 };
+
+const isReported = (status: ErrandStatusEvent): status is ErrandReportedStatus =>
+  (ERRAND_REPORTED_STATUSES as readonly string[]).includes(status);
+
+const isFrontOffice = (user: StaffUser) => user.roles.some((r) => FRONT_OFFICE_ROLES.includes(r as never));
 
 const hasAnswer = (errand: Errand, event: ErrandStatusV1) => errand.answer !== null || event.answer !== undefined;
 

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { HttpException } from '@nestjs/common';
+import type { AuditEntryInput, AuditLog } from '@hub/audit';
 import type { Queryable, Transactions } from '@hub/database';
 import type { StaffUser } from '../auth/staff-user.js';
 import type { OrganisationRepository } from '../organisations/organisation.repository.js';
@@ -112,6 +113,9 @@ describe('ArticleService', () => {
   let stored: Article;
   let articles: { [K in keyof ArticleRepository]: jest.Mock<any> };
   let service: ArticleService;
+  let audited: AuditEntryInput[];
+  /** audit entries and commits, in order */
+  let journal: string[];
 
   beforeEach(() => {
     stored = article();
@@ -139,8 +143,22 @@ describe('ArticleService', () => {
       find: jest.fn(async (n: string) => (n === FK ? { agencyCode: 'fk' } : { agencyCode: null })),
       findByAgencyCode: jest.fn(async (code: string) => (code === 'fk' ? { number: FK } : undefined)),
     } as unknown as OrganisationRepository;
-    const transactions = { run: (work: (q: Queryable) => Promise<unknown>) => work(tx) } as unknown as Transactions;
-    service = new ArticleService(articles as unknown as ArticleRepository, units, organisations, transactions);
+    audited = [];
+    journal = [];
+    const transactions = {
+      run: async (work: (q: Queryable) => Promise<unknown>) => {
+        const result = await work(tx);
+        journal.push('commit');
+        return result;
+      },
+    } as unknown as Transactions;
+    const audit = {
+      append: jest.fn(async (entry: AuditEntryInput) => {
+        audited.push(entry);
+        journal.push(`audit ${entry.outcome}`);
+      }),
+    } as unknown as AuditLog;
+    service = new ArticleService(articles as unknown as ArticleRepository, units, organisations, transactions, audit);
   });
 
   const edit = (over: Partial<UpdateArticleDto> = {}): UpdateArticleDto =>
@@ -191,6 +209,54 @@ describe('ArticleService', () => {
     const dto = { ...content(), owner: { kind: 'unit' as const, name: 'Tekniska förvaltningen' } };
     await expect(service.create(TEKNIK, dto)).resolves.toMatchObject({ version: 1, organisation: OREBRO });
     expect(await refusal(service.create(BYGG, dto))).toEqual({ status: 403, error: 'not-owner' });
+  });
+
+  it('audits an article written and each version edited, in the transaction before it commits', async () => {
+    const dto = { ...content(), owner: { kind: 'unit' as const, name: 'Tekniska förvaltningen' } };
+    const created = await service.create(TEKNIK, dto);
+    await service.update(TEKNIK, ID, edit({ title: 'Släckt gatubelysning' }));
+    await service.update(ADMIN, ID, edit({ owner: { kind: 'agency', name: 'fk' } }));
+    expect(journal).toEqual(['audit created', 'commit', 'audit edited', 'commit', 'audit edited', 'commit']);
+    expect(audited[0]).toEqual({
+      kind: 'article',
+      actorKind: 'staff',
+      actor: TEKNIK.id,
+      organisation: OREBRO,
+      unit: 'Tekniska förvaltningen',
+      outcome: 'created',
+      correlationId: created.id,
+      details: {
+        id: created.id,
+        organisation: OREBRO,
+        version: 1,
+        topic: 'gata-park.gatubelysning',
+        title: 'Trasig gatubelysning',
+        owner: { kind: 'unit', name: 'Tekniska förvaltningen' },
+        reviewBy: '2099-01-01',
+      },
+    });
+    expect(audited[1]).toMatchObject({
+      actor: TEKNIK.id,
+      outcome: 'edited',
+      correlationId: ID,
+      details: { version: 2, previousVersion: 1, title: 'Släckt gatubelysning' },
+    });
+    expect(audited[1]!.details).not.toHaveProperty('previousOwner');
+    expect(audited[2]).toMatchObject({
+      actor: ADMIN.id,
+      details: {
+        owner: { kind: 'agency', name: 'fk' },
+        previousOwner: { kind: 'unit', name: 'Tekniska förvaltningen' },
+      },
+    });
+  });
+
+  it('audits no edit it refuses', async () => {
+    await refusal(service.update(BYGG, ID, edit()));
+    await refusal(service.update(KARLSKOGA_ADMIN, ID, edit()));
+    await refusal(service.update(TEKNIK, ID, edit({ version: 2 })));
+    await refusal(service.create(BYGG, { ...content(), owner: { kind: 'unit', name: 'Tekniska förvaltningen' } }));
+    expect(audited).toEqual([]);
   });
 
   it('searches only the caller’s municipality, at most five, and not at all without words or topic', async () => {

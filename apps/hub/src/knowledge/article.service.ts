@@ -5,6 +5,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import { AuditLog } from '@hub/audit';
 import { Transactions } from '@hub/database';
 import { swedishDay } from '@hub/policy';
 import type { StaffUser } from '../auth/staff-user.js';
@@ -77,7 +78,8 @@ export function reviewScope(caller: Caller): OwnerScope | undefined {
 
 /**
  * The knowledge base of a municipality: articles with a standard answer and a short answer per channel, kept by their
- * owner (a unit or an agency); every edit is a new version and the old ones stay readable.
+ * owner (a unit or an agency); every edit is a new version and the old ones stay readable, and is audited in its
+ * transaction, before it commits.
  */
 @Injectable()
 export class ArticleService {
@@ -86,6 +88,7 @@ export class ArticleService {
     private readonly units: UnitRepository,
     private readonly organisations: OrganisationRepository,
     private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
   ) {}
 
   async search(user: StaffUser, query: SearchQueryDto): Promise<ArticleHitView[]> {
@@ -136,7 +139,11 @@ export class ArticleService {
       throw notOwner('department staff write the articles of their own unit; the admin any of the municipality’s');
     }
     await this.checkOwner(organisation, content.owner);
-    const article = await this.transactions.run((tx) => this.articles.insert(organisation, content, user.id, tx));
+    const article = await this.transactions.run(async (tx) => {
+      const written = await this.articles.insert(organisation, content, user.id, tx);
+      await this.record(user, 'created', written, {});
+      return written;
+    });
     return articleView(article, swedishDay(new Date()), true);
   }
 
@@ -157,9 +164,43 @@ export class ArticleService {
         if (!isMunicipalAdmin(user, article)) throw notOwner('only the municipality’s admin hands an article over');
         await this.checkOwner(article.organisation, owner);
       }
-      return this.articles.update(id, article.version + 1, contentOf(dto, owner), user.id, tx);
+      const edited = await this.articles.update(id, article.version + 1, contentOf(dto, owner), user.id, tx);
+      const handedOver = edited.owner.kind !== article.owner.kind || edited.owner.name !== article.owner.name;
+      await this.record(user, 'edited', edited, {
+        previousVersion: article.version,
+        ...(handedOver && { previousOwner: article.owner }),
+      });
+      return edited;
     });
     return articleView(updated, swedishDay(new Date()), canEdit(caller, updated));
+  }
+
+  /** The audit entry of a version written, appended in its transaction; the text itself is in the version. */
+  private async record(
+    user: StaffUser,
+    outcome: 'created' | 'edited',
+    article: Article,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.append({
+      kind: 'article',
+      actorKind: 'staff',
+      actor: user.id,
+      organisation: user.organisation,
+      unit: user.unit ?? null,
+      outcome,
+      correlationId: article.id,
+      details: {
+        id: article.id,
+        organisation: article.organisation,
+        version: article.version,
+        topic: article.topic,
+        title: article.title,
+        owner: article.owner,
+        reviewBy: article.reviewBy,
+        ...extra,
+      },
+    });
   }
 
   /** The owner must be an open unit of the municipality or a registered agency. */

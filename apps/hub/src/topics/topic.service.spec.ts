@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { HttpException } from '@nestjs/common';
+import type { AuditEntryInput, AuditLog } from '@hub/audit';
 import type { Queryable, Transactions } from '@hub/database';
 import type { StaffUser } from '../auth/staff-user.js';
 import type { TopicCategory, TopicRepository, TopicType } from './topic.repository.js';
@@ -35,6 +36,9 @@ describe('TopicService', () => {
   let types: TopicType[];
   let repo: { [K in keyof TopicRepository]: jest.Mock<any> };
   let service: TopicService;
+  let audited: AuditEntryInput[];
+  /** audit entries and commits, in order */
+  let journal: string[];
 
   const base = (organisation: string, code: string, name: string) => ({
     id: `${organisation}:${code}`,
@@ -58,8 +62,12 @@ describe('TopicService', () => {
         secrecySensitive: false,
       },
     ];
+    // a copy, as a row read from the database is: the change writes the stored one
     const find = <T extends TopicCategory>(list: T[]) =>
-      jest.fn(async (o: string, id: string) => list.find((x) => x.organisation === o && x.id === id));
+      jest.fn(async (o: string, id: string) => {
+        const found = list.find((x) => x.organisation === o && x.id === id);
+        return found && { ...found };
+      });
     repo = {
       seedDefaults: jest.fn(async (o: string) => void categories.push(base(o, 'kommunen', 'Kommunen i övrigt'))),
       categories: jest.fn(async (o: string) => categories.filter((c) => c.organisation === o)),
@@ -97,11 +105,24 @@ describe('TopicService', () => {
         return t;
       }),
     } as never;
+    audited = [];
+    journal = [];
+    const audit = {
+      append: jest.fn(async (entry: AuditEntryInput) => {
+        audited.push(entry);
+        journal.push(`audit ${entry.outcome}`);
+      }),
+    };
     service = new TopicService(
       repo as unknown as TopicRepository,
       {
-        run: (work: (q: Queryable) => Promise<unknown>) => work(tx),
+        run: async (work: (q: Queryable) => Promise<unknown>) => {
+          const result = await work(tx);
+          journal.push('commit');
+          return result;
+        },
       } as unknown as Transactions,
+      audit as unknown as AuditLog,
     );
   });
 
@@ -188,5 +209,84 @@ describe('TopicService', () => {
       refusal(service.changeCategory(`${OREBRO}:gata-park`, { retired: true }, OTHER_ADMIN)),
     ).resolves.toEqual({ status: 404, error: 'not-found' });
     expect(categories[0].retiredAt).toBeNull();
+  });
+
+  it('audits what the admin creates, changes and retires, in the transaction before it commits', async () => {
+    const category = await service.addCategory({ code: 'idrott', name: 'Idrott' }, ADMIN);
+    const type = await service.addType(category.id, { code: 'idrott.simhall', name: 'Simhallar' }, ADMIN);
+    await service.changeType(type.id, { name: 'Simhallar och bad', responseHours: 48 }, ADMIN);
+    await service.changeCategory(category.id, { name: 'Idrott och fritid', retired: true }, ADMIN);
+    expect(journal).toEqual([
+      'audit created',
+      'commit',
+      'audit created',
+      'commit',
+      'audit changed',
+      'commit',
+      'audit changed',
+      'audit retired',
+      'commit',
+    ]);
+    const who = { kind: 'topic', actorKind: 'staff', actor: ADMIN.id, organisation: OREBRO };
+    expect(audited).toEqual([
+      {
+        ...who,
+        unit: null,
+        outcome: 'created',
+        correlationId: category.id,
+        details: expect.objectContaining({ level: 'category', code: 'idrott', name: 'Idrott' }),
+      },
+      {
+        ...who,
+        unit: null,
+        outcome: 'created',
+        correlationId: type.id,
+        details: expect.objectContaining({
+          level: 'type',
+          code: 'idrott.simhall',
+          category: 'idrott',
+          responseHours: null,
+        }),
+      },
+      {
+        ...who,
+        unit: null,
+        outcome: 'changed',
+        correlationId: type.id,
+        details: expect.objectContaining({
+          changes: { name: { from: 'Simhallar', to: 'Simhallar och bad' }, responseHours: { from: null, to: 48 } },
+        }),
+      },
+      {
+        ...who,
+        unit: null,
+        outcome: 'changed',
+        correlationId: category.id,
+        details: expect.objectContaining({ changes: { name: { from: 'Idrott', to: 'Idrott och fritid' } } }),
+      },
+      {
+        ...who,
+        unit: null,
+        outcome: 'retired',
+        correlationId: category.id,
+        details: expect.objectContaining({ code: 'idrott' }),
+      },
+    ]);
+  });
+
+  it('audits a retired type, and nothing for a change that changes nothing or is refused', async () => {
+    const id = `${OREBRO}:gata-park.snorojning`;
+    await service.changeType(id, { responseHours: 24 }, ADMIN);
+    await refusal(service.changeType(id, { responseHours: 1 }, GUIDE));
+    await refusal(service.changeType(id, { responseHours: 1 }, OTHER_ADMIN));
+    await refusal(service.addCategory({ code: 'gata-park', name: 'Igen' }, ADMIN));
+    expect(audited).toEqual([]);
+    await service.changeType(id, { retired: true }, ADMIN);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        outcome: 'retired',
+        details: expect.objectContaining({ code: 'gata-park.snorojning' }),
+      }),
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import { AuditLog } from '@hub/audit';
 import { Transactions } from '@hub/database';
 import type { StaffUser } from '../auth/staff-user.js';
 import type {
@@ -21,13 +22,16 @@ import { TopicRepository, type TopicCategory, type TopicType } from './topic.rep
  * A municipality's own topic taxonomy (category → type), read by all its staff and kept by its admin. Codes are
  * stable keys: a name changes, a code never does, and a retired topic stays (contacts naming it stay readable) but
  * takes no new contacts and no new types. Ids of another organisation's topics answer 404. A municipality that has
- * none yet (registered after the migration's seed) gets the default taxonomy when it is first read.
+ * none yet (registered after the migration's seed) gets the default taxonomy when it is first read. Every change an
+ * admin makes is audited in its transaction, before it commits: the response times and secrecy marks decide what an
+ * errand carries and when it is overdue.
  */
 @Injectable()
 export class TopicService {
   constructor(
     private readonly topics: TopicRepository,
     private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(user: StaffUser): Promise<TopicCategoryView[]> {
@@ -42,9 +46,14 @@ export class TopicService {
 
   async addCategory(dto: AddTopicCategoryDto, user: StaffUser): Promise<TopicCategoryView> {
     const organisation = adminOf(user);
-    const added = await this.transactions.run((tx) =>
-      this.topics.insertCategory({ organisation, code: dto.code, name: dto.name, createdBy: user.id }, tx),
-    );
+    const added = await this.transactions.run(async (tx) => {
+      const category = await this.topics.insertCategory(
+        { organisation, code: dto.code, name: dto.name, createdBy: user.id },
+        tx,
+      );
+      if (category) await this.record(user, 'created', category, {});
+      return category;
+    });
     if (!added) throw topicExists(dto.code);
     return categoryView(added, []);
   }
@@ -64,8 +73,13 @@ export class TopicService {
         { name: dto.name, retiredBy: dto.retired ? user.id : undefined },
         tx,
       );
-      // a retired category's types cannot take contacts either
-      if (dto.retired) await this.topics.retireTypesOf(organisation, category.code, user.id, tx);
+      const renamed = changesOf(category, result, ['name']);
+      if (renamed) await this.record(user, 'changed', result, { changes: renamed });
+      if (dto.retired) {
+        // a retired category's types cannot take contacts either
+        await this.topics.retireTypesOf(organisation, category.code, user.id, tx);
+        await this.record(user, 'retired', result, {});
+      }
       return result;
     });
     const types = await this.topics.types(organisation);
@@ -84,7 +98,7 @@ export class TopicService {
           message: `a type of ${category.code} has a code starting with "${category.code}."`,
         });
       }
-      return this.topics.insertType(
+      const type = await this.topics.insertType(
         {
           organisation,
           category: category.code,
@@ -97,6 +111,8 @@ export class TopicService {
         },
         tx,
       );
+      if (type) await this.record(user, 'created', type, {});
+      return type;
     });
     if (!added) throw topicExists(dto.code);
     return typeView(added);
@@ -115,10 +131,64 @@ export class TopicService {
       const type = await this.topics.lockType(organisation, id, tx);
       if (!type) throw topicNotFound(id);
       if (type.retiredAt) throw topicRetired(type.code);
-      return this.topics.changeType(organisation, id, { ...fields, retiredBy: retired ? user.id : undefined }, tx);
+      const result = await this.topics.changeType(
+        organisation,
+        id,
+        { ...fields, retiredBy: retired ? user.id : undefined },
+        tx,
+      );
+      const changes = changesOf(type, result, TYPE_FIELDS);
+      if (changes) await this.record(user, 'changed', result, { changes });
+      if (retired) await this.record(user, 'retired', result, {});
+      return result;
     });
     return typeView(changed);
   }
+
+  /** The audit entry of one change to the taxonomy, appended in the change's transaction. */
+  private async record(
+    user: StaffUser,
+    outcome: 'created' | 'changed' | 'retired',
+    topic: TopicCategory | TopicType,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
+    const isType = 'category' in topic;
+    await this.audit.append({
+      kind: 'topic',
+      actorKind: 'staff',
+      actor: user.id,
+      organisation: user.organisation,
+      unit: user.unit ?? null,
+      outcome,
+      correlationId: topic.id,
+      details: {
+        level: isType ? 'type' : 'category',
+        id: topic.id,
+        code: topic.code,
+        name: topic.name,
+        ...(isType && {
+          category: topic.category,
+          department: topic.department,
+          responseHours: topic.responseHours,
+          secrecySensitive: topic.secrecySensitive,
+        }),
+        ...extra,
+      },
+    });
+  }
+}
+
+const TYPE_FIELDS = ['name', 'department', 'responseHours', 'secrecySensitive'] as const;
+
+/** What an admin's change altered, field by field, or undefined when it altered nothing. */
+function changesOf<T extends object>(
+  before: T,
+  after: T,
+  fields: readonly (keyof T & string)[],
+): Record<string, { from: unknown; to: unknown }> | undefined {
+  const changed = fields.filter((field) => before[field] !== after[field]);
+  if (!changed.length) return undefined;
+  return Object.fromEntries(changed.map((field) => [field, { from: before[field], to: after[field] }]));
 }
 
 /** Only a municipality's own admin keeps its taxonomy; the ids in the path are then looked up under it. */

@@ -948,6 +948,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/errands/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The unit that forwarded the errand withdraws it while it is unanswered
+         * @description With a reason the department reads; the department's own system is told (errand.status.v1 `withdrawn`), and the errand moves no more.
+         */
+        post: operations["ErrandController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/knowledge/search": {
         parameters: {
             query?: never;
@@ -2094,7 +2114,7 @@ export interface components {
         };
         ErrandEventView: {
             /** @enum {string} */
-            event: "sent" | "taken" | "handed-over" | "answered" | "closed";
+            event: "sent" | "taken" | "handed-over" | "answered" | "closed" | "withdrawn";
             at: string;
             actor: components["schemas"]["ErrandActorView"];
             /** @description the department the errand is with after the event */
@@ -2126,7 +2146,7 @@ export interface components {
             /** @description not answered by respondBy */
             overdue: boolean;
             /** @enum {string} */
-            status: "sent" | "taken" | "answered" | "closed";
+            status: "sent" | "taken" | "answered" | "closed" | "withdrawn";
             statusAt: string;
             /** @description who took it */
             takenBy?: string;
@@ -2155,6 +2175,10 @@ export interface components {
         CloseErrandDto: {
             /** @description required when the errand has no answer yet */
             answer?: string;
+        };
+        WithdrawErrandDto: {
+            /** @description why the front office withdraws the errand: the department reads it (no personnummer) */
+            reason: string;
         };
         ArticleOwnerView: {
             /** @enum {string} */
@@ -3724,7 +3748,7 @@ export interface operations {
     ErrandController_list: {
         parameters: {
             query?: {
-                status?: "sent" | "taken" | "answered" | "closed";
+                status?: "sent" | "taken" | "answered" | "closed" | "withdrawn";
             };
             header?: never;
             path?: never;
@@ -3782,7 +3806,7 @@ export interface operations {
     ErrandController_inbox: {
         parameters: {
             query?: {
-                status?: "sent" | "taken" | "answered" | "closed";
+                status?: "sent" | "taken" | "answered" | "closed" | "withdrawn";
             };
             header?: never;
             path?: never;
@@ -3967,6 +3991,52 @@ export interface operations {
                 };
             };
             /** @description invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ErrandController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawErrandDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrandView"];
+                };
+            };
+            /** @description invalid-request: no reason, or a personnummer in it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid-transition: answered, closed or withdrawn already */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -15,14 +15,17 @@ const STATUS_TEXT: Record<Errand['status'], string> = {
   taken: 'Påbörjat',
   answered: 'Besvarat',
   closed: 'Avslutat',
+  withdrawn: 'Återkallat',
 };
-const EVENT_TEXT: Record<string, string> = {
+const EVENT_TEXT: Record<NonNullable<Errand['timeline']>[number]['event'], string> = {
   sent: 'Skickat',
   taken: 'Påbörjat',
   'handed-over': 'Överlämnat',
   answered: 'Besvarat',
   closed: 'Avslutat',
+  withdrawn: 'Återkallat',
 };
+const FRONT_OFFICE_ROLES = ['guide', 'caseworker'] as const;
 const CHANNEL_TEXT: Record<string, string> = { phone: 'Telefon', letter: 'Brev', 'e-mail': 'E-post', visit: 'Besök' };
 
 const DETAILS = [
@@ -273,7 +276,10 @@ export function DepartmentInboxPage() {
   );
 }
 
-/** /arenden/:id: the errand, its answer and timeline; the department takes, answers, hands over and closes it. */
+/**
+ * /arenden/:id: the errand, its answer and timeline; the department takes, answers, hands over and closes it, and the
+ * unit that forwarded it may withdraw it until it is answered.
+ */
 export function ErrandPage({ params }: { params: Record<string, string> }) {
   const errand = useLoad(`/api/errands/${params.id}`, () =>
     answer(hub.GET('/api/errands/{id}', { params: { path: { id: params.id! } } })),
@@ -281,6 +287,7 @@ export function ErrandPage({ params }: { params: Record<string, string> }) {
   const departments = useLoad('/api/errands/departments', () => answer(hub.GET('/api/errands/departments')));
   const [text, setText] = useState('');
   const [to, setTo] = useState('');
+  const [reason, setReason] = useState('');
   const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; text: string }>();
   const me = useMe();
 
@@ -309,6 +316,7 @@ export function ErrandPage({ params }: { params: Record<string, string> }) {
     }
   };
   const open = e.status === 'sent' || e.status === 'taken';
+  const withdrawal = (e.timeline ?? []).findLast((ev) => ev.event === 'withdrawn');
 
   return (
     <Page title={`Ärende: ${e.topicName}`}>
@@ -317,6 +325,14 @@ export function ErrandPage({ params }: { params: Record<string, string> }) {
       </p>
       {e.overdue && (
         <Alert kind="warning">Ärendet är inte besvarat inom svarstiden ({formatDateTime(e.respondBy)}).</Alert>
+      )}
+      {e.status === 'withdrawn' && (
+        <Alert kind="warning">
+          <p>
+            {e.unit} återkallade ärendet {formatDateTime(e.statusAt)}. Det ska inte handläggas vidare.
+          </p>
+          {withdrawal?.note && <p>Skäl: {withdrawal.note}</p>}
+        </Alert>
       )}
       {e.answer && (
         <section className="card" aria-labelledby="svar-rubrik">
@@ -399,6 +415,18 @@ export function ErrandPage({ params }: { params: Record<string, string> }) {
           )
         }
       />
+      <WithdrawAction
+        errand={e}
+        open={open}
+        reason={reason}
+        setReason={setReason}
+        withdraw={() =>
+          act(async () => {
+            await answer(hub.POST('/api/errands/{id}/withdraw', { ...path, body: { reason: reason.trim() } }));
+            setReason('');
+          }, 'Ärendet är återkallat. Förvaltningen har fått besked.')
+        }
+      />
     </Page>
   );
 }
@@ -419,6 +447,8 @@ function DepartmentActions(props: {
   const { errand: e } = props;
   const me = useMe();
   if (!me.roles.includes('department') || me.unit !== e.department) return null;
+  // closed or withdrawn: nothing left to do
+  if (!props.open && e.status !== 'answered') return null;
   return (
     <section className="card" aria-labelledby="handlagg-rubrik">
       <h2 id="handlagg-rubrik">Handlägg ärendet</h2>
@@ -465,6 +495,41 @@ function DepartmentActions(props: {
           </button>
         </>
       )}
+    </section>
+  );
+}
+
+/** For the unit that forwarded the errand, until the department has answered it. */
+function WithdrawAction(props: {
+  errand: Errand;
+  open: boolean;
+  reason: string;
+  setReason: (r: string) => void;
+  withdraw: () => void;
+}) {
+  const me = useMe();
+  if (!hasRole(me, FRONT_OFFICE_ROLES) || me.unit !== props.errand.unit || !props.open) return null;
+  return (
+    <section className="card" aria-labelledby="aterkalla-rubrik">
+      <h2 id="aterkalla-rubrik">Återkalla ärendet</h2>
+      <p>
+        Om invånaren inte längre behöver hjälpen kan du återkalla ärendet innan förvaltningen har svarat. Förvaltningen
+        får besked direkt, med ditt skäl.
+      </p>
+      <Field label="Skäl till återkallelsen (inget personnummer)">
+        {(p) => (
+          <textarea
+            {...p}
+            required
+            maxLength={2000}
+            value={props.reason}
+            onChange={(ev) => props.setReason(ev.target.value)}
+          />
+        )}
+      </Field>
+      <button type="button" className="secondary" disabled={!props.reason.trim()} onClick={props.withdraw}>
+        Återkalla ärendet
+      </button>
     </section>
   );
 }

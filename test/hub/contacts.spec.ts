@@ -168,6 +168,56 @@ describe('topics and contacts over HTTP', () => {
     }
   });
 
+  it('names the knowledge-base article a contact was answered with: only one of the guide’s own municipality', async () => {
+    const write = async (as: TestUser, title: string) => {
+      const created = await hub.call('POST', '/api/knowledge/articles', {
+        as,
+        body: {
+          topic: 'gata-park.snorojning',
+          owner: { kind: 'unit', name: 'Servicecenter' },
+          title,
+          standardAnswer: 'Gator plogas i tur och ordning efter en prioriteringslista.',
+          reviewBy: '2099-12-31',
+        },
+      });
+      expect(created.status).toBe(201);
+      return created.body.id as string;
+    };
+    const orebro = await write(USERS.municipalityAdmin, `Snöröjning ${randomUUID().slice(0, 8)}`);
+    const karlskoga = await write(KARLSKOGA_ADMIN, `Snöröjning i Karlskoga ${randomUUID().slice(0, 8)}`);
+
+    const answered = await log({ articleId: orebro });
+    expect(answered).toMatchObject({ status: 201, body: { articleId: orebro, outcome: 'besvarad' } });
+    const row = await pool.query(`SELECT article_id FROM hub.contact WHERE id = $1`, [answered.body.id]);
+    expect(row.rows).toEqual([{ article_id: orebro }]);
+    // another unit of the municipality answers from the same knowledge base
+    expect(await log({ articleId: orebro }, VIVALLA_GUIDE)).toMatchObject({ status: 201 });
+    const shown = await hub.call('GET', `/api/contacts/${answered.body.id}`, { as: USERS.guide });
+    expect(shown.body.articleId).toBe(orebro);
+    const day = await hub.call('GET', '/api/contacts', { as: USERS.guide });
+    expect(day.body.find((c: { id: string }) => c.id === answered.body.id)).toMatchObject({ articleId: orebro });
+    const plain = await log({});
+    expect(plain.status).toBe(201);
+    expect(plain.body).not.toHaveProperty('articleId');
+
+    // another municipality's article is as unknown as one that does not exist; a malformed id is a bad request
+    const before = Number((await pool.query(`SELECT count(*) FROM hub.contact`)).rows[0].count);
+    const madeUp = randomUUID();
+    const foreign = await log({ articleId: karlskoga });
+    const absent = await log({ articleId: madeUp });
+    expect(foreign).toMatchObject({ status: 404, body: { error: 'not-found' } });
+    expect(JSON.stringify(foreign.body).replaceAll(karlskoga, '<id>')).toBe(
+      JSON.stringify(absent.body).replaceAll(madeUp, '<id>'),
+    );
+    expect(await log({ articleId: 'snöröjning' })).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
+    expect(Number((await pool.query(`SELECT count(*) FROM hub.contact`)).rows[0].count)).toBe(before);
+    // Karlskoga's own guide answers with it
+    expect(await log({ articleId: karlskoga }, KARLSKOGA_GUIDE)).toMatchObject({
+      status: 201,
+      body: { articleId: karlskoga },
+    });
+  });
+
   it('refuses what it cannot store or must not: 400 with a clear code', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ note: 'Ringde om 19121212-1212 igen' }, 'personnummer-in-text'],

@@ -417,6 +417,20 @@ const BODY_REFERENCES: Record<string, BodyReference> = {
       consentId,
     }),
   },
+  // a contact answered with another municipality's knowledge-base article: as unknown as a made-up one
+  'POST /api/contacts': {
+    names: (o) => o.articleId,
+    madeUp: randomUUID,
+    scope: 'organisation',
+    roles: ['guide', 'caseworker'],
+    body: (_caller, _o, articleId) => ({
+      channel: 'telefon',
+      topic: 'gata-park.snorojning',
+      rosa: 1,
+      outcome: 'besvarad',
+      articleId,
+    }),
+  },
   // another municipality's department: as unknown as a made-up one
   'POST /api/errands': {
     names: (o) => o.departmentId,
@@ -466,8 +480,6 @@ const NO_TENANT_DATA: Record<string, string> = {
   'POST /api/knowledge/articles':
     'writes an article of the caller’s own municipality, taken from the token; its owner must be one of its units',
   'POST /api/consents': 'records a consent to the caller’s own unit, taken from the token; names no existing object',
-  'POST /api/contacts':
-    'logs a contact to the caller’s own unit, taken from the token; its topic is a code of the caller’s own taxonomy',
   'POST /api/topics/categories':
     'adds a category to the caller’s own municipality’s taxonomy; names no existing object',
   'GET /api/organisations/{number}': 'an organisation’s public facts (name, kind, agency code); no unit, no staff',

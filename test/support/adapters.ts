@@ -48,26 +48,37 @@ export async function startTestAdapter(
   // the adapter's durable queues would otherwise hold (and later collect) other suites' messages
   const queues = adapterQueues(definition).map((q) => q.queue);
   if (!options.keepQueues) await deleteQueues(definition.service, queues);
-  const adapter = await startAdapter(definition, {
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      PORT: '0',
-      AUTH_ISSUER: TEST_AUTH.issuer,
-      AUTH_AUDIENCE: TEST_AUTH.audience,
-      AUTH_JWKS_FILE: TEST_AUTH.jwksFile,
-      CASEWORKER: 'manual',
-      FAULT_LATENCY_MEDIAN_MS: '0',
-      FAULT_LATENCY_P99_MS: '0',
-      ...env,
-    },
-    logger: ['error'],
-  });
+  const trust = TEST_AUTH.trust();
+  let adapter: RunningAdapter;
+  try {
+    adapter = await startAdapter(definition, {
+      env: {
+        ...process.env,
+        DATABASE_URL,
+        PORT: '0',
+        AUTH_ISSUER: TEST_AUTH.issuer,
+        AUTH_AUDIENCE: TEST_AUTH.audience,
+        AUTH_JWKS_FILE: trust.jwksFile,
+        CASEWORKER: 'manual',
+        FAULT_LATENCY_MEDIAN_MS: '0',
+        FAULT_LATENCY_P99_MS: '0',
+        ...env,
+      },
+      logger: ['error'],
+    });
+  } catch (err) {
+    trust.release();
+    throw err;
+  }
   return {
     ...adapter,
     async close() {
-      await adapter.close();
-      if (!options.keepQueues) await deleteQueues(definition.service, queues);
+      try {
+        await adapter.close();
+        if (!options.keepQueues) await deleteQueues(definition.service, queues);
+      } finally {
+        trust.release();
+      }
     },
   };
 }

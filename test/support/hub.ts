@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -20,12 +20,46 @@ const AUDIENCE = 'samtjanst-hub';
 
 /** A token issuer of the tests' own: the hub trusts its keys through AUTH_JWKS_FILE, as it would an OIDC provider's. */
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const keysDir = mkdtempSync(join(tmpdir(), 'hub-test-idp-'));
-const jwksFile = join(keysDir, 'jwks.json');
-writeFileSync(
-  jwksFile,
-  JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'test', alg: 'ES256', use: 'sig' }] }),
-);
+const JWKS = JSON.stringify({
+  keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'test', alg: 'ES256', use: 'sig' }],
+});
+
+/** The issuer's JWKS file while a service started by the tests may read it, and how many such services are open. */
+let trustedKeys: { dir: string; file: string; services: number } | undefined;
+
+/** A service trusts the issuer for as long as it runs. */
+export interface IssuerTrust {
+  jwksFile: string;
+  /** the service is closed: the file goes with the last service that held it (once per trust; more do nothing) */
+  release(): void;
+}
+
+/**
+ * Writes the issuer's JWKS to a temporary directory for a service that starts now, if no open service holds one
+ * already; the directory is removed when the last of them is closed, so test runs leave no key directories behind.
+ */
+function trustIssuer(): IssuerTrust {
+  if (!trustedKeys) {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-test-idp-'));
+    const file = join(dir, 'jwks.json');
+    writeFileSync(file, JWKS);
+    trustedKeys = { dir, file, services: 0 };
+  }
+  const held = trustedKeys;
+  held.services += 1;
+  let released = false;
+  return {
+    jwksFile: held.file,
+    release() {
+      if (released) return;
+      released = true;
+      held.services -= 1;
+      if (held.services > 0) return;
+      rmSync(held.dir, { recursive: true, force: true });
+      if (trustedKeys === held) trustedKeys = undefined;
+    },
+  };
+}
 
 export interface TestUser {
   id?: string;
@@ -131,21 +165,34 @@ export interface StartHubOptions {
 /** The hub app as it runs in production (same module, guards, pipes, body limits), on the test database. */
 export async function startHub(options: StartHubOptions = {}): Promise<RunningHub> {
   if (!options.keepQueues) await deleteQueues('hub', [HUB_EVENTS_QUEUE.queue]);
-  Object.assign(process.env, { DATABASE_URL, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_FILE: jwksFile });
+  const trust = trustIssuer();
+  Object.assign(process.env, {
+    DATABASE_URL,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_JWKS_FILE: trust.jwksFile,
+  });
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(MAX_BODY_BYTES), {
-    bodyParser: false,
-    logger: ['error'],
-  });
-  configureHub(app);
-  await app.init();
-  await app.startAllMicroservices();
-  await app.listen(options.port ?? 0, '127.0.0.1');
-  const url = await app.getUrl();
+  let app: NestFastifyApplication;
+  let url: string;
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(MAX_BODY_BYTES), {
+      bodyParser: false,
+      logger: ['error'],
+    });
+    configureHub(app);
+    await app.init();
+    await app.startAllMicroservices();
+    await app.listen(options.port ?? 0, '127.0.0.1');
+    url = await app.getUrl();
+  } catch (err) {
+    trust.release();
+    throw err;
+  }
   return {
     app,
     url,
@@ -167,9 +214,18 @@ export async function startHub(options: StartHubOptions = {}): Promise<RunningHu
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
-    close: () => app.close(),
+    async close() {
+      try {
+        await app.close();
+      } finally {
+        trust.release();
+      }
+    },
   };
 }
 
-/** The tests' token issuer, for other services (the adapters' caseworker APIs) to trust as the hub does. */
-export const TEST_AUTH = { issuer: ISSUER, audience: AUDIENCE, jwksFile };
+/**
+ * The tests' token issuer, for other services (the adapters' caseworker APIs) to trust as the hub does: `trust()` when
+ * one starts, `release()` on its trust when it is closed.
+ */
+export const TEST_AUTH = { issuer: ISSUER, audience: AUDIENCE, trust: trustIssuer };

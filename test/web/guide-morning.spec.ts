@@ -28,7 +28,8 @@ const typed = (subject: string) => `${subject.slice(0, 8)}-${subject.slice(8)}`;
 /**
  * Issue 17's "done when": a guide's morning in a real browser, with the hub, the agencies' adapters and the demo
  * knowledge base. Five contacts over five channels: two answered from the knowledge base, one forwarded to Tekniska
- * förvaltningen and answered there, one referred to Arbetsförmedlingen, one booked; then the day's list and counts.
+ * förvaltningen and answered there, one referred to Arbetsförmedlingen, one booked; then the day's list and counts,
+ * among them the contacts answered with an article of the knowledge base.
  * The contact form by keyboard, as it is meant to be used; every page axe-clean.
  */
 describe('a guide’s morning at the servicecenter', () => {
@@ -290,6 +291,8 @@ describe('a guide’s morning at the servicecenter', () => {
     expect(Object.fromEntries(terms.map((term, i) => [term, values[i]]))).toEqual({
       Kontakter: '5',
       'Lösta vid första kontakten': '2',
+      // both saved with the article their answer came from
+      'Besvarade med kunskapsbanken': '2',
       'Vidarebefordrad till förvaltning': '1',
       'Remitterad till myndighet': '1',
       'Bokad tid': '1',

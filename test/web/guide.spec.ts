@@ -405,6 +405,73 @@ describe('the guide’s pages in a real browser', () => {
     await page.waitForURL(/\/arenden\/ny\?kontakt=[0-9a-f-]{36}$/);
   }, 90_000);
 
+  it('opens a contact’s query page with no person when the one selected was looked up for another contact', async () => {
+    const page = await browser.newPage();
+    await loginInBrowser(page, hubUrl, 'anna.guide', '/fraga');
+    const contactForm = page.getByRole('form', { name: 'Ny kontakt' });
+    /** a contact referred to an agency, logged on the day page: the page goes on to /fraga?kontakt=<its id> */
+    const referredContact = async (topic: string) => {
+      await page.getByRole('link', { name: 'Samtjänst', exact: true }).click();
+      await page.getByRole('heading', { name: 'Dagens kontakter' }).waitFor();
+      await contactForm.getByLabel('Ämne').fill(topic);
+      await contactForm.getByLabel('Utfall').selectOption('remitterad');
+      await contactForm.getByRole('button', { name: 'Spara kontakt' }).click();
+      await page.waitForURL(/\/fraga\?kontakt=[0-9a-f-]{36}$/);
+      await page.getByText(`Under kontakten: Besök, ${topic}, Remitterad till myndighet`).waitFor();
+      return new URL(page.url()).searchParams.get('kontakt')!;
+    };
+    const expectNoPerson = async (...earlier: string[]) => {
+      expect(await page.getByLabel('Personnummer eller samordningsnummer').inputValue()).toBe('');
+      expect(await page.getByText('Vald person:').count()).toBe(0);
+      expect(await page.getByRole('heading', { name: 'Samtycken' }).count()).toBe(0);
+      expect(await consentForm(page).count()).toBe(0);
+      expect(await queryForm(page).count()).toBe(0);
+      expect(await page.locator('.query-results').count()).toBe(0);
+      expect(await referralForm(page).count()).toBe(0);
+      const shown = (await page.locator('main').textContent()) ?? '';
+      for (const subject of earlier) {
+        for (const spelling of [subject, typed(subject), subject.slice(2), `${subject.slice(0, 8)}-****`]) {
+          expect(shown).not.toContain(spelling);
+        }
+      }
+    };
+    const personA = people.jobSeeker.subject;
+    const personB = people.ordinary.subject;
+
+    // looked up without a contact: not the person of the contact referred next
+    await lookUp(page, personA);
+    const first = await referredContact('Arbetsförmedlingen: inskrivning och aktivitetsrapport');
+    await expectNoPerson(personA);
+
+    // looked up for the first contact, with the agencies' answers, the consents and a referral being written
+    await lookUp(page, personA);
+    await page.getByText(`Vald person: ${typed(personA)}`).waitFor();
+    await queryForm(page).getByRole('button', { name: 'Fråga myndigheterna' }).click();
+    await agencyCard(page, 'Arbetsförmedlingen').locator('[data-state]:not([data-state="waiting"])').waitFor();
+    await referralForm(page).getByLabel('Meddelande till myndigheten').fill('Utkast under den första kontakten');
+
+    const second = await referredContact('Försäkringskassan: föräldrapenning, sjukpenning, bostadsbidrag');
+    expect(second).not.toBe(first);
+    await expectNoPerson(personA);
+    await expectAccessible(page);
+    await page.reload();
+    await page.getByText('Under kontakten: Besök, Försäkringskassan').waitFor();
+    await expectNoPerson(personA);
+
+    // the person looked up for this contact stays for a reload of it, and only of it
+    await lookUp(page, personB);
+    await page.reload();
+    await page.getByText(`Vald person: ${typed(personB)}`).waitFor();
+    await page.goto(`${hubUrl}/fraga?kontakt=${first}`);
+    await page.getByText('Under kontakten: Besök, Arbetsförmedlingen').waitFor();
+    await expectNoPerson(personA, personB);
+
+    // looked up again, the first person comes with none of what was written about them before
+    await lookUp(page, personA);
+    expect(await referralForm(page).getByLabel('Meddelande till myndigheten').inputValue()).toBe('');
+    expect(await page.getByRole('heading', { name: 'Svar från myndigheterna' }).count()).toBe(0);
+  }, 90_000);
+
   it('gives the admin the taxonomy with a response time per topic', async () => {
     const page = await browser.newPage();
     await loginInBrowser(page, hubUrl, 'maria.admin', '/amnen');

@@ -33,6 +33,11 @@ export function usePersistedState<T>(
   return [value, setValue, clear];
 }
 
+/** Forgets the given forms' state in this tab; a form still mounted keeps what it shows until it is mounted again. */
+export function clearPersistedState(...keys: string[]): void {
+  for (const key of keys) window.sessionStorage.removeItem(PREFIX + key);
+}
+
 export function clearPersistedForms(): void {
   for (const key of Object.keys(window.sessionStorage)) {
     if (key.startsWith(PREFIX)) window.sessionStorage.removeItem(key);

@@ -3,6 +3,8 @@ import { api, ApiError } from './api/api-fetch.js';
 
 type Answer<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'done'; data: T };
 
+const LOADING = { state: 'loading' } as const;
+
 export type Loaded<T> = Answer<T> & {
   /** fetches again, keeping what is shown until the answer comes; resolves once it is shown */
   reload: () => Promise<void>;
@@ -13,7 +15,7 @@ export function useLoad<T>(
   path: string | undefined,
   fetcher: (path: string) => Promise<T> = (p) => api<T>('GET', p),
 ): Loaded<T> {
-  const [answer, setAnswer] = useState<Answer<T>>({ state: 'loading' });
+  const [shown, setShown] = useState<{ path: string | undefined; answer: Answer<T> }>({ path, answer: LOADING });
   const [round, setRound] = useState(0);
   const waiting = useRef<Array<() => void>>([]);
   const reload = useCallback(
@@ -24,21 +26,15 @@ export function useLoad<T>(
       }),
     [],
   );
-  const shownPath = useRef(path);
   useEffect(() => {
     if (!path) {
       for (const resolve of waiting.current.splice(0)) resolve();
       return;
     }
-    // another resource (a new period, another referral): no old answer under the new question; a reload keeps it
-    if (shownPath.current !== path) {
-      shownPath.current = path;
-      setAnswer({ state: 'loading' });
-    }
     let current = true;
     const settle = (next: Answer<T>) => {
       if (!current) return;
-      setAnswer(next);
+      setShown({ path, answer: next });
       for (const resolve of waiting.current.splice(0)) resolve();
     };
     fetcher(path).then(
@@ -51,5 +47,8 @@ export function useLoad<T>(
     };
     // the fetcher is a function of the path: a new closure on each render must not fetch again
   }, [path, round]);
+  // another resource (a new period, another person): no old answer under the new question, not even for one
+  // render; a reload keeps it
+  const answer = shown.path === path ? shown.answer : LOADING;
   return useMemo(() => ({ ...answer, reload }), [answer, reload]);
 }

@@ -21,6 +21,7 @@ export async function startAdapterProcess(
   port: number,
   env: Record<string, string> = {},
 ): Promise<AdapterProcess> {
+  const trust = TEST_AUTH.trust();
   const child = spawn('node', [`dist/apps/adapter-${agency}/src/main.js`], {
     env: {
       ...process.env,
@@ -28,12 +29,14 @@ export async function startAdapterProcess(
       PORT: String(port),
       AUTH_ISSUER: TEST_AUTH.issuer,
       AUTH_AUDIENCE: TEST_AUTH.audience,
-      AUTH_JWKS_FILE: TEST_AUTH.jwksFile,
+      AUTH_JWKS_FILE: trust.jwksFile,
       CASEWORKER: 'manual',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // the process reads the keys at start; they go when it has exited, killed or closed
+  child.once('exit', () => trust.release());
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

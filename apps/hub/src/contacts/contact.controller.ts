@@ -34,6 +34,7 @@ export class ContactController {
   })
   @ApiCreatedResponse({ type: ContactView })
   @ApiBadRequestResponse({ description: 'unknown-topic, personnummer-in-text, invalid-personnummer, invalid-request' })
+  @ApiNotFoundResponse({ description: 'not-found: no such article, or another municipality’s' })
   log(@Body() body: LogContactDto, @CurrentUser() user: StaffUser): Promise<ContactView> {
     return this.contacts.log(body, user);
   }

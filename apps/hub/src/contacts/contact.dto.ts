@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import {
   CONTACT_CHANNELS,
   CONTACT_OUTCOMES,
@@ -54,6 +66,14 @@ export class LogContactDto {
   @IsString()
   @MaxLength(20)
   subject?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'the knowledge-base article of the caller’s municipality the guide answered with',
+  })
+  @IsOptional()
+  @IsUUID()
+  articleId?: string;
 }
 
 export class ListContactsQuery {
@@ -92,6 +112,8 @@ export class ContactView {
   note?: string;
   @ApiPropertyOptional({ example: '19121212-****', description: 'masked; set only when the work needed one' })
   subject?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'the knowledge-base article the guide answered with' })
+  articleId?: string;
   @ApiPropertyOptional({ type: [String], description: 'ids of the queries made during the contact (GET by id)' })
   queries?: string[];
   @ApiPropertyOptional({ type: [String], description: 'ids of the referrals made during the contact (GET by id)' })

@@ -24,6 +24,8 @@ export interface Contact {
   note: string | null;
   subjectKey: string | null;
   subjectMasked: string | null;
+  /** the knowledge-base article the guide answered with */
+  articleId: string | null;
 }
 
 export type NewContact = Omit<Contact, 'id' | 'createdAt' | 'topicName' | 'category'>;
@@ -51,6 +53,7 @@ interface ContactRow {
   note: string | null;
   subject_key: string | null;
   subject_masked: string | null;
+  article_id: string | null;
 }
 
 const toContact = (row: ContactRow): Contact => ({
@@ -70,10 +73,12 @@ const toContact = (row: ContactRow): Contact => ({
   note: row.note,
   subjectKey: row.subject_key,
   subjectMasked: row.subject_masked,
+  articleId: row.article_id,
 });
 
 const SELECT = `SELECT c.id, c.organisation, c.unit, c.created_by, c.created_at, c.channel, c.topic, t.name AS topic_name,
-  t.category, c.rosa, c.outcome, c.language, c.interpreter, c.note, c.subject_key, c.subject_masked
+  t.category, c.rosa, c.outcome, c.language, c.interpreter, c.note, c.subject_key, c.subject_masked,
+  c.article_id
   FROM hub.contact c JOIN hub.topic_type t ON t.organisation = c.organisation AND t.code = c.topic`;
 
 /** hub.contact: every contact a unit's guides log. */
@@ -103,12 +108,12 @@ export class ContactRepository {
       text: `WITH r AS (
                SELECT * FROM json_to_recordset($1::json) AS r(id uuid, organisation text, unit text, created_by text,
                  channel text, topic text, rosa smallint, outcome text, language text, interpreter boolean, note text,
-                 subject_key text, subject_masked text)
+                 subject_key text, subject_masked text, article_id uuid)
              ), c AS (
                INSERT INTO hub.contact (id, organisation, unit, created_by, channel, topic, rosa, outcome, language,
-                 interpreter, note, subject_key, subject_masked)
+                 interpreter, note, subject_key, subject_masked, article_id)
                SELECT r.id, t.organisation, r.unit, r.created_by, r.channel, t.code, r.rosa, r.outcome, r.language,
-                 r.interpreter, r.note, r.subject_key, r.subject_masked
+                 r.interpreter, r.note, r.subject_key, r.subject_masked, r.article_id
                FROM r JOIN hub.topic_type t ON t.organisation = r.organisation AND t.code = r.topic
                  AND t.retired_at IS NULL
                RETURNING *
@@ -131,6 +136,7 @@ export class ContactRepository {
             note: c.note,
             subject_key: c.subjectKey,
             subject_masked: c.subjectMasked,
+            article_id: c.articleId,
           })),
         ),
       ],

@@ -1,8 +1,14 @@
 import { jest } from '@jest/globals';
 import { HttpException } from '@nestjs/common';
 import type { AuditEntryInput, AuditLog } from '@hub/audit';
+import type { Transactions } from '@hub/database';
 import type { StaffUser } from '../auth/staff-user.js';
 import { Subjects } from '../core/subjects.js';
+import type { ArticleRepository } from '../knowledge/article.repository.js';
+import { ArticleService } from '../knowledge/article.service.js';
+import type { Article } from '../knowledge/knowledge.types.js';
+import type { OrganisationRepository } from '../organisations/organisation.repository.js';
+import type { UnitRepository } from '../organisations/unit.repository.js';
 import type { TopicRepository } from '../topics/topic.repository.js';
 import type { LogContactDto } from './contact.dto.js';
 import type { Contact, ContactRepository, NewContact } from './contact.repository.js';
@@ -10,6 +16,9 @@ import { swedishDay } from '@hub/policy';
 import { ContactService } from './contact.service.js';
 
 const OREBRO = '2120001967';
+const KARLSKOGA = '2120001991';
+const OREBRO_ARTICLE = '6d1c0e4a-2b7f-4c1e-9a3d-5e8f7a6b4c21';
+const KARLSKOGA_ARTICLE = '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
 const KEY = 'a'.repeat(64);
 const GUIDE: StaffUser = {
   id: 'anna.guide',
@@ -37,6 +46,7 @@ describe('ContactService', () => {
   let appended: AuditEntryInput[];
   let contacts: { [K in keyof ContactRepository]: jest.Mock<any> };
   let topics: { seedDefaults: jest.Mock<any> };
+  let articles: Map<string, Pick<Article, 'id' | 'organisation' | 'owner'>>;
   let service: ContactService;
 
   beforeEach(() => {
@@ -61,6 +71,16 @@ describe('ContactService', () => {
       insertMany: jest.fn(),
     } as never;
     topics = { seedDefaults: jest.fn(async () => undefined) };
+    articles = new Map([
+      [OREBRO_ARTICLE, { id: OREBRO_ARTICLE, organisation: OREBRO, owner: { kind: 'unit', name: 'Stadsbyggnad' } }],
+      [KARLSKOGA_ARTICLE, { id: KARLSKOGA_ARTICLE, organisation: KARLSKOGA, owner: { kind: 'agency', name: 'fk' } }],
+    ]);
+    const articleService = new ArticleService(
+      { find: async (id: string) => articles.get(id) } as unknown as ArticleRepository,
+      {} as UnitRepository,
+      { find: async () => ({ agencyCode: null }) } as unknown as OrganisationRepository,
+      {} as Transactions,
+    );
     const audit = {
       append: async (entry: AuditEntryInput) => void appended.push(entry),
       subjectKey: () => KEY,
@@ -70,6 +90,7 @@ describe('ContactService', () => {
       topics as unknown as TopicRepository,
       new Subjects(audit),
       audit,
+      articleService,
     );
   });
 
@@ -105,6 +126,30 @@ describe('ContactService', () => {
     expect(appended).toEqual([
       expect.objectContaining({ kind: 'contact', subjectKey: KEY, outcome: 'logged', correlationId: view.id }),
     ]);
+  });
+
+  it('names the knowledge-base article the contact was answered with, when one is given', async () => {
+    const view = await service.log(dto({ articleId: OREBRO_ARTICLE }), GUIDE);
+    expect(stored[0]).toMatchObject({ articleId: OREBRO_ARTICLE });
+    expect(view.articleId).toBe(OREBRO_ARTICLE);
+    const without = await service.log(dto(), GUIDE);
+    expect(stored[1]).toMatchObject({ articleId: null });
+    expect(without).not.toHaveProperty('articleId');
+  });
+
+  it('answers an article of another municipality as one that does not exist, 404, and stores nothing', async () => {
+    for (const articleId of [KARLSKOGA_ARTICLE, '9f8e7d6c-5b4a-4321-8fed-cba987654321']) {
+      await expect(refusal(service.log(dto({ articleId }), GUIDE))).resolves.toEqual({
+        status: 404,
+        error: 'not-found',
+      });
+    }
+    // Karlskoga's own guide answers with it
+    const karlskoga = { ...GUIDE, id: 'karin.guide', organisation: KARLSKOGA };
+    await expect(service.log(dto({ articleId: KARLSKOGA_ARTICLE }), karlskoga)).resolves.toMatchObject({
+      articleId: KARLSKOGA_ARTICLE,
+    });
+    expect(stored).toHaveLength(1);
   });
 
   it('refuses a personnummer in the note, in any usual format, before storing anything', async () => {

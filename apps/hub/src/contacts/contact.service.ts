@@ -7,6 +7,7 @@ import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { Subjects } from '../core/subjects.js';
 import { apiException } from '../http/http-errors.js';
+import { ArticleService } from '../knowledge/article.service.js';
 import { TopicRepository } from '../topics/topic.repository.js';
 import type { ContactView, ListContactsQuery, LogContactDto } from './contact.dto.js';
 import { ContactRepository, type Contact, type ContactLinks } from './contact.repository.js';
@@ -18,7 +19,8 @@ const NO_UNIT = 'contacts are logged by a municipal unit; the token names none';
  * default and is then not audited; a personnummer is taken only when the work needs one, checked, and kept as the
  * keyed subject hash (never in the note, which refuses one), and such a contact is written to the audit chain, so
  * that the citizen's access report shows it. A contact belongs to the guide's organisation and unit: another
- * unit's contact answers 404, and so does linking a query or referral to one.
+ * unit's contact answers 404, and so does linking a query or referral to one. A contact answered from the knowledge
+ * base names the article, which must be one of the guide's own municipality (another's answers 404, as none does).
  */
 @Injectable()
 export class ContactService {
@@ -27,6 +29,7 @@ export class ContactService {
     private readonly topics: TopicRepository,
     private readonly subjects: Subjects,
     private readonly audit: AuditLog,
+    private readonly articles: ArticleService,
   ) {}
 
   async log(dto: LogContactDto, user: StaffUser): Promise<ContactView> {
@@ -38,6 +41,7 @@ export class ContactService {
       );
     }
     const subject = dto.subject === undefined ? undefined : this.subjects.parse(dto.subject);
+    if (dto.articleId !== undefined) await this.articles.assertReadableInOwnMunicipality(user, dto.articleId);
     const contact = {
       organisation: user.organisation,
       unit,
@@ -51,6 +55,7 @@ export class ContactService {
       note: dto.note ?? null,
       subjectKey: subject?.key ?? null,
       subjectMasked: subject ? maskPersonnummer(subject.personnummer) : null,
+      articleId: dto.articleId ?? null,
     };
     let stored = await this.contacts.add(contact);
     if (!stored) {
@@ -120,6 +125,7 @@ export function contactView(c: Contact, links?: ContactLinks): ContactView {
     interpreter: c.interpreter,
     ...(c.note !== null && { note: c.note }),
     ...(c.subjectMasked !== null && { subject: c.subjectMasked }),
+    ...(c.articleId !== null && { articleId: c.articleId }),
     ...links,
   };
 }

@@ -191,6 +191,20 @@ describe('ArticleService', () => {
     expect(await refusal(service.update(BYGG, ID, edit()))).toEqual({ status: 403, error: 'not-owner' });
   });
 
+  it('lets a contact name an article of the caller’s own municipality only, even one an agency admin reads', async () => {
+    await expect(service.assertReadableInOwnMunicipality(GUIDE, ID)).resolves.toBeUndefined();
+    expect(await refusal(service.assertReadableInOwnMunicipality(KARLSKOGA_ADMIN, ID))).toEqual({
+      status: 404,
+      error: 'not-found',
+    });
+    stored = article({ owner: { kind: 'agency', name: 'fk' } });
+    await expect(service.show(FK_ADMIN, ID)).resolves.toMatchObject({ id: ID });
+    expect(await refusal(service.assertReadableInOwnMunicipality(FK_ADMIN, ID))).toEqual({
+      status: 404,
+      error: 'not-found',
+    });
+  });
+
   it('lets only the admin hand an article to another owner, and only to one that exists', async () => {
     const to = (name: string) => edit({ owner: { kind: 'unit', name } });
     expect(await refusal(service.update(TEKNIK, ID, to('Socialförvaltningen')))).toEqual({

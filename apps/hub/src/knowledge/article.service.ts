@@ -122,6 +122,17 @@ export class ArticleService {
     return articleView(article, swedishDay(new Date()), canEdit(caller, article));
   }
 
+  /**
+   * For a contact answered with an article: one the caller reads, of their own municipality (not an article an agency
+   * admin reads elsewhere); else 404, as for an article that does not exist.
+   */
+  async assertReadableInOwnMunicipality(user: StaffUser, id: string): Promise<void> {
+    const article = await this.articles.find(id);
+    if (!article || article.organisation !== user.organisation || !canRead(await this.caller(user), article)) {
+      throw articleNotFound(id);
+    }
+  }
+
   async versions(user: StaffUser, id: string): Promise<ArticleVersionView[]> {
     const caller = await this.caller(user);
     const article = await this.articles.find(id);

@@ -510,6 +510,165 @@ export interface paths {
         patch: operations["TopicController_changeType"];
         trace?: never;
     };
+    "/api/knowledge/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Up to five articles of the caller’s municipality for words as typed (typos too), the topic’s first */
+        get: operations["ArticleController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The articles of the caller’s municipality, by title */
+        get: operations["ArticleController_list"];
+        put?: never;
+        /** Write an article: department staff for their unit, the admin for any owner */
+        post: operations["ArticleController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s articles past their review day (an admin: all of the municipality’s) */
+        get: operations["ArticleController_dueForReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One article */
+        get: operations["ArticleController_show"];
+        /** Edit an article: a new version, the earlier ones kept */
+        put: operations["ArticleController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/articles/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of an article, the newest first */
+        get: operations["ArticleController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every organisation of the hub, closed ones too; operators also see who registered them */
+        get: operations["OrganisationController_list"];
+        put?: never;
+        /** Register an organisation (operator of the hub); an agency with its code and broker account */
+        post: operations["OrganisationController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organisations/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One organisation by its organisationsnummer */
+        get: operations["OrganisationController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub) */
+        patch: operations["OrganisationController_change"];
+        trace?: never;
+    };
+    "/api/organisations/{number}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The units of the caller’s own organisation (an operator: of any), closed ones too */
+        get: operations["UnitController_list"];
+        put?: never;
+        /** Register a unit of the caller’s municipality (its admin, or an operator of the hub) */
+        post: operations["UnitController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organisations/{number}/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One unit */
+        get: operations["UnitController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a unit (its display name; the name stays its key) or close it for good, ending its agreements */
+        patch: operations["UnitController_change"];
+        trace?: never;
+    };
     "/api/referrals": {
         parameters: {
             query?: never;
@@ -736,78 +895,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/organisations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Every organisation of the hub, closed ones too; operators also see who registered them */
-        get: operations["OrganisationController_list"];
-        put?: never;
-        /** Register an organisation (operator of the hub); an agency with its code and broker account */
-        post: operations["OrganisationController_register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/organisations/{number}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One organisation by its organisationsnummer */
-        get: operations["OrganisationController_show"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub) */
-        patch: operations["OrganisationController_change"];
-        trace?: never;
-    };
-    "/api/organisations/{number}/units": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The units of the caller’s own organisation (an operator: of any), closed ones too */
-        get: operations["UnitController_list"];
-        put?: never;
-        /** Register a unit of the caller’s municipality (its admin, or an operator of the hub) */
-        post: operations["UnitController_register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/organisations/{number}/units/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One unit */
-        get: operations["UnitController_show"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Rename a unit (its display name; the name stays its key) or close it for good, ending its agreements */
-        patch: operations["UnitController_change"];
-        trace?: never;
-    };
     "/api/errands": {
         parameters: {
             query?: never;
@@ -962,93 +1049,6 @@ export interface paths {
          * @description With a reason the department reads; the department's own system is told (errand.status.v1 `withdrawn`), and the errand moves no more.
          */
         post: operations["ErrandController_withdraw"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/search": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Up to five articles of the caller’s municipality for words as typed (typos too), the topic’s first */
-        get: operations["ArticleController_search"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/articles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The articles of the caller’s municipality, by title */
-        get: operations["ArticleController_list"];
-        put?: never;
-        /** Write an article: department staff for their unit, the admin for any owner */
-        post: operations["ArticleController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller’s articles past their review day (an admin: all of the municipality’s) */
-        get: operations["ArticleController_dueForReview"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/articles/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One article */
-        get: operations["ArticleController_show"];
-        /** Edit an article: a new version, the earlier ones kept */
-        put: operations["ArticleController_update"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/knowledge/articles/{id}/versions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Every version of an article, the newest first */
-        get: operations["ArticleController_versions"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1507,6 +1507,11 @@ export interface components {
              * @example 19121212-1212
              */
             subject?: string;
+            /**
+             * Format: uuid
+             * @description the knowledge-base article of the caller’s municipality the guide answered with
+             */
+            articleId?: string;
         };
         ContactView: {
             /** Format: uuid */
@@ -1534,6 +1539,11 @@ export interface components {
              * @example 19121212-****
              */
             subject?: string;
+            /**
+             * Format: uuid
+             * @description the knowledge-base article the guide answered with
+             */
+            articleId?: string;
             /** @description ids of the queries made during the contact (GET by id) */
             queries?: string[];
             /** @description ids of the referrals made during the contact (GET by id) */
@@ -1604,6 +1614,226 @@ export interface components {
             secrecySensitive?: boolean;
             /** @description `true` retires the type; contacts naming it stay readable */
             retired?: boolean;
+        };
+        ArticleOwnerView: {
+            /** @enum {string} */
+            kind: "unit" | "agency";
+            name: string;
+        };
+        ShortAnswersView: {
+            besok?: string;
+            telefon?: string;
+            "e-post"?: string;
+            chatt?: string;
+            "e-tjanst"?: string;
+            "sociala-medier"?: string;
+        };
+        ArticleHitView: {
+            /** Format: uuid */
+            id: string;
+            topic: string;
+            title: string;
+            owner: components["schemas"]["ArticleOwnerView"];
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersView"];
+            reviewBy: string;
+            /** @description past its review day: flagged to its owner */
+            stale: boolean;
+        };
+        ArticleLinkView: {
+            title: string;
+            url: string;
+        };
+        ArticleView: {
+            /** Format: uuid */
+            id: string;
+            topic: string;
+            title: string;
+            owner: components["schemas"]["ArticleOwnerView"];
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersView"];
+            reviewBy: string;
+            /** @description past its review day: flagged to its owner */
+            stale: boolean;
+            organisation: string;
+            version: number;
+            body: string;
+            links: components["schemas"]["ArticleLinkView"][];
+            createdAt: string;
+            createdBy: string;
+            updatedAt: string;
+            updatedBy: string;
+            /** @description whether the caller may edit it */
+            editable: boolean;
+        };
+        ShortAnswersDto: {
+            besok?: string;
+            telefon?: string;
+            "e-post"?: string;
+            chatt?: string;
+            "e-tjanst"?: string;
+            "sociala-medier"?: string;
+        };
+        ArticleLinkDto: {
+            /** @example Felanmälan på orebro.se */
+            title: string;
+            /** @example https://www.orebro.se/felanmalan */
+            url: string;
+        };
+        ArticleOwnerDto: {
+            /**
+             * @description a unit of the municipality, or an agency
+             * @enum {string}
+             */
+            kind: "unit" | "agency";
+            /**
+             * @description the unit’s name (its key), or the agency’s code
+             * @example Tekniska förvaltningen
+             */
+            name: string;
+        };
+        CreateArticleDto: {
+            /**
+             * @description the topic type code
+             * @example gata-park.gatubelysning
+             */
+            topic: string;
+            /** @example Trasig gatubelysning */
+            title: string;
+            /** @description the answer a guide gives */
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersDto"];
+            /** @description background for the guide */
+            body?: string;
+            links?: components["schemas"]["ArticleLinkDto"][];
+            /**
+             * @description the day after which the article is due for review
+             * @example 2027-06-30
+             */
+            reviewBy: string;
+            owner: components["schemas"]["ArticleOwnerDto"];
+        };
+        UpdateArticleDto: {
+            /**
+             * @description the topic type code
+             * @example gata-park.gatubelysning
+             */
+            topic: string;
+            /** @example Trasig gatubelysning */
+            title: string;
+            /** @description the answer a guide gives */
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersDto"];
+            /** @description background for the guide */
+            body?: string;
+            links?: components["schemas"]["ArticleLinkDto"][];
+            /**
+             * @description the day after which the article is due for review
+             * @example 2027-06-30
+             */
+            reviewBy: string;
+            /** @description the version this edit was made on: another edit since answers 409 version-conflict */
+            version: number;
+            /** @description a new owner: the municipality’s admin only */
+            owner?: components["schemas"]["ArticleOwnerDto"];
+        };
+        ArticleVersionView: {
+            version: number;
+            topic: string;
+            owner: components["schemas"]["ArticleOwnerView"];
+            title: string;
+            standardAnswer: string;
+            shortAnswers: components["schemas"]["ShortAnswersView"];
+            body: string;
+            links: components["schemas"]["ArticleLinkView"][];
+            reviewBy: string;
+            editedAt: string;
+            editedBy: string;
+        };
+        RegisterOrganisationDto: {
+            /** @description organisationsnummer, NNNNNN-NNNN or ten digits; the check digit is verified */
+            number: string;
+            /** @example Karlskoga kommun */
+            name: string;
+            /** @enum {string} */
+            kind: "municipality" | "agency" | "region" | "samordningsforbund";
+            /**
+             * @description agencies only (and required for them): the code its adapter announces
+             * @example pm
+             */
+            agencyCode?: string;
+            /** @description agencies only: the broker user of its adapter, `adapter-<agencyCode>` (the default) */
+            brokerAccount?: string;
+        };
+        OrganisationView: {
+            /** @example 2120001991 */
+            number: string;
+            /** @example Karlskoga kommun */
+            name: string;
+            /** @enum {string} */
+            kind: "municipality" | "agency" | "region" | "samordningsforbund";
+            /** @example pm */
+            agencyCode?: string;
+            /**
+             * @description shown to operators
+             * @example adapter-pm
+             */
+            brokerAccount?: string;
+            /** @description shown to operators */
+            registeredAt?: string;
+            /** @description shown to operators */
+            registeredBy?: string;
+            closedAt?: string;
+            /** @description shown to operators */
+            closedBy?: string;
+        };
+        ChangeOrganisationDto: {
+            /** @description the new name */
+            name?: string;
+            /**
+             * @description `true` closes the organisation and its units for good
+             * @enum {boolean}
+             */
+            closed?: true;
+        };
+        RegisterUnitDto: {
+            /**
+             * @description the unit’s key for good: agreements, consents, referrals and staff tokens (`unit` claim) name it
+             * @example Medborgarkontor Väster
+             */
+            name: string;
+            /**
+             * @description front office (servicecenter, medborgarkontor) or department
+             * @enum {string}
+             */
+            kind: "servicecenter" | "medborgarkontor" | "department";
+            /** @description what people read; the name when left out */
+            displayName?: string;
+        };
+        UnitView: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2120001991 */
+            organisation: string;
+            /** @example Servicecenter */
+            name: string;
+            /** @example Servicecenter */
+            displayName: string;
+            /** @enum {string} */
+            kind: "servicecenter" | "medborgarkontor" | "department";
+            registeredAt: string;
+            registeredBy: string;
+            closedAt?: string;
+            closedBy?: string;
+        };
+        ChangeUnitDto: {
+            /** @description the new display name; the name (key) stays */
+            displayName?: string;
+            /**
+             * @description `true` closes the unit for good; its history stays readable
+             * @enum {boolean}
+             */
+            closed?: true;
         };
         CreateReferralDto: {
             /**
@@ -1986,91 +2216,6 @@ export interface components {
             protectedIdentity: boolean;
             entries: components["schemas"]["AccessReportEntryView"][];
         };
-        RegisterOrganisationDto: {
-            /** @description organisationsnummer, NNNNNN-NNNN or ten digits; the check digit is verified */
-            number: string;
-            /** @example Karlskoga kommun */
-            name: string;
-            /** @enum {string} */
-            kind: "municipality" | "agency" | "region" | "samordningsforbund";
-            /**
-             * @description agencies only (and required for them): the code its adapter announces
-             * @example pm
-             */
-            agencyCode?: string;
-            /** @description agencies only: the broker user of its adapter, `adapter-<agencyCode>` (the default) */
-            brokerAccount?: string;
-        };
-        OrganisationView: {
-            /** @example 2120001991 */
-            number: string;
-            /** @example Karlskoga kommun */
-            name: string;
-            /** @enum {string} */
-            kind: "municipality" | "agency" | "region" | "samordningsforbund";
-            /** @example pm */
-            agencyCode?: string;
-            /**
-             * @description shown to operators
-             * @example adapter-pm
-             */
-            brokerAccount?: string;
-            /** @description shown to operators */
-            registeredAt?: string;
-            /** @description shown to operators */
-            registeredBy?: string;
-            closedAt?: string;
-            /** @description shown to operators */
-            closedBy?: string;
-        };
-        ChangeOrganisationDto: {
-            /** @description the new name */
-            name?: string;
-            /**
-             * @description `true` closes the organisation and its units for good
-             * @enum {boolean}
-             */
-            closed?: true;
-        };
-        RegisterUnitDto: {
-            /**
-             * @description the unit’s key for good: agreements, consents, referrals and staff tokens (`unit` claim) name it
-             * @example Medborgarkontor Väster
-             */
-            name: string;
-            /**
-             * @description front office (servicecenter, medborgarkontor) or department
-             * @enum {string}
-             */
-            kind: "servicecenter" | "medborgarkontor" | "department";
-            /** @description what people read; the name when left out */
-            displayName?: string;
-        };
-        UnitView: {
-            /** Format: uuid */
-            id: string;
-            /** @example 2120001991 */
-            organisation: string;
-            /** @example Servicecenter */
-            name: string;
-            /** @example Servicecenter */
-            displayName: string;
-            /** @enum {string} */
-            kind: "servicecenter" | "medborgarkontor" | "department";
-            registeredAt: string;
-            registeredBy: string;
-            closedAt?: string;
-            closedBy?: string;
-        };
-        ChangeUnitDto: {
-            /** @description the new display name; the name (key) stays */
-            displayName?: string;
-            /**
-             * @description `true` closes the unit for good; its history stays readable
-             * @enum {boolean}
-             */
-            closed?: true;
-        };
         CitizenContactDto: {
             name?: string;
             /** @example 070-123 45 67 */
@@ -2179,141 +2324,6 @@ export interface components {
         WithdrawErrandDto: {
             /** @description why the front office withdraws the errand: the department reads it (no personnummer) */
             reason: string;
-        };
-        ArticleOwnerView: {
-            /** @enum {string} */
-            kind: "unit" | "agency";
-            name: string;
-        };
-        ShortAnswersView: {
-            besok?: string;
-            telefon?: string;
-            "e-post"?: string;
-            chatt?: string;
-            "e-tjanst"?: string;
-            "sociala-medier"?: string;
-        };
-        ArticleHitView: {
-            /** Format: uuid */
-            id: string;
-            topic: string;
-            title: string;
-            owner: components["schemas"]["ArticleOwnerView"];
-            standardAnswer: string;
-            shortAnswers: components["schemas"]["ShortAnswersView"];
-            reviewBy: string;
-            /** @description past its review day: flagged to its owner */
-            stale: boolean;
-        };
-        ArticleLinkView: {
-            title: string;
-            url: string;
-        };
-        ArticleView: {
-            /** Format: uuid */
-            id: string;
-            topic: string;
-            title: string;
-            owner: components["schemas"]["ArticleOwnerView"];
-            standardAnswer: string;
-            shortAnswers: components["schemas"]["ShortAnswersView"];
-            reviewBy: string;
-            /** @description past its review day: flagged to its owner */
-            stale: boolean;
-            organisation: string;
-            version: number;
-            body: string;
-            links: components["schemas"]["ArticleLinkView"][];
-            createdAt: string;
-            createdBy: string;
-            updatedAt: string;
-            updatedBy: string;
-            /** @description whether the caller may edit it */
-            editable: boolean;
-        };
-        ShortAnswersDto: {
-            besok?: string;
-            telefon?: string;
-            "e-post"?: string;
-            chatt?: string;
-            "e-tjanst"?: string;
-            "sociala-medier"?: string;
-        };
-        ArticleLinkDto: {
-            /** @example Felanmälan på orebro.se */
-            title: string;
-            /** @example https://www.orebro.se/felanmalan */
-            url: string;
-        };
-        ArticleOwnerDto: {
-            /**
-             * @description a unit of the municipality, or an agency
-             * @enum {string}
-             */
-            kind: "unit" | "agency";
-            /**
-             * @description the unit’s name (its key), or the agency’s code
-             * @example Tekniska förvaltningen
-             */
-            name: string;
-        };
-        CreateArticleDto: {
-            /**
-             * @description the topic type code
-             * @example gata-park.gatubelysning
-             */
-            topic: string;
-            /** @example Trasig gatubelysning */
-            title: string;
-            /** @description the answer a guide gives */
-            standardAnswer: string;
-            shortAnswers: components["schemas"]["ShortAnswersDto"];
-            /** @description background for the guide */
-            body?: string;
-            links?: components["schemas"]["ArticleLinkDto"][];
-            /**
-             * @description the day after which the article is due for review
-             * @example 2027-06-30
-             */
-            reviewBy: string;
-            owner: components["schemas"]["ArticleOwnerDto"];
-        };
-        UpdateArticleDto: {
-            /**
-             * @description the topic type code
-             * @example gata-park.gatubelysning
-             */
-            topic: string;
-            /** @example Trasig gatubelysning */
-            title: string;
-            /** @description the answer a guide gives */
-            standardAnswer: string;
-            shortAnswers: components["schemas"]["ShortAnswersDto"];
-            /** @description background for the guide */
-            body?: string;
-            links?: components["schemas"]["ArticleLinkDto"][];
-            /**
-             * @description the day after which the article is due for review
-             * @example 2027-06-30
-             */
-            reviewBy: string;
-            /** @description the version this edit was made on: another edit since answers 409 version-conflict */
-            version: number;
-            /** @description a new owner: the municipality’s admin only */
-            owner?: components["schemas"]["ArticleOwnerDto"];
-        };
-        ArticleVersionView: {
-            version: number;
-            topic: string;
-            owner: components["schemas"]["ArticleOwnerView"];
-            title: string;
-            standardAnswer: string;
-            shortAnswers: components["schemas"]["ShortAnswersView"];
-            body: string;
-            links: components["schemas"]["ArticleLinkView"][];
-            reviewBy: string;
-            editedAt: string;
-            editedBy: string;
         };
     };
     responses: never;
@@ -2944,6 +2954,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description not-found: no such article, or another municipality’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ContactController_show: {
@@ -3132,6 +3149,415 @@ export interface operations {
                 content?: never;
             };
             /** @description topic-retired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ArticleController_search: {
+        parameters: {
+            query?: {
+                /** @description words, as a guide types them (websearch syntax) */
+                q?: string;
+                /** @description the topic type the contact is about: its articles come first */
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleHitView"][];
+                };
+            };
+        };
+    };
+    ArticleController_list: {
+        parameters: {
+            query?: {
+                /** @description only the articles of this topic type */
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"][];
+                };
+            };
+        };
+    };
+    ArticleController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateArticleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"];
+                };
+            };
+            /** @description not-owner, no-unit */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ArticleController_dueForReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"][];
+                };
+            };
+        };
+    };
+    ArticleController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"];
+                };
+            };
+            /** @description not-found: no such article, or another municipality’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ArticleController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArticleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleView"];
+                };
+            };
+            /** @description not-owner */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description version-conflict: edited by someone else since */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ArticleController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVersionView"][];
+                };
+            };
+        };
+    };
+    OrganisationController_list: {
+        parameters: {
+            query?: {
+                kind?: "municipality" | "agency" | "region" | "samordningsforbund";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"][];
+                };
+            };
+        };
+    };
+    OrganisationController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterOrganisationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+            /** @description invalid-organisationsnummer, agency-code-required, agency-code-not-allowed, invalid-broker-account, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description organisation-exists, agency-code-taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OrganisationController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+        };
+    };
+    OrganisationController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOrganisationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+            /** @description organisation-closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UnitController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"][];
+                };
+            };
+        };
+    };
+    UnitController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterUnitDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description not-found: no such organisation, or another organisation’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unit-exists, organisation-closed, not-a-municipality */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UnitController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+        };
+    };
+    UnitController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeUnitDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description unit-closed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3519,232 +3945,6 @@ export interface operations {
             };
         };
     };
-    OrganisationController_list: {
-        parameters: {
-            query?: {
-                kind?: "municipality" | "agency" | "region" | "samordningsforbund";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationView"][];
-                };
-            };
-        };
-    };
-    OrganisationController_register: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegisterOrganisationDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationView"];
-                };
-            };
-            /** @description invalid-organisationsnummer, agency-code-required, agency-code-not-allowed, invalid-broker-account, invalid-request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description organisation-exists, agency-code-taken */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    OrganisationController_show: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationView"];
-                };
-            };
-        };
-    };
-    OrganisationController_change: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChangeOrganisationDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationView"];
-                };
-            };
-            /** @description organisation-closed */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    UnitController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitView"][];
-                };
-            };
-        };
-    };
-    UnitController_register: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegisterUnitDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitView"];
-                };
-            };
-            /** @description not-found: no such organisation, or another organisation’s */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description unit-exists, organisation-closed, not-a-municipality */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    UnitController_show: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitView"];
-                };
-            };
-        };
-    };
-    UnitController_change: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChangeUnitDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitView"];
-                };
-            };
-            /** @description unit-closed */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     ErrandController_list: {
         parameters: {
             query?: {
@@ -4042,189 +4242,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-        };
-    };
-    ArticleController_search: {
-        parameters: {
-            query?: {
-                /** @description words, as a guide types them (websearch syntax) */
-                q?: string;
-                /** @description the topic type the contact is about: its articles come first */
-                topic?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ArticleHitView"][];
-                };
-            };
-        };
-    };
-    ArticleController_list: {
-        parameters: {
-            query?: {
-                /** @description only the articles of this topic type */
-                topic?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ArticleView"][];
-                };
-            };
-        };
-    };
-    ArticleController_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateArticleDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ArticleView"];
-                };
-            };
-            /** @description not-owner, no-unit */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ArticleController_dueForReview: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ArticleView"][];
-                };
-            };
-        };
-    };
-    ArticleController_show: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ArticleView"];
-                };
-            };
-            /** @description not-found: no such article, or another municipality’s */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ArticleController_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateArticleDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ArticleView"];
-                };
-            };
-            /** @description not-owner */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description version-conflict: edited by someone else since */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ArticleController_versions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ArticleVersionView"][];
-                };
             };
         };
     };

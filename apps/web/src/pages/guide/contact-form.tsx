@@ -22,6 +22,8 @@ interface Draft {
   language: string;
   interpreter: boolean;
   note: string;
+  /** the knowledge-base article taken with "Använd", while the topic is still the article's */
+  article?: PickedArticle;
 }
 
 const EMPTY: Draft = {
@@ -34,19 +36,26 @@ const EMPTY: Draft = {
   note: '',
 };
 
+export interface PickedArticle {
+  id: string;
+  topic: string;
+  title: string;
+}
+
 /** What the form asks the knowledge base about, and how an article's answer is taken into the contact. */
 export interface KnowledgeQuery {
   topic?: string;
   text: string;
   channel: ContactChannel;
-  /** the article's topic becomes the contact's, and focus moves on to the ROSA level */
-  pick: (article: { topic: string; title: string }) => void;
+  /** the article's topic becomes the contact's, the contact names the article, and focus moves on to the ROSA level */
+  pick: (article: PickedArticle) => void;
 }
 
 /**
  * The contact form of the guide's day: keyboard first (Tab between the fields, the first letter picks in a list,
  * Enter saves from any field), then it empties and focus goes back to the channel for the next contact. An answer
- * from the knowledge base's suggestions (Tab past the outcome, Enter) sets the topic.
+ * from the knowledge base's suggestions (Tab past the outcome, Enter) sets the topic, and the contact is saved with
+ * the article unless the guide changes the topic afterwards.
  */
 export function ContactForm({
   topics,
@@ -67,6 +76,7 @@ export function ContactForm({
   const topicInput = useRef<HTMLInputElement>(null);
   const rosaSelect = useRef<HTMLSelectElement>(null);
   const resolved = resolveTopic(draft.topicText, topics);
+  const answeredWith = draft.article && resolved?.code === draft.article.topic ? draft.article : undefined;
   const change = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   async function save(event: FormEvent) {
@@ -92,6 +102,7 @@ export function ContactForm({
             language: draft.language.trim().toLowerCase() || 'sv',
             interpreter: draft.interpreter,
             ...(draft.note.trim() && { note: draft.note.trim() }),
+            ...(answeredWith && { articleId: answeredWith.id }),
           },
         }),
       );
@@ -106,7 +117,7 @@ export function ContactForm({
     }
   }
 
-  function pick(article: { topic: string; title: string }) {
+  function pick(article: PickedArticle) {
     const topic = topics.find((t) => t.code === article.topic);
     if (!topic) {
       setTopicError('Artikelns ämne finns inte bland kommunens ämnen. Välj ämne i listan.');
@@ -114,7 +125,11 @@ export function ContactForm({
       return;
     }
     setTopicError(undefined);
-    change('topicText', topicLabel(topic));
+    setDraft((d) => ({
+      ...d,
+      topicText: topicLabel(topic),
+      article: { id: article.id, topic: article.topic, title: article.title },
+    }));
     setSaved(`Svar ur kunskapsbanken: ”${article.title}”. Ämne: ${topic.name}.`);
     rosaSelect.current?.focus();
   }

@@ -86,6 +86,10 @@ function DayCounts({ contacts }: { contacts: Contact[] }) {
         <dt>Lösta vid första kontakten</dt>
         <dd data-count="besvarad">{count((c) => c.outcome === 'besvarad')}</dd>
       </div>
+      <div>
+        <dt>Besvarade med kunskapsbanken</dt>
+        <dd data-count="kunskapsbanken">{count((c) => c.outcome === 'besvarad' && c.articleId !== undefined)}</dd>
+      </div>
       {CONTACT_OUTCOMES.filter((o) => o !== 'besvarad').map((o) => (
         <div key={o}>
           <dt>{OUTCOME_TEXT[o]}</dt>

@@ -7,6 +7,7 @@ import { useRouter } from '../../router.js';
 import { CONTACT_PREFERENCE_TEXT, agencyName } from '../../texts.js';
 import { ConsentSelect, PurposeSelect } from './form-fields.js';
 import { errorText, responseTimeText } from './guide-texts.js';
+import { PERSON_FORM_KEYS } from './person-forms.js';
 import type { Catalogue, Consent } from './types.js';
 
 interface ReferralDraft {
@@ -40,7 +41,7 @@ export function ReferralForm({
     contactPreference: '',
     consentId: '',
   };
-  const [draft, setDraft, clear] = usePersistedState<ReferralDraft>(`guide.referral.${subject}`, initial);
+  const [draft, setDraft, clear] = usePersistedState<ReferralDraft>(PERSON_FORM_KEYS.referral(subject), initial);
   const [errors, setErrors] = useState<Partial<Record<keyof ReferralDraft, string>>>({});
   const [problem, setProblem] = useState<string>();
   const [sending, setSending] = useState(false);

@@ -6,6 +6,7 @@ import { formatDate } from '../../../format.js';
 import { usePersistedState } from '../../../persisted-state.js';
 import { CONSENT_METHOD_TEXT, PURPOSE_TEXT } from '../../../texts.js';
 import { CategoryChoices, CheckboxGroup } from '../form-fields.js';
+import { PERSON_FORM_KEYS } from '../person-forms.js';
 import { addMonths, errorText, isCalendarDay, swedishToday } from '../guide-texts.js';
 import type { Catalogue } from '../types.js';
 
@@ -33,7 +34,7 @@ export function ConsentForm({
     method: '',
     validUntil: addMonths(today, 6),
   };
-  const [draft, setDraft, clear] = usePersistedState<ConsentDraft>(`guide.consent.${subject}`, initial);
+  const [draft, setDraft, clear] = usePersistedState<ConsentDraft>(PERSON_FORM_KEYS.consent(subject), initial);
   const [errors, setErrors] = useState<Partial<Record<keyof ConsentDraft, string>>>({});
   const [problem, setProblem] = useState<string>();
   const [saving, setSaving] = useState(false);

@@ -5,6 +5,7 @@ import { formatDate } from '../../../format.js';
 import { usePersistedState } from '../../../persisted-state.js';
 import { CONSENT_METHOD_TEXT, PURPOSE_TEXT } from '../../../texts.js';
 import { CONSENT_STATUS_TEXT, errorText } from '../guide-texts.js';
+import { PERSON_FORM_KEYS } from '../person-forms.js';
 import type { Catalogue, Consent } from '../types.js';
 import type { Loaded } from '../../../use-load.js';
 import { categoryDescriber } from './category-describer.js';
@@ -38,7 +39,7 @@ export function ConsentsSection({
   // with a consent in force the form for another one waits behind a button, to keep the page short
   const hasValid =
     consents.state === 'done' && consents.data.some((c) => c.status === 'active' || c.status === 'pending');
-  const [formOpen, setFormOpen] = usePersistedState(`guide.consent-open.${subject}`, false);
+  const [formOpen, setFormOpen] = usePersistedState(PERSON_FORM_KEYS.consentFormOpen(subject), false);
   return (
     <section aria-labelledby="samtycken-rubrik">
       <h2 id="samtycken-rubrik">Samtycken</h2>

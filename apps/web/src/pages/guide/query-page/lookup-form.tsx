@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Field } from '../../../components.js';
 import { formatPersonnummer } from '../../../format.js';
 import { usePersistedState } from '../../../persisted-state.js';
+import { PERSON_FORM_KEYS } from '../person-forms.js';
 import { checkPersonnummer } from '../personnummer-input.js';
 
 export function LookupForm({
@@ -11,7 +12,7 @@ export function LookupForm({
   current: string | null;
   onFound: (subject: string | null) => void;
 }) {
-  const [typed, setTyped] = usePersistedState('guide.subject.typed', current ? formatPersonnummer(current) : '');
+  const [typed, setTyped] = usePersistedState(PERSON_FORM_KEYS.typedNumber, current ? formatPersonnummer(current) : '');
   const [submitted, setSubmitted] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const check = checkPersonnummer(typed);

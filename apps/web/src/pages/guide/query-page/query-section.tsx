@@ -6,6 +6,7 @@ import { usePersistedState } from '../../../persisted-state.js';
 import { agencyName } from '../../../texts.js';
 import { CategoryChoices, CheckboxGroup, ConsentSelect, PurposeSelect } from '../form-fields.js';
 import { errorText } from '../guide-texts.js';
+import { PERSON_FORM_KEYS } from '../person-forms.js';
 import { QueryResults } from '../query-results.js';
 import { IDLE, applyQueryEvent, failQuery, startQuery, type QueryProgress } from '../query-state.js';
 import { readEventStream } from '../sse.js';
@@ -43,7 +44,7 @@ export function QuerySection({
     consentId: '',
     justification: '',
   };
-  const [draft, setDraft] = usePersistedState<QueryDraft>(`guide.query.${subject}`, initial);
+  const [draft, setDraft] = usePersistedState<QueryDraft>(PERSON_FORM_KEYS.query(subject), initial);
   const [progress, setProgress] = useState<QueryProgress>(IDLE);
   const [problem, setProblem] = useState<string>();
   const [errors, setErrors] = useState<{ agencies?: string; justification?: string }>({});

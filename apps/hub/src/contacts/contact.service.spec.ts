@@ -75,16 +75,17 @@ describe('ContactService', () => {
       [OREBRO_ARTICLE, { id: OREBRO_ARTICLE, organisation: OREBRO, owner: { kind: 'unit', name: 'Stadsbyggnad' } }],
       [KARLSKOGA_ARTICLE, { id: KARLSKOGA_ARTICLE, organisation: KARLSKOGA, owner: { kind: 'agency', name: 'fk' } }],
     ]);
+    const audit = {
+      append: async (entry: AuditEntryInput) => void appended.push(entry),
+      subjectKey: () => KEY,
+    } as unknown as AuditLog;
     const articleService = new ArticleService(
       { find: async (id: string) => articles.get(id) } as unknown as ArticleRepository,
       {} as UnitRepository,
       { find: async () => ({ agencyCode: null }) } as unknown as OrganisationRepository,
       {} as Transactions,
+      audit,
     );
-    const audit = {
-      append: async (entry: AuditEntryInput) => void appended.push(entry),
-      subjectKey: () => KEY,
-    } as unknown as AuditLog;
     service = new ContactService(
       contacts as unknown as ContactRepository,
       topics as unknown as TopicRepository,

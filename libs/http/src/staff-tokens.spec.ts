@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -8,9 +8,14 @@ import { StaffTokenVerifier, VERIFIED_TOKEN_TTL_MS } from './staff-tokens.js';
 const ISSUER = 'https://idp.spec.invalid';
 const AUDIENCE = 'samtjanst-hub';
 
+const directories: string[] = [];
+afterAll(() => directories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+
 function issuer() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const file = join(mkdtempSync(join(tmpdir(), 'staff-tokens-spec-')), 'jwks.json');
+  const directory = mkdtempSync(join(tmpdir(), 'staff-tokens-spec-'));
+  directories.push(directory);
+  const file = join(directory, 'jwks.json');
   writeFileSync(file, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k', alg: 'ES256' }] }));
   const unsigned = (issuedAtSeconds: number, roles = ['guide']) =>
     new SignJWT({ name: 'Anna', organisation: '2120001967', unit: 'Servicecenter', roles })

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,14 @@ import {
 } from './key-store.js';
 import { jwkThumbprint, MessageSigner, publicJwkOf, SignatureVerifier } from './signing.js';
 
+const temporaryDirectories: string[] = [];
+afterAll(() => temporaryDirectories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+const temporaryDirectory = (prefix: string) => {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirectories.push(directory);
+  return directory;
+};
+
 const body = Buffer.from('{"id":"b9a5"}');
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 /** what a receiver would see after its refresh interval: the file store looks again */
@@ -24,7 +32,7 @@ const later = (dir: string) => new SignatureVerifier(new FileKeyStore(join(dir, 
 
 describe('key directory', () => {
   it('generates a key pair once, as JWK, publishes it as a JWKS under its thumbprint, and trusts it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = temporaryDirectory('keys-');
     const keys = new KeyDirectory(dir);
     expect(() => keys.signerFor('adapter-fk', false)).toThrow(/no signing key/);
     const signer = keys.signerFor('adapter-fk', true);
@@ -41,7 +49,7 @@ describe('key directory', () => {
   });
 
   it('takes over a key of an older set-up (kid = the service name) under its thumbprint, still accepting old signatures', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = temporaryDirectory('keys-');
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     mkdirSync(join(dir, 'private'));
     mkdirSync(join(dir, 'public'));
@@ -71,7 +79,7 @@ describe('key directory', () => {
   });
 
   it('rotates: a key added is accepted beside the old, the signer switches without a restart, the old is retired', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = temporaryDirectory('keys-');
     const keys = new KeyDirectory(dir);
     const signer = keys.signerFor('adapter-fk', true);
     const receiver = keys.verifier({ refreshMs: 60_000 });
@@ -113,7 +121,7 @@ describe('key directory', () => {
   });
 
   it('retires a next key never activated, and its private half with it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = temporaryDirectory('keys-');
     const keys = new KeyDirectory(dir);
     keys.ensure('hub');
     const added = keys.addKey('hub');
@@ -155,7 +163,7 @@ describe('key stores', () => {
   });
 
   it('keeps the last good keys of a file that does not parse', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = temporaryDirectory('keys-');
     const one = jwk();
     writeFileSync(join(dir, 'adapter-pm.jwks.json'), JSON.stringify({ keys: [one] }));
     const warn = jest.fn();

@@ -1,8 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@hub/common';
 import { devBrokerPassword, devSecretsFile, loadMessagingConfig } from './messaging.config.js';
+
+const temporaryDirectories: string[] = [];
+afterAll(() => temporaryDirectories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+const temporaryDirectory = (prefix: string) => {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirectories.push(directory);
+  return directory;
+};
 
 describe('messaging configuration', () => {
   const env = { AMQP_PASSWORD: 'secret', KEYS_DIR: '/tmp/keys' };
@@ -58,7 +66,7 @@ describe('messaging configuration', () => {
   });
 
   it('keeps development broker passwords once per machine, for every checkout, where the environment says', () => {
-    const state = mkdtempSync(join(tmpdir(), 'hub-state-'));
+    const state = temporaryDirectory('hub-state-');
     expect(devSecretsFile({ XDG_STATE_HOME: state })).toBe(join(state, 'samtjanst-hub', 'broker-users.json'));
     expect(devSecretsFile({ XDG_STATE_HOME: state, BROKER_SECRETS_FILE: '/run/x.json' })).toBe('/run/x.json');
     const file = join(state, 'users.json');

@@ -20,6 +20,8 @@ export const AUDIT_KINDS = [
   'errand',
   /** a contact that names a subject (anonymous contacts are statistics, not audited) */
   'contact',
+  /** a municipality's admin sets the follow-up targets of a unit or of the whole municipality (issue 18) */
+  'follow-up-target',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

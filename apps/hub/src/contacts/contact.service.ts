@@ -49,6 +49,8 @@ export class ContactService {
       language: dto.language ?? 'sv',
       interpreter: dto.interpreter ?? false,
       note: dto.note ?? null,
+      waitingSeconds: dto.waitingSeconds ?? null,
+      handlingSeconds: dto.handlingSeconds ?? null,
       subjectKey: subject?.key ?? null,
       subjectMasked: subject ? maskPersonnummer(subject.personnummer) : null,
     };
@@ -119,6 +121,8 @@ export function contactView(c: Contact, links?: ContactLinks): ContactView {
     language: c.language,
     interpreter: c.interpreter,
     ...(c.note !== null && { note: c.note }),
+    ...(c.waitingSeconds !== null && { waitingSeconds: c.waitingSeconds }),
+    ...(c.handlingSeconds !== null && { handlingSeconds: c.handlingSeconds }),
     ...(c.subjectMasked !== null && { subject: c.subjectMasked }),
     ...links,
   };

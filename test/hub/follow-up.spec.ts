@@ -459,3 +459,282 @@ describe('follow-up (uppföljning) of queries and referrals, for managers', () =
     expect(await summary('?unit=Socialkontoret')).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
   });
 });
+
+/** Issue 18: the figures of a unit that only this describe writes to, at chosen instants, and its targets. */
+describe('follow-up figures and targets (issue 18)', () => {
+  const pool = testPool();
+  let system: RunningSystem;
+  const FIGURES_UNIT = 'Siffertest';
+  const manager = { ...USERS.manager, unit: FIGURES_UNIT };
+  const admin = USERS.municipalityAdmin;
+  // 2026-03-02 (Monday) to 2026-03-08; the previous week is 2026-02-23 to 2026-03-01
+  const PERIOD = '?from=2026-03-02&to=2026-03-08';
+  const figures = (query = PERIOD, as: TestUser | null = manager) =>
+    system.hub.call('GET', `/api/follow-up/figures${query}`, { as: as ?? undefined });
+  const setTargets = (body: Record<string, unknown>, as: TestUser = admin) =>
+    system.hub.call('PUT', '/api/follow-up/targets', { as, body });
+
+  const insertContacts = async (
+    n: number,
+    at: string,
+    fields: { channel?: string; topic?: string; rosa?: number; outcome?: string; waiting?: number | null } = {},
+  ) => {
+    await pool.query(
+      `INSERT INTO hub.contact (organisation, unit, created_by, created_at, channel, topic, rosa, outcome,
+         waiting_seconds, handling_seconds)
+       SELECT $1, $2, 'anna.guide', $3::timestamptz + i * interval '1 second', $4, $5, $6, $7, $8, 60 + i
+         FROM generate_series(1, $9) i`,
+      [
+        ORGANISATION,
+        FIGURES_UNIT,
+        at,
+        fields.channel ?? 'besok',
+        fields.topic ?? 'gata-park.snorojning',
+        fields.rosa ?? 1,
+        fields.outcome ?? 'besvarad',
+        fields.waiting === undefined ? 30 : fields.waiting,
+        n,
+      ],
+    );
+  };
+  const insertErrands = async (
+    n: number,
+    createdAt: string,
+    hoursToAnswer: number | null,
+    responseHours: number,
+    department = 'Tekniska förvaltningen',
+  ) => {
+    await pool.query(
+      `INSERT INTO hub.errand (id, organisation, unit, department, topic, secrecy_sensitive, message, citizen,
+         preferred_channel, created_by, created_at, respond_by, status, status_at, answered_at)
+       SELECT gen_random_uuid(), $1, $2, $3, 'gata-park.gatubelysning', false, 'Lampan', '{}', 'phone', 'anna.guide',
+              $4::timestamptz, $4::timestamptz + $6 * interval '1 hour',
+              CASE WHEN $5::float8 IS NULL THEN 'sent' ELSE 'answered' END, $4::timestamptz,
+              $4::timestamptz + $5::float8 * interval '1 hour'
+         FROM generate_series(1, $7) i`,
+      [ORGANISATION, FIGURES_UNIT, department, createdAt, hoursToAnswer, responseHours, n],
+    );
+  };
+
+  beforeAll(async () => {
+    system = await startSystem();
+    await pool.query(`INSERT INTO hub.unit (organisation, name) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      ORGANISATION,
+      FIGURES_UNIT,
+    ]);
+    await pool.query(`DELETE FROM hub.follow_up_target WHERE organisation = $1`, [ORGANISATION]);
+    // Monday 2 March 09:00 CET (08:00 UTC): 20 resolved visits about snow clearing, each waiting 30 s
+    await insertContacts(20, '2026-03-02T08:00:00Z');
+    // Monday 2 March 23:30 UTC is Tuesday 00:30 in Stockholm: 6 phone calls forwarded
+    await insertContacts(6, '2026-03-02T23:30:00Z', { channel: 'telefon', outcome: 'vidarebefordrad', rosa: 3 });
+    // Friday 6 March 14:00 CET: 3 chats not resolved about a topic with no article, waiting not recorded
+    await insertContacts(3, '2026-03-06T13:00:00Z', {
+      channel: 'chatt',
+      topic: 'skola.skolskjuts',
+      outcome: 'ej-lost',
+      rosa: 2,
+      waiting: null,
+    });
+    // the previous week: 10 contacts, all resolved; outside both periods: 7
+    await insertContacts(10, '2026-02-25T09:00:00Z');
+    await insertContacts(7, '2026-03-09T09:00:00Z');
+    // errands: 6 answered after 2 h of a 24 h response time, 2 after 30 h, 3 open and long overdue
+    await insertErrands(6, '2026-03-03T08:00:00Z', 2, 24);
+    await insertErrands(2, '2026-03-03T08:00:00Z', 30, 24);
+    await insertErrands(3, '2026-03-04T08:00:00Z', null, 24);
+    await insertErrands(2, '2026-03-04T08:00:00Z', 1, 24, 'Socialförvaltningen');
+  }, 120_000);
+
+  afterAll(async () => {
+    await pool.query('DELETE FROM hub.contact WHERE unit = $1', [FIGURES_UNIT]).catch(() => undefined);
+    await pool.query('DELETE FROM hub.errand WHERE unit = $1', [FIGURES_UNIT]).catch(() => undefined);
+    await pool.query('DELETE FROM hub.follow_up_target WHERE organisation = $1', [ORGANISATION]);
+    await system?.close();
+    await pool.end();
+  });
+
+  it('counts the unit’s contacts by channel, topic, ROSA level and outcome, small counts suppressed', async () => {
+    const { status, body } = await figures();
+    expect(status).toBe(200);
+    expect(body.scope).toEqual({ organisation: ORGANISATION, unit: FIGURES_UNIT });
+    expect(body.previousPeriod).toMatchObject({ from: '2026-02-23', to: '2026-03-01', days: 7 });
+    expect(body.smallNumberThreshold).toBe(5);
+    const { contacts } = body;
+    expect(contacts.total).toEqual({ count: 29, suppressed: false });
+    expect(contacts.resolvedAtFirstContact).toEqual({ part: 20, base: 29, percent: 69, suppressed: false });
+    expect(contacts.byChannel).toEqual([
+      { channel: 'besok', count: 20, suppressed: false },
+      { channel: 'telefon', count: 6, suppressed: false },
+      { channel: 'chatt', count: null, suppressed: true },
+    ]);
+    expect(contacts.byTopic).toEqual([
+      expect.objectContaining({ topic: 'gata-park.snorojning', category: 'gata-park', count: 26 }),
+      expect.objectContaining({ topic: 'skola.skolskjuts', category: 'skola', count: null, suppressed: true }),
+    ]);
+    expect(contacts.byTopic[0].topicName).toMatch(/Snöröjning/);
+    expect(contacts.byRosa).toEqual([
+      { rosa: 1, count: 20, suppressed: false },
+      { rosa: 2, count: null, suppressed: true },
+      { rosa: 3, count: 6, suppressed: false },
+    ]);
+    expect(contacts.byOutcome).toContainEqual({ outcome: 'ej-lost', count: null, suppressed: true });
+  });
+
+  it('places the peaks by weekday and hour in Swedish time', async () => {
+    const { body } = await figures();
+    const cell = (weekday: number, hour: number) =>
+      body.contacts.heatMap.find((c: { weekday: number; hour: number }) => c.weekday === weekday && c.hour === hour);
+    expect(body.contacts.heatMap).toHaveLength(168);
+    expect(cell(1, 9)).toEqual({ weekday: 1, hour: 9, count: 20, suppressed: false });
+    expect(cell(2, 0)).toEqual({ weekday: 2, hour: 0, count: 6, suppressed: false });
+    expect(cell(5, 14)).toEqual({ weekday: 5, hour: 14, count: null, suppressed: true });
+    expect(cell(1, 8)).toEqual({ weekday: 1, hour: 8, count: 0, suppressed: false });
+  });
+
+  it('gives waiting and handling times of the contacts that recorded them', async () => {
+    const { body } = await figures();
+    expect(body.contacts.waiting).toEqual({
+      samples: { count: 26, suppressed: false },
+      medianSeconds: 30,
+      p90Seconds: 30,
+    });
+    expect(body.contacts.handling.samples).toEqual({ count: 29, suppressed: false });
+  });
+
+  it('takes a waiting and handling time with a contact, and refuses impossible ones', async () => {
+    const logged = await system.hub.call('POST', '/api/contacts', {
+      as: USERS.guide,
+      body: {
+        channel: 'telefon',
+        topic: 'gata-park.snorojning',
+        rosa: 1,
+        outcome: 'besvarad',
+        waitingSeconds: 95,
+        handlingSeconds: 180,
+      },
+    });
+    expect(logged.status).toBe(201);
+    expect(logged.body).toMatchObject({ waitingSeconds: 95, handlingSeconds: 180 });
+    await pool.query('DELETE FROM hub.contact WHERE id = $1', [logged.body.id]);
+    for (const wrong of [{ waitingSeconds: -1 }, { handlingSeconds: 86_401 }, { waitingSeconds: 1.5 }]) {
+      const refused = await system.hub.call('POST', '/api/contacts', {
+        as: USERS.guide,
+        body: { channel: 'telefon', topic: 'gata-park.snorojning', rosa: 1, outcome: 'besvarad', ...wrong },
+      });
+      expect(refused).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
+    }
+  });
+
+  it('suggests the topics not resolved at first contact that have no knowledge-base article', async () => {
+    const { body } = await figures();
+    const skolskjuts = body.contacts.unresolvedWithoutArticle.find(
+      (t: { topic: string }) => t.topic === 'skola.skolskjuts',
+    );
+    expect(skolskjuts).toMatchObject({ hasArticle: false, count: null, suppressed: true });
+    const { rows } = await pool.query(
+      `SELECT 1 FROM hub.article WHERE organisation = $1 AND topic = 'gata-park.snorojning'`,
+      [ORGANISATION],
+    );
+    const snow = body.contacts.unresolvedWithoutArticle.find(
+      (t: { topic: string }) => t.topic === 'gata-park.snorojning',
+    );
+    if (rows.length > 0) expect(snow).toBeUndefined();
+    else expect(snow).toMatchObject({ count: 6 });
+  });
+
+  it('gives the errands per department with turnaround, overdue and the share answered in time', async () => {
+    const { body } = await figures();
+    const technical = body.errands.byDepartment.find(
+      (d: { department: string }) => d.department === 'Tekniska förvaltningen',
+    );
+    // 6 answers after 2 h and 2 after 30 h: the median is 2 h, the 90th percentile (between the 7th and 8th) 30 h
+    expect(technical).toEqual({
+      department: 'Tekniska förvaltningen',
+      forwarded: { count: 11, suppressed: false },
+      answered: { count: 8, suppressed: false },
+      medianHours: 2,
+      p90Hours: 30,
+      overdue: { count: null, suppressed: true },
+      answeredInTime: { part: 6, base: 11, percent: 54.5, suppressed: false },
+    });
+    const social = body.errands.byDepartment.find(
+      (d: { department: string }) => d.department === 'Socialförvaltningen',
+    );
+    expect(social).toMatchObject({ forwarded: { count: null, suppressed: true }, medianHours: null });
+    expect(body.errands.total).toMatchObject({
+      forwarded: { count: 13, suppressed: false },
+      answeredInTime: { part: 8, base: 13, percent: 61.5 },
+    });
+  });
+
+  it('sets a target (admin, audited) and shows each figure against it with the trend', async () => {
+    const municipal = await setTargets({ firstContactResolvedPercent: 60, nki: 75, errandsInTimePercent: 90 });
+    expect(municipal.status).toBe(200);
+    expect(municipal.body).toMatchObject({ unit: null, firstContactResolvedPercent: 60, nki: 75, updatedBy: admin.id });
+    const own = await setTargets({ unit: FIGURES_UNIT, firstContactResolvedPercent: 75 });
+    expect(own.status).toBe(200);
+    const { rows } = await pool.query(
+      `SELECT actor, outcome, details FROM audit.entry WHERE kind = 'follow-up-target' AND organisation = $1 ORDER BY seq`,
+      [ORGANISATION],
+    );
+    expect(rows.slice(-2).map((r) => [r.actor, r.details.scope, r.details.after.firstContactResolvedPercent])).toEqual([
+      [admin.id, 'kommunen', 60],
+      [admin.id, FIGURES_UNIT, 75],
+    ]);
+
+    const { body } = await figures();
+    const target = (measure: string) => body.targets.find((t: { measure: string }) => t.measure === measure);
+    // 20 of 29 now, 10 of 10 the week before
+    expect(target('first-contact-resolved')).toEqual({
+      measure: 'first-contact-resolved',
+      target: 75,
+      targetOf: 'unit',
+      value: 69,
+      previous: 100,
+      change: -31,
+      status: 'missed',
+    });
+    expect(target('nki')).toMatchObject({ target: 75, targetOf: 'municipality', value: null, status: 'no-figure' });
+    expect(target('errands-in-time')).toMatchObject({ target: 90, value: 61.5, status: 'missed' });
+    expect(target('referrals-in-time')).toMatchObject({ target: null, status: 'no-target' });
+
+    await setTargets({ unit: FIGURES_UNIT, firstContactResolvedPercent: 65 });
+    const after = await figures();
+    expect(after.body.targets[0]).toMatchObject({ target: 65, status: 'met' });
+
+    const listed = await system.hub.call('GET', '/api/follow-up/targets', { as: manager });
+    expect(listed.body.map((t: { unit: string | null }) => t.unit)).toEqual([null, FIGURES_UNIT]);
+  });
+
+  it('refuses targets out of range, units not of the municipality, and anyone but its admin', async () => {
+    expect(await setTargets({ nki: 101 })).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
+    expect(await setTargets({ firstContactResolvedPercent: 70.25 })).toMatchObject({ status: 400 });
+    expect(await setTargets({ unit: 'Kontaktcenter Kumla', nki: 70 })).toMatchObject({
+      status: 404,
+      body: { error: 'not-found' },
+    });
+    expect(await setTargets({ unit: 'Tekniska förvaltningen', nki: 70 })).toMatchObject({ status: 404 });
+    expect(await setTargets({ nki: 70 }, manager)).toMatchObject({ status: 403, body: { error: 'role-not-allowed' } });
+    const otherAdmin = { ...admin, organisation: '2120001991', unit: undefined };
+    expect(await setTargets({ unit: FIGURES_UNIT, nki: 70 }, otherAdmin)).toMatchObject({ status: 404 });
+    const theirs = await system.hub.call('GET', '/api/follow-up/targets', { as: otherAdmin });
+    expect(theirs).toMatchObject({ status: 200, body: [] });
+  });
+
+  it('shows another municipality nothing of these figures', async () => {
+    const { body } = await figures(PERIOD, { ...USERS.manager, organisation: '2120001991', unit: undefined });
+    expect(body.contacts.total).toEqual({ count: 0, suppressed: false });
+    expect(body.errands.byDepartment).toEqual([]);
+    expect(body.targets.every((t: { target: number | null }) => t.target === null)).toBe(true);
+  });
+
+  it('is for managers and auditors only', async () => {
+    expect((await figures(PERIOD, { ...USERS.auditor, unit: FIGURES_UNIT })).status).toBe(200);
+    expect(await figures(PERIOD, USERS.guide)).toMatchObject({ status: 403, body: { error: 'role-not-allowed' } });
+    expect(await figures(PERIOD, null)).toMatchObject({ status: 401 });
+    expect(await figures('?from=2026-03-09&to=2026-03-02')).toMatchObject({
+      status: 400,
+      body: { error: 'invalid-period' },
+    });
+  });
+});

@@ -327,6 +327,10 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/consents': { scope: 'unit', request: (o) => ({ query: `?subject=${o.subject}` }) },
   // with a unit in the token, the unit's figures: the overdue list names referrals
   'GET /api/follow-up/summary': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
+  // the unit's figures: aggregates only, of the caller's own unit or organisation
+  'GET /api/follow-up/figures': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
+  // the municipality's targets, each naming its unit: its own staff read them, nobody else
+  'GET /api/follow-up/targets': { scope: 'organisation', request: () => ({}) },
   'POST /api/audit/access-report': { scope: 'organisation', request: (o) => ({ body: { subject: o.subject } }) },
   // hub-wide, no tenant's data at all: nobody outside the unit finds any of it
   'GET /api/audit/verify': { scope: 'unit', request: () => ({}) },
@@ -453,6 +457,14 @@ const BODY_REFERENCES: Record<string, BodyReference> = {
     scope: 'unit',
     roles: ['caseworker'],
     body: query,
+  },
+  // targets for another municipality's centre: as unknown as a centre that does not exist
+  'PUT /api/follow-up/targets': {
+    names: (o) => o.tenant.unit!,
+    madeUp: () => `Enhet ${randomUUID()}`,
+    scope: 'organisation',
+    roles: ['admin'],
+    body: (_caller, _o, unit) => ({ unit, firstContactResolvedPercent: 70 }),
   },
   // another municipality's units: named in a draft, they must be no more known than a unit that does not exist
   'POST /api/agreements': {
@@ -640,6 +652,14 @@ describe('tenant isolation: every operation × every role × two municipalities 
     const summary = await send('GET', `/api/follow-up/summary?from=${today()}&to=${today()}`, as('manager'));
     expectStatus(summary, 200, `${tenant.slug}: follow-up`);
     expect(summary.body.referrals.total).toBeGreaterThanOrEqual(1);
+    const target = await send('PUT', '/api/follow-up/targets', as('admin'), {
+      unit: tenant.unit,
+      firstContactResolvedPercent: 70,
+    });
+    expectStatus(target, 200, `${tenant.slug}: follow-up target`);
+    const figures = await send('GET', `/api/follow-up/figures?from=${today()}&to=${today()}`, as('manager'));
+    expectStatus(figures, 200, `${tenant.slug}: follow-up figures`);
+    expect(figures.body.targets[0]).toMatchObject({ target: 70, targetOf: 'unit' });
 
     const { rows } = await pool.query<{ subject_key: string }>('SELECT subject_key FROM hub.consent WHERE id = $1', [
       consentId,

@@ -24,6 +24,8 @@ export const AUDIT_KINDS = [
   'topic',
   /** a knowledge-base article is written or edited (each edit a new version) */
   'article',
+  /** a municipality's admin sets the follow-up targets of a unit or of the whole municipality (issue 18) */
+  'follow-up-target',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -21,6 +21,10 @@ import {
 } from '@hub/contracts';
 
 export const NOTE_MAX = 2000;
+/** a week: an e-mail may wait that long for its answer */
+export const WAITING_SECONDS_MAX = 604_800;
+/** a day: longer is a recording error, not a contact */
+export const HANDLING_SECONDS_MAX = 86_400;
 
 export class LogContactDto {
   @ApiProperty({ enum: CONTACT_CHANNELS })
@@ -57,6 +61,28 @@ export class LogContactDto {
   @MinLength(1)
   @MaxLength(NOTE_MAX)
   note?: string;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: WAITING_SECONDS_MAX,
+    description: 'seconds the citizen waited before the contact began (queue system, phone switch), when known',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(WAITING_SECONDS_MAX)
+  waitingSeconds?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: HANDLING_SECONDS_MAX,
+    description: 'seconds the contact took, when known',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(HANDLING_SECONDS_MAX)
+  handlingSeconds?: number;
 
   @ApiPropertyOptional({
     description: 'personnummer, only when the work needs one; stored as the keyed subject hash',
@@ -110,6 +136,10 @@ export class ContactView {
   interpreter: boolean;
   @ApiPropertyOptional()
   note?: string;
+  @ApiPropertyOptional({ description: 'seconds the citizen waited, when recorded' })
+  waitingSeconds?: number;
+  @ApiPropertyOptional({ description: 'seconds the contact took, when recorded' })
+  handlingSeconds?: number;
   @ApiPropertyOptional({ example: '19121212-****', description: 'masked; set only when the work needed one' })
   subject?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'the knowledge-base article the guide answered with' })

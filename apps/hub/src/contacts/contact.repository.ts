@@ -22,6 +22,8 @@ export interface Contact {
   language: string;
   interpreter: boolean;
   note: string | null;
+  waitingSeconds: number | null;
+  handlingSeconds: number | null;
   subjectKey: string | null;
   subjectMasked: string | null;
   /** the knowledge-base article the guide answered with */
@@ -51,6 +53,8 @@ interface ContactRow {
   language: string;
   interpreter: boolean;
   note: string | null;
+  waiting_seconds: number | null;
+  handling_seconds: number | null;
   subject_key: string | null;
   subject_masked: string | null;
   article_id: string | null;
@@ -71,14 +75,16 @@ const toContact = (row: ContactRow): Contact => ({
   language: row.language,
   interpreter: row.interpreter,
   note: row.note,
+  waitingSeconds: row.waiting_seconds,
+  handlingSeconds: row.handling_seconds,
   subjectKey: row.subject_key,
   subjectMasked: row.subject_masked,
   articleId: row.article_id,
 });
 
 const SELECT = `SELECT c.id, c.organisation, c.unit, c.created_by, c.created_at, c.channel, c.topic, t.name AS topic_name,
-  t.category, c.rosa, c.outcome, c.language, c.interpreter, c.note, c.subject_key, c.subject_masked,
-  c.article_id
+  t.category, c.rosa, c.outcome, c.language, c.interpreter, c.note, c.waiting_seconds, c.handling_seconds,
+  c.subject_key, c.subject_masked, c.article_id
   FROM hub.contact c JOIN hub.topic_type t ON t.organisation = c.organisation AND t.code = c.topic`;
 
 /** hub.contact: every contact a unit's guides log. */
@@ -108,12 +114,13 @@ export class ContactRepository {
       text: `WITH r AS (
                SELECT * FROM json_to_recordset($1::json) AS r(id uuid, organisation text, unit text, created_by text,
                  channel text, topic text, rosa smallint, outcome text, language text, interpreter boolean, note text,
-                 subject_key text, subject_masked text, article_id uuid)
+                 waiting_seconds integer, handling_seconds integer, subject_key text, subject_masked text, article_id uuid)
              ), c AS (
                INSERT INTO hub.contact (id, organisation, unit, created_by, channel, topic, rosa, outcome, language,
-                 interpreter, note, subject_key, subject_masked, article_id)
+                 interpreter, note, waiting_seconds, handling_seconds, subject_key, subject_masked, article_id)
                SELECT r.id, t.organisation, r.unit, r.created_by, r.channel, t.code, r.rosa, r.outcome, r.language,
-                 r.interpreter, r.note, r.subject_key, r.subject_masked, r.article_id
+                 r.interpreter, r.note, r.waiting_seconds, r.handling_seconds, r.subject_key, r.subject_masked,
+                 r.article_id
                FROM r JOIN hub.topic_type t ON t.organisation = r.organisation AND t.code = r.topic
                  AND t.retired_at IS NULL
                RETURNING *
@@ -134,6 +141,8 @@ export class ContactRepository {
             language: c.language,
             interpreter: c.interpreter,
             note: c.note,
+            waiting_seconds: c.waitingSeconds,
+            handling_seconds: c.handlingSeconds,
             subject_key: c.subjectKey,
             subject_masked: c.subjectMasked,
             article_id: c.articleId,

@@ -115,8 +115,17 @@ describe('ContactService', () => {
       createdBy: 'anna.guide',
     });
     expect(view.subject).toBeUndefined();
+    expect(view).not.toHaveProperty('waitingSeconds');
+    expect(view).not.toHaveProperty('handlingSeconds');
+    expect(stored[0]).toMatchObject({ waitingSeconds: null, handlingSeconds: null });
     expect(contacts.add).toHaveBeenCalledTimes(1);
     expect(appended).toEqual([]);
+  });
+
+  it('keeps the waiting and handling time when the contact recorded them', async () => {
+    const view = await service.log(dto({ waitingSeconds: 0, handlingSeconds: 240 }), GUIDE);
+    expect(stored[0]).toMatchObject({ waitingSeconds: 0, handlingSeconds: 240 });
+    expect(view).toMatchObject({ waitingSeconds: 0, handlingSeconds: 240 });
   });
 
   it('keeps a subject as its keyed hash, shows it masked, and audits that contact', async () => {

@@ -18,6 +18,7 @@ import { DepartmentUnits1763901200000 } from './migrations/1763901200000-departm
 import { Errands1763901210000 } from './migrations/1763901210000-errands.js';
 import { ErrandWithdrawal1763901220000 } from './migrations/1763901220000-errand-withdrawal.js';
 import { ContactArticle1763901300000 } from './migrations/1763901300000-contact-article.js';
+import { FollowUpFigures1763901400000 } from './migrations/1763901400000-follow-up-figures.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   Errands1763901210000,
   ErrandWithdrawal1763901220000,
   ContactArticle1763901300000,
+  FollowUpFigures1763901400000,
 ];

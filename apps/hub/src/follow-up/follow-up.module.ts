@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
+import { FiguresRepository } from './figures.repository.js';
 import { FollowUpController } from './follow-up.controller.js';
 import { FollowUpRepository } from './follow-up.repository.js';
 import { FollowUpService } from './follow-up.service.js';
+import { TargetRepository } from './target.repository.js';
+import { TargetService } from './target.service.js';
 
 @Module({
   controllers: [FollowUpController],
-  providers: [FollowUpService, FollowUpRepository],
+  providers: [FollowUpService, FollowUpRepository, FiguresRepository, TargetService, TargetRepository],
+  exports: [FollowUpService],
 })
 export class FollowUpModule {}

@@ -2,8 +2,17 @@ import { jest } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user.js';
 import type { OverdueReferrals, QueriesFollowUp, ReferralsFollowUp } from './follow-up.dto.js';
+import type {
+  ContactAggregates,
+  DurationAggregates,
+  ErrandAggregates,
+  FiguresRepository,
+  ReferralAggregates,
+  TargetedAggregates,
+} from './figures.repository.js';
 import type { FollowUpRepository } from './follow-up.repository.js';
 import { FollowUpService } from './follow-up.service.js';
+import type { TargetRepository, Targets } from './target.repository.js';
 
 const MANAGER: StaffUser = {
   id: 'maria.manager',
@@ -19,13 +28,143 @@ const QUERIES = { total: { queries: 2, agencyResults: 3 } } as unknown as Querie
 const REFERRALS = { total: 1 } as unknown as Omit<ReferralsFollowUp, 'overdue'>;
 const OVERDUE: OverdueReferrals = { count: 0, referrals: [] };
 
-function setup() {
+const heatMap = (busy: Record<string, number>) =>
+  Array.from({ length: 7 * 24 }, (_, i) => {
+    const weekday = Math.floor(i / 24) + 1;
+    const hour = i % 24;
+    return { weekday, hour, count: busy[`${weekday}:${hour}`] ?? 0 };
+  });
+
+const CONTACTS: ContactAggregates = {
+  total: 40,
+  resolved: 30,
+  byChannel: [
+    { channel: 'besok', count: 37 },
+    { channel: 'chatt', count: 3 },
+  ],
+  byTopic: [
+    {
+      topic: 'gata-park.snorojning',
+      topicName: 'Snöröjning',
+      category: 'gata-park',
+      categoryName: 'Gata och park',
+      count: 20,
+      unresolved: 8,
+      hasArticle: false,
+    },
+    {
+      topic: 'skola.skolskjuts',
+      topicName: 'Skolskjuts',
+      category: 'skola',
+      categoryName: 'Skola',
+      count: 16,
+      unresolved: 2,
+      hasArticle: false,
+    },
+    {
+      topic: 'bygga-bo.bygglov',
+      topicName: 'Bygglov',
+      category: 'bygga-bo',
+      categoryName: 'Bygga och bo',
+      count: 4,
+      unresolved: 0,
+      hasArticle: false,
+    },
+  ],
+  byOutcome: [
+    { outcome: 'besvarad', count: 30 },
+    { outcome: 'vidarebefordrad', count: 10 },
+  ],
+  byRosa: [
+    { rosa: 1, count: 36 },
+    { rosa: 5, count: 4 },
+  ],
+  heatMap: heatMap({ '1:9': 36, '1:10': 4 }),
+};
+const DURATIONS: DurationAggregates = {
+  waiting: { samples: 4, median: 30, p90: 50 },
+  handling: { samples: 12, median: 240, p90: 600 },
+};
+const ERRANDS: ErrandAggregates = {
+  total: { forwarded: 10, answered: 8, medianHours: 5, p90Hours: 20, overdue: 1, inTime: 6, due: 9 },
+  byDepartment: [
+    {
+      department: 'Tekniska förvaltningen',
+      forwarded: 7,
+      answered: 6,
+      medianHours: 4,
+      p90Hours: 18,
+      overdue: 1,
+      inTime: 5,
+      due: 7,
+    },
+    {
+      department: 'Socialförvaltningen',
+      forwarded: 3,
+      answered: 2,
+      medianHours: 9,
+      p90Hours: 22,
+      overdue: 0,
+      inTime: 1,
+      due: 2,
+    },
+  ],
+};
+const FIGURE_REFERRALS: ReferralAggregates = {
+  byAgencyAndPurpose: [
+    { agency: 'af', purpose: 'vagledning', count: 6 },
+    { agency: 'fk', purpose: 'vagledning', count: 2 },
+  ],
+  inTime: 4,
+  due: 8,
+};
+const BEFORE: TargetedAggregates = {
+  contacts: 50,
+  resolved: 40,
+  errandsInTime: 3,
+  errandsDue: 4,
+  referralsInTime: 0,
+  referralsDue: 0,
+};
+const target = (unit: string | null, values: Partial<Targets>): Targets => ({
+  organisation: MANAGER.organisation,
+  unit,
+  firstContactResolvedPercent: null,
+  nki: null,
+  errandsInTimePercent: null,
+  referralsInTimePercent: null,
+  updatedAt: NOW,
+  updatedBy: 'anders.admin',
+  ...values,
+});
+
+function setup(applying: { unit?: Targets; municipality?: Targets } = {}) {
   const repository = {
     queries: jest.fn(async (..._args: unknown[]) => QUERIES),
     referrals: jest.fn(async (..._args: unknown[]) => REFERRALS),
     overdue: jest.fn(async (..._args: unknown[]) => OVERDUE),
   };
-  return { service: new FollowUpService(repository as unknown as FollowUpRepository), repository };
+  const figures = {
+    contacts: jest.fn(async (..._args: unknown[]) => CONTACTS),
+    durations: jest.fn(async (..._args: unknown[]) => DURATIONS),
+    errands: jest.fn(async (..._args: unknown[]) => ERRANDS),
+    referrals: jest.fn(async (..._args: unknown[]) => FIGURE_REFERRALS),
+    queries: jest.fn(async (..._args: unknown[]) => ({
+      byAgencyAndPurpose: [{ agency: 'fk', purpose: 'vagledning', count: 120 }],
+    })),
+    targeted: jest.fn(async (..._args: unknown[]) => BEFORE),
+  };
+  const targets = { applying: jest.fn(async (..._args: unknown[]) => applying) };
+  return {
+    service: new FollowUpService(
+      repository as unknown as FollowUpRepository,
+      figures as unknown as FiguresRepository,
+      targets as unknown as TargetRepository,
+    ),
+    repository,
+    figures,
+    targets,
+  };
 }
 
 describe('FollowUpService.summary', () => {
@@ -70,5 +209,123 @@ describe('FollowUpService.summary', () => {
     expect(t.repository.queries).not.toHaveBeenCalled();
     expect(t.repository.referrals).not.toHaveBeenCalled();
     expect(t.repository.overdue).not.toHaveBeenCalled();
+  });
+});
+
+describe('FollowUpService.figures', () => {
+  it("reads the caller's unit for the period and the previous one of the same length", async () => {
+    const t = setup();
+    const figures = await t.service.figures({ from: '2026-03-01', to: '2026-03-10' }, MANAGER, NOW);
+    const period = { from: '2026-03-01', to: '2026-03-10', days: 10 };
+    const previous = { from: '2026-02-19', to: '2026-02-28', days: 10 };
+    expect(t.figures.contacts).toHaveBeenCalledWith(MANAGER.organisation, 'Servicecenter', period);
+    expect(t.figures.errands).toHaveBeenCalledWith(MANAGER.organisation, 'Servicecenter', period, NOW);
+    expect(t.figures.targeted).toHaveBeenCalledWith(MANAGER.organisation, 'Servicecenter', previous, NOW);
+    expect(t.targets.applying).toHaveBeenCalledWith(MANAGER.organisation, 'Servicecenter');
+    expect(figures.previousPeriod).toEqual({ ...previous, timeZone: 'Europe/Stockholm' });
+    expect(figures.smallNumberThreshold).toBe(5);
+  });
+
+  it('suppresses every count of 1 to 4 and every share or percentile of fewer than 5', async () => {
+    const { contacts, errands, referrals, queries } = await setup().service.figures({}, MANAGER, NOW);
+    expect(contacts.total).toEqual({ count: 40, suppressed: false });
+    expect(contacts.resolvedAtFirstContact).toEqual({ part: 30, base: 40, percent: 75, suppressed: false });
+    expect(contacts.byChannel).toEqual([
+      { channel: 'besok', count: 37, suppressed: false },
+      { channel: 'chatt', count: null, suppressed: true },
+    ]);
+    expect(contacts.byRosa[1]).toEqual({ rosa: 5, count: null, suppressed: true });
+    expect(contacts.byTopic.map((t) => t.count)).toEqual([20, 16, null]);
+    expect(contacts.heatMap).toHaveLength(168);
+    expect(contacts.heatMap.find((c) => c.weekday === 1 && c.hour === 10)).toEqual({
+      weekday: 1,
+      hour: 10,
+      count: null,
+      suppressed: true,
+    });
+    expect(contacts.heatMap.find((c) => c.weekday === 2 && c.hour === 10)?.count).toBe(0);
+    expect(contacts.waiting).toEqual({
+      samples: { count: null, suppressed: true },
+      medianSeconds: null,
+      p90Seconds: null,
+    });
+    expect(contacts.handling).toEqual({
+      samples: { count: 12, suppressed: false },
+      medianSeconds: 240,
+      p90Seconds: 600,
+    });
+    const social = errands.byDepartment.find((d) => d.department === 'Socialförvaltningen')!;
+    expect(social).toEqual({
+      department: 'Socialförvaltningen',
+      forwarded: { count: null, suppressed: true },
+      answered: { count: null, suppressed: true },
+      medianHours: null,
+      p90Hours: null,
+      overdue: { count: 0, suppressed: false },
+      answeredInTime: { part: null, base: null, percent: null, suppressed: true },
+    });
+    expect(errands.total.answeredInTime).toEqual({ part: 6, base: 9, percent: 66.7, suppressed: false });
+    expect(referrals.byAgencyAndPurpose[1]).toEqual({
+      agency: 'fk',
+      purpose: 'vagledning',
+      count: null,
+      suppressed: true,
+    });
+    expect(queries.byAgencyAndPurpose[0]?.count).toBe(120);
+    expect(JSON.stringify({ contacts, errands, referrals })).not.toMatch(/"count":[1-4][,}]/);
+  });
+
+  it('lists the topics most often not resolved that have no article, by the unresolved contacts', async () => {
+    const { contacts } = await setup().service.figures({}, MANAGER, NOW);
+    expect(contacts.unresolvedWithoutArticle).toEqual([
+      expect.objectContaining({ topic: 'gata-park.snorojning', topicName: 'Snöröjning', count: 8 }),
+      expect.objectContaining({ topic: 'skola.skolskjuts', count: null, suppressed: true }),
+    ]);
+  });
+
+  it("sets each figure against the unit's own target, else the municipality's, with the trend", async () => {
+    const t = setup({
+      unit: target('Servicecenter', { firstContactResolvedPercent: 80 }),
+      municipality: target(null, { firstContactResolvedPercent: 70, nki: 75, errandsInTimePercent: 60 }),
+    });
+    const { targets } = await t.service.figures({}, MANAGER, NOW);
+    expect(targets).toEqual([
+      {
+        measure: 'first-contact-resolved',
+        target: 80,
+        targetOf: 'unit',
+        value: 75,
+        previous: 80,
+        change: -5,
+        status: 'missed',
+      },
+      {
+        measure: 'nki',
+        target: 75,
+        targetOf: 'municipality',
+        value: null,
+        previous: null,
+        change: null,
+        status: 'no-figure',
+      },
+      {
+        measure: 'errands-in-time',
+        target: 60,
+        targetOf: 'municipality',
+        value: 66.7,
+        previous: null,
+        change: null,
+        status: 'met',
+      },
+      {
+        measure: 'referrals-in-time',
+        target: null,
+        targetOf: null,
+        value: 50,
+        previous: null,
+        change: null,
+        status: 'no-target',
+      },
+    ]);
   });
 });

@@ -1,22 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user.js';
 import { apiException } from '../http/http-errors.js';
+import type { ContactFigures, DepartmentFigure, FollowUpFigures, TargetFigure, TargetMeasure } from './figures.dto.js';
+import {
+  FiguresRepository,
+  type ContactAggregates,
+  type DurationAggregate,
+  type ErrandAggregate,
+  type TargetedAggregates,
+} from './figures.repository.js';
 import type { FollowUpQuery, FollowUpSummary } from './follow-up.dto.js';
 import { FollowUpRepository } from './follow-up.repository.js';
-import { FOLLOW_UP_TIME_ZONE, parsePeriod } from './period.js';
+import { FOLLOW_UP_TIME_ZONE, parsePeriod, previousPeriod, type Period } from './period.js';
+import { countCell, countRows, shareCell, SMALL_NUMBER_THRESHOLD, statistic } from './small-numbers.js';
+import { TargetRepository, type Targets } from './target.repository.js';
+
+/** At most this many topics are suggested for new knowledge-base articles. */
+export const TOPIC_GAPS_LISTED = 10;
 
 /**
  * Follow-up (uppföljning) for managers: what the caller's organisation, or unit when the token names one, asked and
  * sent in a period. Every number is an aggregate PostgreSQL computes; no subject, not even as a key, leaves here.
+ * The figures (issue 18) show no count of 1 to 4 and no share or percentile of fewer than 5 (small-numbers.ts), and
+ * set the figures that have targets against them, with the trend from the previous period of the same length.
  */
 @Injectable()
 export class FollowUpService {
-  constructor(private readonly repository: FollowUpRepository) {}
+  constructor(
+    private readonly repository: FollowUpRepository,
+    private readonly figuresRepository: FiguresRepository,
+    private readonly targets: TargetRepository,
+  ) {}
 
   async summary(query: FollowUpQuery, user: StaffUser, now = new Date()): Promise<FollowUpSummary> {
-    const parsed = parsePeriod(query, now);
-    if (!parsed.ok) throw apiException('invalid-period', parsed.problem);
-    const period = parsed.period;
+    const period = periodOf(query, now);
     const unit = user.unit ?? null;
     const [queries, referrals, overdue] = await Promise.all([
       this.repository.queries(user.organisation, unit, period),
@@ -31,4 +48,145 @@ export class FollowUpService {
       referrals: { ...referrals, overdue },
     };
   }
+
+  async figures(query: FollowUpQuery, user: StaffUser, now = new Date()): Promise<FollowUpFigures> {
+    const period = periodOf(query, now);
+    const previous = previousPeriod(period);
+    const { organisation } = user;
+    const unit = user.unit ?? null;
+    const [contacts, durations, errands, referrals, queries, before, targets] = await Promise.all([
+      this.figuresRepository.contacts(organisation, unit, period),
+      this.figuresRepository.durations(organisation, unit, period),
+      this.figuresRepository.errands(organisation, unit, period, now),
+      this.figuresRepository.referrals(organisation, unit, period, now),
+      this.figuresRepository.queries(organisation, unit, period),
+      this.figuresRepository.targeted(organisation, unit, previous, now),
+      this.targets.applying(organisation, unit),
+    ]);
+    const current: TargetedAggregates = {
+      contacts: contacts.total,
+      resolved: contacts.resolved,
+      errandsInTime: errands.total.inTime,
+      errandsDue: errands.total.due,
+      referralsInTime: referrals.inTime,
+      referralsDue: referrals.due,
+    };
+    return {
+      period: { ...period, timeZone: FOLLOW_UP_TIME_ZONE },
+      previousPeriod: { ...previous, timeZone: FOLLOW_UP_TIME_ZONE },
+      scope: { organisation, unit },
+      generatedAt: now.toISOString(),
+      smallNumberThreshold: SMALL_NUMBER_THRESHOLD,
+      contacts: contactFigures(contacts, durations.waiting, durations.handling),
+      errands: {
+        total: departmentFigure({ department: '', ...errands.total }),
+        byDepartment: errands.byDepartment.map(departmentFigure),
+      },
+      referrals: {
+        byAgencyAndPurpose: countRows(referrals.byAgencyAndPurpose),
+        answeredInTime: shareCell(referrals.inTime, referrals.due),
+      },
+      queries: { byAgencyAndPurpose: countRows(queries.byAgencyAndPurpose) },
+      targets: targetFigures(current, before, targets),
+    };
+  }
+}
+
+function periodOf(query: FollowUpQuery, now: Date): Period {
+  const parsed = parsePeriod(query, now);
+  if (!parsed.ok) throw apiException('invalid-period', parsed.problem);
+  return parsed.period;
+}
+
+function duration(d: DurationAggregate) {
+  return {
+    samples: countCell(d.samples),
+    medianSeconds: statistic(d.samples, d.median),
+    p90Seconds: statistic(d.samples, d.p90),
+  };
+}
+
+export function contactFigures(
+  c: ContactAggregates,
+  waiting: DurationAggregate,
+  handling: DurationAggregate,
+): ContactFigures {
+  const topic = ({ topic, topicName, category, categoryName }: ContactAggregates['byTopic'][number]) => ({
+    topic,
+    topicName,
+    category,
+    categoryName,
+  });
+  return {
+    total: countCell(c.total),
+    resolvedAtFirstContact: shareCell(c.resolved, c.total),
+    byChannel: countRows(c.byChannel),
+    byTopic: c.byTopic.map((t) => ({ ...topic(t), ...countCell(t.count) })),
+    byRosa: countRows(c.byRosa),
+    byOutcome: countRows(c.byOutcome),
+    heatMap: countRows(c.heatMap),
+    waiting: duration(waiting),
+    handling: duration(handling),
+    unresolvedWithoutArticle: c.byTopic
+      .filter((t) => !t.hasArticle && t.unresolved > 0)
+      .sort((a, b) => b.unresolved - a.unresolved || a.topic.localeCompare(b.topic))
+      .slice(0, TOPIC_GAPS_LISTED)
+      .map((t) => ({ ...topic(t), hasArticle: false, ...countCell(t.unresolved) })),
+  };
+}
+
+export function departmentFigure(e: ErrandAggregate & { department: string }): DepartmentFigure {
+  return {
+    department: e.department,
+    forwarded: countCell(e.forwarded),
+    answered: countCell(e.answered),
+    medianHours: statistic(e.answered, e.medianHours),
+    p90Hours: statistic(e.answered, e.p90Hours),
+    overdue: countCell(e.overdue),
+    answeredInTime: shareCell(e.inTime, e.due),
+  };
+}
+
+const TARGET_FIELD: Record<TargetMeasure, keyof Omit<Targets, 'organisation' | 'unit' | 'updatedAt' | 'updatedBy'>> = {
+  'first-contact-resolved': 'firstContactResolvedPercent',
+  nki: 'nki',
+  'errands-in-time': 'errandsInTimePercent',
+  'referrals-in-time': 'referralsInTimePercent',
+};
+
+/** The figure of each measure, suppressed as any share; NKI is not measured here (null until the survey counts). */
+function measured(a: TargetedAggregates): Record<TargetMeasure, number | null> {
+  return {
+    'first-contact-resolved': shareCell(a.resolved, a.contacts).percent,
+    nki: null,
+    'errands-in-time': shareCell(a.errandsInTime, a.errandsDue).percent,
+    'referrals-in-time': shareCell(a.referralsInTime, a.referralsDue).percent,
+  };
+}
+
+/** Each measure against the unit's own target where it set one, else the municipality's. */
+export function targetFigures(
+  current: TargetedAggregates,
+  previous: TargetedAggregates,
+  applying: { unit?: Targets; municipality?: Targets },
+): TargetFigure[] {
+  const now = measured(current);
+  const before = measured(previous);
+  return (Object.keys(TARGET_FIELD) as TargetMeasure[]).map((measure) => {
+    const field = TARGET_FIELD[measure];
+    const own = applying.unit?.[field] ?? null;
+    const municipal = applying.municipality?.[field] ?? null;
+    const target = own ?? municipal;
+    const value = now[measure];
+    const previousValue = before[measure];
+    return {
+      measure,
+      target,
+      targetOf: own !== null ? 'unit' : municipal !== null ? 'municipality' : null,
+      value,
+      previous: previousValue,
+      change: value !== null && previousValue !== null ? Math.round((value - previousValue) * 10) / 10 : null,
+      status: target === null ? 'no-target' : value === null ? 'no-figure' : value >= target ? 'met' : 'missed',
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import { parsePeriod } from './period.js';
+import { parsePeriod, previousPeriod } from './period.js';
 
 // 23:30 UTC on 24 November is already 25 November in Stockholm (CET, UTC+1).
 const LATE_EVENING_UTC = new Date('2026-11-24T23:30:00Z');
@@ -61,4 +61,19 @@ describe('follow-up period', () => {
       });
     },
   );
+});
+
+describe('the previous period', () => {
+  it('has the same length and ends the day before, across a month and a leap day', () => {
+    expect(previousPeriod({ from: '2024-03-01', to: '2024-03-31', days: 31 })).toEqual({
+      from: '2024-01-30',
+      to: '2024-02-29',
+      days: 31,
+    });
+    expect(previousPeriod({ from: '2026-06-01', to: '2026-06-01', days: 1 })).toEqual({
+      from: '2026-05-31',
+      to: '2026-05-31',
+      days: 1,
+    });
+  });
 });

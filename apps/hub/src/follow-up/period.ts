@@ -48,3 +48,9 @@ export function parsePeriod(input: { from?: string; to?: string }, now: Date): P
   }
   return { ok: true, period: { from, to, days } };
 }
+
+/** The period of the same length that ends the day before `period` starts: what a trend compares with. */
+export function previousPeriod(period: Period): Period {
+  const from = epochDay(period.from);
+  return { from: dayOf(from - period.days), to: dayOf(from - 1), days: period.days };
+}

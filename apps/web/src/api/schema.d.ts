@@ -744,6 +744,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/follow-up/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow-up figures: contacts, resolved at first contact, errands, peaks, times, against targets
+         * @description Of the caller's organisation, or of the caller's unit when the token names one, for whole Swedish calendar days (Europe/Stockholm). Contacts per channel, topic (the municipality’s names), ROSA level and outcome; the share resolved at first contact; a weekday × hour heat map; waiting and handling times where recorded; the topics most often not resolved at first contact that have no knowledge-base article; errands per department with turnaround (median, p90 hours), overdue and answered in time; referrals and queries per agency and purpose; each targeted figure against its target, with the change from the previous period of the same length. Small numbers: a count of 1 to 4 is null (suppressed), and so is a share, median or percentile of fewer than 5.
+         */
+        get: operations["FollowUpController_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-up/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The targets of the caller's municipality: the whole municipality's and each unit's */
+        get: operations["FollowUpController_listTargets"];
+        /**
+         * Set the targets of a unit of the caller’s municipality, or of the whole municipality (audited)
+         * @description Replaces every target of that scope: a target left out or null is removed.
+         */
+        put: operations["FollowUpController_setTargets"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -1502,6 +1543,10 @@ export interface components {
             interpreter?: boolean;
             /** @description free text without personal identity numbers */
             note?: string;
+            /** @description seconds the citizen waited before the contact began (queue system, phone switch), when known */
+            waitingSeconds?: number;
+            /** @description seconds the contact took, when known */
+            handlingSeconds?: number;
             /**
              * @description personnummer, only when the work needs one; stored as the keyed subject hash
              * @example 19121212-1212
@@ -1534,6 +1579,10 @@ export interface components {
             language: string;
             interpreter: boolean;
             note?: string;
+            /** @description seconds the citizen waited, when recorded */
+            waitingSeconds?: number;
+            /** @description seconds the contact took, when recorded */
+            handlingSeconds?: number;
             /**
              * @description masked; set only when the work needed one
              * @example 19121212-****
@@ -2104,6 +2153,243 @@ export interface components {
             generatedAt: string;
             queries: components["schemas"]["QueriesFollowUp"];
             referrals: components["schemas"]["ReferralsFollowUp"];
+        };
+        CountFigure: {
+            /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
+            count: number | null;
+            /** @description true: the count is 1 to 4 and not shown */
+            suppressed: boolean;
+        };
+        ShareFigure: {
+            /** @description the part; null when 1 to 4 or when the share is suppressed */
+            part: number | null;
+            /** @description what the share is of; null when 1 to 4 */
+            base: number | null;
+            /** @description per cent, one decimal; null when no base or suppressed */
+            percent: number | null;
+            /** @description true: the base is 1 to 4, so the share is not shown */
+            suppressed: boolean;
+        };
+        ChannelCount: {
+            /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
+            count: number | null;
+            /** @description true: the count is 1 to 4 and not shown */
+            suppressed: boolean;
+            /** @enum {string} */
+            channel: "besok" | "telefon" | "e-post" | "chatt" | "e-tjanst" | "sociala-medier";
+        };
+        TopicCount: {
+            /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
+            count: number | null;
+            /** @description true: the count is 1 to 4 and not shown */
+            suppressed: boolean;
+            /** @example gata-park */
+            category: string;
+            /**
+             * @description the municipality’s own name of the category
+             * @example Gator och parker
+             */
+            categoryName: string;
+            /** @example gata-park.snorojning */
+            topic: string;
+            /**
+             * @description the municipality’s own name of the type
+             * @example Snöröjning och halkbekämpning
+             */
+            topicName: string;
+        };
+        RosaCount: {
+            /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
+            count: number | null;
+            /** @description true: the count is 1 to 4 and not shown */
+            suppressed: boolean;
+            rosa: number;
+        };
+        OutcomeCount: {
+            /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
+            count: number | null;
+            /** @description true: the count is 1 to 4 and not shown */
+            suppressed: boolean;
+            /** @enum {string} */
+            outcome: "besvarad" | "vidarebefordrad" | "remitterad" | "bokad" | "ej-lost";
+        };
+        HeatCell: {
+            /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
+            count: number | null;
+            /** @description true: the count is 1 to 4 and not shown */
+            suppressed: boolean;
+            /** @description ISO weekday, Monday 1, in Swedish time */
+            weekday: number;
+            /** @description hour of the day, Swedish time */
+            hour: number;
+        };
+        DurationFigure: {
+            /** @description contacts that recorded the time */
+            samples: components["schemas"]["CountFigure"];
+            /** @description median seconds; null from fewer than 5 samples */
+            medianSeconds: number | null;
+            /** @description 90th percentile, seconds; null from fewer than 5 */
+            p90Seconds: number | null;
+        };
+        TopicGap: {
+            /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
+            count: number | null;
+            /** @description true: the count is 1 to 4 and not shown */
+            suppressed: boolean;
+            /** @example gata-park */
+            category: string;
+            /**
+             * @description the municipality’s own name of the category
+             * @example Gator och parker
+             */
+            categoryName: string;
+            /** @example gata-park.snorojning */
+            topic: string;
+            /**
+             * @description the municipality’s own name of the type
+             * @example Snöröjning och halkbekämpning
+             */
+            topicName: string;
+            /** @description false: the municipality’s knowledge base has no article of the topic */
+            hasArticle: boolean;
+        };
+        ContactFigures: {
+            total: components["schemas"]["CountFigure"];
+            /** @description resolved at first contact (outcome besvarad) of all contacts */
+            resolvedAtFirstContact: components["schemas"]["ShareFigure"];
+            byChannel: components["schemas"]["ChannelCount"][];
+            /** @description per topic type, the most first */
+            byTopic: components["schemas"]["TopicCount"][];
+            byRosa: components["schemas"]["RosaCount"][];
+            byOutcome: components["schemas"]["OutcomeCount"][];
+            /** @description every weekday × hour (7 × 24), zeros included: the peaks */
+            heatMap: components["schemas"]["HeatCell"][];
+            /** @description waiting time, of the contacts that recorded one */
+            waiting: components["schemas"]["DurationFigure"];
+            /** @description handling time, of the contacts that recorded one */
+            handling: components["schemas"]["DurationFigure"];
+            /** @description the topics most often not resolved at first contact that have no knowledge-base article (what to write next), at most 10; count: contacts of the topic not resolved at first contact */
+            unresolvedWithoutArticle: components["schemas"]["TopicGap"][];
+        };
+        DepartmentFigure: {
+            /**
+             * @description the department the errand is with now
+             * @example Tekniska förvaltningen
+             */
+            department: string;
+            forwarded: components["schemas"]["CountFigure"];
+            answered: components["schemas"]["CountFigure"];
+            /** @description median hours from sent to answered; null from < 5 */
+            medianHours: number | null;
+            /** @description 90th percentile hours from sent to answered */
+            p90Hours: number | null;
+            /** @description open and past their response time now */
+            overdue: components["schemas"]["CountFigure"];
+            /** @description answered within the response time, of those answered or due */
+            answeredInTime: components["schemas"]["ShareFigure"];
+        };
+        ErrandFigures: {
+            /** @description every department together */
+            total: components["schemas"]["DepartmentFigure"];
+            byDepartment: components["schemas"]["DepartmentFigure"][];
+        };
+        AgencyPurposeFigure: {
+            /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
+            count: number | null;
+            /** @description true: the count is 1 to 4 and not shown */
+            suppressed: boolean;
+            /** @example fk */
+            agency: string;
+            /** @enum {string} */
+            purpose: "vagledning" | "ekonomiskt-bistand" | "etablering" | "bostadsanpassning" | "arbetsmarknadsinsats";
+        };
+        ReferralFigures: {
+            /** @description referrals sent in the period */
+            byAgencyAndPurpose: components["schemas"]["AgencyPurposeFigure"][];
+            /** @description accepted or declined within the agreement’s response time, of those answered or due */
+            answeredInTime: components["schemas"]["ShareFigure"];
+        };
+        QueryFigures: {
+            /** @description agency results of the queries asked in the period */
+            byAgencyAndPurpose: components["schemas"]["AgencyPurposeFigure"][];
+        };
+        TargetFigure: {
+            /** @enum {string} */
+            measure: "first-contact-resolved" | "nki" | "errands-in-time" | "referrals-in-time";
+            /** @description the figure must be at least this; null: no target set */
+            target: number | null;
+            /**
+             * @description whose target applies: the unit’s own, else the municipality’s
+             * @enum {string|null}
+             */
+            targetOf: "unit" | "municipality" | null;
+            /** @description the figure (per cent, or NKI 0–100); null when suppressed or not measured yet (NKI) */
+            value: number | null;
+            /** @description the same figure in the previous period */
+            previous: number | null;
+            /** @description value − previous, one decimal */
+            change: number | null;
+            /**
+             * @description met / missed the target; no-target: none set; no-figure: no value (suppressed, or not measured)
+             * @enum {string}
+             */
+            status: "met" | "missed" | "no-target" | "no-figure";
+        };
+        FollowUpFigures: {
+            period: components["schemas"]["PeriodView"];
+            /** @description the period of the same length just before, for the trend */
+            previousPeriod: components["schemas"]["PeriodView"];
+            scope: components["schemas"]["ScopeView"];
+            /** Format: date-time */
+            generatedAt: string;
+            /**
+             * @description counts under this (and shares or percentiles of fewer) are suppressed
+             * @example 5
+             */
+            smallNumberThreshold: number;
+            contacts: components["schemas"]["ContactFigures"];
+            errands: components["schemas"]["ErrandFigures"];
+            referrals: components["schemas"]["ReferralFigures"];
+            queries: components["schemas"]["QueryFigures"];
+            targets: components["schemas"]["TargetFigure"][];
+        };
+        TargetsView: {
+            /** @description the unit; null: the whole municipality */
+            unit: string | null;
+            firstContactResolvedPercent: number | null;
+            nki: number | null;
+            errandsInTimePercent: number | null;
+            referralsInTimePercent: number | null;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
+        };
+        SetTargetsDto: {
+            /**
+             * @description a unit (centre) of the caller’s municipality, by name; left out: the whole municipality
+             * @example Servicecenter
+             */
+            unit?: string;
+            /**
+             * @description resolved at first contact ≥ this, per cent
+             * @example 70
+             */
+            firstContactResolvedPercent?: number | null;
+            /**
+             * @description Nöjd-Kund-Index ≥ this (0–100)
+             * @example 75
+             */
+            nki?: number | null;
+            /**
+             * @description errands answered within their topic’s response time ≥ this, per cent
+             * @example 90
+             */
+            errandsInTimePercent?: number | null;
+            /**
+             * @description referrals answered (accepted or declined) within their agreement’s response time ≥ this, per cent
+             * @example 95
+             */
+            referralsInTimePercent?: number | null;
         };
         ChainHeadView: {
             /**
@@ -3728,6 +4014,128 @@ export interface operations {
             };
             /** @description role-not-allowed: needs manager or auditor */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    FollowUpController_figures: {
+        parameters: {
+            query?: {
+                /** @description first Swedish calendar day counted; default 29 days before `to` */
+                from?: string;
+                /** @description last Swedish calendar day counted, included; default today. At most 366 days from `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpFigures"];
+                };
+            };
+            /** @description invalid-period: a malformed day, from after to, or more than 366 days */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no or an invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description role-not-allowed: needs manager or auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    FollowUpController_listTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetsView"][];
+                };
+            };
+            /** @description no or an invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description role-not-allowed: needs admin, manager or auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    FollowUpController_setTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetTargetsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetsView"];
+                };
+            };
+            /** @description invalid-request: a target outside 0–100 or with more than one decimal */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description role-not-allowed: needs admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not-found: no such unit (centre) of the municipality */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { usePersistedState } from '../../persisted-state.js';
 import { agencyName, PURPOSE_TEXT, QUERY_STATUS_TEXT, reasonText, REFERRAL_STATUS_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
 import { GroupedBars, StackedColumns, type Series } from './charts.js';
+import { FiguresSection } from './figures.js';
 
 type Summary = HubSchemas['FollowUpSummary'];
 
@@ -61,6 +62,13 @@ export function FollowUpPage() {
       }),
     ),
   );
+  const figures = useLoad(`/api/follow-up/figures${query.size ? `?${query}` : ''}`, () =>
+    answer(
+      hub.GET('/api/follow-up/figures', {
+        params: { query: { from: asked.from || undefined, to: asked.to || undefined } },
+      }),
+    ),
+  );
   function submit(event: FormEvent) {
     event.preventDefault();
     setAsked({ ...period });
@@ -92,6 +100,8 @@ export function FollowUpPage() {
       </form>
       {summary.state === 'loading' && <Busy>Räknar samman perioden …</Busy>}
       {summary.state === 'error' && <Alert>{summary.error.message}</Alert>}
+      {figures.state === 'error' && <Alert>{figures.error.message}</Alert>}
+      {figures.state === 'done' && <FiguresSection figures={figures.data} />}
       {summary.state === 'done' && <Dashboard summary={summary.data} />}
     </Page>
   );

@@ -26,6 +26,7 @@ import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
 import { QueryModule } from './queries/query.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
+import { SurveyModule } from './surveys/survey.module.js';
 import { TopicModule } from './topics/topic.module.js';
 
 @Module({
@@ -59,6 +60,7 @@ import { TopicModule } from './topics/topic.module.js';
     TopicModule,
     ContactModule,
     KnowledgeModule,
+    SurveyModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

@@ -20,6 +20,10 @@ export const AUDIT_KINDS = [
   'errand',
   /** a contact that names a subject (anonymous contacts are statistics, not audited) */
   'contact',
+  /** a complaint or suggestion registered, routed and answered (issue 18) */
+  'complaint',
+  /** a survey kiosk (the unit's tablet) paired by a staff member (issue 18) */
+  'survey-kiosk',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

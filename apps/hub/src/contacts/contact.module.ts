@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SurveyModule } from '../surveys/survey.module.js';
 import { TopicModule } from '../topics/topic.module.js';
 import { ContactController } from './contact.controller.js';
 import { ContactRepository } from './contact.repository.js';
@@ -6,7 +7,7 @@ import { ContactService } from './contact.service.js';
 
 /** Contacts (kontakter) a unit's guides log; queries and referrals made during one name it. */
 @Module({
-  imports: [TopicModule],
+  imports: [TopicModule, SurveyModule],
   controllers: [ContactController],
   providers: [ContactRepository, ContactService],
   exports: [ContactService],

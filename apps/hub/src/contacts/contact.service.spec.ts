@@ -70,6 +70,7 @@ describe('ContactService', () => {
       topics as unknown as TopicRepository,
       new Subjects(audit),
       audit,
+      { issue: async () => ({ token: 't'.repeat(22), path: `/enkat/${'t'.repeat(22)}`, expiresAt: 'x' }) } as never,
     );
   });
 

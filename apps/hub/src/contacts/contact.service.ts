@@ -7,6 +7,7 @@ import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { Subjects } from '../core/subjects.js';
 import { apiException } from '../http/http-errors.js';
+import { SurveyService } from '../surveys/survey.service.js';
 import { TopicRepository } from '../topics/topic.repository.js';
 import type { ContactView, ListContactsQuery, LogContactDto } from './contact.dto.js';
 import { ContactRepository, type Contact, type ContactLinks } from './contact.repository.js';
@@ -27,6 +28,7 @@ export class ContactService {
     private readonly topics: TopicRepository,
     private readonly subjects: Subjects,
     private readonly audit: AuditLog,
+    private readonly surveys: SurveyService,
   ) {}
 
   async log(dto: LogContactDto, user: StaffUser): Promise<ContactView> {
@@ -74,7 +76,8 @@ export class ContactService {
         details: { contactId: stored.id, channel: stored.channel, topic: stored.topic, outcome: stored.outcome },
       });
     }
-    return contactView(stored);
+    // the survey token is the receipt's: it is not kept with the contact, only its hash with the unit, channel, day
+    return { ...contactView(stored), survey: await this.surveys.issue(stored) };
   }
 
   async list(query: ListContactsQuery, user: StaffUser, now = new Date()): Promise<ContactView[]> {

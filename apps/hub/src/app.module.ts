@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
+import { ComplaintModule } from './complaints/complaint.module.js';
 import { ConsentModule } from './consents/consent.module.js';
 import { ContactModule } from './contacts/contact.module.js';
 import { CoreModule } from './core/core.module.js';
@@ -61,6 +62,7 @@ import { TopicModule } from './topics/topic.module.js';
     ContactModule,
     KnowledgeModule,
     SurveyModule,
+    ComplaintModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

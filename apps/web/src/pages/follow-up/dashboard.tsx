@@ -7,6 +7,7 @@ import { usePersistedState } from '../../persisted-state.js';
 import { agencyName, PURPOSE_TEXT, QUERY_STATUS_TEXT, reasonText, REFERRAL_STATUS_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
 import { GroupedBars, StackedColumns, type Series } from './charts.js';
+import { NkiPanel } from './nki-panel.js';
 
 type Summary = HubSchemas['FollowUpSummary'];
 
@@ -93,6 +94,7 @@ export function FollowUpPage() {
       {summary.state === 'loading' && <Busy>Räknar samman perioden …</Busy>}
       {summary.state === 'error' && <Alert>{summary.error.message}</Alert>}
       {summary.state === 'done' && <Dashboard summary={summary.data} />}
+      <NkiPanel from={asked.from || undefined} to={asked.to || undefined} />
     </Page>
   );
 }

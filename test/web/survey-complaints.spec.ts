@@ -192,4 +192,46 @@ describe('kundnöjdhet and klagomål in the browser', () => {
     await screenshot(manager, 'follow-up-nki');
     await manager.close();
   }, 90_000);
+
+  it('pairs the unit’s tablet as its kiosk and shows it a visitor’s survey the guide hands over', async () => {
+    await anna.goto(hubUrl);
+    await expectHeading(anna, /^Välkommen, /);
+    const form = anna.getByRole('form', { name: 'Ny kontakt' });
+    await form.getByLabel('Kanal').focus();
+    await anna.keyboard.type('Bes');
+    await anna.keyboard.press('Tab');
+    await anna.keyboard.type('snöröj');
+    await anna.keyboard.press('Tab');
+    await anna.keyboard.type('1');
+    await anna.keyboard.press('Tab');
+    await anna.keyboard.type('Bes');
+    await anna.keyboard.press('Enter');
+    const receipt = anna.getByRole('region', { name: 'Kontakten är sparad' });
+    await receipt.getByRole('button', { name: 'Koppla surfplatta' }).click();
+    const code = (await receipt.getByRole('status').locator('strong').textContent())!;
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+
+    const tablet = await browser.newPage();
+    await tablet.setViewportSize({ width: 820, height: 1180 });
+    await tablet.goto(`${hubUrl}/enkat`);
+    await expectHeading(tablet, 'Koppla surfplattan');
+    await expectAccessible(tablet);
+    await tablet.getByLabel('Kopplingskod').fill(code);
+    await tablet.getByRole('button', { name: 'Koppla surfplattan' }).click();
+    await expectHeading(tablet, 'Välkommen till Servicecenter');
+    await expectAccessible(tablet);
+
+    await receipt.getByRole('button', { name: 'Visa enkät på surfplattan' }).click();
+    await receipt.getByRole('status').filter({ hasText: 'Enkäten visas nu på surfplattan' }).waitFor();
+    await expectHeading(tablet, 'Tre frågor om ditt besök');
+    await expectAccessible(tablet);
+    await answerSurvey(tablet, [8, 8, 8]);
+    await expectHeading(tablet, 'Tack!');
+    await screenshot(tablet, 'survey-kiosk-thanks');
+    // the next visitor finds the kiosk waiting again
+    await expectHeading(tablet, 'Välkommen till Servicecenter');
+    await receipt.getByRole('button', { name: 'Visa enkät på surfplattan' }).click();
+    await receipt.getByRole('alert').filter({ hasText: 'Enkäten är redan besvarad.' }).waitFor();
+    await tablet.close();
+  }, 90_000);
 });

@@ -1,6 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { startHub, tokenFor, USERS, type RunningHub } from '../support/hub.js';
 
+/**
+ * The citizen's survey and the unit's kiosk need no login (docs/kundnojdhet-och-klagomal.md): the one-time token or
+ * the kiosk key is the capability, checked by the service (test/hub/surveys-complaints.spec.ts).
+ */
+const SURVEY_OPERATIONS = [
+  'GET /api/public/surveys/{token}',
+  'POST /api/public/surveys/{token}/answer',
+  'POST /api/public/survey-kiosks/pair',
+  'GET /api/public/survey-kiosks/offer',
+  'POST /api/public/survey-kiosks/answer',
+];
+
+/** `METHOD /path` of every operation whose security the document declares empty: no token needed. */
+function declaredPublic(document: { paths: Record<string, Record<string, { security?: unknown[] }>> }): string[] {
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods)
+      .filter(([, op]) => Array.isArray(op.security) && op.security.length === 0)
+      .map(([method]) => `${method.toUpperCase()} ${path}`),
+  );
+}
+
 describe('hub HTTP basics', () => {
   let hub: RunningHub;
 
@@ -85,6 +106,7 @@ describe('hub HTTP basics', () => {
         Object.keys(methods).map((method) => ({
           method: method.toUpperCase(),
           path: path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000'),
+          operation: `${method.toUpperCase()} ${path}`,
         })),
     );
     expect(operations.length).toBeGreaterThan(0);
@@ -92,9 +114,16 @@ describe('hub HTTP basics', () => {
     // callback creates a session only for a code the identity provider issued to a login this browser started, with
     // its state and PKCE verifier (test/auth/oidc-login.spec.ts).
     // the JWKS holds public keys only, for anyone to check the hub's signatures with
-    const publicOperations = new Set(['GET /api/auth/login', 'GET /api/auth/callback', 'GET /.well-known/jwks.json']);
-    for (const { method, path } of operations) {
-      if (path.startsWith('/health') || publicOperations.has(`${method} ${path}`)) continue;
+    const publicOperations = new Set([
+      'GET /api/auth/login',
+      'GET /api/auth/callback',
+      'GET /.well-known/jwks.json',
+      ...SURVEY_OPERATIONS,
+    ]);
+    // every operation the document declares public (`security: []`) is one of these, and no other is public
+    expect(declaredPublic(document).filter((op) => !publicOperations.has(op))).toEqual([]);
+    for (const { method, path, operation } of operations) {
+      if (path.startsWith('/health') || publicOperations.has(operation)) continue;
       expect({ method, path, status: (await hub.call(method, path)).status }).toEqual({ method, path, status: 401 });
       expect({ method, path, status: (await hub.call(method, path, { token: foreign })).status }).toEqual({
         method,
@@ -124,8 +153,9 @@ describe('hub HTTP basics', () => {
     for (const [rawPath, methods] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
       const path = rawPath.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
-        if (path.startsWith('/health') || path.startsWith('/.well-known') || anyStaff.has(`${method} ${rawPath}`))
-          continue;
+        const operation = `${method} ${rawPath}`;
+        if (path.startsWith('/health') || path.startsWith('/.well-known') || anyStaff.has(operation)) continue;
+        if (SURVEY_OPERATIONS.includes(operation)) continue;
         const { status, body } = await hub.call(method, path, { token: roleless });
         expect({ method, path, status, error: body?.error }).toEqual({
           method,

@@ -141,9 +141,14 @@ interface Owned {
   /** a knowledge-base article of the tenant's municipality, owned by the tenant's unit */
   articleId: string;
   articleTitle: string;
+  /** a complaint the tenant's unit registered, held by the centre itself */
+  complaintId: string;
+  /** the one-time survey token of the tenant's contact */
+  surveyToken: string;
 }
 
-type ObjectKind = 'agreement' | 'consent' | 'referral' | 'unit' | 'errand' | 'contact' | 'topic' | 'article';
+type ObjectKind =
+  'agreement' | 'consent' | 'referral' | 'unit' | 'errand' | 'contact' | 'topic' | 'article' | 'complaint';
 
 interface ByIdFixture {
   object: ObjectKind;
@@ -167,6 +172,8 @@ const SCOPE_OF: Record<ObjectKind, keyof typeof OUTSIDERS> = {
   topic: 'organisation',
   // a municipality's knowledge base is its own: its staff read it, its owners edit it
   article: 'organisation',
+  // the unit that registered it; a department answers one routed to it in its errand
+  complaint: 'unit',
 };
 
 const today = () => swedishDay(new Date());
@@ -282,6 +289,12 @@ const BY_ID: Record<string, ByIdFixture> = {
     body: () => ({ name: 'Intrång', kind: 'department' }),
   },
   'GET /api/contacts/{id}': { object: 'contact', params: (o) => ({ id: o.contactId }), insider: 'guide' },
+  'GET /api/complaints/{id}': { object: 'complaint', params: (o) => ({ id: o.complaintId }), insider: 'guide' },
+  'POST /api/complaints/{id}/answer': {
+    object: 'complaint',
+    params: (o) => ({ id: o.complaintId }),
+    body: () => ({ answer: 'Intrång' }),
+  },
   'PATCH /api/topics/categories/{id}': {
     object: 'topic',
     params: (o) => ({ id: o.topicCategoryId }),
@@ -341,6 +354,10 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/auth/me': { scope: 'unit', request: () => ({}) },
   'GET /metrics': { scope: 'unit', request: () => ({}) },
   'GET /api/contacts': { scope: 'unit', request: () => ({ query: `?date=${today()}` }) },
+  'GET /api/complaints': { scope: 'unit', request: () => ({}) },
+  // counts and an index only; with a unit in the token, the unit's
+  'GET /api/follow-up/complaints': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
+  'GET /api/follow-up/nki': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
   // the caller's own municipality's taxonomy: the same default codes everywhere, no other tenant's ids
   'GET /api/topics': { scope: 'unit', request: () => ({}) },
   // the tenant's own article title as the words: another municipality's search finds nothing of it
@@ -391,6 +408,29 @@ const contactReferral = (caller: Tenant, o: Owned, contactId: string) => ({
 const operationOf = (key: string) => key.replace(/#.*$/, '');
 
 const BODY_REFERENCES: Record<string, BodyReference> = {
+  // another unit's survey token: as unknown to the caller's kiosk as a made-up one
+  'POST /api/surveys/kiosk-offers': {
+    names: (o) => o.surveyToken,
+    madeUp: () => randomUUID().replaceAll('-', '').slice(0, 22),
+    scope: 'unit',
+    roles: ['guide', 'caseworker'],
+    body: (_caller, _o, token) => ({ token }),
+  },
+  // a complaint routed to another municipality's department: as unknown as a made-up one
+  'POST /api/complaints': {
+    names: (o) => o.departmentId,
+    madeUp: randomUUID,
+    scope: 'organisation',
+    roles: ['guide', 'caseworker'],
+    body: (_caller, _o, departmentId) => ({
+      kind: 'klagomal',
+      channel: 'telefon',
+      topic: 'gata-park.snorojning',
+      text: 'Gatan plogades inte.',
+      party: { kind: 'department', departmentId },
+      wantsAnswer: false,
+    }),
+  },
   // a query or referral made during another unit's contact
   'POST /api/referrals#contactId': {
     names: (o) => o.contactId,
@@ -492,6 +532,14 @@ const NO_TENANT_DATA: Record<string, string> = {
   'POST /api/knowledge/articles':
     'writes an article of the caller’s own municipality, taken from the token; its owner must be one of its units',
   'POST /api/consents': 'records a consent to the caller’s own unit, taken from the token; names no existing object',
+  'POST /api/surveys/kiosk-pairings': 'a pairing code for the caller’s own unit, taken from the token; names nothing',
+  // public (x-public, no token): the one-time survey token or the kiosk key is the capability, and answers hold no
+  // tenant's data beyond the unit's name to whoever holds that token
+  'GET /api/public/surveys/{token}': 'public: the questions for a one-time token; unknown tokens answer 404',
+  'POST /api/public/surveys/{token}/answer': 'public: one anonymous answer per one-time token',
+  'POST /api/public/survey-kiosks/pair': 'public: trades a one-time pairing code for a kiosk key of that unit',
+  'GET /api/public/survey-kiosks/offer': 'public: whether the kiosk key’s own unit offered a survey; no other data',
+  'POST /api/public/survey-kiosks/answer': 'public: answers the survey offered to the kiosk key’s own unit',
   'POST /api/topics/categories':
     'adds a category to the caller’s own municipality’s taxonomy; names no existing object',
   'GET /api/organisations/{number}': 'an organisation’s public facts (name, kind, agency code); no unit, no staff',
@@ -556,6 +604,8 @@ describe('tenant isolation: every operation × every role × two municipalities 
       o.queryId,
       o.errandId,
       o.contactId,
+      o.complaintId,
+      o.surveyToken,
       o.subjectKey,
       ...spellings(o.subject),
     ];
@@ -673,7 +723,20 @@ describe('tenant isolation: every operation × every role × two municipalities 
       ...articleBody({ tenant } as Owned, articleTitle),
     });
     expectStatus(article, 201, `${tenant.slug}: article`);
+    const complaint = await send('POST', '/api/complaints', as('guide'), {
+      kind: 'klagomal',
+      channel: 'besok',
+      topic: 'kommunen.synpunkt',
+      text: `Klagomål hos ${tenant.unit}`,
+      party: { kind: 'centre' },
+      wantsAnswer: true,
+      citizen: { phone: '070-123 45 67' },
+      preferredChannel: 'phone',
+    });
+    expectStatus(complaint, 201, `${tenant.slug}: complaint`);
     return {
+      complaintId: complaint.body.id,
+      surveyToken: contact.body.survey.token,
       articleId: article.body.id,
       articleTitle,
       tenant,
@@ -882,6 +945,8 @@ describe('tenant isolation: every operation × every role × two municipalities 
         status: 'sent',
         department: 'Tekniska förvaltningen',
       });
+      const complaint = await send('GET', `/api/complaints/${o.complaintId}`, staff(owner, 'guide'));
+      expect({ owner: owner.slug, status: complaint.body.status }).toEqual({ owner: owner.slug, status: 'open' });
       const article = await send('GET', `/api/knowledge/articles/${o.articleId}`, staff(owner, 'guide'));
       expect({ owner: owner.slug, version: article.body.version, title: article.body.title }).toEqual({
         owner: owner.slug,

@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
+import { ComplaintModule } from './complaints/complaint.module.js';
 import { ConsentModule } from './consents/consent.module.js';
 import { ContactModule } from './contacts/contact.module.js';
 import { CoreModule } from './core/core.module.js';
@@ -26,6 +27,7 @@ import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
 import { QueryModule } from './queries/query.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
+import { SurveyModule } from './surveys/survey.module.js';
 import { TopicModule } from './topics/topic.module.js';
 
 @Module({
@@ -59,6 +61,8 @@ import { TopicModule } from './topics/topic.module.js';
     TopicModule,
     ContactModule,
     KnowledgeModule,
+    SurveyModule,
+    ComplaintModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

@@ -3,6 +3,7 @@ import { answer, hub } from './api/hub.js';
 import { Alert, Busy, Page, SiteFrame } from './components.js';
 import { adminRoutes } from './pages/admin/index.js';
 import { auditRoutes } from './pages/audit/index.js';
+import { complaintRoutes } from './pages/complaints/index.js';
 import { errandRoutes } from './pages/errands/index.js';
 import { followUpRoutes } from './pages/follow-up/index.js';
 import { DayPage } from './pages/guide/day-page.js';
@@ -19,6 +20,7 @@ import { rememberAgencies, rememberOrganisations, ROLE_TEXT } from './texts.js';
 const ROUTES: RouteDefinition[] = [
   ...guideRoutes,
   ...errandRoutes,
+  ...complaintRoutes,
   ...adminRoutes,
   ...unitRoutes,
   ...auditRoutes,

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 import { adapterUiConfig, InboxApp } from './pages/inbox/index.js';
 import { RouterProvider } from './router.js';
+import { SurveyApp } from './pages/survey/survey-app.js';
 import { SessionProvider } from './session.js';
 import './styles.css';
 
@@ -14,6 +15,9 @@ void adapterUiConfig().then((adapter) =>
       <RouterProvider>
         {adapter ? (
           <InboxApp config={adapter} />
+        ) : isSurveyPath(window.location.pathname) ? (
+          // the citizen's survey and the unit's kiosk: no login
+          <SurveyApp />
         ) : (
           <SessionProvider>
             <App />
@@ -23,3 +27,7 @@ void adapterUiConfig().then((adapter) =>
     </StrictMode>,
   ),
 );
+
+function isSurveyPath(path: string): boolean {
+  return path === '/enkat' || path.startsWith('/enkat/');
+}

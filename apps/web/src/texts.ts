@@ -227,6 +227,10 @@ const API_ERROR_TEXT: Record<ErrorCode, string> = {
   'destination-unavailable': 'Mottagaren tar inte emot meddelanden just nu. Försök igen om en stund.',
   'referral-withdrawn': 'Kommunen har återkallat remissen. Kassera meddelandet.',
   'agreement-changed': 'Avtalet har ändrats sedan remissen skickades. Kassera meddelandet och skicka remissen på nytt.',
+  'kiosk-not-paired': 'Surfplattan är inte kopplad till någon enhet längre. Be personalen koppla den igen.',
+  'survey-answered': 'Enkäten är redan besvarad. Tack för att du svarade!',
+  'survey-expired': 'Enkäten går inte längre att besvara: länken gäller i 14 dagar.',
+  'no-kiosk': 'Ingen surfplatta är kopplad till enheten. Koppla en surfplatta först.',
   // the web UI itself never sends these: if it happens, it is ours to look into
   'invalid-json': SOMETHING_WRONG,
   'unsupported-media-type': SOMETHING_WRONG,

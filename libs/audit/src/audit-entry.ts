@@ -26,6 +26,10 @@ export const AUDIT_KINDS = [
   'article',
   /** a municipality's admin sets the follow-up targets of a unit or of the whole municipality (issue 18) */
   'follow-up-target',
+  /** a complaint or suggestion registered, routed and answered (issue 18) */
+  'complaint',
+  /** a survey kiosk (the unit's tablet) paired by a staff member (issue 18) */
+  'survey-kiosk',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   unauthenticated: 401,
   'invalid-token': 401,
   'session-expired': 401,
+  'kiosk-not-paired': 401,
   // 403: not theirs to do
   forbidden: 403,
   'csrf-header-missing': 403,
@@ -72,6 +73,9 @@ export const ERROR_CODES = {
   'unit-closed': 409,
   'topic-exists': 409,
   'topic-retired': 409,
+  'survey-answered': 409,
+  'survey-expired': 409,
+  'no-kiosk': 409,
   // 413, 415: bodies the API does not read
   'payload-too-large': 413,
   'unsupported-media-type': 415,

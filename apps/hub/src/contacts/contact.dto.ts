@@ -19,6 +19,7 @@ import {
   type ContactChannel,
   type ContactOutcome,
 } from '@hub/contracts';
+import { SurveyTokenView } from '../surveys/survey.dto.js';
 
 export const NOTE_MAX = 2000;
 /** a week: an e-mail may wait that long for its answer */
@@ -148,4 +149,10 @@ export class ContactView {
   queries?: string[];
   @ApiPropertyOptional({ type: [String], description: 'ids of the referrals made during the contact (GET by id)' })
   referrals?: string[];
+
+  @ApiPropertyOptional({
+    type: SurveyTokenView,
+    description: 'only in the answer that logs the contact: its one-time survey token, never shown again',
+  })
+  survey?: SurveyTokenView;
 }

@@ -92,6 +92,7 @@ describe('ContactService', () => {
       new Subjects(audit),
       audit,
       articleService,
+      { issue: async () => ({ token: 't'.repeat(22), path: `/enkat/${'t'.repeat(22)}`, expiresAt: 'x' }) } as never,
     );
   });
 

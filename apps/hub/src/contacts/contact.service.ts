@@ -8,6 +8,7 @@ import type { StaffUser } from '../auth/staff-user.js';
 import { Subjects } from '../core/subjects.js';
 import { apiException } from '../http/http-errors.js';
 import { ArticleService } from '../knowledge/article.service.js';
+import { SurveyService } from '../surveys/survey.service.js';
 import { TopicRepository } from '../topics/topic.repository.js';
 import type { ContactView, ListContactsQuery, LogContactDto } from './contact.dto.js';
 import { ContactRepository, type Contact, type ContactLinks } from './contact.repository.js';
@@ -30,6 +31,7 @@ export class ContactService {
     private readonly subjects: Subjects,
     private readonly audit: AuditLog,
     private readonly articles: ArticleService,
+    private readonly surveys: SurveyService,
   ) {}
 
   async log(dto: LogContactDto, user: StaffUser): Promise<ContactView> {
@@ -81,7 +83,8 @@ export class ContactService {
         details: { contactId: stored.id, channel: stored.channel, topic: stored.topic, outcome: stored.outcome },
       });
     }
-    return contactView(stored);
+    // the survey token is the receipt's: it is not kept with the contact, only its hash with the unit, channel, day
+    return { ...contactView(stored), survey: await this.surveys.issue(stored) };
   }
 
   async list(query: ListContactsQuery, user: StaffUser, now = new Date()): Promise<ContactView[]> {

@@ -8,7 +8,7 @@ export function setHubGlobalPrefix(app: INestApplication): void {
 
 /** The OpenAPI document the hub serves at /api/docs/openapi.json, from its controllers and DTOs. */
 export function hubOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Samtjänst hub API')
@@ -20,4 +20,11 @@ export function hubOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addSecurityRequirements('bearer')
       .build(),
   );
+  // an operation marked `x-public` (a citizen's survey, a kiosk) needs no token: its security says so
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as Array<{ 'x-public'?: boolean; security?: unknown[] }>) {
+      if (operation?.['x-public']) operation.security = [];
+    }
+  }
+  return document;
 }

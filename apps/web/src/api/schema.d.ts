@@ -669,6 +669,148 @@ export interface paths {
         patch: operations["UnitController_change"];
         trace?: never;
     };
+    "/api/surveys/kiosk-pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time code (10 minutes) that pairs a tablet at /enkat as the kiosk of the caller’s unit
+         * @description The tablet trades it for a key of its own at POST /api/public/survey-kiosks/pair. Audited.
+         */
+        post: operations["SurveyController_pairing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveys/kiosk-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show the survey of a contact the caller’s unit logged on the unit’s kiosk (the next 10 minutes) */
+        post: operations["SurveyController_offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-up/nki": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Nöjd-Kund-Index (0–100) of the survey answers, with the number of answers and a 95 % interval
+         * @description Of the caller's organisation, or unit when the token names one, for the contacts' Swedish calendar days in the period, in all and per channel. A group of fewer than 5 answers shows its count only.
+         */
+        get: operations["SurveyController_nki"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The survey questions for a one-time token, while it may be answered (public) */
+        get: operations["SurveyPublicController_survey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/surveys/{token}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer the survey, once per token (public) */
+        post: operations["SurveyPublicController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/survey-kiosks/pair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A tablet trades a one-time pairing code for its kiosk key (public) */
+        post: operations["SurveyPublicController_pair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/survey-kiosks/offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a guide of the kiosk’s unit has offered a survey to answer now (public) */
+        get: operations["SurveyPublicController_offer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/survey-kiosks/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer the survey offered on the kiosk (public) */
+        post: operations["SurveyPublicController_kioskAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/referrals": {
         parameters: {
             query?: never;
@@ -1090,6 +1232,81 @@ export interface paths {
          * @description With a reason the department reads; the department's own system is told (errand.status.v1 `withdrawn`), and the errand moves no more.
          */
         post: operations["ErrandController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's unit's complaints and suggestions, open ones first */
+        get: operations["ComplaintController_list"];
+        put?: never;
+        /**
+         * Register a complaint or suggestion (klagomål, synpunkt) and route it to the responsible party
+         * @description A department gets it as an errand with its topic’s response time; the centre holds its own and those about an agency. Contact details only when the citizen wants an answer. Audited.
+         */
+        post: operations["ComplaintController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A complaint of the caller's unit, with its answer when there is one */
+        get: operations["ComplaintController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the answer to a complaint the centre holds (its own, or about an agency) */
+        post: operations["ComplaintController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/follow-up/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complaints and suggestions registered in the period, by topic and by responsible party
+         * @description Of the caller's organisation, or unit when the token names one; counts only, no text.
+         */
+        get: operations["ComplaintController_counts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1558,6 +1775,16 @@ export interface components {
              */
             articleId?: string;
         };
+        SurveyTokenView: {
+            /** @description the one-time survey token, shown once: only its hash is kept */
+            token: string;
+            /**
+             * @description the survey page, relative to the hub
+             * @example /enkat/Qm9vbV9ib29tX2Jvb20
+             */
+            path: string;
+            expiresAt: string;
+        };
         ContactView: {
             /** Format: uuid */
             id: string;
@@ -1597,6 +1824,8 @@ export interface components {
             queries?: string[];
             /** @description ids of the referrals made during the contact (GET by id) */
             referrals?: string[];
+            /** @description only in the answer that logs the contact: its one-time survey token, never shown again */
+            survey?: components["schemas"]["SurveyTokenView"];
         };
         TopicTypeView: {
             /** Format: uuid */
@@ -1884,6 +2113,105 @@ export interface components {
              */
             closed?: true;
         };
+        KioskPairingView: {
+            /**
+             * @description typed on the tablet at /enkat; used once
+             * @example K7QF-M2XD
+             */
+            code: string;
+            expiresAt: string;
+        };
+        OfferSurveyDto: {
+            /** @description the survey token of a contact the caller’s unit logged */
+            token: string;
+        };
+        PeriodView: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description calendar days in the period, both ends included */
+            days: number;
+            /**
+             * @description the time zone whose calendar days are counted
+             * @example Europe/Stockholm
+             */
+            timeZone: string;
+        };
+        ScopeView: {
+            /** @example 2120001967 */
+            organisation: string;
+            /** @description the caller's unit; null: the whole organisation */
+            unit: string | null;
+        };
+        NkiChannelFigureView: {
+            answers: number;
+            /** @description fewer than 5 answers: the index and its interval are not shown */
+            suppressed: boolean;
+            /** @description Nöjd-Kund-Index, 0–100 */
+            nki: number | null;
+            /** @description lower end of the 95 % confidence interval */
+            ciLow: number | null;
+            /** @description upper end of the 95 % confidence interval */
+            ciHigh: number | null;
+            /** @enum {string} */
+            channel: "besok" | "telefon" | "e-post" | "chatt" | "e-tjanst" | "sociala-medier";
+        };
+        NkiView: {
+            answers: number;
+            /** @description fewer than 5 answers: the index and its interval are not shown */
+            suppressed: boolean;
+            /** @description Nöjd-Kund-Index, 0–100 */
+            nki: number | null;
+            /** @description lower end of the 95 % confidence interval */
+            ciLow: number | null;
+            /** @description upper end of the 95 % confidence interval */
+            ciHigh: number | null;
+            period: components["schemas"]["PeriodView"];
+            scope: components["schemas"]["ScopeView"];
+            /** @description per channel of the contact, each suppressed alike */
+            byChannel: components["schemas"]["NkiChannelFigureView"][];
+        };
+        SurveyQuestionView: {
+            /** @enum {string} */
+            key: "overall" | "expectations" | "ideal";
+            /** @description the question in Swedish, as SCB words it */
+            text: string;
+            /** @description what 1 means */
+            low: string;
+            /** @description what 10 means */
+            high: string;
+        };
+        SurveyView: {
+            questions: components["schemas"]["SurveyQuestionView"][];
+            /** @description the unit the contact was with, as its staff name it */
+            unit: string;
+            expiresAt: string;
+        };
+        NkiAnswerDto: {
+            /** @description sammantaget nöjd (overall satisfaction) */
+            overall: number;
+            /** @description förväntningar uppfyllda (expectations met) */
+            expectations: number;
+            /** @description nära en perfekt service (compared with an ideal) */
+            ideal: number;
+        };
+        PairKioskDto: {
+            /** @example K7QF-M2XD */
+            code: string;
+        };
+        KioskView: {
+            /** @description kept by the tablet and sent as `x-kiosk-key` */
+            kioskKey: string;
+            unit: string;
+            expiresAt: string;
+        };
+        KioskOfferView: {
+            /** @description a survey is waiting to be answered on this kiosk */
+            waiting: boolean;
+            unit: string;
+            questions?: components["schemas"]["SurveyQuestionView"][];
+        };
         CreateReferralDto: {
             /**
              * @description personnummer or samordningsnummer
@@ -1960,25 +2288,6 @@ export interface components {
         };
         CancelReferralDto: {
             note?: string;
-        };
-        PeriodView: {
-            /** Format: date */
-            from: string;
-            /** Format: date */
-            to: string;
-            /** @description calendar days in the period, both ends included */
-            days: number;
-            /**
-             * @description the time zone whose calendar days are counted
-             * @example Europe/Stockholm
-             */
-            timeZone: string;
-        };
-        ScopeView: {
-            /** @example 2120001967 */
-            organisation: string;
-            /** @description the caller's unit; null: the whole organisation */
-            unit: string | null;
         };
         QueryTotals: {
             /** @description multi-agency queries */
@@ -2610,6 +2919,109 @@ export interface components {
         WithdrawErrandDto: {
             /** @description why the front office withdraws the errand: the department reads it (no personnummer) */
             reason: string;
+        };
+        ResponsiblePartyDto: {
+            /** @enum {string} */
+            kind: "department" | "agency" | "centre";
+            /** @description kind department: a department unit of the caller's municipality */
+            departmentId?: string;
+            /**
+             * @description kind agency: its organisationsnummer
+             * @example 2021005521
+             */
+            agency?: string;
+        };
+        RegisterComplaintDto: {
+            /** @enum {string} */
+            kind: "klagomal" | "synpunkt";
+            /**
+             * @description how it came in
+             * @enum {string}
+             */
+            channel: "besok" | "telefon" | "e-post" | "chatt" | "e-tjanst" | "sociala-medier";
+            /**
+             * @description a topic type of the municipality's taxonomy
+             * @example gata-park.snorojning
+             */
+            topic: string;
+            /** @description what the citizen said; never a personnummer */
+            text: string;
+            party: components["schemas"]["ResponsiblePartyDto"];
+            /** @description the citizen wants an answer; only then are contact details taken */
+            wantsAnswer: boolean;
+            /** @description only when the citizen wants an answer */
+            citizen?: components["schemas"]["CitizenContactDto"];
+            /**
+             * @description required when the citizen wants an answer
+             * @enum {string}
+             */
+            preferredChannel?: "phone" | "letter" | "e-mail" | "visit";
+        };
+        ResponsiblePartyView: {
+            /** @enum {string} */
+            kind: "department" | "agency" | "centre";
+            /** @description the department’s or the centre’s unit name, or the agency’s organisationsnummer */
+            id: string;
+            name: string;
+        };
+        ComplaintView: {
+            id: string;
+            /** @description the unit that registered it */
+            unit: string;
+            /** @enum {string} */
+            kind: "klagomal" | "synpunkt";
+            /** @enum {string} */
+            channel: "besok" | "telefon" | "e-post" | "chatt" | "e-tjanst" | "sociala-medier";
+            topic: string;
+            topicName: string;
+            text: string;
+            party: components["schemas"]["ResponsiblePartyView"];
+            wantsAnswer: boolean;
+            citizen: components["schemas"]["ErrandCitizenView"];
+            /** @enum {string} */
+            preferredChannel?: "phone" | "letter" | "e-mail" | "visit";
+            /** @description the errand the department answers it in */
+            errandId?: string;
+            respondBy: string;
+            /** @description not answered by respondBy */
+            overdue: boolean;
+            /** @enum {string} */
+            status: "open" | "answered";
+            answer?: string;
+            answeredBy?: string;
+            answeredAt?: string;
+            createdBy: string;
+            createdAt: string;
+        };
+        AnswerComplaintDto: {
+            /** @description the answer given, or to be given, to the citizen */
+            answer: string;
+        };
+        ComplaintTopicCount: {
+            topic: string;
+            topicName: string;
+            /** @enum {string} */
+            kind: "klagomal" | "synpunkt";
+            count: number;
+        };
+        ComplaintPartyCount: {
+            /** @enum {string} */
+            partyKind: "department" | "agency" | "centre";
+            party: string;
+            partyName: string;
+            /** @enum {string} */
+            kind: "klagomal" | "synpunkt";
+            count: number;
+            answered: number;
+            /** @description open past their response time now */
+            overdue: number;
+        };
+        ComplaintCountsView: {
+            period: components["schemas"]["PeriodView"];
+            scope: components["schemas"]["ScopeView"];
+            total: number;
+            byTopic: components["schemas"]["ComplaintTopicCount"][];
+            byParty: components["schemas"]["ComplaintPartyCount"][];
         };
     };
     responses: never;
@@ -3852,6 +4264,268 @@ export interface operations {
             };
         };
     };
+    SurveyController_pairing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskPairingView"];
+                };
+            };
+            /** @description no-unit, role-not-allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SurveyController_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferSurveyDto"];
+            };
+        };
+        responses: {
+            /** @description the kiosk shows the survey */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not-found: no such token, or another unit’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description survey-answered, survey-expired, no-kiosk */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SurveyController_nki: {
+        parameters: {
+            query?: {
+                /** @description first Swedish calendar day counted; default 29 days before `to` */
+                from?: string;
+                /** @description last Swedish calendar day counted, included; default today. At most 366 days from `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NkiView"];
+                };
+            };
+            /** @description invalid-period */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SurveyPublicController_survey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyView"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description survey-answered, survey-expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SurveyPublicController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NkiAnswerDto"];
+            };
+        };
+        responses: {
+            /** @description thank you */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description survey-answered: a second answer is refused; survey-expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SurveyPublicController_pair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairKioskDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskView"];
+                };
+            };
+            /** @description kiosk-not-paired: no such code, used or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SurveyPublicController_offer: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-kiosk-key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskOfferView"];
+                };
+            };
+            /** @description kiosk-not-paired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SurveyPublicController_kioskAnswer: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-kiosk-key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NkiAnswerDto"];
+            };
+        };
+        responses: {
+            /** @description thank you */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description kiosk-not-paired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not-found: no survey is waiting */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ReferralController_list: {
         parameters: {
             query?: {
@@ -4646,6 +5320,160 @@ export interface operations {
             };
             /** @description invalid-transition: answered, closed or withdrawn already */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ComplaintController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"][];
+                };
+            };
+        };
+    };
+    ComplaintController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterComplaintDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description invalid-request, personnummer-in-text, unknown-topic, unknown-party */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not-found: no such department in the caller's municipality */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ComplaintController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ComplaintController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerComplaintDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid-transition: answered already, or a department answers it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ComplaintController_counts: {
+        parameters: {
+            query?: {
+                /** @description first Swedish calendar day counted; default 29 days before `to` */
+                from?: string;
+                /** @description last Swedish calendar day counted, included; default today. At most 366 days from `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintCountsView"];
+                };
+            };
+            /** @description invalid-period */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ import { agencyName, PURPOSE_TEXT, QUERY_STATUS_TEXT, reasonText, REFERRAL_STATU
 import { useLoad } from '../../use-load.js';
 import { GroupedBars, StackedColumns, type Series } from './charts.js';
 import { FiguresSection } from './figures.js';
+import { NkiPanel } from './nki-panel.js';
 
 type Summary = HubSchemas['FollowUpSummary'];
 
@@ -103,6 +104,7 @@ export function FollowUpPage() {
       {figures.state === 'error' && <Alert>{figures.error.message}</Alert>}
       {figures.state === 'done' && <FiguresSection figures={figures.data} />}
       {summary.state === 'done' && <Dashboard summary={summary.data} />}
+      <NkiPanel from={asked.from || undefined} to={asked.to || undefined} />
     </Page>
   );
 }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from '@contracts/codes';
 import { answer, hub } from '../../api/hub.js';
 import { Alert, Busy, Page } from '../../components.js';
@@ -6,6 +7,7 @@ import { Link, useRouter } from '../../router.js';
 import { agencyName, REFERRAL_STATUS_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
 import { KnowledgeSuggestions } from '../knowledge/knowledge-suggestions.js';
+import { SurveyReceipt } from '../survey/survey-receipt.js';
 import { ContactForm, type Contact } from './contact-form.js';
 import { CHANNEL_TEXT, OUTCOME_TEXT, type TopicChoice } from './contact-texts.js';
 import { errorText, swedishToday } from './guide-texts.js';
@@ -23,6 +25,7 @@ export function DayPage({ name }: { name: string }) {
   const contacts = useLoad(`/api/contacts?date=${today}`, () =>
     answer(hub.GET('/api/contacts', { params: { query: { date: today } } })),
   );
+  const [receipt, setReceipt] = useState<Contact>();
   const referrals = useLoad('/api/referrals', () => answer(hub.GET('/api/referrals', { params: { query: {} } })));
 
   const choices: TopicChoice[] =
@@ -43,6 +46,7 @@ export function DayPage({ name }: { name: string }) {
       navigate(`/fraga?kontakt=${encodeURIComponent(contact.id)}`);
       return;
     }
+    setReceipt(contact);
     void contacts.reload();
   }
 
@@ -56,6 +60,11 @@ export function DayPage({ name }: { name: string }) {
           <KnowledgeSuggestions topic={query.topic} text={query.text} channel={query.channel} onPick={query.pick} />
         )}
       />
+      {receipt && <SurveyReceipt key={receipt.id} contact={receipt} />}
+      <p>
+        <Link to="/klagomal/ny">Registrera klagomål eller synpunkt</Link> ·{' '}
+        <Link to="/klagomal">Klagomål och synpunkter</Link>
+      </p>
       <section aria-labelledby="dagens-kontakter">
         <h2 id="dagens-kontakter">Dagens kontakter</h2>
         {contacts.state === 'loading' && <Busy>Hämtar dagens kontakter …</Busy>}

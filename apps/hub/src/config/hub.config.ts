@@ -39,9 +39,18 @@ export interface HubConfig {
   auditCheckpointMs: number;
   /** organisationsnummer of the organisation that runs the hub: only its staff act with the role `operator` */
   operatorOrganisation: string;
+  /**
+   * The e-legitimation provider citizens sign consents with: an OIDC issuer (its discovery names the keys that verify
+   * signatures) and its signing API (docs/e-legitimation.md), the hub a client of both with one id and secret.
+   * Absent in production until EID_ISSUER is set: then consents cannot be signed at the desk (503 eid-unavailable).
+   */
+  eid?: { issuer: string; clientId: string; clientSecret: string; signingUrl: string };
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
+
+/** Matches the mock e-legitimation provider's default (apps/eid-provider). */
+export const DEVELOPMENT_EID_CLIENT_SECRET = 'development-only-eid-client-secret';
 
 /** Matches the development identity provider's default (apps/oidc-provider). */
 export const DEVELOPMENT_OIDC_CLIENT_SECRET = 'development-only-hub-client-secret';
@@ -133,6 +142,32 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const operator = parseOrganisationsnummer(env.HUB_OPERATOR_ORGANISATION ?? ORGANISATIONS.digg);
   if (!operator.ok) problems.push(`HUB_OPERATOR_ORGANISATION must be an organisationsnummer: ${operator.reason}`);
 
+  // in production only a provider named on purpose; on a workstation the mock of `npm start`
+  const eidConfigured = !production || env.EID_ISSUER !== undefined;
+  const eidIssuer = env.EID_ISSUER ?? 'http://127.0.0.1:3400';
+  const eidIssuerUrl = httpUrl(eidIssuer);
+  if (!eidConfigured) {
+    if (env.EID_SIGNING_URL || env.EID_CLIENT_ID || env.EID_CLIENT_SECRET) {
+      problems.push('EID_ISSUER must be set with the other EID_ settings');
+    }
+  } else if (!eidIssuerUrl) problems.push(`EID_ISSUER must be an http(s) URL, got ${eidIssuer}`);
+  else if (production && eidIssuerUrl.protocol !== 'https:') problems.push('EID_ISSUER must be https in production');
+  const eidSigningUrl = env.EID_SIGNING_URL ?? `${eidIssuer.replace(/\/+$/, '')}/signing/v1/`;
+  const eidSigningParsed = httpUrl(eidSigningUrl);
+  if (!eidConfigured) {
+    // nothing to check
+  } else if (!eidSigningParsed || !eidSigningUrl.endsWith('/')) {
+    problems.push(`EID_SIGNING_URL must be an http(s) URL ending in /, got ${eidSigningUrl}`);
+  } else if (production && eidSigningParsed.protocol !== 'https:') {
+    problems.push('EID_SIGNING_URL must be https in production');
+  }
+  const eidClientId = env.EID_CLIENT_ID ?? 'samtjanst-hub';
+  if (eidConfigured && !eidClientId) problems.push('EID_CLIENT_ID must not be empty');
+  const eidClientSecret = env.EID_CLIENT_SECRET ?? (production ? '' : DEVELOPMENT_EID_CLIENT_SECRET);
+  if (eidConfigured && !eidClientSecret) {
+    problems.push('EID_CLIENT_SECRET must be set to the hub’s secret at the e-legitimation provider');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -152,5 +187,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     parkingLotPollMs,
     auditCheckpointMs,
     operatorOrganisation: operator.ok ? operator.value : '',
+    ...(eidConfigured && {
+      eid: { issuer: eidIssuer, clientId: eidClientId, clientSecret: eidClientSecret, signingUrl: eidSigningUrl },
+    }),
   };
 }

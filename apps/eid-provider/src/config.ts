@@ -74,7 +74,8 @@ export function loadEidProviderConfig(env: NodeJS.ProcessEnv = process.env): Eid
   }
 
   const clientId = env.RP_CLIENT_ID ?? 'samtjanst-hub';
-  if (!/^[A-Za-z0-9._-]+$/.test(clientId)) problems.push(`RP_CLIENT_ID must be letters, digits, . _ -, got ${clientId}`);
+  if (!/^[A-Za-z0-9._-]+$/.test(clientId))
+    problems.push(`RP_CLIENT_ID must be letters, digits, . _ -, got ${clientId}`);
   const clientSecret = env.RP_CLIENT_SECRET ?? DEVELOPMENT_EID_CLIENT_SECRET;
   if (clientSecret.length < 16) problems.push('RP_CLIENT_SECRET must be at least 16 characters');
 

@@ -34,7 +34,6 @@ function scanPayload(orders: SigningOrders, payload: string) {
   return orders.scan(url.searchParams.get('t')!, Number(url.searchParams.get('s')), url.searchParams.get('c')!);
 }
 
-
 describe('signing orders', () => {
   it('derives a new QR payload every second from the secret, with HMAC-SHA256', () => {
     const secret = 'a'.repeat(64);

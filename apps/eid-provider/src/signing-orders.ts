@@ -67,8 +67,7 @@ export interface OrderOnPhone {
 }
 
 export type ScanOutcome =
-  | { ok: true; deviceToken: string }
-  | { ok: false; reason: 'unknown' | 'stale' | 'taken' | 'closed' };
+  { ok: true; deviceToken: string } | { ok: false; reason: 'unknown' | 'stale' | 'taken' | 'closed' };
 
 export type SignOutcome =
   | { ok: true; completion: Completion }

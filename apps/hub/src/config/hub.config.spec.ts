@@ -157,8 +157,9 @@ describe('the e-legitimation provider', () => {
       clientSecret: 'development-only-eid-client-secret',
       signingUrl: 'http://127.0.0.1:3400/signing/v1/',
     });
-    expect(loadHubConfig({ EID_ISSUER: 'https://eid.example', EID_SIGNING_URL: 'https://sign.example/rp/' }).eid)
-      .toMatchObject({ issuer: 'https://eid.example', signingUrl: 'https://sign.example/rp/' });
+    expect(
+      loadHubConfig({ EID_ISSUER: 'https://eid.example', EID_SIGNING_URL: 'https://sign.example/rp/' }).eid,
+    ).toMatchObject({ issuer: 'https://eid.example', signingUrl: 'https://sign.example/rp/' });
   });
 
   it('is not there in production until EID_ISSUER names one', () => {

@@ -229,12 +229,7 @@ export class ConsentSigningService {
   }
 }
 
-function view(
-  signing: ConsentSigning,
-  now?: Date,
-  openedInApp = false,
-  failure?: SigningFailure,
-): ConsentSigningView {
+function view(signing: ConsentSigning, now?: Date, openedInApp = false, failure?: SigningFailure): ConsentSigningView {
   const pending = signing.status === 'pending' && now !== undefined;
   return {
     id: signing.id,

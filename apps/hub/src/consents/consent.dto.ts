@@ -142,7 +142,10 @@ export class ConsentSignatureView {
   @ApiProperty({ description: 'SHA-256 of the signed text, hex' })
   textSha256: string;
 
-  @ApiProperty({ description: 'level of assurance of the e-legitimation', example: 'http://id.elegnamnden.se/loa/1.0/loa3' })
+  @ApiProperty({
+    description: 'level of assurance of the e-legitimation',
+    example: 'http://id.elegnamnden.se/loa/1.0/loa3',
+  })
   loa: string;
 
   @ApiProperty({ format: 'uuid', description: 'the signing at the desk it came from' })

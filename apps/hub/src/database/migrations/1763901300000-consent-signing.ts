@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Consents signed with e-legitimation (issue 19): the provider's signature, the signed text's SHA-256 and the LoA
  * beside the consent, and the signing orders in progress at the desk. The personnummer is not stored: the signer is
- * compared by subject key.
+ * compared by subject key. `consent_id` has no foreign key, so that suites and retention may clear consents alone.
  */
 export class ConsentSigning1763901300000 implements MigrationInterface {
   name = 'ConsentSigning1763901300000';
@@ -35,7 +35,7 @@ export class ConsentSigning1763901300000 implements MigrationInterface {
         started_at     timestamptz NOT NULL,
         expires_at     timestamptz NOT NULL,
         status         text        NOT NULL CHECK (status IN ('pending', 'complete', 'failed', 'cancelled', 'expired')),
-        consent_id     uuid        REFERENCES hub.consent (id),
+        consent_id     uuid,
         finished_at    timestamptz,
         CHECK ((status = 'complete') = (consent_id IS NOT NULL))
       );

@@ -17,7 +17,7 @@ interface Service {
 
 const HUB_PORT = process.env.PORT ?? '3000';
 const IDP_PORT = process.env.IDP_PORT ?? '3100';
-const EID_PORT = process.env.EID_PORT ?? '3400';
+const EID_PORT = process.env.EID_PORT ?? '3300';
 const ADAPTERS = discoverAdapters();
 
 const SERVICES: Service[] = [

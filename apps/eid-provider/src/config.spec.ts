@@ -5,7 +5,7 @@ describe('mock e-legitimation provider configuration', () => {
   it('matches the hub’s defaults without any settings', () => {
     expect(loadEidProviderConfig({})).toEqual({
       host: '127.0.0.1',
-      port: 3400,
+      port: 3300,
       issuer: undefined,
       relyingParty: {
         clientId: 'samtjanst-hub',

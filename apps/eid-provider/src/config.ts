@@ -23,7 +23,7 @@ export interface EidProviderConfig {
   dataDir: string;
 }
 
-export const DEFAULT_PORT = 3400;
+export const DEFAULT_PORT = 3300;
 export const DEVELOPMENT_EID_CLIENT_SECRET = 'development-only-eid-client-secret';
 /** The registers' defaults (libs/adapter-kit: REGISTER_SEED, REGISTER_SIZE), so that the same people exist. */
 export const DEFAULT_POPULATION = { seed: 20_251_123, size: 10_000 };

@@ -13,7 +13,7 @@ describe('the QR code encoder', () => {
   });
 
   it('takes the smallest version that holds a signing URL, with its finder patterns in three corners', () => {
-    const url = `http://127.0.0.1:3400/app?t=${'0'.repeat(36)}&s=12&c=${'a'.repeat(64)}`;
+    const url = `http://127.0.0.1:3300/app?t=${'0'.repeat(36)}&s=12&c=${'a'.repeat(64)}`;
     const modules = encodeQr(url);
     // 139 bytes: version 7 holds 154 in byte mode at level L, version 6 only 134
     expect(modules).toHaveLength(7 * 4 + 17);

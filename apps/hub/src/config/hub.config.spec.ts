@@ -152,10 +152,10 @@ describe('the organisation that runs the hub', () => {
 describe('the e-legitimation provider', () => {
   it('is the mock provider of `npm start` by default, its signing API under the issuer', () => {
     expect(loadHubConfig({}).eid).toEqual({
-      issuer: 'http://127.0.0.1:3400',
+      issuer: 'http://127.0.0.1:3300',
       clientId: 'samtjanst-hub',
       clientSecret: 'development-only-eid-client-secret',
-      signingUrl: 'http://127.0.0.1:3400/signing/v1/',
+      signingUrl: 'http://127.0.0.1:3300/signing/v1/',
     });
     expect(
       loadHubConfig({ EID_ISSUER: 'https://eid.example', EID_SIGNING_URL: 'https://sign.example/rp/' }).eid,

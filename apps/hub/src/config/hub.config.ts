@@ -144,28 +144,26 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
 
   // in production only a provider named on purpose; on a workstation the mock of `npm start`
   const eidConfigured = !production || env.EID_ISSUER !== undefined;
-  const eidIssuer = env.EID_ISSUER ?? 'http://127.0.0.1:3400';
-  const eidIssuerUrl = httpUrl(eidIssuer);
-  if (!eidConfigured) {
-    if (env.EID_SIGNING_URL || env.EID_CLIENT_ID || env.EID_CLIENT_SECRET) {
-      problems.push('EID_ISSUER must be set with the other EID_ settings');
-    }
-  } else if (!eidIssuerUrl) problems.push(`EID_ISSUER must be an http(s) URL, got ${eidIssuer}`);
-  else if (production && eidIssuerUrl.protocol !== 'https:') problems.push('EID_ISSUER must be https in production');
+  const eidIssuer = env.EID_ISSUER ?? 'http://127.0.0.1:3300';
   const eidSigningUrl = env.EID_SIGNING_URL ?? `${eidIssuer.replace(/\/+$/, '')}/signing/v1/`;
-  const eidSigningParsed = httpUrl(eidSigningUrl);
-  if (!eidConfigured) {
-    // nothing to check
-  } else if (!eidSigningParsed || !eidSigningUrl.endsWith('/')) {
-    problems.push(`EID_SIGNING_URL must be an http(s) URL ending in /, got ${eidSigningUrl}`);
-  } else if (production && eidSigningParsed.protocol !== 'https:') {
-    problems.push('EID_SIGNING_URL must be https in production');
-  }
   const eidClientId = env.EID_CLIENT_ID ?? 'samtjanst-hub';
-  if (eidConfigured && !eidClientId) problems.push('EID_CLIENT_ID must not be empty');
   const eidClientSecret = env.EID_CLIENT_SECRET ?? (production ? '' : DEVELOPMENT_EID_CLIENT_SECRET);
-  if (eidConfigured && !eidClientSecret) {
-    problems.push('EID_CLIENT_SECRET must be set to the hub’s secret at the e-legitimation provider');
+  if (eidConfigured) {
+    const issuer = httpUrl(eidIssuer);
+    if (!issuer) problems.push(`EID_ISSUER must be an http(s) URL, got ${eidIssuer}`);
+    else if (production && issuer.protocol !== 'https:') problems.push('EID_ISSUER must be https in production');
+    const signing = httpUrl(eidSigningUrl);
+    if (!signing || !eidSigningUrl.endsWith('/')) {
+      problems.push(`EID_SIGNING_URL must be an http(s) URL ending in /, got ${eidSigningUrl}`);
+    } else if (production && signing.protocol !== 'https:') {
+      problems.push('EID_SIGNING_URL must be https in production');
+    }
+    if (!eidClientId) problems.push('EID_CLIENT_ID must not be empty');
+    if (!eidClientSecret) {
+      problems.push('EID_CLIENT_SECRET must be set to the hub’s secret at the e-legitimation provider');
+    }
+  } else if (env.EID_SIGNING_URL || env.EID_CLIENT_ID || env.EID_CLIENT_SECRET) {
+    problems.push('EID_ISSUER must be set with the other EID_ settings');
   }
 
   if (problems.length) throw new ConfigError(problems);

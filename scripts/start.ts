@@ -1,6 +1,6 @@
 /**
- * `npm start`: the whole hub on this machine — the development identity provider, every agency adapter of
- * apps/adapter-* (scripts/adapters.ts) and the hub — against the local RabbitMQ and PostgreSQL (prepared by `npm run setup`). Each service runs as its own
+ * `npm start`: the whole hub on this machine — the development identity provider, the mock e-legitimation provider
+ * (apps/eid-provider), every agency adapter of apps/adapter-* (scripts/adapters.ts) and the hub — against the local RabbitMQ and PostgreSQL (prepared by `npm run setup`). Each service runs as its own
  * process, as it would in production; their output is prefixed with their name. Ctrl-C stops them all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +17,7 @@ interface Service {
 
 const HUB_PORT = process.env.PORT ?? '3000';
 const IDP_PORT = process.env.IDP_PORT ?? '3100';
+const EID_PORT = process.env.EID_PORT ?? '3300';
 const ADAPTERS = discoverAdapters();
 
 const SERVICES: Service[] = [
@@ -25,6 +26,12 @@ const SERVICES: Service[] = [
     entry: 'dist/apps/oidc-provider/src/main.js',
     env: { PORT: IDP_PORT, HUB_URL: `http://127.0.0.1:${HUB_PORT}` },
     ready: `http://127.0.0.1:${IDP_PORT}/.well-known/openid-configuration`,
+  },
+  {
+    name: 'eid',
+    entry: 'dist/apps/eid-provider/src/main.js',
+    env: { PORT: EID_PORT, HUB_URL: `http://127.0.0.1:${HUB_PORT}` },
+    ready: `http://127.0.0.1:${EID_PORT}/.well-known/openid-configuration`,
   },
   ...ADAPTERS.map((adapter) => ({
     name: adapter.agency,
@@ -38,6 +45,7 @@ const SERVICES: Service[] = [
     env: {
       PORT: HUB_PORT,
       AUTH_ISSUER: `http://127.0.0.1:${IDP_PORT}`,
+      EID_ISSUER: `http://127.0.0.1:${EID_PORT}`,
       DEMO_AGREEMENTS: process.env.DEMO_AGREEMENTS ?? 'true',
     },
     ready: `http://127.0.0.1:${HUB_PORT}/health/ready`,
@@ -139,6 +147,7 @@ ${bold('The samtjänst hub is running.')}
   Inboxes:       ${inboxes.join('\n                 ')}
   API docs:      ${hub}/api/docs; each agency's at its inbox address's /api/docs
   Identity:      http://127.0.0.1:${IDP_PORT}
+  E-legitimation: http://127.0.0.1:${EID_PORT} (mock: citizens sign consents at /app from the guide's QR code)
 Demo agreements between Örebro kommun's servicecenter and ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are
 registered and approved as each adapter announces its catalogue (the [hub] ... [demo] lines).
 Ctrl-C stops everything.`);

@@ -57,8 +57,14 @@ export const REFERRAL_STATUSES = [
 ] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
-export const CONSENT_METHODS = ['in-person-verbal', 'in-person-written', 'e-signature'] as const;
+/**
+ * How a citizen gave a consent. `e-legitimation`: signed by the citizen with their e-legitimation (the hub keeps the
+ * signature, the signed text's hash and the LoA). `e-signature` is retired: the label proved nothing, so no new consent
+ * takes it, while consents recorded with it keep it as history and the policy still reads them.
+ */
+export const CONSENT_METHODS = ['in-person-verbal', 'in-person-written', 'e-signature', 'e-legitimation'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+export const RETIRED_CONSENT_METHODS = ['e-signature'] as const satisfies readonly ConsentMethod[];
 
 export const CONTACT_PREFERENCES = ['phone', 'letter', 'e-mail', 'visit'] as const;
 export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];

@@ -145,7 +145,7 @@ describe('the front office, end to end: login, consent, query, referral, revocat
       purposes: ['vagledning'],
       agencies: ['fk'],
       categories: ['fk.pagaende-arenden'],
-      method: 'e-signature',
+      method: 'in-person-verbal',
       validUntil: '2027-06-30',
     });
     const sent = await api(guide, 'POST', '/api/referrals', {

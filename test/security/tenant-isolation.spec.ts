@@ -4,6 +4,7 @@ import { swedishDay } from '@hub/policy';
 import { ADAPTERS } from '../support/adapters.js';
 import { announce, SPEC_CATALOGUES, waitForCatalogue } from '../support/catalogues.js';
 import { messagingFor, testPool } from '../support/env.js';
+import { startTestEid, type RunningTestEid } from '../support/eid.js';
 import { migrateTestDatabase, startHub, tokenFor, type RunningHub, type TestUser } from '../support/hub.js';
 
 /**
@@ -125,6 +126,8 @@ interface Owned {
   subjectKey: string;
   agreementId: string;
   consentId: string;
+  /** a signing of a consent with e-legitimation the unit started, still pending */
+  signingId: string;
   referralId: string;
   queryId: string;
   /** the tenant's unit as the unit API names it */
@@ -275,6 +278,12 @@ const BY_ID: Record<string, ByIdFixture> = {
     body: () => ({ reason: 'Intrång' }),
   },
   'POST /api/consents/{id}/revoke': { object: 'consent', params: (o) => ({ id: o.consentId }), body: () => ({}) },
+  'GET /api/consent-signings/{id}': { object: 'consent', params: (o) => ({ id: o.signingId }), insider: 'guide' },
+  'POST /api/consent-signings/{id}/cancel': {
+    object: 'consent',
+    params: (o) => ({ id: o.signingId }),
+    body: () => ({}),
+  },
   'GET /api/organisations/{number}/units/{id}': { object: 'unit', params: unitParams, insider: 'manager' },
   'PATCH /api/organisations/{number}/units/{id}': {
     object: 'unit',
@@ -540,6 +549,8 @@ const NO_TENANT_DATA: Record<string, string> = {
   'POST /api/public/survey-kiosks/pair': 'public: trades a one-time pairing code for a kiosk key of that unit',
   'GET /api/public/survey-kiosks/offer': 'public: whether the kiosk key’s own unit offered a survey; no other data',
   'POST /api/public/survey-kiosks/answer': 'public: answers the survey offered to the kiosk key’s own unit',
+  'POST /api/consent-signings':
+    'starts a signing of a consent to the caller’s own unit, taken from the token; names no existing object',
   'POST /api/topics/categories':
     'adds a category to the caller’s own municipality’s taxonomy; names no existing object',
   'GET /api/organisations/{number}': 'an organisation’s public facts (name, kind, agency code); no unit, no staff',
@@ -563,6 +574,7 @@ interface Answer {
 describe('tenant isolation: every operation × every role × two municipalities and two units', () => {
   const pool = testPool();
   let hub: RunningHub;
+  let eid: RunningTestEid;
   let operations: string[];
   const owned = new Map<Tenant, Owned>();
   const tokens = new Map<string, string>();
@@ -648,6 +660,14 @@ describe('tenant isolation: every operation × every role × two municipalities 
     });
     expectStatus(consent, 201, `${tenant.slug}: consent`);
     const consentId = consent.body.id as string;
+    const signing = await send('POST', '/api/consent-signings', as('guide'), {
+      subject,
+      purposes: ['vagledning'],
+      agencies: [tenant.agency],
+      categories: [category],
+      validUntil: inMonths(6),
+    });
+    expectStatus(signing, 201, `${tenant.slug}: consent signing`);
 
     // Kumla is inserted without a taxonomy: its first contact gets it the default one
     const contact = await send('POST', '/api/contacts', as('guide'), {
@@ -744,6 +764,7 @@ describe('tenant isolation: every operation × every role × two municipalities 
       subjectKey: rows[0]!.subject_key.trim(),
       agreementId,
       consentId,
+      signingId: signing.body.id,
       referralId: referral.body.id,
       queryId: query.body.queryId,
       unitId: unit.rows[0]!.id,
@@ -774,7 +795,8 @@ describe('tenant isolation: every operation × every role × two municipalities 
         t.unit,
       ]);
     }
-    hub = await startHub();
+    eid = await startTestEid();
+    hub = await startHub({ env: eid.hubEnv });
     for (const agency of ['fk', 'af'] as const) {
       const adapter = messagingFor(`adapter-${agency}`);
       await adapter.connect();
@@ -796,6 +818,7 @@ describe('tenant isolation: every operation × every role × two municipalities 
 
   afterAll(async () => {
     await hub?.close();
+    await eid?.close();
     await pool.end();
   });
 

@@ -234,7 +234,7 @@ describe('the guide’s pages in a real browser', () => {
     await consentForm(page)
       .getByRole('checkbox', { name: /^Pågående ärenden/ })
       .check();
-    await consentForm(page).getByRole('radio', { name: 'E-underskrift' }).check();
+    await consentForm(page).getByRole('radio', { name: 'Muntligt vid besök' }).check();
     await queryForm(page).getByLabel('Ändamål').selectOption({ label: 'Etablering' });
     await referralForm(page).getByLabel('Meddelande till myndigheten').fill('Halvskrivet meddelande');
     await page.reload();
@@ -247,7 +247,7 @@ describe('the guide’s pages in a real browser', () => {
         .getByRole('checkbox', { name: /^Pågående ärenden/ })
         .isChecked(),
     ).toBe(true);
-    expect(await consentForm(page).getByRole('radio', { name: 'E-underskrift' }).isChecked()).toBe(true);
+    expect(await consentForm(page).getByRole('radio', { name: 'Muntligt vid besök' }).isChecked()).toBe(true);
     expect(await queryForm(page).getByLabel('Ändamål').inputValue()).toBe('etablering');
     expect(await referralForm(page).getByLabel('Meddelande till myndigheten').inputValue()).toBe(
       'Halvskrivet meddelande',

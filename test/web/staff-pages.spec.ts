@@ -378,7 +378,7 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
       purposes: ['vagledning'],
       agencies: ['fk'],
       categories: [consentCategory.code],
-      method: 'e-signature',
+      method: 'in-person-verbal',
       validUntil: '2027-06-30',
     });
     const sent = await hubApi(guide, 'POST', '/api/referrals', {

@@ -129,7 +129,8 @@ export const AGREEMENT_STATUS_TEXT: Record<AgreementStatus, string> = {
 export const CONSENT_METHOD_TEXT: Record<ConsentMethod, string> = {
   'in-person-verbal': 'Muntligt vid besök',
   'in-person-written': 'Skriftligt vid besök',
-  'e-signature': 'E-underskrift',
+  'e-signature': 'E-underskrift (äldre, utan underskrift)',
+  'e-legitimation': 'Signerat med e-legitimation',
 };
 
 export const CONTACT_PREFERENCE_TEXT: Record<ContactPreference, string> = {
@@ -204,6 +205,11 @@ const API_ERROR_TEXT: Record<ErrorCode, string> = {
   'invalid-date': 'Datumet finns inte i kalendern. Kontrollera datumen och försök igen.',
   'valid-from-in-past': 'Samtycket kan inte börja gälla före i dag. Välj dagens datum eller ett senare.',
   'invalid-validity': 'Slutdatumet ligger före startdatumet. Rätta datumen och försök igen.',
+  'consent-method-retired':
+    'Sättet används inte längre för nya samtycken. Låt personen signera med e-legitimation eller välj ett annat sätt.',
+  'consent-method-needs-signing': 'Ett samtycke med e-legitimation sparas när personen har signerat i sin app.',
+  'signing-finished': 'Signeringen är redan avslutad. Starta en ny om personen ska signera igen.',
+  'eid-unavailable': 'Tjänsten för e-legitimation svarar inte just nu. Försök igen om en stund.',
   'consent-too-long': 'Ett samtycke gäller högst tolv månader. Välj ett tidigare slutdatum.',
   'unknown-agency': 'Myndigheten är inte ansluten till hubben ännu. Välj en annan myndighet.',
   'unknown-category': 'Myndigheten har ingen sådan uppgift. Ladda om sidan och välj bland de uppgifter som finns.',

@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   'party-closed': 400,
   'personnummer-in-text': 400,
   'unknown-topic': 400,
+  'consent-method-retired': 400,
+  'consent-method-needs-signing': 400,
   // 401: who is asking
   unauthenticated: 401,
   'invalid-token': 401,
@@ -76,6 +78,7 @@ export const ERROR_CODES = {
   'survey-answered': 409,
   'survey-expired': 409,
   'no-kiosk': 409,
+  'signing-finished': 409,
   // 413, 415: bodies the API does not read
   'payload-too-large': 413,
   'unsupported-media-type': 415,
@@ -85,6 +88,7 @@ export const ERROR_CODES = {
   'service-unavailable': 503,
   'not-ready': 503,
   'idp-unavailable': 503,
+  'eid-unavailable': 503,
   'broker-unavailable': 503,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503>;
 

@@ -148,3 +148,35 @@ describe('the organisation that runs the hub', () => {
     expect(() => loadHubConfig({ HUB_OPERATOR_ORGANISATION: '212000-1968' })).toThrow(/HUB_OPERATOR_ORGANISATION/);
   });
 });
+
+describe('the e-legitimation provider', () => {
+  it('is the mock provider of `npm start` by default, its signing API under the issuer', () => {
+    expect(loadHubConfig({}).eid).toEqual({
+      issuer: 'http://127.0.0.1:3300',
+      clientId: 'samtjanst-hub',
+      clientSecret: 'development-only-eid-client-secret',
+      signingUrl: 'http://127.0.0.1:3300/signing/v1/',
+    });
+    expect(
+      loadHubConfig({ EID_ISSUER: 'https://eid.example', EID_SIGNING_URL: 'https://sign.example/rp/' }).eid,
+    ).toMatchObject({ issuer: 'https://eid.example', signingUrl: 'https://sign.example/rp/' });
+  });
+
+  it('is not there in production until EID_ISSUER names one', () => {
+    expect(loadHubConfig(PRODUCTION).eid).toBeUndefined();
+    expect(() => loadHubConfig({ ...PRODUCTION, EID_CLIENT_SECRET: 'x'.repeat(20) })).toThrow(/EID_ISSUER must be set/);
+  });
+
+  it('names a bad URL, and in production wants https and a secret of its own', () => {
+    expect(() => loadHubConfig({ EID_ISSUER: 'eid' })).toThrow(/EID_ISSUER must be an http\(s\) URL/);
+    expect(() => loadHubConfig({ EID_SIGNING_URL: 'http://eid.test/sign' })).toThrow(/EID_SIGNING_URL .* ending in \//);
+    let message = '';
+    try {
+      loadHubConfig({ NODE_ENV: 'production', EID_ISSUER: 'http://eid.test' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('EID_ISSUER must be https in production');
+    expect(message).toContain('EID_CLIENT_SECRET must be set');
+  });
+});

@@ -39,9 +39,18 @@ export interface HubConfig {
   auditCheckpointMs: number;
   /** organisationsnummer of the organisation that runs the hub: only its staff act with the role `operator` */
   operatorOrganisation: string;
+  /**
+   * The e-legitimation provider citizens sign consents with: an OIDC issuer (its discovery names the keys that verify
+   * signatures) and its signing API (docs/e-legitimation.md), the hub a client of both with one id and secret.
+   * Absent in production until EID_ISSUER is set: then consents cannot be signed at the desk (503 eid-unavailable).
+   */
+  eid?: { issuer: string; clientId: string; clientSecret: string; signingUrl: string };
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
+
+/** Matches the mock e-legitimation provider's default (apps/eid-provider). */
+export const DEVELOPMENT_EID_CLIENT_SECRET = 'development-only-eid-client-secret';
 
 /** Matches the development identity provider's default (apps/oidc-provider). */
 export const DEVELOPMENT_OIDC_CLIENT_SECRET = 'development-only-hub-client-secret';
@@ -133,6 +142,30 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const operator = parseOrganisationsnummer(env.HUB_OPERATOR_ORGANISATION ?? ORGANISATIONS.digg);
   if (!operator.ok) problems.push(`HUB_OPERATOR_ORGANISATION must be an organisationsnummer: ${operator.reason}`);
 
+  // in production only a provider named on purpose; on a workstation the mock of `npm start`
+  const eidConfigured = !production || env.EID_ISSUER !== undefined;
+  const eidIssuer = env.EID_ISSUER ?? 'http://127.0.0.1:3300';
+  const eidSigningUrl = env.EID_SIGNING_URL ?? `${eidIssuer.replace(/\/+$/, '')}/signing/v1/`;
+  const eidClientId = env.EID_CLIENT_ID ?? 'samtjanst-hub';
+  const eidClientSecret = env.EID_CLIENT_SECRET ?? (production ? '' : DEVELOPMENT_EID_CLIENT_SECRET);
+  if (eidConfigured) {
+    const issuer = httpUrl(eidIssuer);
+    if (!issuer) problems.push(`EID_ISSUER must be an http(s) URL, got ${eidIssuer}`);
+    else if (production && issuer.protocol !== 'https:') problems.push('EID_ISSUER must be https in production');
+    const signing = httpUrl(eidSigningUrl);
+    if (!signing || !eidSigningUrl.endsWith('/')) {
+      problems.push(`EID_SIGNING_URL must be an http(s) URL ending in /, got ${eidSigningUrl}`);
+    } else if (production && signing.protocol !== 'https:') {
+      problems.push('EID_SIGNING_URL must be https in production');
+    }
+    if (!eidClientId) problems.push('EID_CLIENT_ID must not be empty');
+    if (!eidClientSecret) {
+      problems.push('EID_CLIENT_SECRET must be set to the hub’s secret at the e-legitimation provider');
+    }
+  } else if (env.EID_SIGNING_URL || env.EID_CLIENT_ID || env.EID_CLIENT_SECRET) {
+    problems.push('EID_ISSUER must be set with the other EID_ settings');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -152,5 +185,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     parkingLotPollMs,
     auditCheckpointMs,
     operatorOrganisation: operator.ok ? operator.value : '',
+    ...(eidConfigured && {
+      eid: { issuer: eidIssuer, clientId: eidClientId, clientSecret: eidClientSecret, signingUrl: eidSigningUrl },
+    }),
   };
 }

@@ -39,7 +39,8 @@ export class ConsentController {
       'The organisation and unit come from the token. Categories must be in the named agencies’ catalogues and not ' +
       'of class `never`; validity is at most 12 months. Errors: invalid-personnummer, unknown-agency, ' +
       'unknown-category, category-agency-not-named, category-never, agency-without-category, invalid-date, ' +
-      'valid-from-in-past, invalid-validity, consent-too-long.',
+      'valid-from-in-past, invalid-validity, consent-too-long; consent-method-retired for e-signature (retired: it ' +
+      'proved nothing) and consent-method-needs-signing for e-legitimation (POST /api/consent-signings).',
   })
   @ApiCreatedResponse({ type: ConsentView })
   @ApiBadRequestResponse({ description: 'with an error code naming the problem' })

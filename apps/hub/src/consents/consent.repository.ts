@@ -24,6 +24,15 @@ export interface ConsentRecord {
   revokedAt: Date | null;
   revokedBy: string | null;
   createdAt: Date;
+  /** for `e-legitimation`: the provider's signature, the signed text's SHA-256 and the level of assurance */
+  signed?: SignedConsent;
+}
+
+export interface SignedConsent {
+  signature: string;
+  textSha256: string;
+  loa: string;
+  signingId: string;
 }
 
 /** A subject's consents, all of them, as the policy reads them, and whether SKV has reported the subject protected. */
@@ -33,7 +42,8 @@ export interface PolicyFacts {
 }
 
 const COLUMNS = `id, subject_key, organisation, unit, purposes, agencies, categories, method, recorded_by,
-                 valid_from::text AS valid_from, valid_until::text AS valid_until, revoked_at, revoked_by, created_at`;
+                 valid_from::text AS valid_from, valid_until::text AS valid_until, revoked_at, revoked_by, created_at,
+                 signature, signed_text_sha256, loa, signing_id`;
 
 interface ConsentRow {
   id: string;
@@ -50,6 +60,10 @@ interface ConsentRow {
   revoked_at: Date | null;
   revoked_by: string | null;
   created_at: Date;
+  signature: string | null;
+  signed_text_sha256: string | null;
+  loa: string | null;
+  signing_id: string | null;
 }
 
 const recordOf = (row: ConsentRow): ConsentRecord => ({
@@ -67,6 +81,14 @@ const recordOf = (row: ConsentRow): ConsentRecord => ({
   revokedAt: row.revoked_at,
   revokedBy: row.revoked_by,
   createdAt: row.created_at,
+  ...(row.signature && {
+    signed: {
+      signature: row.signature,
+      textSha256: row.signed_text_sha256!,
+      loa: row.loa!,
+      signingId: row.signing_id!,
+    },
+  }),
 });
 
 const POLICY_FACTS_SQL = `
@@ -122,8 +144,9 @@ export class ConsentRepository {
   async insert(consent: ConsentRecord, db: Queryable = this.pool): Promise<void> {
     await db.query(
       `INSERT INTO hub.consent (id, subject_key, organisation, unit, purposes, agencies, categories, method,
-                                recorded_by, valid_from, valid_until, revoked_at, revoked_by, created_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14)`,
+                                recorded_by, valid_from, valid_until, revoked_at, revoked_by, created_at,
+                                signature, signed_text_sha256, loa, signing_id)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
         consent.id,
         consent.subjectKey,
@@ -139,6 +162,10 @@ export class ConsentRepository {
         consent.revokedAt,
         consent.revokedBy,
         consent.createdAt,
+        consent.signed?.signature ?? null,
+        consent.signed?.textSha256 ?? null,
+        consent.signed?.loa ?? null,
+        consent.signed?.signingId ?? null,
       ],
     );
   }

@@ -174,6 +174,16 @@ describe('ConsentService.record', () => {
     const { unit: _unit, ...agencyStaff } = GUIDE;
     expect(await refusal(t.service.record(body(), agencyStaff))).toEqual(NO_UNIT);
   });
+
+  it.each([
+    ['e-signature', 'consent-method-retired', /retired for new consents/],
+    ['e-legitimation', 'consent-method-needs-signing', /POST \/api\/consent-signings/],
+  ] as const)('refuses the method %s with a 400 naming the way instead', async (method, error, message) => {
+    const t = setup();
+    const refused = await refusal(t.service.record(body({ method }), GUIDE));
+    expect(refused).toMatchObject({ status: 400, body: { error, message: expect.stringMatching(message) } });
+    expect(t.transactions.run).not.toHaveBeenCalled();
+  });
 });
 
 describe('ConsentService.list', () => {

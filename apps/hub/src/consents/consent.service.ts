@@ -1,15 +1,22 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '@hub/audit';
-import { EXCHANGES, maskPersonnummer, routingKeys, type ConsentRevokedV1 } from '@hub/contracts';
-import { Transactions } from '@hub/database';
+import {
+  EXCHANGES,
+  maskPersonnummer,
+  RETIRED_CONSENT_METHODS,
+  routingKeys,
+  type ConsentMethod,
+  type ConsentRevokedV1,
+} from '@hub/contracts';
+import { Transactions, type Queryable } from '@hub/database';
 import { MessagingClient, UnroutableMessageError } from '@hub/messaging';
 import { dayKey, oneYearAfter, swedishDay, swedishDayKey, type CatalogueIndex, type Consent } from '@hub/policy';
 import type { StaffUser } from '../auth/staff-user.js';
 import { unitOf } from '../auth/unit-of.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { apiException, type ErrorCode } from '../http/http-errors.js';
-import type { ConsentStatus, ConsentView, RecordConsentDto } from './consent.dto.js';
+import type { ConsentStatus, ConsentView, RecordConsentDto, StartConsentSigningDto } from './consent.dto.js';
 import { ConsentRepository, type ConsentRecord, type PolicyFacts } from './consent.repository.js';
 import { Subjects } from '../core/subjects.js';
 
@@ -89,26 +96,9 @@ export class ConsentService {
 
   async record(body: RecordConsentDto, user: StaffUser): Promise<ConsentView> {
     const unit = unitOf(user, NO_UNIT);
+    refuseUnrecordableMethod(body.method);
     const subject = this.subjects.parse(body.subject);
-    const today = swedishDay(new Date());
-    const validFrom = body.validFrom ?? today;
-    const from = dayKey(validFrom);
-    const until = dayKey(body.validUntil);
-    if (Number.isNaN(from)) throw apiException('invalid-date', 'validFrom is not a calendar day');
-    if (Number.isNaN(until)) throw apiException('invalid-date', 'validUntil is not a calendar day');
-    if (from < dayKey(today)) throw apiException('valid-from-in-past', `validFrom may not be before today (${today})`);
-    if (until < from) throw apiException('invalid-validity', 'validUntil is before validFrom');
-    if (until > oneYearAfter(from)) {
-      throw apiException(
-        'consent-too-long',
-        'a consent is valid for at most 12 months: validUntil may be at most the same date a year after validFrom',
-      );
-    }
-    const problems = scopeProblems(body.agencies, body.categories, this.catalogues.index());
-    if (problems.length > 0) {
-      throw apiException(problems[0]!.error, problems.map((p) => p.message).join('; '), problems);
-    }
-
+    const validFrom = this.checkTerms(body);
     const consent: ConsentRecord = {
       id: randomUUID(),
       subjectKey: subject.key,
@@ -131,6 +121,42 @@ export class ConsentService {
       await this.audit.append(auditEntry(consent, user, 'recorded'));
     });
     return view(consent, swedishDayKey(new Date()), maskPersonnummer(subject.personnummer));
+  }
+
+  /**
+   * Checks the terms of a consent (dates, at most 12 months, agencies and categories against the catalogues) and
+   * answers the first day of validity; throws the 400 that names the first problem.
+   */
+  checkTerms(terms: Pick<StartConsentSigningDto, 'validFrom' | 'validUntil' | 'agencies' | 'categories'>): string {
+    const today = swedishDay(new Date());
+    const validFrom = terms.validFrom ?? today;
+    const from = dayKey(validFrom);
+    const until = dayKey(terms.validUntil);
+    if (Number.isNaN(from)) throw apiException('invalid-date', 'validFrom is not a calendar day');
+    if (Number.isNaN(until)) throw apiException('invalid-date', 'validUntil is not a calendar day');
+    if (from < dayKey(today)) throw apiException('valid-from-in-past', `validFrom may not be before today (${today})`);
+    if (until < from) throw apiException('invalid-validity', 'validUntil is before validFrom');
+    if (until > oneYearAfter(from)) {
+      throw apiException(
+        'consent-too-long',
+        'a consent is valid for at most 12 months: validUntil may be at most the same date a year after validFrom',
+      );
+    }
+    const problems = scopeProblems(terms.agencies, terms.categories, this.catalogues.index());
+    if (problems.length > 0) {
+      throw apiException(problems[0]!.error, problems.map((p) => p.message).join('; '), problems);
+    }
+    return validFrom;
+  }
+
+  /**
+   * Stores a consent the citizen signed with e-legitimation, in the caller's transaction, with its audit entry naming
+   * the signature's hash, the signed text's hash and the LoA.
+   */
+  async storeSigned(consent: ConsentRecord, user: StaffUser, tx: Queryable): Promise<ConsentView> {
+    await this.repository.insert(consent, tx);
+    await this.audit.append(auditEntry(consent, user, 'recorded'));
+    return view(consent, swedishDayKey(new Date()));
   }
 
   /** The subject's consents given to the caller's own organisation and unit, newest first. */
@@ -231,7 +257,32 @@ function details(consent: ConsentRecord) {
     method: consent.method,
     validFrom: consent.validFrom,
     validUntil: consent.validUntil,
+    ...(consent.signed && {
+      signingId: consent.signed.signingId,
+      signedTextSha256: consent.signed.textSha256,
+      // the signature itself is in the consent; the audit names it by its hash
+      signatureSha256: createHash('sha256').update(consent.signed.signature).digest('hex'),
+      loa: consent.signed.loa,
+    }),
   };
+}
+
+/** `e-signature` proved nothing and is retired; `e-legitimation` is recorded only by a signing at the desk. */
+function refuseUnrecordableMethod(method: ConsentMethod): void {
+  if ((RETIRED_CONSENT_METHODS as readonly ConsentMethod[]).includes(method)) {
+    throw apiException(
+      'consent-method-retired',
+      `the method ${method} is retired for new consents: let the citizen sign with e-legitimation ` +
+        '(POST /api/consent-signings), or record in-person-verbal or in-person-written',
+    );
+  }
+  if (method === 'e-legitimation') {
+    throw apiException(
+      'consent-method-needs-signing',
+      'a consent with e-legitimation is stored when the citizen has signed it: start a signing with ' +
+        'POST /api/consent-signings',
+    );
+  }
 }
 
 function auditEntry(consent: ConsentRecord, user: StaffUser, outcome: 'recorded' | 'revoked') {
@@ -266,5 +317,12 @@ function view(consent: ConsentRecord, today: number, maskedSubject?: string): Co
     createdAt: consent.createdAt.toISOString(),
     ...(consent.revokedAt && { revokedAt: consent.revokedAt.toISOString() }),
     ...(consent.revokedBy && { revokedBy: consent.revokedBy }),
+    ...(consent.signed && {
+      signature: {
+        textSha256: consent.signed.textSha256,
+        loa: consent.signed.loa,
+        signingId: consent.signed.signingId,
+      },
+    }),
   };
 }

@@ -20,6 +20,7 @@ import { ErrandWithdrawal1763901220000 } from './migrations/1763901220000-errand
 import { ContactArticle1763901300000 } from './migrations/1763901300000-contact-article.js';
 import { FollowUpFigures1763901400000 } from './migrations/1763901400000-follow-up-figures.js';
 import { SurveysAndComplaints1763901500000 } from './migrations/1763901500000-surveys-and-complaints.js';
+import { ConsentSigning1763901600000 } from './migrations/1763901600000-consent-signing.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ContactArticle1763901300000,
   FollowUpFigures1763901400000,
   SurveysAndComplaints1763901500000,
+  ConsentSigning1763901600000,
 ];

@@ -238,7 +238,7 @@ export interface paths {
         put?: never;
         /**
          * Record a citizen's consent (samtycke) to the caller's unit
-         * @description The organisation and unit come from the token. Categories must be in the named agencies’ catalogues and not of class `never`; validity is at most 12 months. Errors: invalid-personnummer, unknown-agency, unknown-category, category-agency-not-named, category-never, agency-without-category, invalid-date, valid-from-in-past, invalid-validity, consent-too-long.
+         * @description The organisation and unit come from the token. Categories must be in the named agencies’ catalogues and not of class `never`; validity is at most 12 months. Errors: invalid-personnummer, unknown-agency, unknown-category, category-agency-not-named, category-never, agency-without-category, invalid-date, valid-from-in-past, invalid-validity, consent-too-long; consent-method-retired for e-signature (retired: it proved nothing) and consent-method-needs-signing for e-legitimation (POST /api/consent-signings).
          */
         post: operations["ConsentController_record"];
         delete?: never;
@@ -265,6 +265,135 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/consent-signings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a signing of a consent by the citizen with e-legitimation, at the desk
+         * @description The hub writes the consent’s text in plain Swedish and starts a signing order at the e-legitimation provider for the subject. Show `qrData` as a QR code and ask again every second: the code changes, and once the citizen signed the consent is stored (method e-legitimation). The same errors as POST /api/consents, and 503 eid-unavailable.
+         */
+        post: operations["ConsentSigningController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/consent-signings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a signing of the caller’s unit is; stores the consent when the citizen has signed
+         * @description The signature is verified against the provider’s published keys, and the signer must be the subject; otherwise the signing fails and nothing is stored.
+         */
+        get: operations["ConsentSigningController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/consent-signings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a pending signing of the caller’s unit */
+        post: operations["ConsentSigningController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every organisation of the hub, closed ones too; operators also see who registered them */
+        get: operations["OrganisationController_list"];
+        put?: never;
+        /** Register an organisation (operator of the hub); an agency with its code and broker account */
+        post: operations["OrganisationController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organisations/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One organisation by its organisationsnummer */
+        get: operations["OrganisationController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub) */
+        patch: operations["OrganisationController_change"];
+        trace?: never;
+    };
+    "/api/organisations/{number}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The units of the caller’s own organisation (an operator: of any), closed ones too */
+        get: operations["UnitController_list"];
+        put?: never;
+        /** Register a unit of the caller’s municipality (its admin, or an operator of the hub) */
+        post: operations["UnitController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organisations/{number}/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One unit */
+        get: operations["UnitController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a unit (its display name; the name stays its key) or close it for good, ending its agreements */
+        patch: operations["UnitController_change"];
         trace?: never;
     };
     "/api/auth/login": {
@@ -595,78 +724,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/organisations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Every organisation of the hub, closed ones too; operators also see who registered them */
-        get: operations["OrganisationController_list"];
-        put?: never;
-        /** Register an organisation (operator of the hub); an agency with its code and broker account */
-        post: operations["OrganisationController_register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/organisations/{number}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One organisation by its organisationsnummer */
-        get: operations["OrganisationController_show"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub) */
-        patch: operations["OrganisationController_change"];
-        trace?: never;
-    };
-    "/api/organisations/{number}/units": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The units of the caller’s own organisation (an operator: of any), closed ones too */
-        get: operations["UnitController_list"];
-        put?: never;
-        /** Register a unit of the caller’s municipality (its admin, or an operator of the hub) */
-        post: operations["UnitController_register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/organisations/{number}/units/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One unit */
-        get: operations["UnitController_show"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Rename a unit (its display name; the name stays its key) or close it for good, ending its agreements */
-        patch: operations["UnitController_change"];
         trace?: never;
     };
     "/api/surveys/kiosk-pairings": {
@@ -1537,7 +1594,7 @@ export interface components {
              * @example in-person-written
              * @enum {string}
              */
-            method: "in-person-verbal" | "in-person-written" | "e-signature";
+            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation";
             /**
              * Format: date
              * @description first day of validity (Swedish calendar day); today when left out, never in the past
@@ -1549,6 +1606,20 @@ export interface components {
              * @example 2026-03-04
              */
             validUntil: string;
+        };
+        ConsentSignatureView: {
+            /** @description SHA-256 of the signed text, hex */
+            textSha256: string;
+            /**
+             * @description level of assurance of the e-legitimation
+             * @example http://id.elegnamnden.se/loa/1.0/loa3
+             */
+            loa: string;
+            /**
+             * Format: uuid
+             * @description the signing at the desk it came from
+             */
+            signingId: string;
         };
         ConsentView: {
             /** Format: uuid */
@@ -1579,7 +1650,7 @@ export interface components {
              */
             categories: string[];
             /** @enum {string} */
-            method: "in-person-verbal" | "in-person-written" | "e-signature";
+            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation";
             /** @description the staff member who recorded it */
             recordedBy: string;
             /**
@@ -1604,6 +1675,160 @@ export interface components {
             revokedAt?: string;
             /** @description the staff member who recorded the revocation */
             revokedBy?: string;
+            /** @description for method e-legitimation: what the citizen signed */
+            signature?: components["schemas"]["ConsentSignatureView"];
+        };
+        StartConsentSigningDto: {
+            /**
+             * @description personnummer or samordningsnummer: YYYYMMDD-NNNC, YYMMDD-NNNC (+ for 100 or older), or without separator
+             * @example 19121212-1212
+             */
+            subject: string;
+            /**
+             * @example [
+             *       "vagledning"
+             *     ]
+             */
+            purposes: ("vagledning" | "ekonomiskt-bistand" | "etablering" | "bostadsanpassning" | "arbetsmarknadsinsats")[];
+            /**
+             * @description agency codes of the announced catalogues
+             * @example [
+             *       "fk",
+             *       "af"
+             *     ]
+             */
+            agencies: string[];
+            /**
+             * @description category codes of the named agencies’ catalogues
+             * @example [
+             *       "fk.utbetalningar"
+             *     ]
+             */
+            categories: string[];
+            /**
+             * Format: date
+             * @description first day of validity; today when left out
+             */
+            validFrom?: string;
+            /**
+             * Format: date
+             * @description last day of validity, inclusive; at most one year after validFrom
+             */
+            validUntil: string;
+        };
+        ConsentSigningView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description pending until the citizen signed (complete, the consent stored), refused (failed), or the guide cancelled or the time ran out
+             * @enum {string}
+             */
+            status: "pending" | "complete" | "failed" | "cancelled" | "expired";
+            /** @description while pending: what the QR code shows this second; it changes every second (ask again), and the citizen’s e-ID app opens it */
+            qrData?: string;
+            /** @description while pending: whether the citizen has opened it in the app */
+            openedInApp?: boolean;
+            /** @description the text the citizen is asked to sign, in plain Swedish */
+            text: string;
+            /** @description SHA-256 of the text as UTF-8, hex */
+            textSha256: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * Format: uuid
+             * @description once complete: the consent stored
+             */
+            consentId?: string;
+            /**
+             * @description once failed: refused by the citizen, signed by someone other than the subject, or a signature that does not verify against the provider’s keys (nothing is stored then)
+             * @enum {string}
+             */
+            failure?: "refused" | "other-signer" | "invalid-signature";
+        };
+        RegisterOrganisationDto: {
+            /** @description organisationsnummer, NNNNNN-NNNN or ten digits; the check digit is verified */
+            number: string;
+            /** @example Karlskoga kommun */
+            name: string;
+            /** @enum {string} */
+            kind: "municipality" | "agency" | "region" | "samordningsforbund";
+            /**
+             * @description agencies only (and required for them): the code its adapter announces
+             * @example pm
+             */
+            agencyCode?: string;
+            /** @description agencies only: the broker user of its adapter, `adapter-<agencyCode>` (the default) */
+            brokerAccount?: string;
+        };
+        OrganisationView: {
+            /** @example 2120001991 */
+            number: string;
+            /** @example Karlskoga kommun */
+            name: string;
+            /** @enum {string} */
+            kind: "municipality" | "agency" | "region" | "samordningsforbund";
+            /** @example pm */
+            agencyCode?: string;
+            /**
+             * @description shown to operators
+             * @example adapter-pm
+             */
+            brokerAccount?: string;
+            /** @description shown to operators */
+            registeredAt?: string;
+            /** @description shown to operators */
+            registeredBy?: string;
+            closedAt?: string;
+            /** @description shown to operators */
+            closedBy?: string;
+        };
+        ChangeOrganisationDto: {
+            /** @description the new name */
+            name?: string;
+            /**
+             * @description `true` closes the organisation and its units for good
+             * @enum {boolean}
+             */
+            closed?: true;
+        };
+        RegisterUnitDto: {
+            /**
+             * @description the unit’s key for good: agreements, consents, referrals and staff tokens (`unit` claim) name it
+             * @example Medborgarkontor Väster
+             */
+            name: string;
+            /**
+             * @description front office (servicecenter, medborgarkontor) or department
+             * @enum {string}
+             */
+            kind: "servicecenter" | "medborgarkontor" | "department";
+            /** @description what people read; the name when left out */
+            displayName?: string;
+        };
+        UnitView: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2120001991 */
+            organisation: string;
+            /** @example Servicecenter */
+            name: string;
+            /** @example Servicecenter */
+            displayName: string;
+            /** @enum {string} */
+            kind: "servicecenter" | "medborgarkontor" | "department";
+            registeredAt: string;
+            registeredBy: string;
+            closedAt?: string;
+            closedBy?: string;
+        };
+        ChangeUnitDto: {
+            /** @description the new display name; the name (key) stays */
+            displayName?: string;
+            /**
+             * @description `true` closes the unit for good; its history stays readable
+             * @enum {boolean}
+             */
+            closed?: true;
         };
         LogoutView: {
             /**
@@ -2027,91 +2252,6 @@ export interface components {
             reviewBy: string;
             editedAt: string;
             editedBy: string;
-        };
-        RegisterOrganisationDto: {
-            /** @description organisationsnummer, NNNNNN-NNNN or ten digits; the check digit is verified */
-            number: string;
-            /** @example Karlskoga kommun */
-            name: string;
-            /** @enum {string} */
-            kind: "municipality" | "agency" | "region" | "samordningsforbund";
-            /**
-             * @description agencies only (and required for them): the code its adapter announces
-             * @example pm
-             */
-            agencyCode?: string;
-            /** @description agencies only: the broker user of its adapter, `adapter-<agencyCode>` (the default) */
-            brokerAccount?: string;
-        };
-        OrganisationView: {
-            /** @example 2120001991 */
-            number: string;
-            /** @example Karlskoga kommun */
-            name: string;
-            /** @enum {string} */
-            kind: "municipality" | "agency" | "region" | "samordningsforbund";
-            /** @example pm */
-            agencyCode?: string;
-            /**
-             * @description shown to operators
-             * @example adapter-pm
-             */
-            brokerAccount?: string;
-            /** @description shown to operators */
-            registeredAt?: string;
-            /** @description shown to operators */
-            registeredBy?: string;
-            closedAt?: string;
-            /** @description shown to operators */
-            closedBy?: string;
-        };
-        ChangeOrganisationDto: {
-            /** @description the new name */
-            name?: string;
-            /**
-             * @description `true` closes the organisation and its units for good
-             * @enum {boolean}
-             */
-            closed?: true;
-        };
-        RegisterUnitDto: {
-            /**
-             * @description the unit’s key for good: agreements, consents, referrals and staff tokens (`unit` claim) name it
-             * @example Medborgarkontor Väster
-             */
-            name: string;
-            /**
-             * @description front office (servicecenter, medborgarkontor) or department
-             * @enum {string}
-             */
-            kind: "servicecenter" | "medborgarkontor" | "department";
-            /** @description what people read; the name when left out */
-            displayName?: string;
-        };
-        UnitView: {
-            /** Format: uuid */
-            id: string;
-            /** @example 2120001991 */
-            organisation: string;
-            /** @example Servicecenter */
-            name: string;
-            /** @example Servicecenter */
-            displayName: string;
-            /** @enum {string} */
-            kind: "servicecenter" | "medborgarkontor" | "department";
-            registeredAt: string;
-            registeredBy: string;
-            closedAt?: string;
-            closedBy?: string;
-        };
-        ChangeUnitDto: {
-            /** @description the new display name; the name (key) stays */
-            displayName?: string;
-            /**
-             * @description `true` closes the unit for good; its history stays readable
-             * @enum {boolean}
-             */
-            closed?: true;
         };
         KioskPairingView: {
             /**
@@ -3432,6 +3572,332 @@ export interface operations {
             };
         };
     };
+    ConsentSigningController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartConsentSigningDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentSigningView"];
+                };
+            };
+            /** @description with an error code naming the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description eid-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConsentSigningController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentSigningView"];
+                };
+            };
+            /** @description not-found: no such signing of the caller’s unit */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConsentSigningController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentSigningView"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description signing-finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OrganisationController_list: {
+        parameters: {
+            query?: {
+                kind?: "municipality" | "agency" | "region" | "samordningsforbund";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"][];
+                };
+            };
+        };
+    };
+    OrganisationController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterOrganisationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+            /** @description invalid-organisationsnummer, agency-code-required, agency-code-not-allowed, invalid-broker-account, invalid-request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description organisation-exists, agency-code-taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OrganisationController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+        };
+    };
+    OrganisationController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOrganisationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationView"];
+                };
+            };
+            /** @description organisation-closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UnitController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"][];
+                };
+            };
+        };
+    };
+    UnitController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterUnitDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description not-found: no such organisation, or another organisation’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unit-exists, organisation-closed, not-a-municipality */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UnitController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+        };
+    };
+    UnitController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeUnitDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description unit-closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuthController_start: {
         parameters: {
             query?: {
@@ -4035,232 +4501,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ArticleVersionView"][];
                 };
-            };
-        };
-    };
-    OrganisationController_list: {
-        parameters: {
-            query?: {
-                kind?: "municipality" | "agency" | "region" | "samordningsforbund";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationView"][];
-                };
-            };
-        };
-    };
-    OrganisationController_register: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegisterOrganisationDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationView"];
-                };
-            };
-            /** @description invalid-organisationsnummer, agency-code-required, agency-code-not-allowed, invalid-broker-account, invalid-request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description organisation-exists, agency-code-taken */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    OrganisationController_show: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationView"];
-                };
-            };
-        };
-    };
-    OrganisationController_change: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChangeOrganisationDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationView"];
-                };
-            };
-            /** @description organisation-closed */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    UnitController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitView"][];
-                };
-            };
-        };
-    };
-    UnitController_register: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegisterUnitDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitView"];
-                };
-            };
-            /** @description not-found: no such organisation, or another organisation’s */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description unit-exists, organisation-closed, not-a-municipality */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    UnitController_show: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitView"];
-                };
-            };
-        };
-    };
-    UnitController_change: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChangeUnitDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitView"];
-                };
-            };
-            /** @description unit-closed */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };

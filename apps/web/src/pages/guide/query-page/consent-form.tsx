@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
-import { CONSENT_METHODS, PURPOSES, type ConsentMethod, type Purpose } from '@contracts/codes';
-import { hub } from '../../../api/hub.js';
+import { useCallback, useState, type FormEvent } from 'react';
+import { PURPOSES, type ConsentMethod, type Purpose } from '@contracts/codes';
+import { answer, hub } from '../../../api/hub.js';
 import { Alert, Busy, Field } from '../../../components.js';
 import { formatDate } from '../../../format.js';
 import { usePersistedState } from '../../../persisted-state.js';
@@ -9,6 +9,14 @@ import { CategoryChoices, CheckboxGroup } from '../form-fields.js';
 import { PERSON_FORM_KEYS } from '../person-forms.js';
 import { addMonths, errorText, isCalendarDay, swedishToday } from '../guide-texts.js';
 import type { Catalogue } from '../types.js';
+import { ConsentSigningPanel, type ConsentSigning } from './consent-signing.js';
+
+/** The ways a new consent is given: signed by the citizen first; the retired `e-signature` is not offered. */
+const NEW_CONSENT_METHODS = [
+  'e-legitimation',
+  'in-person-written',
+  'in-person-verbal',
+] as const satisfies ConsentMethod[];
 
 interface ConsentDraft {
   purposes: Purpose[];
@@ -38,6 +46,11 @@ export function ConsentForm({
   const [errors, setErrors] = useState<Partial<Record<keyof ConsentDraft, string>>>({});
   const [problem, setProblem] = useState<string>();
   const [saving, setSaving] = useState(false);
+  const [signing, setSigning] = useState<ConsentSigning>();
+  const signed = useCallback(async () => {
+    clear();
+    await onRecorded();
+  }, [clear, onRecorded]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -56,12 +69,35 @@ export function ConsentForm({
       return;
     }
     setSaving(true);
+    const agencies = [...new Set(draft.categories.map((code) => code.slice(0, code.indexOf('.'))))];
+    if (draft.method === 'e-legitimation') {
+      try {
+        setSigning(
+          await answer(
+            hub.POST('/api/consent-signings', {
+              body: {
+                subject,
+                purposes: draft.purposes,
+                agencies,
+                categories: draft.categories,
+                validUntil: draft.validUntil.trim(),
+              },
+            }),
+          ),
+        );
+      } catch (error) {
+        setProblem(errorText(error));
+      } finally {
+        setSaving(false);
+      }
+      return;
+    }
     try {
       await hub.POST('/api/consents', {
         body: {
           subject,
           purposes: draft.purposes,
-          agencies: [...new Set(draft.categories.map((code) => code.slice(0, code.indexOf('.'))))],
+          agencies,
           categories: draft.categories,
           // not empty: checked above
           method: draft.method as ConsentMethod,
@@ -76,6 +112,10 @@ export function ConsentForm({
       setSaving(false);
     }
   };
+
+  if (signing) {
+    return <ConsentSigningPanel started={signing} onRecorded={signed} onEnded={() => setSigning(undefined)} />;
+  }
 
   return (
     <form
@@ -115,7 +155,7 @@ export function ConsentForm({
           </p>
         )}
         <div className="choices">
-          {CONSENT_METHODS.map((method) => (
+          {NEW_CONSENT_METHODS.map((method) => (
             <label key={method}>
               <input
                 type="radio"
@@ -147,9 +187,9 @@ export function ConsentForm({
         )}
       </Field>
       <button type="submit" disabled={saving}>
-        Spara samtycke
+        {draft.method === 'e-legitimation' ? 'Starta signering' : 'Spara samtycke'}
       </button>
-      {saving && <Busy>Sparar samtycket …</Busy>}
+      {saving && <Busy>{draft.method === 'e-legitimation' ? 'Startar signeringen …' : 'Sparar samtycket …'}</Busy>}
     </form>
   );
 }

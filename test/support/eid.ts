@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePopulation, type Person } from '@hub/registers';
+import { DEFAULT_POPULATION, loadEidProviderConfig } from '../../apps/eid-provider/src/config.js';
+import type { RunningEidProvider } from '../../apps/eid-provider/src/server.js';
+
+export interface RunningTestEid extends RunningEidProvider {
+  /** what `startHub({ env })` needs to sign consents with this provider */
+  hubEnv: Record<string, string>;
+}
+
+/**
+ * The mock e-legitimation provider, in this process, on a free port, with keys in a temporary directory. Its
+ * citizens are the registers' default population, the one the adapters of the tests answer from.
+ */
+export async function startTestEid(env: Record<string, string> = {}): Promise<RunningTestEid> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-eid-provider-'));
+  const warn = console.warn;
+  // oidc-provider says at start that it keeps its state in memory, which is what a test wants
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).startsWith('oidc-provider WARNING')) warn(...args);
+  };
+  let running: RunningEidProvider;
+  try {
+    const { startEidProvider } = await import('../../apps/eid-provider/src/server.js');
+    running = await startEidProvider(loadEidProviderConfig({ PORT: '0', EID_DATA_DIR: dataDir, ...env }));
+  } finally {
+    console.warn = warn;
+  }
+  return {
+    ...running,
+    hubEnv: {
+      EID_ISSUER: running.issuer,
+      EID_SIGNING_URL: running.signingUrl,
+      EID_CLIENT_ID: 'samtjanst-hub',
+      EID_CLIENT_SECRET: 'development-only-eid-client-secret',
+    },
+    close: async () => {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Adults of the provider's population, who can sign. */
+export function signingCitizens(count: number): Person[] {
+  return generatePopulation(DEFAULT_POPULATION)
+    .people.filter((person) => person.householdRole === 'adult' && !person.coordinationNumber)
+    .slice(0, count);
+}
+
+/**
+ * The citizen's phone without a browser: opens the QR code's URL, and signs (or refuses) as `personnummer` on the
+ * page the app shows. Answers the final page's status and text.
+ */
+export async function signOnPhone(
+  qrData: string,
+  personnummer: string,
+  action: 'sign' | 'refuse' = 'sign',
+): Promise<{ status: number; html: string }> {
+  const scanned = await fetch(qrData, { redirect: 'manual' });
+  const location = scanned.headers.get('location');
+  if (scanned.status !== 303 || !location) return { status: scanned.status, html: await scanned.text() };
+  const order = new URL(location, qrData);
+  const shown = await fetch(order);
+  if (shown.status !== 200) return { status: shown.status, html: await shown.text() };
+  await shown.text();
+  const answered = await fetch(new URL(`${order.pathname}/${action}`, order), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ personnummer }).toString(),
+  });
+  return { status: answered.status, html: await answered.text() };
+}

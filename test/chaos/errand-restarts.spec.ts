@@ -45,6 +45,17 @@ describe('RabbitMQ killed and PostgreSQL crashed while errands are forwarded to 
   let departmentId: string;
 
   const ready = () => hub.call('GET', '/health/ready');
+  const forwardErrand = (n: number) =>
+    hub.call('POST', '/api/errands', {
+      as: USERS.guide,
+      body: {
+        topic: 'gata-park.gatubelysning',
+        departmentId,
+        message: `Gatlampa ${n} på Storgatan är släckt (körning ${run}).`,
+        citizen: { name: `Invånare ${n}`, phone: '070-123 45 67' },
+        preferredChannel: 'phone',
+      },
+    });
 
   beforeAll(async () => {
     await migrateTestDatabase();
@@ -78,16 +89,7 @@ describe('RabbitMQ killed and PostgreSQL crashed while errands are forwarded to 
     const inFlight: Promise<void>[] = [];
     const health: Record<string, { status: number; body: any }> = {};
     const forward = async (n: number) => {
-      const { status, body } = await hub.call('POST', '/api/errands', {
-        as: USERS.guide,
-        body: {
-          topic: 'gata-park.gatubelysning',
-          departmentId,
-          message: `Gatlampa ${n} på Storgatan är släckt (körning ${run}).`,
-          citizen: { name: `Invånare ${n}`, phone: '070-123 45 67' },
-          preferredChannel: 'phone',
-        },
-      });
+      const { status, body } = await forwardErrand(n);
       answers.push({ n, status, ...(status === 201 ? { id: body.id } : { error: body?.error }) });
     };
     let n = 0;
@@ -237,5 +239,29 @@ describe('RabbitMQ killed and PostgreSQL crashed while errands are forwarded to 
         `department: ${teknik.redeliveries} redeliveries, ${teknik.duplicatesDropped} duplicates dropped; ` +
         `hub events: ${JSON.stringify(hubEvents)}`,
     );
+  });
+
+  it("hands a failed handler's own error to the transport, which tells a database gone mid-write from a failure", async () => {
+    // Nest's default for microservices puts "Internal server error" in its place, and that is no database away
+    teknik.holdReports();
+    const created = await forwardErrand(ERRANDS);
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await until('the errand filed at the department', 20_000, () => teknik.errands.has(id));
+    await pool.query('ALTER TABLE hub.errand_event RENAME TO errand_event_away');
+    try {
+      teknik.resumeReports();
+      // taken, and not answered: the one status event is what the hub cannot write
+      await until('the errand taken', 10_000, () => teknik.errands.get(id)!.takenSentAt !== undefined);
+      teknik.holdReports();
+      await until('the status event parked and collected', 30_000, async () => {
+        await hub.call('GET', '/api/parked-messages', { as: USERS.operator });
+        return (await pool.query('SELECT 1 FROM hub.parked_message WHERE correlation_id = $1', [id])).rowCount === 1;
+      });
+    } finally {
+      await pool.query('ALTER TABLE hub.errand_event_away RENAME TO errand_event');
+    }
+    const parked = await pool.query('SELECT reason FROM hub.parked_message WHERE correlation_id = $1', [id]);
+    expect(parked.rows).toEqual([{ reason: 'handler failed 5 times: relation "hub.errand_event" does not exist' }]);
   });
 });

@@ -170,7 +170,7 @@ export class ChaosDepartmentSystem {
     return this.client?.consumerStats()[this.queue]?.duplicates ?? 0;
   }
 
-  /** The department's staff stop taking errands (those coming in wait) until `resumeReports`; answers go on. */
+  /** The department's staff stop taking and answering errands (those coming in wait) until `resumeReports`. */
   holdReports(): void {
     this.held = true;
   }
@@ -184,7 +184,7 @@ export class ChaosDepartmentSystem {
       const now = Date.now();
       const errands = [...this.errands.values()];
       const toTake = this.held ? [] : errands.filter((e) => e.takenSentAt === undefined);
-      const toAnswer = errands.filter(
+      const toAnswer = (this.held ? [] : errands).filter(
         (e) =>
           e.takenSentAt !== undefined &&
           e.answeredSentAt === undefined &&

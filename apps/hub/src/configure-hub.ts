@@ -19,13 +19,18 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export function configureHub(app: NestFastifyApplication): INestApplication {
   configureHttp(app);
   setHubGlobalPrefix(app);
-  app.connectMicroservice({
-    strategy: new AmqpServer({
-      messaging: app.get(MessagingClient),
-      idempotency: new PgIdempotencyStore(app.get<pg.Pool>(PG_POOL)),
-      queues: HUB_QUEUES,
-    }),
-  });
+  // The app's filter hands a failed handler's own error to the transport, as the adapters' do: Nest's default for
+  // microservices swaps it for "Internal server error", so a database lost mid-transaction was retried as a failure.
+  app.connectMicroservice(
+    {
+      strategy: new AmqpServer({
+        messaging: app.get(MessagingClient),
+        idempotency: new PgIdempotencyStore(app.get<pg.Pool>(PG_POOL)),
+        queues: HUB_QUEUES,
+      }),
+    },
+    { inheritAppConfig: true },
+  );
   app.enableShutdownHooks();
   const { webDir } = app.get<HubConfig>(HUB_CONFIG);
   if (!serveWebUi(app, webDir))

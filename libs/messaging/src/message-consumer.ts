@@ -37,6 +37,14 @@ export type MessageBatchHandlerFn = (envelopes: Envelope[], context: MessageBatc
 /** A message that failed alone carries its error; errors are not told apart with `instanceof` (see isUnavailable). */
 type BatchOutcome = 'processed' | 'duplicate' | 'alone' | { failed: unknown };
 
+/** A message waiting its turn in the consumer's line (see `inLine`), by the order it arrived in. */
+interface InLine {
+  arrival: number;
+  work: () => Promise<boolean>;
+  resolve: (processed: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
 export interface MessageConsumerOptions {
   queue: QueueSpec;
   prefetch?: number;
@@ -68,13 +76,17 @@ export interface ConsumerStats {
  * Consumes one queue: checks every message through the codec, parks what is invalid at once with its reason, runs
  * the handler, and acknowledges only after the handler has succeeded (and, for persistent messages, committed).
  * A failing handler is retried with back-off up to the queue's delivery limit, then the message is parked; while the
- * database is out of reach, the message is held and tried again instead, without spending its deliveries.
+ * database is out of reach, the message is held and tried again instead, without spending its deliveries, in line
+ * with the others held and in the order they arrived (see `inLine`).
  */
 export class MessageConsumer {
   private channel?: amqp.Channel;
   private consumerTag?: string;
   private inFlight = 0;
   private stopping = false;
+  private arrivals = 0;
+  private readonly line: InLine[] = [];
+  private lineMoving = false;
   private readonly batchers = new Map<string, Batcher<Envelope, BatchOutcome>>();
   readonly stats: ConsumerStats = {
     processed: 0,
@@ -134,9 +146,11 @@ export class MessageConsumer {
 
   private async onMessage(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
     this.inFlight++;
+    // counted before anything is awaited: the order the broker delivered in
+    const arrival = ++this.arrivals;
     try {
       if (this.options.queue.kind === 'request') await this.onRequest(channel, message);
-      else await this.onPersistent(channel, message);
+      else await this.onPersistent(channel, message, arrival);
     } catch (err) {
       // Only broker trouble gets here (ack/park on a closed channel); the broker redelivers what was not acked.
       this.logger.warn(`consumer ${this.queue}: ${(err as Error).message}`);
@@ -233,7 +247,7 @@ export class MessageConsumer {
     }
   }
 
-  private async onPersistent(channel: amqp.Channel, message: amqp.ConsumeMessage): Promise<void> {
+  private async onPersistent(channel: amqp.Channel, message: amqp.ConsumeMessage, arrival: number): Promise<void> {
     const decoded = await this.codec.decodeWithFreshKeys(message);
     if (!decoded.ok) {
       await this.park(message, decoded.reason);
@@ -256,9 +270,10 @@ export class MessageConsumer {
       return;
     }
     const attempt = Number(message.properties.headers?.[HEADERS.deliveryCount] ?? 0) + 1;
-    // a redelivered message goes alone, so that it cannot fail a batch again
+    // a redelivered message goes alone, so that it cannot fail a batch again; while messages wait in line, a new one
+    // joins them rather than overtake them in a batch
     const batched =
-      batchHandler && attempt === 1 && this.options.idempotency!.runBatch
+      batchHandler && attempt === 1 && this.options.idempotency!.runBatch && this.line.length === 0
         ? await this.batcherFor(envelope.type, batchHandler).add(envelope)
         : 'alone';
     try {
@@ -268,15 +283,26 @@ export class MessageConsumer {
         return;
       }
       // the store was away for the batch: this message, alone, waits for it like any other
-      if (batched !== 'alone' && !this.options.idempotency!.isUnavailable?.(batched.failed)) throw batched.failed;
-      const processed = await this.whileUnavailable(() =>
+      if (batched !== 'alone') {
+        if (!this.options.idempotency!.isUnavailable?.(batched.failed)) throw batched.failed;
+        this.stats.waitedForStore++;
+      }
+      const handle = () =>
         withCorrelation(envelope.correlationId, () =>
           this.options.idempotency!.runOnce(this.queue, envelope.id, async (transaction) => {
             if (handler) await handler(envelope, { envelope, queue: this.queue, attempt, transaction, raw: message });
             else await batchHandler!([envelope], { envelopes: [envelope], queue: this.queue, attempt, transaction });
           }),
-        ),
-      );
+        );
+      // Batch-handled types are streams whose order matters (a status after the one before it): what cannot go in
+      // a batch goes in line. So does everything while the line is not empty, or once the store is found away.
+      const processed =
+        batchHandler || batched !== 'alone' || this.line.length > 0
+          ? await this.inLine(arrival, handle)
+          : await handle().catch((err: unknown) => {
+              if (!this.storeAway(err)) throw err;
+              return this.inLine(arrival, handle);
+            });
       if (processed) this.stats.processed++;
       else this.stats.duplicates++;
       channel.ack(message);
@@ -294,22 +320,52 @@ export class MessageConsumer {
     }
   }
 
+  /** Whether the store is out of reach (counted, and said once per try), while the consumer is not stopping. */
+  private storeAway(err: unknown): boolean {
+    if (this.stopping || !this.options.idempotency?.isUnavailable?.(err)) return false;
+    this.stats.waitedForStore++;
+    this.logger.warn(`consumer ${this.queue}: the database is out of reach (${(err as Error).message}); waiting`);
+    return true;
+  }
+
   /**
-   * Runs `work` again, holding the message, for as long as the store says it is out of reach (and the consumer is not
-   * stopping): a database restart must not spend a message's deliveries and park it.
+   * Handles messages one at a time, earliest arrival first, each tried again in place for as long as the store is
+   * out of reach: a database restart must neither spend a message's deliveries and park it, nor let a later message
+   * (a department's `answered`) be applied before an earlier one (its `taken`) that happened to be tried later.
    */
-  private async whileUnavailable<T>(work: () => Promise<T>): Promise<T> {
+  private inLine(arrival: number, work: () => Promise<boolean>): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const at = this.line.findIndex((waiting) => waiting.arrival > arrival);
+      this.line.splice(at === -1 ? this.line.length : at, 0, { arrival, work, resolve, reject });
+      if (!this.lineMoving) void this.moveLine();
+    });
+  }
+
+  private async moveLine(): Promise<void> {
+    this.lineMoving = true;
     let delay = this.options.retryBaseDelayMs ?? 200;
-    for (;;) {
-      try {
-        return await work();
-      } catch (err) {
-        if (this.stopping || !this.options.idempotency?.isUnavailable?.(err)) throw err;
-        this.stats.waitedForStore++;
-        this.logger.warn(`consumer ${this.queue}: the database is out of reach (${(err as Error).message}); waiting`);
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5_000);
+    try {
+      while (this.line.length > 0) {
+        // the earliest waiting now: one that arrived earlier may have joined while the one before was tried
+        const next = this.line[0]!;
+        let outcome: { processed: boolean } | { failed: unknown };
+        try {
+          outcome = { processed: await next.work() };
+        } catch (err) {
+          if (this.storeAway(err)) {
+            await new Promise((r) => setTimeout(r, delay));
+            delay = Math.min(delay * 2, 5_000);
+            continue;
+          }
+          outcome = { failed: err };
+        }
+        this.line.splice(this.line.indexOf(next), 1);
+        delay = this.options.retryBaseDelayMs ?? 200;
+        if ('processed' in outcome) next.resolve(outcome.processed);
+        else next.reject(outcome.failed);
       }
+    } finally {
+      this.lineMoving = false;
     }
   }
 

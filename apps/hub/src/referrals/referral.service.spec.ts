@@ -114,6 +114,7 @@ describe('ReferralService', () => {
   let outbox: { enqueue: jest.Mock<any>; enqueueMany: jest.Mock<any> };
   let audited: AuditEntryInput[];
   let transactions: { run: jest.Mock<any> };
+  let audit: { append: jest.Mock<any>; subjectKey: (personnummer: string) => string };
   let service: ReferralService;
 
   beforeEach(() => {
@@ -135,7 +136,7 @@ describe('ReferralService', () => {
     policy = { decide: jest.fn(async () => ({ decision: allow(), consents: [CONSENT] })) };
     outbox = { enqueue: jest.fn(async () => 'm1'), enqueueMany: jest.fn(async () => ['m1']) };
     transactions = { run: jest.fn((work: (tx: Queryable) => Promise<unknown>) => work(tx)) };
-    const audit = {
+    audit = {
       append: jest.fn(async (entry: AuditEntryInput) => void audited.push(entry)),
       subjectKey: (personnummer: string) => `key:${personnummer}`,
     };
@@ -274,7 +275,19 @@ describe('ReferralService', () => {
       expect(good.status).toBe('fulfilled');
       expect(bad).toMatchObject({ status: 'rejected', reason: new Error('check constraint') });
       expect(stored.map((r) => r.message)).toEqual([DTO.message]);
-      expect(audited.map((a) => a.outcome)).toEqual(['sent']);
+      // each audited before it was stored; the one refused then gets an error entry beside its sent
+      expect(audited.map((a) => [a.outcome, a.correlationId])).toEqual([
+        ['sent', expect.any(String)],
+        ['sent', expect.any(String)],
+        ['error', audited[1].correlationId],
+      ]);
+    });
+
+    it('stores nothing and sends nothing when the sent entry cannot be audited', async () => {
+      audit.append.mockRejectedValueOnce(new Error('audit down') as never);
+      await expect(service.create(DTO, GUIDE, NOW)).rejects.toThrow('audit down');
+      expect(repo.insertMany).not.toHaveBeenCalled();
+      expect(outbox.enqueueMany).not.toHaveBeenCalled();
     });
   });
 

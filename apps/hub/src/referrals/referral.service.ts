@@ -43,6 +43,8 @@ const FINISHED: ReferralStatus[] = ['declined', 'closed', 'cancelled'];
 /** A referral checked and ready to be stored, with the message that tells the agency. */
 interface ReadyReferral extends NewReferral {
   message: OutboxMessage;
+  /** its `sent` entry, committed before the referral and its message are */
+  audit: AuditEntryInput;
 }
 
 /**
@@ -156,6 +158,11 @@ export class ReferralService {
       referral,
       legalBasis: decision.legalBasis ?? null,
       actor,
+      audit: {
+        ...base,
+        outcome: 'sent',
+        details: { agency: dto.agency, referralType: dto.referralType, ...(consent && { consentId: consent.id }) },
+      },
       message: {
         exchange: EXCHANGES.referral,
         routingKey: routingKeys.referral(dto.agency, dto.referralType),
@@ -171,11 +178,6 @@ export class ReferralService {
     if (failed) throw failed;
     this.metrics.recordReferralCreated(dto.agency);
     withCorrelation(id, () => this.logger.log(`referral to ${dto.agency} (${dto.referralType}) stored for sending`));
-    await this.audit.append({
-      ...base,
-      outcome: 'sent',
-      details: { agency: dto.agency, referralType: dto.referralType, ...(consent && { consentId: consent.id }) },
-    });
     // as committed; the agency's status events may have moved it on since, which GET /referrals/:id shows
     return { ...viewOf(referral, now), timeline: [{ status: 'sent', at: now.toISOString(), actor }] };
   }
@@ -185,22 +187,44 @@ export class ReferralService {
    * When that fails, each is tried alone, so that one referral the database refuses fails no other.
    */
   private async store(referrals: ReadyReferral[]): Promise<(Error | undefined)[]> {
+    // audited before the referrals and their messages commit, so nothing reaches an agency unaudited; one that is then
+    // not stored gets an `error` entry beside its `sent`
+    try {
+      await Promise.all(referrals.map((r) => this.audit.append(r.audit)));
+    } catch (err) {
+      return referrals.map(() => err as Error);
+    }
+    let failures: (Error | undefined)[];
     try {
       await this.transactions.run((tx) => this.insert(referrals, tx));
       return referrals.map(() => undefined);
     } catch (err) {
-      if (referrals.length === 1) return [err as Error];
-      return Promise.all(
-        referrals.map((r) =>
-          this.transactions
-            .run((tx) => this.insert([r], tx))
-            .then(
-              () => undefined,
-              (e: Error) => e,
-            ),
-        ),
-      );
+      failures =
+        referrals.length === 1
+          ? [err as Error]
+          : await Promise.all(
+              referrals.map((r) =>
+                this.transactions
+                  .run((tx) => this.insert([r], tx))
+                  .then(
+                    () => undefined,
+                    (e: Error) => e,
+                  ),
+              ),
+            );
     }
+    await Promise.all(
+      referrals.map((r, i) =>
+        failures[i]
+          ? this.audit
+              .append({ ...r.audit, outcome: 'error', details: { ...r.audit.details, reason: 'not stored' } })
+              .catch((err: Error) =>
+                this.logger.error(`referral ${r.referral.id} not stored, and not audited so: ${err.message}`),
+              )
+          : undefined,
+      ),
+    );
+    return failures;
   }
 
   private async insert(referrals: ReadyReferral[], tx: Queryable): Promise<void> {

@@ -327,6 +327,8 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/consents': { scope: 'unit', request: (o) => ({ query: `?subject=${o.subject}` }) },
   // with a unit in the token, the unit's figures: the overdue list names referrals
   'GET /api/follow-up/summary': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
+  // aggregates only: the party agency sees counts under its agreement, never an id, a subject key or a personnummer
+  'GET /api/follow-up/party': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
   'POST /api/audit/access-report': { scope: 'organisation', request: (o) => ({ body: { subject: o.subject } }) },
   // hub-wide, no tenant's data at all: nobody outside the unit finds any of it
   'GET /api/audit/verify': { scope: 'unit', request: () => ({}) },

@@ -24,6 +24,7 @@ import { JwksController } from './messaging/jwks.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
+import { PartyFollowUpModule } from './party-follow-up/party-follow-up.module.js';
 import { QueryModule } from './queries/query.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
 import { TopicModule } from './topics/topic.module.js';
@@ -59,6 +60,7 @@ import { TopicModule } from './topics/topic.module.js';
     TopicModule,
     ContactModule,
     KnowledgeModule,
+    PartyFollowUpModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

@@ -17,6 +17,7 @@ import { KnowledgeBase1763901100000 } from './migrations/1763901100000-knowledge
 import { DepartmentUnits1763901200000 } from './migrations/1763901200000-department-units.js';
 import { Errands1763901210000 } from './migrations/1763901210000-errands.js';
 import { ErrandWithdrawal1763901220000 } from './migrations/1763901220000-errand-withdrawal.js';
+import { PartyReports1763901400000 } from './migrations/1763901400000-party-reports.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   DepartmentUnits1763901200000,
   Errands1763901210000,
   ErrandWithdrawal1763901220000,
+  PartyReports1763901400000,
 ];

@@ -476,7 +476,8 @@ const NO_TENANT_DATA: Record<string, string> = {
   'POST /api/organisations':
     'registers a new party; only operators of the organisation that runs the hub (403 not-hub-operator to others)',
   'PATCH /api/organisations/{number}':
-    'the registry of parties, public facts; only operators of the hub change it (403 not-hub-operator to others)',
+    'the registry of parties, public facts; only operators of the hub change it, and an organisation’s own admin ' +
+    'its report address (403 not-hub-operator to others, before the number is looked up)',
   // every queue's messages, hub-wide: only the hub's operators, never a tenant (test/observability/parked-messages)
   'GET /api/parked-messages': 'hub operations; 403 to every tenant role, operators of the hub only',
   'GET /api/parked-messages/{id}': 'hub operations; 403 to every tenant role, operators of the hub only',

@@ -768,7 +768,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub) */
+        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub); set its report address (operator, or the organisation's own admin or agency-admin) */
         patch: operations["OrganisationController_change"];
         trace?: never;
     };
@@ -2042,6 +2042,8 @@ export interface components {
             closedAt?: string;
             /** @description shown to operators */
             closedBy?: string;
+            /** @description shown to operators and the organisation's own staff, when one is set */
+            reportAddress?: string;
         };
         ChangeOrganisationDto: {
             /** @description the new name */
@@ -2051,6 +2053,12 @@ export interface components {
              * @enum {boolean}
              */
             closed?: true;
+            /**
+             * Format: email
+             * @description where the party's monthly follow-up report is mailed; null removes it. The hub's operators and the organisation's own administrators (admin, agency-admin) may set it; they nothing else.
+             * @example uppfoljning@orebro.se
+             */
+            reportAddress?: string | null;
         };
         RegisterUnitDto: {
             /**

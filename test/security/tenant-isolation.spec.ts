@@ -329,6 +329,9 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/follow-up/summary': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
   // aggregates only: the party agency sees counts under its agreement, never an id, a subject key or a personnummer
   'GET /api/follow-up/party': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
+  // the caller's own party's month: the PDF's text is compressed, the CSV beside it has the same figures in clear
+  'GET /api/reports/monthly.pdf': { scope: 'unit', request: () => ({ query: `?month=${today().slice(0, 7)}` }) },
+  'GET /api/reports/monthly.csv': { scope: 'unit', request: () => ({ query: `?month=${today().slice(0, 7)}` }) },
   'POST /api/audit/access-report': { scope: 'organisation', request: (o) => ({ body: { subject: o.subject } }) },
   // hub-wide, no tenant's data at all: nobody outside the unit finds any of it
   'GET /api/audit/verify': { scope: 'unit', request: () => ({}) },

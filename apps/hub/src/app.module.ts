@@ -26,6 +26,7 @@ import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
 import { PartyFollowUpModule } from './party-follow-up/party-follow-up.module.js';
 import { QueryModule } from './queries/query.module.js';
+import { ReportModule } from './reports/report.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
 import { TopicModule } from './topics/topic.module.js';
 
@@ -61,6 +62,7 @@ import { TopicModule } from './topics/topic.module.js';
     ContactModule,
     KnowledgeModule,
     PartyFollowUpModule,
+    ReportModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

@@ -1075,6 +1075,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/monthly.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly report as PDF (charts with tables, Swedish formats)
+         * @description The caller's party's monthly report: the traffic of a calendar month (Swedish days) per municipality, unit and agency, as the follow-up per party has it, every count from 1 to 4 suppressed ("färre än 5"). For an agency the traffic under its agreements; for a municipality all its units. The same report is mailed after each month to the party's report address.
+         */
+        get: operations["ReportController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly report as CSV (UTF-8 with BOM, `;`, decimal comma)
+         * @description The caller's party's monthly report: the traffic of a calendar month (Swedish days) per municipality, unit and agency, as the follow-up per party has it, every count from 1 to 4 suppressed ("färre än 5"). For an agency the traffic under its agreements; for a municipality all its units. The same report is mailed after each month to the party's report address.
+         */
+        get: operations["ReportController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4426,6 +4466,80 @@ export interface operations {
             };
             /** @description no or an invalid token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description role-not-allowed: needs manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportController_pdf: {
+        parameters: {
+            query: {
+                /** @description the calendar month, YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description invalid-period: month is not YYYY-MM */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description role-not-allowed: needs manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportController_csv: {
+        parameters: {
+            query: {
+                /** @description the calendar month, YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid-period: month is not YYYY-MM */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

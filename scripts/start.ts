@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole hub on this machine — the development identity provider, the mock e-legitimation provider
- * (apps/eid-provider), every agency adapter of apps/adapter-* (scripts/adapters.ts) and the hub — against the local RabbitMQ and PostgreSQL (prepared by `npm run setup`). Each service runs as its own
- * process, as it would in production; their output is prefixed with their name. Ctrl-C stops them all.
+ * (apps/eid-provider), a mail catcher for the monthly reports, every agency adapter of apps/adapter-*
+ * (scripts/adapters.ts) and the hub — against the local RabbitMQ and PostgreSQL (prepared by `npm run setup`). Each
+ * service runs as its own process, as it would in production; their output is prefixed with their name. Ctrl-C stops
+ * them all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -18,6 +20,8 @@ interface Service {
 const HUB_PORT = process.env.PORT ?? '3000';
 const IDP_PORT = process.env.IDP_PORT ?? '3100';
 const EID_PORT = process.env.EID_PORT ?? '3300';
+const MAIL_SMTP_PORT = process.env.MAIL_SMTP_PORT ?? '2525';
+const MAIL_HTTP_PORT = process.env.MAIL_HTTP_PORT ?? '3900';
 const ADAPTERS = discoverAdapters();
 
 const SERVICES: Service[] = [
@@ -33,6 +37,12 @@ const SERVICES: Service[] = [
     env: { PORT: EID_PORT, HUB_URL: `http://127.0.0.1:${HUB_PORT}` },
     ready: `http://127.0.0.1:${EID_PORT}/.well-known/openid-configuration`,
   },
+  {
+    name: 'mail',
+    entry: 'dist/apps/mail-catcher/src/main.js',
+    env: { MAIL_SMTP_PORT, MAIL_HTTP_PORT },
+    ready: `http://127.0.0.1:${MAIL_HTTP_PORT}/health`,
+  },
   ...ADAPTERS.map((adapter) => ({
     name: adapter.agency,
     entry: adapter.entry,
@@ -47,6 +57,8 @@ const SERVICES: Service[] = [
       AUTH_ISSUER: `http://127.0.0.1:${IDP_PORT}`,
       EID_ISSUER: `http://127.0.0.1:${EID_PORT}`,
       DEMO_AGREEMENTS: process.env.DEMO_AGREEMENTS ?? 'true',
+      SMTP_URL: process.env.SMTP_URL ?? `smtp://127.0.0.1:${MAIL_SMTP_PORT}`,
+      REPORT_FROM: process.env.REPORT_FROM ?? 'Samtjänsthubben <rapporter@samtjanst.invalid>',
     },
     ready: `http://127.0.0.1:${HUB_PORT}/health/ready`,
   },
@@ -146,6 +158,7 @@ ${bold('The samtjänst hub is running.')}
                  fredrik.fk, alva.af, saga.skv (agency admins), ada.auditor (auditor), max.manager (manager)
   Inboxes:       ${inboxes.join('\n                 ')}
   API docs:      ${hub}/api/docs; each agency's at its inbox address's /api/docs
+  Mail:          http://127.0.0.1:${MAIL_HTTP_PORT}/messages (the monthly reports the hub mails)
   Identity:      http://127.0.0.1:${IDP_PORT}
   E-legitimation: http://127.0.0.1:${EID_PORT} (mock: citizens sign consents at /app from the guide's QR code)
 Demo agreements between Örebro kommun's servicecenter and ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are

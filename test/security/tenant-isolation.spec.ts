@@ -353,6 +353,11 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/follow-up/figures': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
   // the municipality's targets, each naming its unit: its own staff read them, nobody else
   'GET /api/follow-up/targets': { scope: 'organisation', request: () => ({}) },
+  // aggregates only: the party agency sees counts under its agreement, never an id, a subject key or a personnummer
+  'GET /api/follow-up/party': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
+  // the caller's own party's month: the PDF's text is compressed, the CSV beside it has the same figures in clear
+  'GET /api/reports/monthly.pdf': { scope: 'unit', request: () => ({ query: `?month=${today().slice(0, 7)}` }) },
+  'GET /api/reports/monthly.csv': { scope: 'unit', request: () => ({ query: `?month=${today().slice(0, 7)}` }) },
   'POST /api/audit/access-report': { scope: 'organisation', request: (o) => ({ body: { subject: o.subject } }) },
   // hub-wide, no tenant's data at all: nobody outside the unit finds any of it
   'GET /api/audit/verify': { scope: 'unit', request: () => ({}) },
@@ -557,7 +562,8 @@ const NO_TENANT_DATA: Record<string, string> = {
   'POST /api/organisations':
     'registers a new party; only operators of the organisation that runs the hub (403 not-hub-operator to others)',
   'PATCH /api/organisations/{number}':
-    'the registry of parties, public facts; only operators of the hub change it (403 not-hub-operator to others)',
+    'the registry of parties, public facts; only operators of the hub change it, and an organisation’s own admin ' +
+    'its report address (403 not-hub-operator to others, before the number is looked up)',
   // every queue's messages, hub-wide: only the hub's operators, never a tenant (test/observability/parked-messages)
   'GET /api/parked-messages': 'hub operations; 403 to every tenant role, operators of the hub only',
   'GET /api/parked-messages/{id}': 'hub operations; 403 to every tenant role, operators of the hub only',

@@ -25,7 +25,9 @@ import { JwksController } from './messaging/jwks.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganisationModule } from './organisations/organisation.module.js';
 import { ParkingModule } from './parking/parking.module.js';
+import { PartyFollowUpModule } from './party-follow-up/party-follow-up.module.js';
 import { QueryModule } from './queries/query.module.js';
+import { ReportModule } from './reports/report.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
 import { SurveyModule } from './surveys/survey.module.js';
 import { TopicModule } from './topics/topic.module.js';
@@ -63,6 +65,8 @@ import { TopicModule } from './topics/topic.module.js';
     KnowledgeModule,
     SurveyModule,
     ComplaintModule,
+    PartyFollowUpModule,
+    ReportModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

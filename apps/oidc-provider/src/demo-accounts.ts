@@ -130,6 +130,13 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     description: 'chef, uppföljning',
   },
   {
+    id: 'frans.fk',
+    name: 'Frans Chef',
+    organisation: FORSAKRINGSKASSAN,
+    roles: ['manager'],
+    description: 'chef, uppföljning, Försäkringskassan: trafiken under myndighetens avtal',
+  },
+  {
     id: 'karin.guide',
     name: 'Karin Vägledare',
     organisation: KARLSKOGA_KOMMUN,

@@ -11,6 +11,7 @@ import { guideRoutes } from './pages/guide/index.js';
 import { inboxRoutes } from './pages/inbox/index.js';
 import { knowledgeRoutes } from './pages/knowledge/index.js';
 import { operatorRoutes } from './pages/operator/index.js';
+import { partyFollowUpRoutes } from './pages/party-follow-up/index.js';
 import { unitRoutes } from './pages/units/index.js';
 import { Link, matchPath, useRouter } from './router.js';
 import type { RouteDefinition } from './routes.js';
@@ -25,6 +26,7 @@ const ROUTES: RouteDefinition[] = [
   ...unitRoutes,
   ...auditRoutes,
   ...followUpRoutes,
+  ...partyFollowUpRoutes,
   ...inboxRoutes,
   ...knowledgeRoutes,
   ...operatorRoutes,

@@ -180,3 +180,25 @@ describe('the e-legitimation provider', () => {
     expect(message).toContain('EID_CLIENT_SECRET must be set');
   });
 });
+
+describe('the monthly reports’ mail', () => {
+  it('mails nothing without SMTP_URL and REPORT_FROM', () => {
+    expect(loadHubConfig({}).reportMail).toBeUndefined();
+  });
+
+  it('takes an SMTP URL and a sender together', () => {
+    expect(
+      loadHubConfig({ SMTP_URL: 'smtp://127.0.0.1:2525', REPORT_FROM: 'Samtjänsthubben <rapporter@hub.example>' })
+        .reportMail,
+    ).toEqual({ smtpUrl: 'smtp://127.0.0.1:2525', from: 'Samtjänsthubben <rapporter@hub.example>' });
+  });
+
+  it.each([
+    [{ SMTP_URL: 'smtp://127.0.0.1:2525' }, /REPORT_FROM must be set when SMTP_URL is/],
+    [{ REPORT_FROM: 'rapporter@hub.example' }, /SMTP_URL must be set when REPORT_FROM is/],
+    [{ SMTP_URL: 'http://mail', REPORT_FROM: 'rapporter@hub.example' }, /SMTP_URL must be an smtp:\/\//],
+    [{ SMTP_URL: 'smtp://mail', REPORT_FROM: 'rapporter' }, /REPORT_FROM must be an e-mail address/],
+  ])('refuses %j with a clear message', (env, message) => {
+    expect(() => loadHubConfig(env)).toThrow(message);
+  });
+});

@@ -45,6 +45,13 @@ export interface HubConfig {
    * Absent in production until EID_ISSUER is set: then consents cannot be signed at the desk (503 eid-unavailable).
    */
   eid?: { issuer: string; clientId: string; clientSecret: string; signingUrl: string };
+  /**
+   * where the parties' monthly reports are mailed from (SMTP_URL, REPORT_FROM); absent: reports are generated and
+   * archived, not mailed
+   */
+  reportMail?: { smtpUrl: string; from: string };
+  /** how often the monthly report job looks for last month's reports still to make (REPORT_JOB_INTERVAL_MS) */
+  reportJobIntervalMs: number;
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
@@ -166,6 +173,15 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     problems.push('EID_ISSUER must be set with the other EID_ settings');
   }
 
+  const { reportMail, problems: reportProblems } = reportMailFrom(env);
+  problems.push(...reportProblems);
+  const reportJobIntervalMs = Number(env.REPORT_JOB_INTERVAL_MS ?? 3_600_000);
+  if (!Number.isInteger(reportJobIntervalMs) || reportJobIntervalMs < 1_000 || reportJobIntervalMs > 86_400_000) {
+    problems.push(
+      `REPORT_JOB_INTERVAL_MS must be milliseconds from 1000 to 86400000, got ${env.REPORT_JOB_INTERVAL_MS}`,
+    );
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -188,5 +204,31 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     ...(eidConfigured && {
       eid: { issuer: eidIssuer, clientId: eidClientId, clientSecret: eidClientSecret, signingUrl: eidSigningUrl },
     }),
+    ...(reportMail && { reportMail }),
+    reportJobIntervalMs,
   };
+}
+
+/** `name@host`, or `Name <name@host>` as a From header has it. */
+const MAIL_ADDRESS = /^(?:[^<>\r\n]+ <[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/;
+
+/** SMTP_URL and REPORT_FROM come together, or neither: without them the reports are archived, not mailed. */
+export function reportMailFrom(env: NodeJS.ProcessEnv): {
+  reportMail?: { smtpUrl: string; from: string };
+  problems: string[];
+} {
+  const smtpUrl = env.SMTP_URL || undefined;
+  const from = env.REPORT_FROM || undefined;
+  if (!smtpUrl && !from) return { problems: [] };
+  const problems: string[] = [];
+  const url = smtpUrl ? URL.parse(smtpUrl) : null;
+  if (!smtpUrl) problems.push('SMTP_URL must be set when REPORT_FROM is (smtp://host:port or smtps://…)');
+  else if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
+    problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. smtp://127.0.0.1:2525');
+  }
+  if (!from) problems.push('REPORT_FROM must be set when SMTP_URL is: the sender address of the monthly reports');
+  else if (!MAIL_ADDRESS.test(from)) {
+    problems.push(`REPORT_FROM must be an e-mail address or "Name <address>", got ${from}`);
+  }
+  return problems.length ? { problems } : { reportMail: { smtpUrl: smtpUrl!, from: from! }, problems };
 }

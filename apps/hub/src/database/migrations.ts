@@ -21,6 +21,7 @@ import { ContactArticle1763901300000 } from './migrations/1763901300000-contact-
 import { FollowUpFigures1763901400000 } from './migrations/1763901400000-follow-up-figures.js';
 import { SurveysAndComplaints1763901500000 } from './migrations/1763901500000-surveys-and-complaints.js';
 import { ConsentSigning1763901600000 } from './migrations/1763901600000-consent-signing.js';
+import { PartyReports1763901700000 } from './migrations/1763901700000-party-reports.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   FollowUpFigures1763901400000,
   SurveysAndComplaints1763901500000,
   ConsentSigning1763901600000,
+  PartyReports1763901700000,
 ];

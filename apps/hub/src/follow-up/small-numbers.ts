@@ -5,6 +5,9 @@
  */
 export const SMALL_NUMBER_THRESHOLD = 5;
 
+/** What the UI and the reports write for a suppressed count. */
+export const SUPPRESSED_TEXT = `färre än ${SMALL_NUMBER_THRESHOLD}`;
+
 /** A count as the figures show it: null and `suppressed` when it is 1 to 4. */
 export interface CountCell {
   count: number | null;
@@ -41,8 +44,16 @@ export function shareCell(part: number, base: number): ShareCell {
 
 /** A statistic (median, percentile, mean) of `samples` values: null when computed from fewer than 5. */
 export function statistic(samples: number, value: number | null): number | null {
+  return unlessFewSamples(samples, value);
+}
+
+/** A figure computed from `samples` people (a median, a share): null when they are too few to show it. */
+export function unlessFewSamples<T>(samples: number, value: T): T | null {
   return samples < SMALL_NUMBER_THRESHOLD ? null : value;
 }
+
+/** The count, or null when it is too small to show. */
+export const suppressSmall = (count: number): number | null => countCell(count).count;
 
 /** Rows with a `count`, each with its count suppressed when small. */
 export function countRows<T extends { count: number }>(rows: readonly T[]): Array<Omit<T, 'count'> & CountCell> {

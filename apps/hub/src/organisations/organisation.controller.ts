@@ -58,10 +58,11 @@ export class OrganisationController {
 
   @Patch(':number')
   @HttpCode(200)
-  @Roles('operator')
+  @Roles('operator', 'admin', 'agency-admin')
   @ApiOperation({
     summary:
-      'Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub)',
+      'Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub); ' +
+      "set its report address (operator, or the organisation's own admin or agency-admin)",
   })
   @ApiOkResponse({ type: OrganisationView })
   @ApiConflictResponse({ description: 'organisation-closed' })

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  Equals,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { AGENCY_CODE_PATTERN, ORGANISATION_KINDS, type OrganisationKind } from '@hub/contracts';
 
 /** A name as people write it: something to read, no surrounding blanks, no line breaks. */
@@ -54,6 +64,22 @@ export class ChangeOrganisationDto {
   @IsOptional()
   @Equals(true, { message: 'closed can only be true: a closed organisation is not reopened' })
   closed?: true;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    format: 'email',
+    example: 'uppfoljning@orebro.se',
+    description:
+      "where the party's monthly follow-up report is mailed; null removes it. The hub's operators and the " +
+      "organisation's own administrators (admin, agency-admin) may set it; they nothing else.",
+  })
+  @ValidateIf((_dto, value) => value !== null)
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'reportAddress must be an e-mail address' })
+  reportAddress?: string | null;
 }
 
 export class ListOrganisationsQuery {
@@ -82,4 +108,6 @@ export class OrganisationView {
   closedAt?: string;
   @ApiPropertyOptional({ description: 'shown to operators' })
   closedBy?: string;
+  @ApiPropertyOptional({ description: "shown to operators and the organisation's own staff, when one is set" })
+  reportAddress?: string;
 }

@@ -6,7 +6,8 @@ import { PG_POOL } from '../core/core.module.js';
 import { ORGANISATION_CHANGED_CHANNEL } from '../messaging/trusted-agencies.js';
 import type { Organisation } from './organisation.types.js';
 
-const COLUMNS = `number, name, kind, agency_code, broker_account, registered_at, registered_by, closed_at, closed_by`;
+const COLUMNS = `number, name, kind, agency_code, broker_account, registered_at, registered_by, closed_at, closed_by,
+  report_address`;
 
 interface OrganisationRow {
   number: string;
@@ -18,6 +19,7 @@ interface OrganisationRow {
   registered_by: string;
   closed_at: Date | null;
   closed_by: string | null;
+  report_address: string | null;
 }
 
 const toOrganisation = (row: OrganisationRow): Organisation => ({
@@ -30,6 +32,7 @@ const toOrganisation = (row: OrganisationRow): Organisation => ({
   registeredBy: row.registered_by,
   closedAt: row.closed_at,
   closedBy: row.closed_by,
+  reportAddress: row.report_address,
 });
 
 /** hub.organisation: the parties of the hub. */
@@ -70,7 +73,7 @@ export class OrganisationRepository {
 
   /** Inserts unless the number (or the agency code) is taken; false when it was. */
   async insert(
-    organisation: Omit<Organisation, 'registeredAt' | 'closedAt' | 'closedBy'>,
+    organisation: Omit<Organisation, 'registeredAt' | 'closedAt' | 'closedBy' | 'reportAddress'>,
     tx: Queryable,
   ): Promise<Organisation | undefined> {
     const { rows } = await tx.query<OrganisationRow>(
@@ -92,6 +95,10 @@ export class OrganisationRepository {
 
   async rename(number: string, name: string, tx: Queryable): Promise<void> {
     await tx.query(`UPDATE hub.organisation SET name = $2 WHERE number = $1`, [number, name]);
+  }
+
+  async setReportAddress(number: string, reportAddress: string | null, tx: Queryable): Promise<void> {
+    await tx.query(`UPDATE hub.organisation SET report_address = $2 WHERE number = $1`, [number, reportAddress]);
   }
 
   async close(number: string, by: string, tx: Queryable): Promise<void> {

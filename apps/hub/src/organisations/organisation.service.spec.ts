@@ -27,6 +27,7 @@ const organisation = (over: Partial<Organisation> = {}): Organisation => ({
   registeredBy: 'olle.operator',
   closedAt: null,
   closedBy: null,
+  reportAddress: null,
   ...over,
 });
 
@@ -69,6 +70,9 @@ describe('OrganisationService', () => {
       }),
       notifyChanged: jest.fn(async () => undefined),
       rename: jest.fn(async (n: string, name: string) => void stored.set(n, { ...stored.get(n)!, name })),
+      setReportAddress: jest.fn(
+        async (n: string, reportAddress: string | null) => void stored.set(n, { ...stored.get(n)!, reportAddress }),
+      ),
       close: jest.fn(
         async (n: string, by: string) => void stored.set(n, { ...stored.get(n)!, closedAt: new Date(), closedBy: by }),
       ),
@@ -207,6 +211,35 @@ describe('OrganisationService', () => {
     expect(agreements.terminateForClosedParty).toHaveBeenCalledWith({ organisation: KARLSKOGA }, tx);
     expect(agreements.announceTerminated).toHaveBeenCalledWith(TERMINATED);
     expect(steps).toEqual(['commit', 'terminate', 'commit', 'announce']);
+  });
+
+  it("lets the organisation's own admin set its report address, audited, and nothing else", async () => {
+    stored.set(KARLSKOGA, organisation());
+    const admin: StaffUser = { id: 'kalle.admin', name: 'Kalle', organisation: KARLSKOGA, roles: ['admin'] };
+    const set = await service.change(KARLSKOGA, { reportAddress: 'uppfoljning@karlskoga.se' }, admin);
+    expect(set.reportAddress).toBe('uppfoljning@karlskoga.se');
+    expect(appended.map((e) => [e.outcome, e.actor, e.details])).toEqual([
+      [
+        'report-address-changed',
+        'kalle.admin',
+        expect.objectContaining({ reportAddress: 'uppfoljning@karlskoga.se', previousReportAddress: null }),
+      ],
+    ]);
+    await expect(refusal(service.change(KARLSKOGA, { name: 'X', reportAddress: null }, admin))).resolves.toEqual({
+      status: 403,
+      error: 'not-hub-operator',
+    });
+    const otherAdmin: StaffUser = { ...admin, organisation: '2120001967' };
+    await expect(refusal(service.change(KARLSKOGA, { reportAddress: 'x@y.se' }, otherAdmin))).resolves.toEqual({
+      status: 403,
+      error: 'not-hub-operator',
+    });
+    const cleared = await service.change(KARLSKOGA, { reportAddress: null }, OPERATOR);
+    expect(cleared.reportAddress).toBeUndefined();
+    const guide: StaffUser = { id: 'g', name: 'G', organisation: '2120001967', roles: ['guide'] };
+    await service.change(KARLSKOGA, { reportAddress: 'uppfoljning@karlskoga.se' }, admin);
+    expect((await service.show(KARLSKOGA, guide)).reportAddress).toBeUndefined();
+    expect((await service.show(KARLSKOGA, admin)).reportAddress).toBe('uppfoljning@karlskoga.se');
   });
 
   it('answers 404 for an unknown organisation and 400 for a change with nothing in it', async () => {

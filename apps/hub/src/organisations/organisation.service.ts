@@ -35,14 +35,14 @@ export class OrganisationService {
 
   async list(user: StaffUser, kind?: OrganisationKind): Promise<OrganisationView[]> {
     const full = isHubOperator(user, this.config.operatorOrganisation);
-    return (await this.organisations.list(kind)).map((o) => organisationView(o, full));
+    return (await this.organisations.list(kind)).map((o) => organisationView(o, full, user));
   }
 
   async show(numberInput: string, user: StaffUser): Promise<OrganisationView> {
     const number = organisationsnummer(numberInput);
     const organisation = await this.organisations.find(number);
     if (!organisation) throw notFound(number);
-    return organisationView(organisation, isHubOperator(user, this.config.operatorOrganisation));
+    return organisationView(organisation, isHubOperator(user, this.config.operatorOrganisation), user);
   }
 
   async register(dto: RegisterOrganisationDto, user: StaffUser): Promise<OrganisationView> {
@@ -70,10 +70,14 @@ export class OrganisationService {
   }
 
   async change(numberInput: string, dto: ChangeOrganisationDto, user: StaffUser): Promise<OrganisationView> {
-    assertHubOperator(user, this.config.operatorOrganisation);
     const number = organisationsnummer(numberInput);
-    if (dto.name === undefined && dto.closed === undefined) {
-      throw apiException('invalid-request', 'give a new name, closed: true, or both');
+    const operator = isHubOperator(user, this.config.operatorOrganisation);
+    // an organisation's own administrator keeps its report address; all else is the operators'
+    if (!(operator || (ownAdmin(user, number) && dto.name === undefined && dto.closed === undefined))) {
+      assertHubOperator(user, this.config.operatorOrganisation);
+    }
+    if (dto.name === undefined && dto.closed === undefined && dto.reportAddress === undefined) {
+      throw apiException('invalid-request', 'give a new name, closed: true, a reportAddress, or more of them');
     }
     let terminated: TerminatedVersion[] = [];
     const changed = await this.transactions.run(async (tx) => {
@@ -86,6 +90,13 @@ export class OrganisationService {
       if (dto.name !== undefined && dto.name !== previousName) {
         await this.organisations.rename(number, dto.name, tx);
         await this.record(user, 'renamed', { ...organisation, name: dto.name }, { previousName });
+      }
+      if (dto.reportAddress !== undefined && dto.reportAddress !== organisation.reportAddress) {
+        await this.organisations.setReportAddress(number, dto.reportAddress, tx);
+        await this.record(user, 'report-address-changed', organisation, {
+          reportAddress: dto.reportAddress,
+          previousReportAddress: organisation.reportAddress,
+        });
       }
       if (dto.closed) {
         await this.organisations.close(number, user.id, tx);
@@ -100,12 +111,12 @@ export class OrganisationService {
     // a closed agency's adapter is trusted no more
     if (dto.closed && changed.agencyCode) await this.trustedAgencies.reload();
     if (terminated.length) await this.agreements.announceTerminated(terminated);
-    return organisationView(changed, true);
+    return organisationView(changed, operator, user);
   }
 
   private async record(
     user: StaffUser,
-    outcome: 'registered' | 'renamed' | 'closed',
+    outcome: 'registered' | 'renamed' | 'closed' | 'report-address-changed',
     organisation: Pick<Organisation, 'number' | 'name' | 'kind' | 'agencyCode' | 'brokerAccount'>,
     extra: Record<string, unknown>,
   ): Promise<void> {
@@ -162,8 +173,16 @@ const notFound = (number: string) => apiException('not-found', `no organisation 
 
 const exists = (number: string) => apiException('organisation-exists', `organisation ${number} is registered already`);
 
-/** What staff see of an organisation; operators (`full`) also who registered and closed it. */
-export function organisationView(o: Organisation, full: boolean): OrganisationView {
+/** An administrator of the organisation itself: `admin` of a municipality, `agency-admin` of an agency. */
+function ownAdmin(user: StaffUser, number: string): boolean {
+  return user.organisation === number && (user.roles.includes('admin') || user.roles.includes('agency-admin'));
+}
+
+/**
+ * What staff see of an organisation; operators (`full`) also who registered and closed it, operators and the
+ * organisation's own staff its report address.
+ */
+export function organisationView(o: Organisation, full: boolean, viewer?: StaffUser): OrganisationView {
   return {
     number: o.number,
     name: o.name,
@@ -176,5 +195,6 @@ export function organisationView(o: Organisation, full: boolean): OrganisationVi
       registeredBy: o.registeredBy,
       ...(o.closedBy && { closedBy: o.closedBy }),
     }),
+    ...((full || viewer?.organisation === o.number) && o.reportAddress && { reportAddress: o.reportAddress }),
   };
 }

@@ -14,6 +14,8 @@ export interface Organisation {
   registeredBy: string;
   closedAt: Date | null;
   closedBy: string | null;
+  /** where the party's monthly follow-up report is mailed; null: it is only archived and downloadable */
+  reportAddress: string | null;
 }
 
 /** A municipality's unit. `name` is the key that agreements, consents, referrals and staff tokens name. */

@@ -38,6 +38,7 @@ const organisation = (number: string, kind: Organisation['kind'] = 'municipality
   registeredBy: 'migration',
   closedAt: null,
   closedBy: null,
+  reportAddress: null,
 });
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; error: string }> {

@@ -17,6 +17,11 @@ export interface QueryOutcome {
   latencyMs: number | null;
   /** the contact the query was made during */
   contactId: string | null;
+  /** the agreement the agency's answer was decided under; null when there was none */
+  agreementId: string | null;
+  /** category codes released, and those denied with their reason: what the parties' follow-up counts */
+  releasedCategories: string[];
+  deniedCategories: { category: string; reason: string }[];
 }
 
 /** What the hub keeps of its queries besides the audit chain: outcomes for the follow-up, protected subjects. */
@@ -38,9 +43,10 @@ export class QueryRepository {
     await db.query({
       name: 'hub-insert-query-outcomes',
       text: `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status, reason, latency_ms,
-               contact_id)
+               contact_id, agreement_id, released_categories, denied_categories)
              SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
-                                  $7::text[], $8::text[], $9::int[], $10::uuid[])`,
+                                  $7::text[], $8::text[], $9::int[], $10::uuid[], $11::uuid[], $12::jsonb[],
+                                  $13::jsonb[])`,
       values: [
         column('queryId'),
         column('agency'),
@@ -52,6 +58,9 @@ export class QueryRepository {
         column('reason'),
         outcomes.map((o) => (o.latencyMs === null ? null : Math.round(o.latencyMs))),
         column('contactId'),
+        column('agreementId'),
+        outcomes.map((o) => JSON.stringify(o.releasedCategories)),
+        outcomes.map((o) => JSON.stringify(o.deniedCategories)),
       ],
     });
   }

@@ -266,6 +266,9 @@ export class QueryService {
       reason: r.reason ?? null,
       latencyMs: r.latencyMs ?? null,
       contactId: q.dto.contactId ?? null,
+      agreementId: r.agreement?.id ?? null,
+      releasedCategories: r.released.map((c) => c.category),
+      deniedCategories: r.denied.map((d) => ({ category: d.category, reason: d.reason })),
     }));
     await Promise.all([...audited, ...outcomes.map((o) => this.repository.addOutcome(o))]);
   }

@@ -356,7 +356,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub) */
+        /** Rename an organisation, or close it (and its units) for good, ending its agreements (operator of the hub); set its report address (operator, or the organisation's own admin or agency-admin) */
         patch: operations["OrganisationController_change"];
         trace?: never;
     };
@@ -1370,6 +1370,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/follow-up/party": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every party sees its part: the traffic of the caller's party per municipality, unit and agency
+         * @description An agency's manager: the queries and referrals under the agency's agreements with every municipality, and nothing outside them. A municipality's manager: the municipality's own, of the unit the token names. Queries per purpose and category, denials and their reasons; referrals per type with response times against the agreement's, overdue referrals now. Counts from 1 to 4 are suppressed (null, "färre än 5"); no citizen, subject key or referral id.
+         */
+        get: operations["PartyFollowUpController_party"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly report as PDF (charts with tables, Swedish formats)
+         * @description The caller's party's monthly report: the traffic of a calendar month (Swedish days) per municipality, unit and agency, as the follow-up per party has it, every count from 1 to 4 suppressed ("färre än 5"). For an agency the traffic under its agreements; for a municipality all its units. The same report is mailed after each month to the party's report address.
+         */
+        get: operations["ReportController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly report as CSV (UTF-8 with BOM, `;`, decimal comma)
+         * @description The caller's party's monthly report: the traffic of a calendar month (Swedish days) per municipality, unit and agency, as the follow-up per party has it, every count from 1 to 4 suppressed ("färre än 5"). For an agency the traffic under its agreements; for a municipality all its units. The same report is mailed after each month to the party's report address.
+         */
+        get: operations["ReportController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1781,6 +1841,8 @@ export interface components {
             closedAt?: string;
             /** @description shown to operators */
             closedBy?: string;
+            /** @description shown to operators and the organisation's own staff, when one is set */
+            reportAddress?: string;
         };
         ChangeOrganisationDto: {
             /** @description the new name */
@@ -1790,6 +1852,12 @@ export interface components {
              * @enum {boolean}
              */
             closed?: true;
+            /**
+             * Format: email
+             * @description where the party's monthly follow-up report is mailed; null removes it. The hub's operators and the organisation's own administrators (admin, agency-admin) may set it; they nothing else.
+             * @example uppfoljning@orebro.se
+             */
+            reportAddress?: string | null;
         };
         RegisterUnitDto: {
             /**
@@ -3162,6 +3230,145 @@ export interface components {
             total: number;
             byTopic: components["schemas"]["ComplaintTopicCount"][];
             byParty: components["schemas"]["ComplaintPartyCount"][];
+        };
+        PartyScopeView: {
+            /** @example 2021005521 */
+            organisation: string;
+            /** @example Försäkringskassan */
+            name: string;
+            /** @enum {string} */
+            kind: "municipality" | "agency" | "region" | "samordningsforbund";
+            /** @description a municipality's unit when the caller's token names one; null: the whole party */
+            unit: string | null;
+        };
+        PartyQueryPurposeRow: {
+            /** @example 2120001967 */
+            municipality: string;
+            /** @example Örebro kommun */
+            municipalityName: string;
+            /** @example Servicecenter */
+            unit: string;
+            /** @example fk */
+            agency: string;
+            /** @example Försäkringskassan */
+            agencyName: string;
+            /** @enum {string} */
+            purpose: "vagledning" | "ekonomiskt-bistand" | "etablering" | "bostadsanpassning" | "arbetsmarknadsinsats";
+            /** @description agency results; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            results: number | null;
+            /** @description answered (status ok); null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            answered: number | null;
+            /** @description denied; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            denied: number | null;
+        };
+        PartyQueryCategoryRow: {
+            /** @example 2120001967 */
+            municipality: string;
+            /** @example Örebro kommun */
+            municipalityName: string;
+            /** @example Servicecenter */
+            unit: string;
+            /** @example fk */
+            agency: string;
+            /** @example Försäkringskassan */
+            agencyName: string;
+            /** @example fk.utbetalningar */
+            category: string;
+            /** @description times released; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            released: number | null;
+            /** @description times denied; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            denied: number | null;
+        };
+        PartyDenialReasonRow: {
+            /** @example 2120001967 */
+            municipality: string;
+            /** @example Örebro kommun */
+            municipalityName: string;
+            /** @example Servicecenter */
+            unit: string;
+            /** @example fk */
+            agency: string;
+            /** @example Försäkringskassan */
+            agencyName: string;
+            /** @example consent-missing */
+            reason: string;
+            /** @description null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            count: number | null;
+        };
+        PartyQueries: {
+            /** @description agency results in the period; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            results: number | null;
+            /** @description per municipality, unit, agency and purpose */
+            byPurpose: components["schemas"]["PartyQueryPurposeRow"][];
+            /** @description per municipality, unit, agency and category */
+            byCategory: components["schemas"]["PartyQueryCategoryRow"][];
+            /** @description denied agency results per reason */
+            denialReasons: components["schemas"]["PartyDenialReasonRow"][];
+        };
+        PartyReferralTypeRow: {
+            /** @example 2120001967 */
+            municipality: string;
+            /** @example Örebro kommun */
+            municipalityName: string;
+            /** @example Servicecenter */
+            unit: string;
+            /** @example fk */
+            agency: string;
+            /** @example Försäkringskassan */
+            agencyName: string;
+            /** @example af.inskrivning-arbetssokande */
+            referralType: string;
+            /** @description referrals sent in the period; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            sent: number | null;
+            /** @description of them accepted or declined; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            answered: number | null;
+            /** @description of them answered within the agreement's response time; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            answeredInTime: number | null;
+            /** @description median hours from sent to the first accept or decline; null when fewer than 5 were answered */
+            answerMedianHours: number | null;
+            /** @description the agreement's response time for the type, hours */
+            agreedHours: number | null;
+        };
+        PartyOverdueRow: {
+            /** @example 2120001967 */
+            municipality: string;
+            /** @example Örebro kommun */
+            municipalityName: string;
+            /** @example Servicecenter */
+            unit: string;
+            /** @example fk */
+            agency: string;
+            /** @example Försäkringskassan */
+            agencyName: string;
+            /** @example af.inskrivning-arbetssokande */
+            referralType: string;
+            /** @description null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            count: number | null;
+        };
+        PartyOverdue: {
+            /** @description referrals sent or received and past their response time, now, whenever sent; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            count: number | null;
+            byType: components["schemas"]["PartyOverdueRow"][];
+        };
+        PartyReferrals: {
+            /** @description referrals sent in the period; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            sent: number | null;
+            /** @description per municipality, unit, agency and referral type */
+            byType: components["schemas"]["PartyReferralTypeRow"][];
+            overdue: components["schemas"]["PartyOverdue"];
+        };
+        PartyFollowUp: {
+            period: components["schemas"]["PeriodView"];
+            scope: components["schemas"]["PartyScopeView"];
+            /** Format: date-time */
+            generatedAt: string;
+            /**
+             * @description counts from 1 to this minus one are suppressed (null)
+             * @example 5
+             */
+            smallNumberThreshold: number;
+            queries: components["schemas"]["PartyQueries"];
+            referrals: components["schemas"]["PartyReferrals"];
         };
     };
     responses: never;
@@ -5714,6 +5921,125 @@ export interface operations {
             };
             /** @description invalid-period */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PartyFollowUpController_party: {
+        parameters: {
+            query?: {
+                /** @description first Swedish calendar day counted; default 29 days before `to` */
+                from?: string;
+                /** @description last Swedish calendar day counted, included; default today. At most 366 days from `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyFollowUp"];
+                };
+            };
+            /** @description invalid-period */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no or an invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description role-not-allowed: needs manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportController_pdf: {
+        parameters: {
+            query: {
+                /** @description the calendar month, YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description invalid-period: month is not YYYY-MM */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description role-not-allowed: needs manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportController_csv: {
+        parameters: {
+            query: {
+                /** @description the calendar month, YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid-period: month is not YYYY-MM */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description role-not-allowed: needs manager */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,155 @@
+import type { PartyFollowUp } from '../party-follow-up/party-follow-up.dto.js';
+import { SMALL_NUMBER_THRESHOLD, SUPPRESSED_TEXT } from '../follow-up/small-numbers.js';
+import { purposeText } from './report-texts.js';
+import { count, oneDecimal, swedishDate, swedishMonth } from './swedish-format.js';
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+interface Bar {
+  label: string;
+  value: number | null;
+}
+
+/** Horizontal bars drawn as SVG, so that Chromium prints them as vectors; a suppressed value has no bar. */
+function barChart(title: string, bars: Bar[]): string {
+  if (bars.length === 0) return '';
+  const max = Math.max(1, ...bars.map((b) => b.value ?? 0));
+  const row = 22;
+  const height = bars.length * row + 8;
+  const body = bars
+    .map((b, i) => {
+      const y = i * row + 4;
+      const width = b.value === null ? 0 : Math.round((b.value / max) * 300);
+      return (
+        `<text x="0" y="${y + 14}" font-size="11">${escape(b.label)}</text>` +
+        `<rect x="260" y="${y + 3}" width="${width}" height="14" fill="#0b4f8a"/>` +
+        `<text x="${266 + width}" y="${y + 14}" font-size="11">${escape(count(b.value))}</text>`
+      );
+    })
+    .join('');
+  return `<figure><figcaption>${escape(title)}</figcaption><svg role="img" aria-label="${escape(title)}" width="640" height="${height}" viewBox="0 0 640 ${height}">${body}</svg></figure>`;
+}
+
+function table(caption: string, head: string[], rows: string[][]): string {
+  if (rows.length === 0) return `<p>${escape(caption)}: inget under perioden.</p>`;
+  const th = head.map((h) => `<th scope="col">${escape(h)}</th>`).join('');
+  const tr = rows
+    .map(
+      (r) =>
+        `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)}</th>` : `<td>${escape(c)}</td>`)).join('')}</tr>`,
+    )
+    .join('');
+  return `<table><caption>${escape(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
+}
+
+/** Sums per key of counts that are shown; a group with only suppressed counts stays suppressed. */
+function totals<T>(rows: T[], key: (row: T) => string, value: (row: T) => number | null): Bar[] {
+  const sums = new Map<string, number | null>();
+  for (const row of rows) {
+    const k = key(row);
+    const v = value(row);
+    const before = sums.get(k);
+    sums.set(k, v === null ? (before ?? null) : (before ?? 0) + v);
+  }
+  return [...sums].map(([label, sum]) => ({ label, value: sum }));
+}
+
+/**
+ * The monthly report of one party as a printable HTML page: key figures, charts with their tables, every count
+ * under the small-number threshold written "färre än 5". Rendered on the server; Chromium prints it to PDF.
+ */
+export function renderReportHtml(data: PartyFollowUp, month: string): string {
+  const { queries, referrals } = data;
+  const agency = data.scope.kind === 'agency';
+  const counterpart = (r: { municipalityName: string; unit: string; agencyName: string }) =>
+    agency ? `${r.municipalityName}, ${r.unit}` : `${r.unit} – ${r.agencyName}`;
+  const title = `Månadsrapport ${swedishMonth(month)} – ${data.scope.name}`;
+  return `<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<style>
+  body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; font-size: 11px; color: #1b1b1b; margin: 0; }
+  h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 18px 0 6px; border-bottom: 1px solid #999; }
+  table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; page-break-inside: auto; }
+  caption { text-align: left; font-weight: bold; margin-bottom: 2px; }
+  th, td { border: 1px solid #bbb; padding: 2px 5px; text-align: left; } td { text-align: right; }
+  figure { margin: 6px 0; } figcaption { font-weight: bold; }
+  .figures { display: flex; gap: 24px; margin: 10px 0; } .figures strong { display: block; font-size: 18px; }
+</style></head>
+<body>
+<h1>${escape(title)}</h1>
+<p>Period: ${escape(swedishDate(data.period.from))} – ${escape(swedishDate(data.period.to))}.
+${agency ? 'Trafiken under myndighetens samtjänstavtal med alla kommuner.' : 'Kommunens trafik med myndigheterna, alla enheter.'}
+Antal under ${SMALL_NUMBER_THRESHOLD} redovisas inte utan skrivs ”${SUPPRESSED_TEXT}”.
+Inga personuppgifter ingår.</p>
+<div class="figures">
+  <div><strong>${escape(count(queries.results))}</strong>myndighetssvar på frågor</div>
+  <div><strong>${escape(count(referrals.sent))}</strong>skickade remisser</div>
+  <div><strong>${escape(count(referrals.overdue.count))}</strong>försenade remisser nu</div>
+</div>
+
+<h2>Frågor</h2>
+${barChart(
+  agency ? 'Myndighetssvar per kommun och enhet' : 'Myndighetssvar per enhet och myndighet',
+  totals(queries.byPurpose, counterpart, (r) => r.results),
+)}
+${table(
+  'Myndighetssvar per ändamål',
+  [agency ? 'Kommun, enhet' : 'Enhet – myndighet', 'Ändamål', 'Svar', 'Besvarade', 'Nekade'],
+  queries.byPurpose.map((r) => [
+    counterpart(r),
+    purposeText(r.purpose),
+    count(r.results),
+    count(r.answered),
+    count(r.denied),
+  ]),
+)}
+${table(
+  'Uppgiftskategorier',
+  [agency ? 'Kommun, enhet' : 'Enhet – myndighet', 'Kategori', 'Lämnade', 'Nekade'],
+  queries.byCategory.map((r) => [counterpart(r), r.category, count(r.released), count(r.denied)]),
+)}
+${table(
+  'Nekade svar och skäl',
+  [agency ? 'Kommun, enhet' : 'Enhet – myndighet', 'Skäl', 'Antal'],
+  queries.denialReasons.map((r) => [counterpart(r), r.reason, count(r.count)]),
+)}
+
+<h2>Remisser</h2>
+${barChart(
+  'Skickade remisser per remisstyp',
+  totals(
+    referrals.byType,
+    (r) => r.referralType,
+    (r) => r.sent,
+  ),
+)}
+${table(
+  'Remisser och svarstider mot avtalad svarstid',
+  [
+    agency ? 'Kommun, enhet' : 'Enhet – myndighet',
+    'Remisstyp',
+    'Skickade',
+    'Besvarade',
+    'Inom avtalad tid',
+    'Median till besked (h)',
+    'Avtalad svarstid (h)',
+  ],
+  referrals.byType.map((r) => [
+    counterpart(r),
+    r.referralType,
+    count(r.sent),
+    count(r.answered),
+    count(r.answeredInTime),
+    oneDecimal(r.answerMedianHours),
+    oneDecimal(r.agreedHours),
+  ]),
+)}
+${table(
+  'Försenade remisser nu',
+  [agency ? 'Kommun, enhet' : 'Enhet – myndighet', 'Remisstyp', 'Antal'],
+  referrals.overdue.byType.map((r) => [counterpart(r), r.referralType, count(r.count)]),
+)}
+<p>Framtagen ${escape(swedishDate(data.generatedAt.slice(0, 10)))} av samtjänsthubben.</p>
+</body></html>`;
+}

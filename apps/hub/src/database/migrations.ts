@@ -19,6 +19,7 @@ import { Errands1763901210000 } from './migrations/1763901210000-errands.js';
 import { ErrandWithdrawal1763901220000 } from './migrations/1763901220000-errand-withdrawal.js';
 import { ContactArticle1763901300000 } from './migrations/1763901300000-contact-article.js';
 import { FollowUpFigures1763901400000 } from './migrations/1763901400000-follow-up-figures.js';
+import { ContactDayRollup1763901500000 } from './migrations/1763901500000-contact-day-rollup.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ErrandWithdrawal1763901220000,
   ContactArticle1763901300000,
   FollowUpFigures1763901400000,
+  ContactDayRollup1763901500000,
 ];

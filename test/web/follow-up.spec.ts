@@ -32,11 +32,19 @@ describe('follow-up figures against a target, in the browser', () => {
   const rowOf = (page: Page, caption: string, name: string) =>
     page.locator('table', { has: page.locator('caption', { hasText: caption }) }).getByRole('row', { name });
 
-  beforeAll(async () => {
-    // the unit's figures of the last 30 days are this suite's alone
+  const clearUnit = async () => {
+    await pool.query(
+      `DELETE FROM hub.errand_event WHERE errand_id IN (SELECT id FROM hub.errand WHERE organisation = $1 AND unit = $2)`,
+      [OREBRO, UNIT],
+    );
     for (const table of ['contact', 'errand']) {
       await pool.query(`DELETE FROM hub.${table} WHERE organisation = $1 AND unit = $2`, [OREBRO, UNIT]);
     }
+  };
+
+  beforeAll(async () => {
+    // the unit's figures of the last 30 days are this suite's alone
+    await clearUnit();
     await pool.query(`DELETE FROM hub.follow_up_target WHERE organisation = $1`, [OREBRO]);
     hubUrl = `http://127.0.0.1:${await freePort()}`;
     idp = await startDevIdp({ hubUrl });
@@ -55,9 +63,7 @@ describe('follow-up figures against a target, in the browser', () => {
   }, 90_000);
 
   afterAll(async () => {
-    for (const table of ['contact', 'errand']) {
-      await pool.query(`DELETE FROM hub.${table} WHERE organisation = $1 AND unit = $2`, [OREBRO, UNIT]);
-    }
+    await clearUnit();
     await pool.query(`DELETE FROM hub.follow_up_target WHERE organisation = $1`, [OREBRO]);
     await pool.end();
     await browser?.close();

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { swedishDay } from '@hub/policy';
 import type { ExamplePeople } from '@hub/registers';
+import { FollowUpRepository } from '../../apps/hub/src/follow-up/follow-up.repository.js';
+import { suppressedQueries, suppressedReferrals } from '../../apps/hub/src/follow-up/follow-up.service.js';
+import { FOLLOW_UP_TIME_ZONE, parsePeriod } from '../../apps/hub/src/follow-up/period.js';
 import { ADAPTERS, AGENCY_STAFF, callAdapter, registerExamples } from '../support/adapters.js';
 import { testPool, waitFor } from '../support/env.js';
 import { tokenFor, USERS, type TestUser } from '../support/hub.js';
@@ -20,6 +23,30 @@ describe('follow-up (uppföljning) of queries and referrals, for managers', () =
   /** `as: null` asks without a token. */
   const summary = (query = '', as: TestUser | null = USERS.manager) =>
     system.hub.call('GET', `/api/follow-up/summary${query}`, { as: as ?? undefined });
+  /**
+   * The summary's counts before small numbers are suppressed: the repository's SQL, as the endpoint runs it, so that
+   * counts of 1 to 4 can be checked exactly; the endpoint's suppression of them is checked against this.
+   */
+  const repository = new FollowUpRepository(pool);
+  const exact = async (query = '', as: TestUser = USERS.manager): Promise<{ status: number; body: any }> => {
+    const parsed = parsePeriod(Object.fromEntries(new URLSearchParams(query)), new Date());
+    if (!parsed.ok) throw new Error(parsed.problem);
+    const unit = as.unit ?? null;
+    const [queries, referrals, overdue] = await Promise.all([
+      repository.queries(as.organisation, unit, parsed.period),
+      repository.referrals(as.organisation, unit, parsed.period),
+      repository.overdue(as.organisation, unit, new Date()),
+    ]);
+    return {
+      status: 200,
+      body: {
+        period: { ...parsed.period, timeZone: FOLLOW_UP_TIME_ZONE },
+        scope: { organisation: as.organisation, unit },
+        queries,
+        referrals: { ...referrals, overdue },
+      },
+    };
+  };
   const ask = (body: Record<string, unknown>) => system.hub.call('POST', '/api/queries', { as: USERS.guide, body });
   const consentTo = async (subject: string, agencies: string[], categories: string[]) => {
     const { status, body } = await system.hub.call('POST', '/api/consents', {
@@ -125,7 +152,7 @@ describe('follow-up (uppföljning) of queries and referrals, for managers', () =
   });
 
   it('counts the queries asked today per day, purpose, agency and outcome, with denial reasons and answer times', async () => {
-    const { status, body } = await summary();
+    const { status, body } = await exact();
     expect(status).toBe(200);
     const day = today();
     expect(body.period).toEqual({
@@ -176,7 +203,7 @@ describe('follow-up (uppföljning) of queries and referrals, for managers', () =
   });
 
   it('counts the referrals sent today by status, with turnaround per agency, from the agencies’ events', async () => {
-    const { body } = await summary();
+    const { body } = await exact();
     const day = today();
     const { referrals } = body;
     expect(referrals.total).toBe(3);
@@ -221,6 +248,18 @@ describe('follow-up (uppföljning) of queries and referrals, for managers', () =
       closeP90Hours: null,
     });
     expect(referrals.overdue).toEqual({ count: 0, referrals: [] });
+  });
+
+  it('shows no count of 1 to 4 and no answer time of fewer than 5, as the figures do', async () => {
+    const { status, body } = await summary();
+    expect(status).toBe(200);
+    const counted = await exact();
+    expect(body.smallNumberThreshold).toBe(5);
+    expect(body.queries).toEqual(suppressedQueries(counted.body.queries));
+    expect(body.referrals).toEqual({ ...suppressedReferrals(counted.body.referrals), overdue: body.referrals.overdue });
+    expect(body.queries.total).toEqual({ queries: null, agencyResults: 8 });
+    expect(body.referrals.total).toBeNull();
+    expect(body.queries.latency.every((l: { p50Ms: number | null }) => l.p50Ms === null)).toBe(true);
   });
 
   it('lists the referrals overdue now, with id, agency, type and respondBy', async () => {
@@ -357,7 +396,7 @@ describe('follow-up (uppföljning) of queries and referrals, for managers', () =
     });
 
     it('buckets queries by Swedish calendar day across midnight and the change to summer time', async () => {
-      const { status, body } = await summary(PERIOD, manager);
+      const { status, body } = await exact(PERIOD, manager);
       expect(status).toBe(200);
       expect(body.period).toEqual({ from: '2026-03-28', to: '2026-03-30', days: 3, timeZone: 'Europe/Stockholm' });
       expect(body.scope).toEqual({ organisation: ORGANISATION, unit: TEST_UNIT });
@@ -382,7 +421,7 @@ describe('follow-up (uppföljning) of queries and referrals, for managers', () =
     });
 
     it('gives turnaround in hours, median and p90, and the overdue referrals whenever they were sent', async () => {
-      const { body } = await summary(PERIOD, manager);
+      const { body } = await exact(PERIOD, manager);
       expect(body.referrals.total).toBe(4);
       expect(body.referrals.daily).toEqual([
         { day: '2026-03-28', count: 1 },
@@ -425,7 +464,7 @@ describe('follow-up (uppföljning) of queries and referrals, for managers', () =
     });
 
     it('covers the whole organisation for a manager without a unit, and nothing of another organisation', async () => {
-      const organisationWide = await summary(PERIOD, { ...USERS.manager, unit: undefined });
+      const organisationWide = await exact(PERIOD, { ...USERS.manager, unit: undefined });
       expect(organisationWide.body.scope).toEqual({ organisation: ORGANISATION, unit: null });
       expect(organisationWide.body.queries.total).toEqual({ queries: 5, agencyResults: 6 });
       expect(organisationWide.body.queries.byAgency).toContainEqual({ agency: 'skv', count: 1 });

@@ -727,7 +727,8 @@ describe('tenant isolation: every operation × every role × two municipalities 
     expectStatus(await send('POST', '/api/audit/access-report', as('auditor'), { subject }), 200, 'access report');
     const summary = await send('GET', `/api/follow-up/summary?from=${today()}&to=${today()}`, as('manager'));
     expectStatus(summary, 200, `${tenant.slug}: follow-up`);
-    expect(summary.body.referrals.total).toBeGreaterThanOrEqual(1);
+    // its one referral is counted, shown as a small number (null: 1 to 4), not as none
+    expect(summary.body.referrals.total).toBeNull();
     const target = await send('PUT', '/api/follow-up/targets', as('admin'), {
       unit: tenant.unit,
       firstContactResolvedPercent: 70,

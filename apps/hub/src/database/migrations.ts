@@ -22,6 +22,7 @@ import { FollowUpFigures1763901400000 } from './migrations/1763901400000-follow-
 import { SurveysAndComplaints1763901500000 } from './migrations/1763901500000-surveys-and-complaints.js';
 import { ConsentSigning1763901600000 } from './migrations/1763901600000-consent-signing.js';
 import { PartyReports1763901700000 } from './migrations/1763901700000-party-reports.js';
+import { ContactDayRollup1763901800000 } from './migrations/1763901800000-contact-day-rollup.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   SurveysAndComplaints1763901500000,
   ConsentSigning1763901600000,
   PartyReports1763901700000,
+  ContactDayRollup1763901800000,
 ];

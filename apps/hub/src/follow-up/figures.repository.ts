@@ -86,57 +86,104 @@ const inScope = (at: string) =>
 const rounded = (expression: string, digits: number) => `round((${expression})::numeric, ${digits})::float8`;
 const hoursBetween = (from: string, to: string) => `extract(epoch FROM ${to} - ${from})::float8 / 3600`;
 
-// One pass over the unit's contacts of the period (an index-only scan of contact_follow_up), every dimension a
-// grouping set of it; the few hundred groups are then named and shaped.
-const CONTACTS_SQL = `
-  WITH grouped AS (
-    SELECT channel, topic, outcome, rosa, weekday, hour,
-           GROUPING(channel) AS g_channel, GROUPING(topic) AS g_topic, GROUPING(outcome) AS g_outcome,
-           GROUPING(rosa) AS g_rosa, GROUPING(weekday, hour) AS g_hour,
-           count(*)::int AS count, (count(*) FILTER (WHERE outcome <> 'besvarad'))::int AS unresolved
+// The contacts of the period come from two places: the day rollup (hub.contact_day, hub.contact_day_duration) for
+// the days it holds, the days before follow_up_rollup.contacts_before, and hub.contact for the rest (today, and any
+// day the job has not reached yet: an index range scan of contact_follow_up). Sums of both are the same figures as
+// the one pass over hub.contact they replace; test/hub/follow-up-rollup.spec.ts compares them.
+const ROLLED_BEFORE = `(SELECT contacts_before FROM hub.follow_up_rollup)`;
+const inRolledDays = `organisation = $1 AND ($2::text IS NULL OR unit = $2)
+   AND day >= $3::date AND day <= $4::date AND day < ${ROLLED_BEFORE}`;
+const liveContacts = `
+  SELECT * FROM hub.contact
+   WHERE organisation = $1 AND ($2::text IS NULL OR unit = $2)
+     AND created_at >= greatest($3::date, ${ROLLED_BEFORE})::timestamp AT TIME ZONE $5
+     AND created_at < ($4::date + 1)::timestamp AT TIME ZONE $5`;
+
+/** Per dimension and key (and weekday, for hours) the count and those not resolved, of both sources. */
+const CONTACT_CELLS = `
+  cells AS (
+    SELECT dimension, key, CASE WHEN dimension = 'hour' THEN extract(isodow FROM day)::int END AS weekday,
+           count, unresolved
+      FROM hub.contact_day WHERE ${inRolledDays}
+    UNION ALL
+    SELECT CASE WHEN GROUPING(channel) = 0 THEN 'channel' WHEN GROUPING(topic) = 0 THEN 'topic'
+                WHEN GROUPING(outcome) = 0 THEN 'outcome' WHEN GROUPING(rosa) = 0 THEN 'rosa'
+                WHEN GROUPING(hour) = 0 THEN 'hour' ELSE 'total' END,
+           coalesce(channel, topic, outcome, rosa::text, hour::text, ''), weekday,
+           count(*), count(*) FILTER (WHERE outcome <> 'besvarad')
       FROM (SELECT channel, topic, outcome, rosa,
                    extract(isodow FROM created_at AT TIME ZONE $5)::int AS weekday,
                    extract(hour FROM created_at AT TIME ZONE $5)::int AS hour
-              FROM hub.contact WHERE ${inScope('created_at')}) c
+              FROM (${liveContacts}) c) c
      GROUP BY GROUPING SETS ((channel), (topic), (outcome), (rosa), (weekday, hour), ())
-  ), everything AS (
-    SELECT count, unresolved FROM grouped
-     WHERE g_channel = 1 AND g_topic = 1 AND g_outcome = 1 AND g_rosa = 1 AND g_hour = 3
-  )
+  ), grouped AS (
+    SELECT dimension, key, weekday, sum(count)::int AS count, sum(unresolved)::int AS unresolved
+      FROM cells GROUP BY dimension, key, weekday HAVING sum(count) > 0
+  )`;
+
+const CONTACTS_SQL = `
+  WITH ${CONTACT_CELLS}
   SELECT
-    coalesce((SELECT count FROM everything), 0) AS total,
-    coalesce((SELECT count - unresolved FROM everything), 0) AS resolved,
-    ${jsonRows(`SELECT channel, count FROM grouped WHERE g_channel = 0`, 'r.count DESC, r.channel')} AS "byChannel",
+    coalesce((SELECT count FROM grouped WHERE dimension = 'total'), 0) AS total,
+    coalesce((SELECT count - unresolved FROM grouped WHERE dimension = 'total'), 0) AS resolved,
+    ${jsonRows(`SELECT key AS channel, count FROM grouped WHERE dimension = 'channel'`, 'r.count DESC, r.channel')} AS "byChannel",
     ${jsonRows(
-      `SELECT g.topic, coalesce(t.name, g.topic) AS "topicName", coalesce(t.category, split_part(g.topic, '.', 1)) AS category,
-              coalesce(k.name, t.category, split_part(g.topic, '.', 1)) AS "categoryName", g.count, g.unresolved,
-              EXISTS (SELECT 1 FROM hub.article a WHERE a.organisation = $1 AND a.topic = g.topic) AS "hasArticle"
+      `SELECT g.key AS topic, coalesce(t.name, g.key) AS "topicName", coalesce(t.category, split_part(g.key, '.', 1)) AS category,
+              coalesce(k.name, t.category, split_part(g.key, '.', 1)) AS "categoryName", g.count, g.unresolved,
+              EXISTS (SELECT 1 FROM hub.article a WHERE a.organisation = $1 AND a.topic = g.key) AS "hasArticle"
          FROM grouped g
-         LEFT JOIN hub.topic_type t ON t.organisation = $1 AND t.code = g.topic
+         LEFT JOIN hub.topic_type t ON t.organisation = $1 AND t.code = g.key
          LEFT JOIN hub.topic_category k ON k.organisation = $1 AND k.code = t.category
-        WHERE g.g_topic = 0`,
+        WHERE g.dimension = 'topic'`,
       'r.count DESC, r.topic',
     )} AS "byTopic",
-    ${jsonRows(`SELECT outcome, count FROM grouped WHERE g_outcome = 0`, 'r.count DESC, r.outcome')} AS "byOutcome",
-    ${jsonRows(`SELECT rosa, count FROM grouped WHERE g_rosa = 0`, 'r.rosa')} AS "byRosa",
+    ${jsonRows(`SELECT key AS outcome, count FROM grouped WHERE dimension = 'outcome'`, 'r.count DESC, r.outcome')} AS "byOutcome",
+    ${jsonRows(`SELECT key::int AS rosa, count FROM grouped WHERE dimension = 'rosa'`, 'r.rosa')} AS "byRosa",
     ${jsonRows(
-      `SELECT w AS weekday, h AS hour, coalesce(g.count, 0) AS count
+      `SELECT w AS weekday, h AS hour, coalesce(sum(g.count), 0)::int AS count
          FROM generate_series(1, 7) w CROSS JOIN generate_series(0, 23) h
-         LEFT JOIN grouped g ON g.g_hour = 0 AND g.weekday = w AND g.hour = h`,
+         LEFT JOIN grouped g ON g.dimension = 'hour' AND g.weekday = w AND g.key = h::text
+        GROUP BY w, h`,
       'r.weekday, r.hour',
     )} AS "heatMap"
 `;
 
+/**
+ * percentile_cont(p) of the seconds counted in \`column\`, from per-second counts: the values at ranks floor and
+ * ceil of p·(n − 1) interpolated in float8 exactly as PostgreSQL's percentile_cont does, so the figure is the same.
+ */
+const percentileOf = (column: 'waiting' | 'handling', p: number) => `
+  (SELECT CASE WHEN n > 0 THEN
+            lo + (hi - lo) * (pos - floor(pos))
+          END
+     FROM (SELECT n, pos,
+                  (SELECT min(seconds) FROM ranked WHERE ${column}_upto > floor(pos))::float8 AS lo,
+                  (SELECT min(seconds) FROM ranked WHERE ${column}_upto > ceil(pos))::float8 AS hi
+             FROM (SELECT n, ${p}::float8 * (n - 1) AS pos
+                     FROM (SELECT coalesce(sum(${column}), 0) AS n FROM per_second) t) t) t)`;
+
 const DURATIONS_SQL = `
+  WITH per_second AS (
+    SELECT seconds, sum(waiting)::bigint AS waiting, sum(handling)::bigint AS handling
+      FROM (SELECT seconds, waiting, handling FROM hub.contact_day_duration WHERE ${inRolledDays}
+            UNION ALL
+            SELECT waiting_seconds, 1, 0 FROM (${liveContacts}) c WHERE waiting_seconds IS NOT NULL
+            UNION ALL
+            SELECT handling_seconds, 0, 1 FROM (${liveContacts}) c WHERE handling_seconds IS NOT NULL) v
+     GROUP BY seconds
+  ), ranked AS (
+    SELECT seconds, sum(waiting) OVER (ORDER BY seconds) AS waiting_upto,
+           sum(handling) OVER (ORDER BY seconds) AS handling_upto
+      FROM per_second
+  )
   SELECT json_build_object(
-           'samples', count(waiting_seconds),
-           'median', ${rounded('percentile_cont(0.5) WITHIN GROUP (ORDER BY waiting_seconds)', 1)},
-           'p90', ${rounded('percentile_cont(0.9) WITHIN GROUP (ORDER BY waiting_seconds)', 1)}) AS waiting,
+           'samples', (SELECT coalesce(sum(waiting), 0)::int FROM per_second),
+           'median', ${rounded(percentileOf('waiting', 0.5), 1)},
+           'p90', ${rounded(percentileOf('waiting', 0.9), 1)}) AS waiting,
          json_build_object(
-           'samples', count(handling_seconds),
-           'median', ${rounded('percentile_cont(0.5) WITHIN GROUP (ORDER BY handling_seconds)', 1)},
-           'p90', ${rounded('percentile_cont(0.9) WITHIN GROUP (ORDER BY handling_seconds)', 1)}) AS handling
-    FROM hub.contact WHERE ${inScope('created_at')}
+           'samples', (SELECT coalesce(sum(handling), 0)::int FROM per_second),
+           'median', ${rounded(percentileOf('handling', 0.5), 1)},
+           'p90', ${rounded(percentileOf('handling', 0.9), 1)}) AS handling
 `;
 
 // $6 now: an errand still open past its response time is overdue, and counts as not answered in time.
@@ -190,9 +237,10 @@ const QUERIES_SQL = `
 `;
 
 const TARGETED_SQL = `
+  WITH ${CONTACT_CELLS}
   SELECT
-    (SELECT count(*) FROM hub.contact WHERE ${inScope('created_at')})::int AS contacts,
-    (SELECT count(*) FROM hub.contact WHERE ${inScope('created_at')} AND outcome = 'besvarad')::int AS resolved,
+    coalesce((SELECT count FROM grouped WHERE dimension = 'total'), 0) AS contacts,
+    coalesce((SELECT count - unresolved FROM grouped WHERE dimension = 'total'), 0) AS resolved,
     e."inTime" AS "errandsInTime", e.due AS "errandsDue",
     r."inTime" AS "referralsInTime", r.due AS "referralsDue"
   FROM (SELECT (count(*) FILTER (WHERE answered_at <= respond_by))::int AS "inTime",
@@ -266,6 +314,17 @@ export class FiguresRepository {
       this.params(organisation, unit, period),
     );
     return rows[0];
+  }
+
+  /**
+   * Rolls up to `maxDays` closed Swedish days of contacts into the day rollup (hub.roll_up_contact_days, in its own
+   * transaction, serialised between instances by its lock); the day the rollup now reaches, exclusive.
+   */
+  async rollUpContactDays(maxDays: number, db: Queryable = this.pool): Promise<string> {
+    const { rows } = await db.query<{ before: string }>(`SELECT hub.roll_up_contact_days($1)::text AS before`, [
+      maxDays,
+    ]);
+    return rows[0]!.before;
   }
 
   async targeted(

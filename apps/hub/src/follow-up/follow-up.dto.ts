@@ -45,11 +45,19 @@ export class ScopeView {
 }
 
 export class QueryTotals {
-  @ApiProperty({ description: 'multi-agency queries' })
-  queries: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'multi-agency queries; null when 1 to 4 (suppressed, small numbers)',
+  })
+  queries: number | null;
 
-  @ApiProperty({ description: 'agency results: one per agency a query named' })
-  agencyResults: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'agency results: one per agency a query named; null when 1 to 4 (suppressed, small numbers)',
+  })
+  agencyResults: number | null;
 }
 
 export class QueryDailyTotal extends QueryTotals {
@@ -70,43 +78,55 @@ export class QueryDayCount {
   @ApiProperty({ enum: QUERY_STATUSES })
   status: string;
 
-  @ApiProperty({ description: 'agency results' })
-  count: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'agency results; null when 1 to 4 (suppressed, small numbers)',
+  })
+  count: number | null;
 }
 
 export class QueryPurposeCount {
   @ApiProperty({ enum: PURPOSES })
   purpose: string;
 
-  @ApiProperty()
-  queries: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4 (suppressed, small numbers)' })
+  queries: number | null;
 
-  @ApiProperty({ description: 'agency results' })
-  count: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'agency results; null when 1 to 4 (suppressed, small numbers)',
+  })
+  count: number | null;
 }
 
 export class AgencyCount {
   @ApiProperty({ example: 'fk' })
   agency: string;
 
-  @ApiProperty()
-  count: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4 (suppressed, small numbers)' })
+  count: number | null;
 }
 
 export class PurposeCount {
   @ApiProperty({ enum: PURPOSES })
   purpose: string;
 
-  @ApiProperty()
-  count: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4 (suppressed, small numbers)' })
+  count: number | null;
 }
 
 export class QueryStatusCount {
   @ApiProperty({ enum: QUERY_STATUSES })
   status: string;
 
-  @ApiProperty({ description: 'agency results' })
-  count: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'agency results; null when 1 to 4 (suppressed, small numbers)',
+  })
+  count: number | null;
 }
 
 export class DenialReasonCount {
@@ -116,16 +136,21 @@ export class DenialReasonCount {
   @ApiProperty({ example: 'consent-missing', description: 'the reason code of a denied agency result' })
   reason: string;
 
-  @ApiProperty()
-  count: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4 (suppressed, small numbers)' })
+  count: number | null;
 }
 
 export class AgencyLatency {
   @ApiProperty({ example: 'fk' })
   agency: string;
 
-  @ApiProperty({ description: 'agency results with a measured answer time (the agency was asked)' })
-  samples: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'agency results with a measured answer time (the agency was asked); null when 1 to 4 (suppressed, small numbers)',
+  })
+  samples: number | null;
 
   @ApiProperty({ type: Number, nullable: true, description: 'median answer time, ms' })
   p50Ms: number | null;
@@ -164,8 +189,12 @@ export class ReferralDailyTotal {
   @ApiProperty({ format: 'date' })
   day: string;
 
-  @ApiProperty({ description: 'referrals sent that day' })
-  count: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'referrals sent that day; null when 1 to 4 (suppressed, small numbers)',
+  })
+  count: number | null;
 }
 
 export class ReferralDayCount {
@@ -181,24 +210,28 @@ export class ReferralDayCount {
   @ApiProperty({ enum: REFERRAL_STATUSES, description: 'the status now' })
   status: string;
 
-  @ApiProperty()
-  count: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4 (suppressed, small numbers)' })
+  count: number | null;
 }
 
 export class ReferralStatusCount {
   @ApiProperty({ enum: REFERRAL_STATUSES })
   status: string;
 
-  @ApiProperty()
-  count: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4 (suppressed, small numbers)' })
+  count: number | null;
 }
 
 export class AgencyTurnaround {
   @ApiProperty({ example: 'af' })
   agency: string;
 
-  @ApiProperty({ description: 'referrals the agency has accepted or declined' })
-  answered: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'referrals the agency has accepted or declined; null when 1 to 4 (suppressed, small numbers)',
+  })
+  answered: number | null;
 
   @ApiProperty({ type: Number, nullable: true, description: 'median hours from sent to accepted or declined' })
   answerMedianHours: number | null;
@@ -206,8 +239,12 @@ export class AgencyTurnaround {
   @ApiProperty({ type: Number, nullable: true, description: '90th percentile hours from sent to accepted or declined' })
   answerP90Hours: number | null;
 
-  @ApiProperty({ description: 'referrals the agency has closed' })
-  closed: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'referrals the agency has closed; null when 1 to 4 (suppressed, small numbers)',
+  })
+  closed: number | null;
 
   @ApiProperty({ type: Number, nullable: true, description: 'median hours from sent to closed' })
   closeMedianHours: number | null;
@@ -251,8 +288,12 @@ export class OverdueReferrals {
 }
 
 export class ReferralsFollowUp {
-  @ApiProperty({ description: 'referrals sent in the period' })
-  total: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'referrals sent in the period; null when 1 to 4 (suppressed, small numbers)',
+  })
+  total: number | null;
 
   @ApiProperty({ type: [ReferralDailyTotal], description: 'every day of the period, zeros included' })
   daily: ReferralDailyTotal[];
@@ -294,4 +335,11 @@ export class FollowUpSummary {
 
   @ApiProperty({ type: ReferralsFollowUp })
   referrals: ReferralsFollowUp;
+
+  @ApiProperty({
+    example: 5,
+    description:
+      'counts from 1 to below this are null (suppressed), and so are medians and percentiles of fewer answers',
+  })
+  smallNumberThreshold: number;
 }

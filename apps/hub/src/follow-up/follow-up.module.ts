@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContactRollup } from './contact-rollup.js';
 import { FiguresRepository } from './figures.repository.js';
 import { FollowUpController } from './follow-up.controller.js';
 import { FollowUpRepository } from './follow-up.repository.js';
@@ -8,7 +9,7 @@ import { TargetService } from './target.service.js';
 
 @Module({
   controllers: [FollowUpController],
-  providers: [FollowUpService, FollowUpRepository, FiguresRepository, TargetService, TargetRepository],
+  providers: [ContactRollup, FollowUpService, FollowUpRepository, FiguresRepository, TargetService, TargetRepository],
   exports: [FollowUpService],
 })
 export class FollowUpModule {}

@@ -24,8 +24,50 @@ const MANAGER: StaffUser = {
 // 23:30 UTC on 14 March is 15 March in Sweden
 const NOW = new Date('2026-03-14T23:30:00Z');
 
-const QUERIES = { total: { queries: 2, agencyResults: 3 } } as unknown as QueriesFollowUp;
-const REFERRALS = { total: 1 } as unknown as Omit<ReferralsFollowUp, 'overdue'>;
+const QUERIES: QueriesFollowUp = {
+  total: { queries: 12, agencyResults: 30 },
+  daily: [
+    { day: '2026-03-14', queries: 10, agencyResults: 26 },
+    { day: '2026-03-15', queries: 2, agencyResults: 4 },
+  ],
+  perDay: [{ day: '2026-03-14', purpose: 'vagledning', agency: 'fk', status: 'ok', count: 3 }],
+  byPurpose: [{ purpose: 'vagledning', queries: 12, count: 30 }],
+  byAgency: [
+    { agency: 'fk', count: 26 },
+    { agency: 'af', count: 4 },
+  ],
+  byStatus: [
+    { status: 'ok', count: 29 },
+    { status: 'denied', count: 1 },
+  ],
+  denialReasons: [{ agency: 'af', reason: 'consent-missing', count: 1 }],
+  latency: [
+    { agency: 'fk', samples: 26, p50Ms: 40, p95Ms: 90 },
+    { agency: 'af', samples: 3, p50Ms: 35, p95Ms: 60 },
+  ],
+};
+const REFERRALS: Omit<ReferralsFollowUp, 'overdue'> = {
+  total: 7,
+  daily: [{ day: '2026-03-14', count: 7 }],
+  perDay: [{ day: '2026-03-14', purpose: 'vagledning', agency: 'af', status: 'accepted', count: 2 }],
+  byPurpose: [{ purpose: 'vagledning', count: 7 }],
+  byAgency: [{ agency: 'af', count: 7 }],
+  byStatus: [
+    { status: 'accepted', count: 5 },
+    { status: 'declined', count: 2 },
+  ],
+  turnaround: [
+    {
+      agency: 'af',
+      answered: 7,
+      answerMedianHours: 3,
+      answerP90Hours: 9,
+      closed: 4,
+      closeMedianHours: 30,
+      closeP90Hours: 50,
+    },
+  ],
+};
 const OVERDUE: OverdueReferrals = { count: 0, referrals: [] };
 
 const heatMap = (busy: Record<string, number>) =>
@@ -179,8 +221,55 @@ describe('FollowUpService.summary', () => {
       period: { ...period, timeZone: 'Europe/Stockholm' },
       scope: { organisation: MANAGER.organisation, unit: 'Servicecenter' },
       generatedAt: NOW.toISOString(),
-      queries: QUERIES,
-      referrals: { ...REFERRALS, overdue: OVERDUE },
+      smallNumberThreshold: 5,
+      queries: expect.anything(),
+      referrals: expect.anything(),
+    });
+  });
+
+  it('suppresses every count of 1 to 4, and answer times of fewer than 5, as the figures do', async () => {
+    const { queries, referrals } = await setup().service.summary({}, MANAGER, NOW);
+    expect(queries).toEqual({
+      total: { queries: 12, agencyResults: 30 },
+      daily: [
+        { day: '2026-03-14', queries: 10, agencyResults: 26 },
+        { day: '2026-03-15', queries: null, agencyResults: null },
+      ],
+      perDay: [{ day: '2026-03-14', purpose: 'vagledning', agency: 'fk', status: 'ok', count: null }],
+      byPurpose: [{ purpose: 'vagledning', queries: 12, count: 30 }],
+      byAgency: [
+        { agency: 'fk', count: 26 },
+        { agency: 'af', count: null },
+      ],
+      byStatus: [
+        { status: 'ok', count: 29 },
+        { status: 'denied', count: null },
+      ],
+      denialReasons: [{ agency: 'af', reason: 'consent-missing', count: null }],
+      latency: [
+        { agency: 'fk', samples: 26, p50Ms: 40, p95Ms: 90 },
+        { agency: 'af', samples: null, p50Ms: null, p95Ms: null },
+      ],
+    });
+    expect(referrals).toEqual({
+      ...REFERRALS,
+      perDay: [{ ...REFERRALS.perDay[0], count: null }],
+      byStatus: [
+        { status: 'accepted', count: 5 },
+        { status: 'declined', count: null },
+      ],
+      turnaround: [
+        {
+          agency: 'af',
+          answered: 7,
+          answerMedianHours: 3,
+          answerP90Hours: 9,
+          closed: null,
+          closeMedianHours: null,
+          closeP90Hours: null,
+        },
+      ],
+      overdue: OVERDUE,
     });
   });
 

@@ -9,10 +9,10 @@ import {
   type ErrandAggregate,
   type TargetedAggregates,
 } from './figures.repository.js';
-import type { FollowUpQuery, FollowUpSummary } from './follow-up.dto.js';
+import type { FollowUpQuery, FollowUpSummary, QueriesFollowUp, ReferralsFollowUp } from './follow-up.dto.js';
 import { FollowUpRepository } from './follow-up.repository.js';
 import { FOLLOW_UP_TIME_ZONE, parsePeriod, previousPeriod, type Period } from './period.js';
-import { countCell, countRows, shareCell, SMALL_NUMBER_THRESHOLD, statistic } from './small-numbers.js';
+import { countCell, countRows, isSmall, shareCell, SMALL_NUMBER_THRESHOLD, statistic } from './small-numbers.js';
 import { TargetRepository, type Targets } from './target.repository.js';
 
 /** At most this many topics are suggested for new knowledge-base articles. */
@@ -44,8 +44,9 @@ export class FollowUpService {
       period: { ...period, timeZone: FOLLOW_UP_TIME_ZONE },
       scope: { organisation: user.organisation, unit },
       generatedAt: now.toISOString(),
-      queries,
-      referrals: { ...referrals, overdue },
+      smallNumberThreshold: SMALL_NUMBER_THRESHOLD,
+      queries: suppressedQueries(queries),
+      referrals: { ...suppressedReferrals(referrals), overdue },
     };
   }
 
@@ -90,6 +91,58 @@ export class FollowUpService {
       targets: targetFigures(current, before, targets),
     };
   }
+}
+
+/** A count of the summary: null when 1 to 4, as every figure of the follow-up (small-numbers.ts). */
+const shown = (n: number | null) => (n !== null && isSmall(n) ? null : n);
+const statisticOf = (samples: number | null, value: number | null) =>
+  samples === null ? null : statistic(samples, value);
+const shownCounts = <T extends { count: number | null }>(rows: readonly T[]) =>
+  rows.map((row) => ({ ...row, count: shown(row.count) }));
+
+/** The summary's query counts with the small ones suppressed; answer times only of 5 answers or more. */
+export function suppressedQueries(q: QueriesFollowUp): QueriesFollowUp {
+  const totals = <T extends { queries: number | null; agencyResults: number | null }>(t: T) => ({
+    ...t,
+    queries: shown(t.queries),
+    agencyResults: shown(t.agencyResults),
+  });
+  return {
+    total: totals(q.total),
+    daily: q.daily.map(totals),
+    perDay: shownCounts(q.perDay),
+    byPurpose: q.byPurpose.map((p) => ({ ...p, queries: shown(p.queries), count: shown(p.count) })),
+    byAgency: shownCounts(q.byAgency),
+    byStatus: shownCounts(q.byStatus),
+    denialReasons: shownCounts(q.denialReasons),
+    latency: q.latency.map((l) => ({
+      ...l,
+      samples: shown(l.samples),
+      p50Ms: statisticOf(l.samples, l.p50Ms),
+      p95Ms: statisticOf(l.samples, l.p95Ms),
+    })),
+  };
+}
+
+/** The summary's referral counts with the small ones suppressed; turnaround only of 5 referrals or more. */
+export function suppressedReferrals(r: Omit<ReferralsFollowUp, 'overdue'>): Omit<ReferralsFollowUp, 'overdue'> {
+  return {
+    total: shown(r.total),
+    daily: shownCounts(r.daily),
+    perDay: shownCounts(r.perDay),
+    byPurpose: shownCounts(r.byPurpose),
+    byAgency: shownCounts(r.byAgency),
+    byStatus: shownCounts(r.byStatus),
+    turnaround: r.turnaround.map((t) => ({
+      ...t,
+      answered: shown(t.answered),
+      answerMedianHours: statisticOf(t.answered, t.answerMedianHours),
+      answerP90Hours: statisticOf(t.answered, t.answerP90Hours),
+      closed: shown(t.closed),
+      closeMedianHours: statisticOf(t.closed, t.closeMedianHours),
+      closeP90Hours: statisticOf(t.closed, t.closeP90Hours),
+    })),
+  };
 }
 
 function periodOf(query: FollowUpQuery, now: Date): Period {

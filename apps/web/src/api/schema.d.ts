@@ -2498,16 +2498,16 @@ export interface components {
             note?: string;
         };
         QueryTotals: {
-            /** @description multi-agency queries */
-            queries: number;
-            /** @description agency results: one per agency a query named */
-            agencyResults: number;
+            /** @description multi-agency queries; null when 1 to 4 (suppressed, small numbers) */
+            queries: number | null;
+            /** @description agency results: one per agency a query named; null when 1 to 4 (suppressed, small numbers) */
+            agencyResults: number | null;
         };
         QueryDailyTotal: {
-            /** @description multi-agency queries */
-            queries: number;
-            /** @description agency results: one per agency a query named */
-            agencyResults: number;
+            /** @description multi-agency queries; null when 1 to 4 (suppressed, small numbers) */
+            queries: number | null;
+            /** @description agency results: one per agency a query named; null when 1 to 4 (suppressed, small numbers) */
+            agencyResults: number | null;
             /** Format: date */
             day: string;
         };
@@ -2520,26 +2520,28 @@ export interface components {
             agency: string;
             /** @enum {string} */
             status: "ok" | "denied" | "timeout" | "error" | "not-included";
-            /** @description agency results */
-            count: number;
+            /** @description agency results; null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         QueryPurposeCount: {
             /** @enum {string} */
             purpose: "vagledning" | "ekonomiskt-bistand" | "etablering" | "bostadsanpassning" | "arbetsmarknadsinsats";
-            queries: number;
-            /** @description agency results */
-            count: number;
+            /** @description null when 1 to 4 (suppressed, small numbers) */
+            queries: number | null;
+            /** @description agency results; null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         AgencyCount: {
             /** @example fk */
             agency: string;
-            count: number;
+            /** @description null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         QueryStatusCount: {
             /** @enum {string} */
             status: "ok" | "denied" | "timeout" | "error" | "not-included";
-            /** @description agency results */
-            count: number;
+            /** @description agency results; null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         DenialReasonCount: {
             /** @example fk */
@@ -2549,13 +2551,14 @@ export interface components {
              * @example consent-missing
              */
             reason: string;
-            count: number;
+            /** @description null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         AgencyLatency: {
             /** @example fk */
             agency: string;
-            /** @description agency results with a measured answer time (the agency was asked) */
-            samples: number;
+            /** @description agency results with a measured answer time (the agency was asked); null when 1 to 4 (suppressed, small numbers) */
+            samples: number | null;
             /** @description median answer time, ms */
             p50Ms: number | null;
             /** @description 95th percentile answer time, ms */
@@ -2578,8 +2581,8 @@ export interface components {
         ReferralDailyTotal: {
             /** Format: date */
             day: string;
-            /** @description referrals sent that day */
-            count: number;
+            /** @description referrals sent that day; null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         ReferralDayCount: {
             /**
@@ -2596,29 +2599,32 @@ export interface components {
              * @enum {string}
              */
             status: "sent" | "received" | "accepted" | "declined" | "in-progress" | "closed" | "cancelled";
-            count: number;
+            /** @description null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         PurposeCount: {
             /** @enum {string} */
             purpose: "vagledning" | "ekonomiskt-bistand" | "etablering" | "bostadsanpassning" | "arbetsmarknadsinsats";
-            count: number;
+            /** @description null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         ReferralStatusCount: {
             /** @enum {string} */
             status: "sent" | "received" | "accepted" | "declined" | "in-progress" | "closed" | "cancelled";
-            count: number;
+            /** @description null when 1 to 4 (suppressed, small numbers) */
+            count: number | null;
         };
         AgencyTurnaround: {
             /** @example af */
             agency: string;
-            /** @description referrals the agency has accepted or declined */
-            answered: number;
+            /** @description referrals the agency has accepted or declined; null when 1 to 4 (suppressed, small numbers) */
+            answered: number | null;
             /** @description median hours from sent to accepted or declined */
             answerMedianHours: number | null;
             /** @description 90th percentile hours from sent to accepted or declined */
             answerP90Hours: number | null;
-            /** @description referrals the agency has closed */
-            closed: number;
+            /** @description referrals the agency has closed; null when 1 to 4 (suppressed, small numbers) */
+            closed: number | null;
             /** @description median hours from sent to closed */
             closeMedianHours: number | null;
             /** @description 90th percentile hours from sent to closed */
@@ -2649,8 +2655,8 @@ export interface components {
             referrals: components["schemas"]["OverdueReferral"][];
         };
         ReferralsFollowUp: {
-            /** @description referrals sent in the period */
-            total: number;
+            /** @description referrals sent in the period; null when 1 to 4 (suppressed, small numbers) */
+            total: number | null;
             /** @description every day of the period, zeros included */
             daily: components["schemas"]["ReferralDailyTotal"][];
             /** @description per day sent × purpose × agency × status now */
@@ -2670,6 +2676,11 @@ export interface components {
             generatedAt: string;
             queries: components["schemas"]["QueriesFollowUp"];
             referrals: components["schemas"]["ReferralsFollowUp"];
+            /**
+             * @description counts from 1 to below this are null (suppressed), and so are medians and percentiles of fewer answers
+             * @example 5
+             */
+            smallNumberThreshold: number;
         };
         CountFigure: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */

@@ -7,12 +7,12 @@ import { usePersistedState } from '../../persisted-state.js';
 import { agencyName, PURPOSE_TEXT, QUERY_STATUS_TEXT, reasonText, REFERRAL_STATUS_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
 import { GroupedBars, StackedColumns, type Series } from './charts.js';
-import { FiguresSection } from './figures.js';
+import { FiguresSection, SUPPRESSED_TEXT } from './figures.js';
 import { NkiPanel } from './nki-panel.js';
 
 type Summary = HubSchemas['FollowUpSummary'];
 
-type Row = { day: string; purpose: string; agency: string; count: number };
+type Row = { day: string; purpose: string; agency: string; count: number | null };
 
 function agenciesOf(rows: Row[]): string[] {
   return [...new Set(rows.map((r) => r.agency))].sort();
@@ -30,7 +30,7 @@ function perPurposeAndAgency(rows: Row[]): { groups: string[]; series: Series[] 
     series: agenciesOf(rows).map((agency) => ({
       name: agencyName(agency),
       values: purposes.map((p) =>
-        rows.filter((r) => r.purpose === p && r.agency === agency).reduce((sum, r) => sum + r.count, 0),
+        rows.filter((r) => r.purpose === p && r.agency === agency).reduce((sum, r) => sum + (r.count ?? 0), 0),
       ),
     })),
   };
@@ -40,9 +40,14 @@ function perDayAndAgency(days: string[], rows: Row[]): Series[] {
   return agenciesOf(rows).map((agency) => ({
     name: agencyName(agency),
     values: days.map((day) =>
-      rows.filter((r) => r.day === day && r.agency === agency).reduce((sum, r) => sum + r.count, 0),
+      rows.filter((r) => r.day === day && r.agency === agency).reduce((sum, r) => sum + (r.count ?? 0), 0),
     ),
   }));
+}
+
+/** A count of the summary: null is 1 to 4, not shown so that no one can be singled out. */
+function shown(n: number | null): string {
+  return n === null ? SUPPRESSED_TEXT : formatNumber(n);
 }
 
 function hours(value: number | null): string {
@@ -125,21 +130,26 @@ function Dashboard({ summary }: { summary: Summary }) {
       </p>
       <ul className="key-figures">
         <li>
-          <span className="figure">{formatNumber(queries.total.queries)}</span> frågor
+          <span className="figure">{shown(queries.total.queries)}</span> frågor
         </li>
         <li>
-          <span className="figure">{formatNumber(queries.total.agencyResults)}</span> myndighetssvar
+          <span className="figure">{shown(queries.total.agencyResults)}</span> myndighetssvar
         </li>
         <li>
-          <span className="figure">{formatNumber(denied)}</span> nekade svar
+          <span className="figure">{shown(denied)}</span> nekade svar
         </li>
         <li>
-          <span className="figure">{formatNumber(referrals.total)}</span> remisser
+          <span className="figure">{shown(referrals.total)}</span> remisser
         </li>
         <li>
           <span className="figure">{formatNumber(referrals.overdue.count)}</span> försenade remisser
         </li>
       </ul>
+
+      <p>
+        Antal under {summary.smallNumberThreshold} visas som ”{SUPPRESSED_TEXT}” och räknas inte med i diagrammen, så
+        att ingen enskild person kan pekas ut.
+      </p>
 
       <h2>Frågor</h2>
       <StackedColumns
@@ -165,7 +175,7 @@ function Dashboard({ summary }: { summary: Summary }) {
           {queries.byStatus.map((s) => (
             <tr key={s.status}>
               <th scope="row">{QUERY_STATUS_TEXT[s.status as keyof typeof QUERY_STATUS_TEXT] ?? s.status}</th>
-              <td className="number">{formatNumber(s.count)}</td>
+              <td className="number">{shown(s.count)}</td>
             </tr>
           ))}
         </tbody>
@@ -201,7 +211,7 @@ function Dashboard({ summary }: { summary: Summary }) {
           {queries.latency.map((l) => (
             <tr key={l.agency}>
               <th scope="row">{agencyName(l.agency)}</th>
-              <td className="number">{formatNumber(l.samples)}</td>
+              <td className="number">{shown(l.samples)}</td>
               <td className="number">{l.p50Ms === null ? '–' : `${formatNumber(l.p50Ms)} ms`}</td>
               <td className="number">{l.p95Ms === null ? '–' : `${formatNumber(l.p95Ms)} ms`}</td>
             </tr>
@@ -236,7 +246,7 @@ function Dashboard({ summary }: { summary: Summary }) {
           {referrals.byStatus.map((s) => (
             <tr key={s.status}>
               <th scope="row">{REFERRAL_STATUS_TEXT[s.status as keyof typeof REFERRAL_STATUS_TEXT] ?? s.status}</th>
-              <td className="number">{formatNumber(s.count)}</td>
+              <td className="number">{shown(s.count)}</td>
             </tr>
           ))}
         </tbody>
@@ -267,10 +277,10 @@ function Dashboard({ summary }: { summary: Summary }) {
           {referrals.turnaround.map((t) => (
             <tr key={t.agency}>
               <th scope="row">{agencyName(t.agency)}</th>
-              <td className="number">{formatNumber(t.answered)}</td>
+              <td className="number">{shown(t.answered)}</td>
               <td className="number">{hours(t.answerMedianHours)}</td>
               <td className="number">{hours(t.answerP90Hours)}</td>
-              <td className="number">{formatNumber(t.closed)}</td>
+              <td className="number">{shown(t.closed)}</td>
               <td className="number">{hours(t.closeMedianHours)}</td>
             </tr>
           ))}

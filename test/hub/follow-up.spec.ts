@@ -582,11 +582,20 @@ describe('follow-up figures and targets (issue 18)', () => {
     await insertErrands(2, '2026-03-03T08:00:00Z', 30, 24);
     await insertErrands(3, '2026-03-04T08:00:00Z', null, 24);
     await insertErrands(2, '2026-03-04T08:00:00Z', 1, 24, 'Socialförvaltningen');
+    // survey answers: 6 this week all 8 (NKI 77.8), 5 the week before all 7 (NKI 66.7)
+    await pool.query(
+      `INSERT INTO hub.survey_answer (organisation, unit, channel, day, overall, expectations, ideal)
+       SELECT $1, $2, 'besok', d.day, d.score, d.score, d.score
+         FROM (VALUES ('2026-03-04'::date, 8, 6), ('2026-02-26'::date, 7, 5)) d(day, score, n),
+              generate_series(1, d.n)`,
+      [ORGANISATION, FIGURES_UNIT],
+    );
   }, 120_000);
 
   afterAll(async () => {
     await pool.query('DELETE FROM hub.contact WHERE unit = $1', [FIGURES_UNIT]).catch(() => undefined);
     await pool.query('DELETE FROM hub.errand WHERE unit = $1', [FIGURES_UNIT]).catch(() => undefined);
+    await pool.query('DELETE FROM hub.survey_answer WHERE unit = $1', [FIGURES_UNIT]).catch(() => undefined);
     await pool.query('DELETE FROM hub.follow_up_target WHERE organisation = $1', [ORGANISATION]);
     await system?.close();
     await pool.end();
@@ -733,7 +742,16 @@ describe('follow-up figures and targets (issue 18)', () => {
       change: -31,
       status: 'missed',
     });
-    expect(target('nki')).toMatchObject({ target: 75, targetOf: 'municipality', value: null, status: 'no-figure' });
+    // the survey's NKI of the unit and the week: 6 answers now, 5 the week before
+    expect(target('nki')).toEqual({
+      measure: 'nki',
+      target: 75,
+      targetOf: 'municipality',
+      value: 77.8,
+      previous: 66.7,
+      change: 11.1,
+      status: 'met',
+    });
     expect(target('errands-in-time')).toMatchObject({ target: 90, value: 61.5, status: 'missed' });
     expect(target('referrals-in-time')).toMatchObject({ target: null, status: 'no-target' });
 

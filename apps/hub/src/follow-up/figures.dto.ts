@@ -203,7 +203,8 @@ export class TargetFigure {
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: 'the figure (per cent, or NKI 0–100); null when suppressed or not measured yet (NKI)',
+    description:
+      'the figure (per cent, or NKI 0–100); null when suppressed (a share of 1 to 4, an NKI of fewer than 5 answers)',
   })
   value: number | null;
 

@@ -12,6 +12,7 @@ import type {
 } from './figures.repository.js';
 import type { FollowUpRepository } from './follow-up.repository.js';
 import { FollowUpService } from './follow-up.service.js';
+import type { SurveyService } from '../surveys/survey.service.js';
 import type { TargetRepository, Targets } from './target.repository.js';
 
 const MANAGER: StaffUser = {
@@ -180,7 +181,10 @@ const target = (unit: string | null, values: Partial<Targets>): Targets => ({
   ...values,
 });
 
-function setup(applying: { unit?: Targets; municipality?: Targets } = {}) {
+function setup(
+  applying: { unit?: Targets; municipality?: Targets } = {},
+  nki: { current: number | null; previous: number | null } = { current: null, previous: null },
+) {
   const repository = {
     queries: jest.fn(async (..._args: unknown[]) => QUERIES),
     referrals: jest.fn(async (..._args: unknown[]) => REFERRALS),
@@ -197,15 +201,22 @@ function setup(applying: { unit?: Targets; municipality?: Targets } = {}) {
     targeted: jest.fn(async (..._args: unknown[]) => BEFORE),
   };
   const targets = { applying: jest.fn(async (..._args: unknown[]) => applying) };
+  const surveys = {
+    nkiIndex: jest.fn(async (_organisation: string, _unit: string | null, period: { from: string }) =>
+      period.from === '2026-02-14' ? nki.current : nki.previous,
+    ),
+  };
   return {
     service: new FollowUpService(
       repository as unknown as FollowUpRepository,
       figures as unknown as FiguresRepository,
       targets as unknown as TargetRepository,
+      surveys as unknown as SurveyService,
     ),
     repository,
     figures,
     targets,
+    surveys,
   };
 }
 
@@ -416,5 +427,39 @@ describe('FollowUpService.figures', () => {
         status: 'no-target',
       },
     ]);
+  });
+
+  it("sets the survey's NKI of the same scope and period, and the previous one, against the NKI target", async () => {
+    const t = setup({ municipality: target(null, { nki: 75 }) }, { current: 71.4, previous: 68 });
+    const { targets } = await t.service.figures({}, MANAGER, NOW);
+    expect(t.surveys.nkiIndex).toHaveBeenCalledWith(MANAGER.organisation, 'Servicecenter', {
+      from: '2026-02-14',
+      to: '2026-03-15',
+      days: 30,
+    });
+    expect(t.surveys.nkiIndex).toHaveBeenCalledWith(MANAGER.organisation, 'Servicecenter', {
+      from: '2026-01-15',
+      to: '2026-02-13',
+      days: 30,
+    });
+    expect(targets.find((f) => f.measure === 'nki')).toEqual({
+      measure: 'nki',
+      target: 75,
+      targetOf: 'municipality',
+      value: 71.4,
+      previous: 68,
+      change: 3.4,
+      status: 'missed',
+    });
+  });
+
+  it('shows an NKI at or above its target as met, and one of fewer than 5 answers as no figure', async () => {
+    const met = await setup(
+      { municipality: target(null, { nki: 75 }) },
+      { current: 75, previous: null },
+    ).service.figures({}, MANAGER, NOW);
+    expect(met.targets.find((f) => f.measure === 'nki')).toMatchObject({ value: 75, status: 'met', change: null });
+    const few = await setup({ municipality: target(null, { nki: 75 }) }).service.figures({}, MANAGER, NOW);
+    expect(few.targets.find((f) => f.measure === 'nki')).toMatchObject({ value: null, status: 'no-figure' });
   });
 });

@@ -13,6 +13,7 @@ import type { FollowUpQuery, FollowUpSummary, QueriesFollowUp, ReferralsFollowUp
 import { FollowUpRepository } from './follow-up.repository.js';
 import { FOLLOW_UP_TIME_ZONE, parsePeriod, previousPeriod, type Period } from './period.js';
 import { countCell, countRows, isSmall, shareCell, SMALL_NUMBER_THRESHOLD, statistic } from './small-numbers.js';
+import { SurveyService } from '../surveys/survey.service.js';
 import { TargetRepository, type Targets } from './target.repository.js';
 
 /** At most this many topics are suggested for new knowledge-base articles. */
@@ -30,6 +31,7 @@ export class FollowUpService {
     private readonly repository: FollowUpRepository,
     private readonly figuresRepository: FiguresRepository,
     private readonly targets: TargetRepository,
+    private readonly surveys: SurveyService,
   ) {}
 
   async summary(query: FollowUpQuery, user: StaffUser, now = new Date()): Promise<FollowUpSummary> {
@@ -55,7 +57,7 @@ export class FollowUpService {
     const previous = previousPeriod(period);
     const { organisation } = user;
     const unit = user.unit ?? null;
-    const [contacts, durations, errands, referrals, queries, before, targets] = await Promise.all([
+    const [contacts, durations, errands, referrals, queries, before, targets, nki, nkiBefore] = await Promise.all([
       this.figuresRepository.contacts(organisation, unit, period),
       this.figuresRepository.durations(organisation, unit, period),
       this.figuresRepository.errands(organisation, unit, period, now),
@@ -63,14 +65,17 @@ export class FollowUpService {
       this.figuresRepository.queries(organisation, unit, period),
       this.figuresRepository.targeted(organisation, unit, previous, now),
       this.targets.applying(organisation, unit),
+      this.surveys.nkiIndex(organisation, unit, period),
+      this.surveys.nkiIndex(organisation, unit, previous),
     ]);
-    const current: TargetedAggregates = {
+    const current: MeasuredAggregates = {
       contacts: contacts.total,
       resolved: contacts.resolved,
       errandsInTime: errands.total.inTime,
       errandsDue: errands.total.due,
       referralsInTime: referrals.inTime,
       referralsDue: referrals.due,
+      nki,
     };
     return {
       period: { ...period, timeZone: FOLLOW_UP_TIME_ZONE },
@@ -88,7 +93,7 @@ export class FollowUpService {
         answeredInTime: shareCell(referrals.inTime, referrals.due),
       },
       queries: { byAgencyAndPurpose: countRows(queries.byAgencyAndPurpose) },
-      targets: targetFigures(current, before, targets),
+      targets: targetFigures(current, { ...before, nki: nkiBefore }, targets),
     };
   }
 }
@@ -207,11 +212,14 @@ const TARGET_FIELD: Record<TargetMeasure, keyof Omit<Targets, 'organisation' | '
   'referrals-in-time': 'referralsInTimePercent',
 };
 
-/** The figure of each measure, suppressed as any share; NKI is not measured here (null until the survey counts). */
-function measured(a: TargetedAggregates): Record<TargetMeasure, number | null> {
+/** The aggregates a target is set against: the NKI is the survey's, already null below five answers. */
+export type MeasuredAggregates = TargetedAggregates & { nki: number | null };
+
+/** The figure of each measure, suppressed as any share. */
+function measured(a: MeasuredAggregates): Record<TargetMeasure, number | null> {
   return {
     'first-contact-resolved': shareCell(a.resolved, a.contacts).percent,
-    nki: null,
+    nki: a.nki,
     'errands-in-time': shareCell(a.errandsInTime, a.errandsDue).percent,
     'referrals-in-time': shareCell(a.referralsInTime, a.referralsDue).percent,
   };
@@ -219,8 +227,8 @@ function measured(a: TargetedAggregates): Record<TargetMeasure, number | null> {
 
 /** Each measure against the unit's own target where it set one, else the municipality's. */
 export function targetFigures(
-  current: TargetedAggregates,
-  previous: TargetedAggregates,
+  current: MeasuredAggregates,
+  previous: MeasuredAggregates,
   applying: { unit?: Targets; municipality?: Targets },
 ): TargetFigure[] {
   const now = measured(current);

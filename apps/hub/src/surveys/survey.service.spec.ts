@@ -158,6 +158,18 @@ describe('SurveyService', () => {
       'invalid-period',
     );
   });
+
+  it("gives the follow-up's targets the index of a scope and period, none below five answers", async () => {
+    const period = { from: '2026-03-01', to: '2026-03-31', days: 31 };
+    const enough = jestLike([{ channel: null, answers: 5, mean: 76.25, stddev: 4 }]);
+    memory.repository.nki = enough.fn as never;
+    await expect(service.nkiIndex(OREBRO, null, period)).resolves.toBe(76.3);
+    expect(enough.calls).toEqual([[OREBRO, null, period]]);
+    memory.repository.nki = jestLike([{ channel: null, answers: 4, mean: 90, stddev: 1 }]).fn as never;
+    await expect(service.nkiIndex(OREBRO, 'Servicecenter', period)).resolves.toBeNull();
+    memory.repository.nki = jestLike([]).fn as never;
+    await expect(service.nkiIndex(OREBRO, 'Servicecenter', period)).resolves.toBeNull();
+  });
 });
 
 function jestLike<R>(result: R) {

@@ -4,7 +4,7 @@ import { AuditLog } from '@hub/audit';
 import { swedishDay } from '@hub/policy';
 import { unitOf } from '../auth/unit-of.js';
 import type { StaffUser } from '../auth/staff-user.js';
-import { FOLLOW_UP_TIME_ZONE, parsePeriod } from '../follow-up/period.js';
+import { FOLLOW_UP_TIME_ZONE, parsePeriod, type Period } from '../follow-up/period.js';
 import type { FollowUpQuery } from '../follow-up/follow-up.dto.js';
 import { apiException } from '../http/http-errors.js';
 import { NKI_QUESTIONS, nkiFigure, type NkiAnswers } from './nki.js';
@@ -162,6 +162,12 @@ export class SurveyService {
         .sort((a, b) => a.channel!.localeCompare(b.channel!))
         .map((r) => ({ channel: r.channel!, ...nkiFigure(r.answers, r.mean, r.stddev) })),
     };
+  }
+
+  /** The period's index of an organisation or unit for the follow-up's targets: null below five answers. */
+  async nkiIndex(organisation: string, unit: string | null, period: Period): Promise<number | null> {
+    const total = (await this.surveys.nki(organisation, unit, period)).find((r) => r.channel === null);
+    return nkiFigure(total?.answers ?? 0, total?.mean ?? null, total?.stddev ?? null).nki;
   }
 
   private async kiosk(key: string | undefined, now: Date) {

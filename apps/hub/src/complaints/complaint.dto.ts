@@ -124,7 +124,7 @@ export class ComplaintTopicCount {
   @ApiProperty() topic: string;
   @ApiProperty() topicName: string;
   @ApiProperty({ enum: COMPLAINT_KINDS }) kind: ComplaintKind;
-  @ApiProperty() count: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4 (small numbers)' }) count: number | null;
 }
 
 export class ComplaintPartyCount {
@@ -132,15 +132,18 @@ export class ComplaintPartyCount {
   @ApiProperty() party: string;
   @ApiProperty() partyName: string;
   @ApiProperty({ enum: COMPLAINT_KINDS }) kind: ComplaintKind;
-  @ApiProperty() count: number;
-  @ApiProperty() answered: number;
-  @ApiProperty({ description: 'open past their response time now' }) overdue: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4 (small numbers)' }) count: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4' }) answered: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'open past their response time now; null when 1 to 4' })
+  overdue: number | null;
 }
 
 export class ComplaintCountsView {
   @ApiProperty({ type: PeriodView }) period: PeriodView;
   @ApiProperty({ type: ScopeView }) scope: ScopeView;
-  @ApiProperty() total: number;
+  @ApiProperty({ example: 5, description: 'counts from 1 to this minus one are suppressed (null)' })
+  smallNumberThreshold: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4' }) total: number | null;
   @ApiProperty({ type: [ComplaintTopicCount] }) byTopic: ComplaintTopicCount[];
   @ApiProperty({ type: [ComplaintPartyCount] }) byParty: ComplaintPartyCount[];
 }

@@ -4,13 +4,7 @@ import type { Queryable } from '@hub/database';
 import { PG_POOL } from '../core/core.module.js';
 import type { ErrandCitizen } from '../errands/errand.repository.js';
 import type { Period } from '../follow-up/period.js';
-import type {
-  ComplaintKind,
-  ComplaintPartyCount,
-  ComplaintStatus,
-  ComplaintTopicCount,
-  PartyKind,
-} from './complaint.dto.js';
+import type { ComplaintKind, ComplaintStatus, PartyKind } from './complaint.dto.js';
 
 export interface Complaint {
   id: string;
@@ -187,13 +181,13 @@ export class ComplaintRepository {
       ),
     ]);
     return {
-      byTopic: topics.rows.map((r): ComplaintTopicCount => ({
+      byTopic: topics.rows.map((r) => ({
         topic: r.topic,
         topicName: r.topic_name ?? r.topic,
         kind: r.kind,
         count: r.count,
       })),
-      byParty: parties.rows.map((r): ComplaintPartyCount => ({
+      byParty: parties.rows.map((r) => ({
         partyKind: r.party_kind,
         party: r.party,
         partyName: r.party_name,

@@ -43,6 +43,32 @@ describe('ComplaintService', () => {
         Object.assign(c, { status: 'answered', answer, answeredBy: by, answeredAt: at });
         return true;
       },
+      counts: async () => ({
+        byTopic: [
+          { topic: 'gata-park.snorojning', topicName: 'Snöröjning', kind: 'klagomal', count: 6 },
+          { topic: 'skola.skolskjuts', topicName: 'Skolskjuts', kind: 'synpunkt', count: 2 },
+        ],
+        byParty: [
+          {
+            partyKind: 'department',
+            party: 'Tekniska förvaltningen',
+            partyName: 'Tekniska förvaltningen',
+            kind: 'klagomal',
+            count: 6,
+            answered: 5,
+            overdue: 1,
+          },
+          {
+            partyKind: 'centre',
+            party: 'Servicecenter',
+            partyName: 'Servicecenter',
+            kind: 'synpunkt',
+            count: 2,
+            answered: 0,
+            overdue: 0,
+          },
+        ],
+      }),
       agency: async (n: string) => (n === '2021005521' ? { number: n, name: 'Försäkringskassan' } : undefined),
     };
     const errands = {
@@ -171,5 +197,19 @@ describe('ComplaintService', () => {
     await expect(refusal(service.show(id, { ...GUIDE, unit: 'Medborgarkontor Vivalla' }))).resolves.toBe('not-found');
     await expect(refusal(service.answer(id, 'x', { ...GUIDE, organisation: '2120001991' }))).resolves.toBe('not-found');
     await expect(refusal(service.list({ ...GUIDE, unit: undefined }))).resolves.toBe('no-unit');
+  });
+
+  it('counts by topic and party with every count of 1 to 4 suppressed, zero shown', async () => {
+    const view = await service.counts({ from: '2026-03-01', to: '2026-03-02' }, { ...GUIDE, roles: ['manager'] }, NOW);
+    expect(view.smallNumberThreshold).toBe(5);
+    expect(view.total).toBe(8);
+    expect(view.byTopic.map((t) => [t.topic, t.count])).toEqual([
+      ['gata-park.snorojning', 6],
+      ['skola.skolskjuts', null],
+    ]);
+    expect(view.byParty.map((p) => [p.party, p.count, p.answered, p.overdue])).toEqual([
+      ['Tekniska förvaltningen', 6, 5, null],
+      ['Servicecenter', null, 0, 0],
+    ]);
   });
 });

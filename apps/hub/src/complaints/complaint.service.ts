@@ -9,6 +9,7 @@ import { ErrandService } from '../errands/errand.service.js';
 import { MunicipalTopicRules } from '../errands/topic-rules.js';
 import type { FollowUpQuery } from '../follow-up/follow-up.dto.js';
 import { FOLLOW_UP_TIME_ZONE, parsePeriod } from '../follow-up/period.js';
+import { SMALL_NUMBER_THRESHOLD, suppressSmall } from '../follow-up/small-numbers.js';
 import { apiException } from '../http/http-errors.js';
 import type { ComplaintCountsView, ComplaintView, RegisterComplaintDto } from './complaint.dto.js';
 import { ComplaintRepository, type Complaint, type StoredComplaint } from './complaint.repository.js';
@@ -140,8 +141,15 @@ export class ComplaintService {
     return {
       period: { ...parsed.period, timeZone: FOLLOW_UP_TIME_ZONE },
       scope: { organisation: user.organisation, unit },
-      total: counts.byTopic.reduce((sum, t) => sum + t.count, 0),
-      ...counts,
+      smallNumberThreshold: SMALL_NUMBER_THRESHOLD,
+      total: suppressSmall(counts.byTopic.reduce((sum, t) => sum + t.count, 0)),
+      byTopic: counts.byTopic.map((t) => ({ ...t, count: suppressSmall(t.count) })),
+      byParty: counts.byParty.map((p) => ({
+        ...p,
+        count: suppressSmall(p.count),
+        answered: suppressSmall(p.answered),
+        overdue: suppressSmall(p.overdue),
+      })),
     };
   }
 

@@ -167,6 +167,38 @@ export class PartyReferrals {
   overdue: PartyOverdue;
 }
 
+export class PartyComplaintTopicRow {
+  @ApiProperty({ description: 'the municipality that registered them' }) municipality: string;
+  @ApiProperty() municipalityName: string;
+  @ApiProperty() topic: string;
+  @ApiProperty() topicName: string;
+  @ApiProperty({ enum: ['klagomal', 'synpunkt'] }) kind: string;
+  @ApiProperty({ type: Number, nullable: true, description: SUPPRESSED }) count: number | null;
+}
+
+export class PartyComplaintPartyRow {
+  @ApiProperty({ description: 'the municipality that registered them' }) municipality: string;
+  @ApiProperty() municipalityName: string;
+  @ApiProperty({ enum: ['department', 'agency', 'centre'] }) partyKind: string;
+  @ApiProperty() party: string;
+  @ApiProperty() partyName: string;
+  @ApiProperty({ enum: ['klagomal', 'synpunkt'] }) kind: string;
+  @ApiProperty({ type: Number, nullable: true, description: SUPPRESSED }) count: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `of them answered; ${SUPPRESSED}` }) answered:
+    number | null;
+}
+
+export class PartyComplaints {
+  @ApiProperty({ type: Number, nullable: true, description: `registered in the period; ${SUPPRESSED}` })
+  total: number | null;
+
+  @ApiProperty({ type: [PartyComplaintTopicRow] })
+  byTopic: PartyComplaintTopicRow[];
+
+  @ApiProperty({ type: [PartyComplaintPartyRow], description: 'per responsible party (huvudman)' })
+  byParty: PartyComplaintPartyRow[];
+}
+
 export class PartyFollowUp {
   @ApiProperty({ type: PeriodView })
   period: PeriodView;
@@ -185,4 +217,10 @@ export class PartyFollowUp {
 
   @ApiProperty({ type: PartyReferrals })
   referrals: PartyReferrals;
+
+  @ApiProperty({
+    type: PartyComplaints,
+    description: "complaints and suggestions: a municipality's registered ones, an agency's those routed to it",
+  })
+  complaints: PartyComplaints;
 }

@@ -18,6 +18,53 @@ interface Key {
   agency: string;
 }
 
+export interface ComplaintTopicCounts {
+  municipality: string;
+  topic: string;
+  topicName: string;
+  kind: string;
+  count: number;
+}
+export interface ComplaintPartyCounts {
+  municipality: string;
+  partyKind: string;
+  party: string;
+  partyName: string;
+  kind: string;
+  count: number;
+  answered: number;
+}
+export interface PartyComplaintCounts {
+  byTopic: ComplaintTopicCounts[];
+  byParty: ComplaintPartyCounts[];
+}
+
+/**
+ * Complaints registered in the period: a municipality's those its units registered (of the unit the scope names),
+ * an agency's those routed to it by any municipality.
+ */
+const COMPLAINTS_SQL = `
+  WITH c AS (
+    SELECT c.organisation AS municipality, c.topic, coalesce(t.name, c.topic) AS topic_name, c.party_kind, c.party,
+           c.party_name, c.kind,
+           CASE WHEN e.id IS NULL THEN c.status = 'answered' ELSE e.answer IS NOT NULL END AS answered
+      FROM hub.complaint c
+      LEFT JOIN hub.errand e ON e.id = c.errand_id
+      LEFT JOIN hub.topic_type t ON t.organisation = c.organisation AND t.code = c.topic
+     WHERE CASE WHEN $6 = 'agency' THEN c.party_kind = 'agency' AND c.party = $1
+                ELSE c.organisation = $1 AND ($2::text IS NULL OR c.unit = $2) END
+       AND c.created_at >= ($3::date)::timestamp AT TIME ZONE $5
+       AND c.created_at < ($4::date + 1)::timestamp AT TIME ZONE $5
+  )
+  SELECT
+    coalesce((SELECT json_agg(r ORDER BY r.count DESC, r.municipality, r."topic", r.kind) FROM (
+      SELECT municipality, topic, min(topic_name) AS "topicName", kind, count(*)::int AS count
+        FROM c GROUP BY municipality, topic, kind) r), '[]') AS "byTopic",
+    coalesce((SELECT json_agg(r ORDER BY r.count DESC, r.municipality, r.party, r.kind) FROM (
+      SELECT municipality, party_kind AS "partyKind", party, min(party_name) AS "partyName", kind,
+             count(*)::int AS count, (count(*) FILTER (WHERE answered))::int AS answered
+        FROM c GROUP BY municipality, party_kind, party, kind) r), '[]') AS "byParty"`;
+
 export interface QueryPurposeCounts extends Key {
   purpose: string;
   results: number;
@@ -170,6 +217,18 @@ export class PartyFollowUpRepository {
       FOLLOW_UP_TIME_ZONE,
     ]);
     return rows[0];
+  }
+
+  async complaints(scope: PartyScope, period: Period, db: Queryable = this.pool): Promise<PartyComplaintCounts> {
+    const { rows } = await db.query<PartyComplaintCounts>(COMPLAINTS_SQL, [
+      scope.organisation,
+      unitOf(scope),
+      period.from,
+      period.to,
+      FOLLOW_UP_TIME_ZONE,
+      scope.kind,
+    ]);
+    return rows[0]!;
   }
 
   async overdue(scope: PartyScope, now: Date, db: Queryable = this.pool): Promise<OverdueCounts[]> {

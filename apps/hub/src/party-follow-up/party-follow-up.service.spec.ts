@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user.js';
 import type {
+  PartyComplaintCounts,
   OverdueCounts,
   PartyFollowUpRepository,
   PartyName,
@@ -41,6 +42,36 @@ const REFERRALS: PartyReferralCounts = {
 };
 const OVERDUE: OverdueCounts[] = [{ ...KEY, referralType: 'fk.bostadsbidrag-ansokan', count: 2 }];
 
+const COMPLAINTS: PartyComplaintCounts = {
+  byTopic: [
+    {
+      municipality: OREBRO,
+      topic: 'myndigheter.forsakringskassan',
+      topicName: 'Försäkringskassan',
+      kind: 'klagomal',
+      count: 5,
+    },
+    {
+      municipality: OREBRO,
+      topic: 'myndigheter.forsakringskassan',
+      topicName: 'Försäkringskassan',
+      kind: 'synpunkt',
+      count: 1,
+    },
+  ],
+  byParty: [
+    {
+      municipality: OREBRO,
+      partyKind: 'agency',
+      party: FK,
+      partyName: 'Försäkringskassan',
+      kind: 'klagomal',
+      count: 5,
+      answered: 2,
+    },
+  ],
+};
+
 const manager = (organisation: string, unit?: string): StaffUser => ({
   id: 'm',
   name: 'M',
@@ -54,6 +85,7 @@ function setup() {
     queries: jest.fn(async (..._args: unknown[]) => QUERIES),
     referrals: jest.fn(async (..._args: unknown[]) => REFERRALS),
     overdue: jest.fn(async (..._args: unknown[]) => OVERDUE),
+    complaints: jest.fn(async (..._args: unknown[]) => COMPLAINTS),
     parties: jest.fn(async () => PARTIES),
   };
   return { service: new PartyFollowUpService(repository as unknown as PartyFollowUpRepository), repository };
@@ -104,6 +136,23 @@ describe('PartyFollowUpService', () => {
         },
       ],
       overdue: { count: null, byType: [{ ...names, referralType: 'fk.bostadsbidrag-ansokan', count: null }] },
+    });
+  });
+
+  it("counts the complaints of the party's scope by topic and party, small numbers suppressed", async () => {
+    const t = setup();
+    const view = await t.service.forCaller({ from: '2026-11-01', to: '2026-11-30' }, manager(FK), NOW);
+    expect(t.repository.complaints).toHaveBeenCalledWith(
+      { kind: 'agency', organisation: FK },
+      { from: '2026-11-01', to: '2026-11-30', days: 30 },
+    );
+    expect(view.complaints).toEqual({
+      total: 6,
+      byTopic: [
+        expect.objectContaining({ municipalityName: 'Örebro kommun', kind: 'klagomal', count: 5 }),
+        expect.objectContaining({ municipalityName: 'Örebro kommun', kind: 'synpunkt', count: null }),
+      ],
+      byParty: [expect.objectContaining({ party: FK, partyName: 'Försäkringskassan', count: 5, answered: null })],
     });
   });
 

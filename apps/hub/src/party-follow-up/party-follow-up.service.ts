@@ -40,11 +40,13 @@ export class PartyFollowUpService {
   }
 
   private async collect(scope: PartyScope, period: Period, now: Date, parties: PartyName[]): Promise<PartyFollowUp> {
-    const [queries, referrals, overdue] = await Promise.all([
+    const [queries, referrals, overdue, complaints] = await Promise.all([
       this.repository.queries(scope, period),
       this.repository.referrals(scope, period),
       this.repository.overdue(scope, now),
+      this.repository.complaints(scope, period),
     ]);
+    const municipalityName = (number: string) => parties.find((p) => p.number === number)?.name ?? number;
     const named = namer(parties);
     const own = parties.find((p) => p.number === scope.organisation)!;
     return {
@@ -93,6 +95,20 @@ export class PartyFollowUpService {
           count: suppressSmall(overdue.reduce((sum, r) => sum + r.count, 0)),
           byType: overdue.map((r) => ({ ...named(r), referralType: r.referralType, count: suppressSmall(r.count) })),
         },
+      },
+      complaints: {
+        total: suppressSmall(complaints.byTopic.reduce((sum, r) => sum + r.count, 0)),
+        byTopic: complaints.byTopic.map((r) => ({
+          ...r,
+          municipalityName: municipalityName(r.municipality),
+          count: suppressSmall(r.count),
+        })),
+        byParty: complaints.byParty.map((r) => ({
+          ...r,
+          municipalityName: municipalityName(r.municipality),
+          count: suppressSmall(r.count),
+          answered: suppressSmall(r.answered),
+        })),
       },
     };
   }

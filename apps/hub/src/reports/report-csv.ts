@@ -1,6 +1,6 @@
 import type { PartyFollowUp } from '../party-follow-up/party-follow-up.dto.js';
 import { SUPPRESSED_TEXT } from '../follow-up/small-numbers.js';
-import { purposeText } from './report-texts.js';
+import { COMPLAINT_KIND_TEXT, purposeText } from './report-texts.js';
 
 /** Swedish Excel opens a CSV file by its BOM as UTF-8, with `;` between fields and a decimal comma. */
 const BOM = '\uFEFF';
@@ -47,6 +47,20 @@ export function renderReportCsv(data: PartyFollowUp): string {
   }
   for (const r of data.referrals.overdue.byType) {
     add('Försenade remisser nu', r, r.referralType, 'Antal', countCell(r.count));
+  }
+  const complaintParty = (r: { municipalityName: string }) => ({
+    municipalityName: r.municipalityName,
+    unit: '',
+    agencyName: '',
+  });
+  const kind = (k: string) => COMPLAINT_KIND_TEXT[k] ?? k;
+  add('Summa', null, '', 'Klagomål och synpunkter', countCell(data.complaints.total));
+  for (const r of data.complaints.byTopic) {
+    add('Klagomål per ämne', complaintParty(r), r.topicName, kind(r.kind), countCell(r.count));
+  }
+  for (const r of data.complaints.byParty) {
+    add('Klagomål per huvudman', complaintParty(r), r.partyName, kind(r.kind), countCell(r.count));
+    add('Klagomål per huvudman', complaintParty(r), r.partyName, `${kind(r.kind)}, besvarade`, countCell(r.answered));
   }
   return BOM + rows.map((r) => r.map(field).join(';')).join('\r\n') + '\r\n';
 }

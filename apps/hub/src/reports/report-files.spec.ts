@@ -37,6 +37,31 @@ const DATA: PartyFollowUp = {
     ],
     overdue: { count: 0, byType: [] },
   },
+  complaints: {
+    total: 7,
+    byTopic: [
+      {
+        municipality: ROW.municipality,
+        municipalityName: 'Örebro kommun',
+        topic: 'myndigheter.forsakringskassan',
+        topicName: 'Försäkringskassan',
+        kind: 'klagomal',
+        count: 7,
+      },
+    ],
+    byParty: [
+      {
+        municipality: ROW.municipality,
+        municipalityName: 'Örebro kommun',
+        partyKind: 'agency',
+        party: '2021005521',
+        partyName: 'Försäkringskassan',
+        kind: 'klagomal',
+        count: 7,
+        answered: null,
+      },
+    ],
+  },
 };
 
 describe('the monthly report files', () => {
@@ -68,6 +93,9 @@ describe('the monthly report files', () => {
     expect(lines).toContain(
       'Remisser;Örebro kommun;Servicecenter;Försäkringskassan;fk.bostadsbidrag-ansokan;Median till besked (h);26,5',
     );
+    expect(lines).toContain('Summa;;;;;Klagomål och synpunkter;7');
+    expect(lines).toContain('Klagomål per ämne;Örebro kommun;;;Försäkringskassan;Klagomål;7');
+    expect(lines).toContain('Klagomål per huvudman;Örebro kommun;;;Försäkringskassan;Klagomål, besvarade;färre än 5');
   });
 
   it('renders an HTML page with the party, the period in Swedish, a chart and its tables, escaping what it shows', () => {
@@ -77,5 +105,9 @@ describe('the monthly report files', () => {
     expect(html).toContain('<svg role="img" aria-label="Myndighetssvar per kommun och enhet"');
     expect(html).toContain('<td>1\u00a0234</td>');
     expect(html).toContain('<td>färre än 5</td>');
+    expect(html).toContain('<caption>Klagomål och synpunkter per ansvarig huvudman</caption>');
+    expect(html).toContain(
+      '<tr><th scope="row">Örebro kommun</th><td>Försäkringskassan</td><td>Klagomål</td><td>7</td><td>färre än 5</td></tr>',
+    );
   });
 });

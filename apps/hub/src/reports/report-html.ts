@@ -1,6 +1,6 @@
 import type { PartyFollowUp } from '../party-follow-up/party-follow-up.dto.js';
 import { SMALL_NUMBER_THRESHOLD, SUPPRESSED_TEXT } from '../follow-up/small-numbers.js';
-import { purposeText } from './report-texts.js';
+import { COMPLAINT_KIND_TEXT, purposeText } from './report-texts.js';
 import { count, oneDecimal, swedishDate, swedishMonth } from './swedish-format.js';
 
 const escape = (text: string) =>
@@ -60,7 +60,8 @@ function totals<T>(rows: T[], key: (row: T) => string, value: (row: T) => number
  * under the small-number threshold written "färre än 5". Rendered on the server; Chromium prints it to PDF.
  */
 export function renderReportHtml(data: PartyFollowUp, month: string): string {
-  const { queries, referrals } = data;
+  const { queries, referrals, complaints } = data;
+  const kind = (k: string) => COMPLAINT_KIND_TEXT[k] ?? k;
   const agency = data.scope.kind === 'agency';
   const counterpart = (r: { municipalityName: string; unit: string; agencyName: string }) =>
     agency ? `${r.municipalityName}, ${r.unit}` : `${r.unit} – ${r.agencyName}`;
@@ -86,6 +87,7 @@ Inga personuppgifter ingår.</p>
   <div><strong>${escape(count(queries.results))}</strong>myndighetssvar på frågor</div>
   <div><strong>${escape(count(referrals.sent))}</strong>skickade remisser</div>
   <div><strong>${escape(count(referrals.overdue.count))}</strong>försenade remisser nu</div>
+  <div><strong>${escape(count(complaints.total))}</strong>klagomål och synpunkter</div>
 </div>
 
 <h2>Frågor</h2>
@@ -149,6 +151,19 @@ ${table(
   'Försenade remisser nu',
   [agency ? 'Kommun, enhet' : 'Enhet – myndighet', 'Remisstyp', 'Antal'],
   referrals.overdue.byType.map((r) => [counterpart(r), r.referralType, count(r.count)]),
+)}
+
+<h2>Klagomål och synpunkter</h2>
+<p>${agency ? 'Klagomål och synpunkter som kommunerna har skickat till myndigheten.' : 'Klagomål och synpunkter som kommunens enheter har tagit emot.'}</p>
+${table(
+  'Klagomål och synpunkter per ämne',
+  ['Kommun', 'Ämne', 'Slag', 'Antal'],
+  complaints.byTopic.map((r) => [r.municipalityName, r.topicName, kind(r.kind), count(r.count)]),
+)}
+${table(
+  'Klagomål och synpunkter per ansvarig huvudman',
+  ['Kommun', 'Huvudman', 'Slag', 'Antal', 'Besvarade'],
+  complaints.byParty.map((r) => [r.municipalityName, r.partyName, kind(r.kind), count(r.count), count(r.answered)]),
 )}
 <p>Framtagen ${escape(swedishDate(data.generatedAt.slice(0, 10)))} av samtjänsthubben.</p>
 </body></html>`;

@@ -10,3 +10,5 @@ export const PURPOSE_TEXT: Record<(typeof PURPOSES)[number], string> = {
 };
 
 export const purposeText = (purpose: string) => PURPOSE_TEXT[purpose as keyof typeof PURPOSE_TEXT] ?? purpose;
+
+export const COMPLAINT_KIND_TEXT: Record<string, string> = { klagomal: 'Klagomål', synpunkt: 'Synpunkter' };

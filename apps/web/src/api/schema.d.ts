@@ -2851,7 +2851,7 @@ export interface components {
              * @enum {string|null}
              */
             targetOf: "unit" | "municipality" | null;
-            /** @description the figure (per cent, or NKI 0–100); null when suppressed or not measured yet (NKI) */
+            /** @description the figure (per cent, or NKI 0–100); null when suppressed (a share of 1 to 4, an NKI of fewer than 5 answers) */
             value: number | null;
             /** @description the same figure in the previous period */
             previous: number | null;
@@ -3221,7 +3221,8 @@ export interface components {
             topicName: string;
             /** @enum {string} */
             kind: "klagomal" | "synpunkt";
-            count: number;
+            /** @description null when 1 to 4 (small numbers) */
+            count: number | null;
         };
         ComplaintPartyCount: {
             /** @enum {string} */
@@ -3230,15 +3231,23 @@ export interface components {
             partyName: string;
             /** @enum {string} */
             kind: "klagomal" | "synpunkt";
-            count: number;
-            answered: number;
-            /** @description open past their response time now */
-            overdue: number;
+            /** @description null when 1 to 4 (small numbers) */
+            count: number | null;
+            /** @description null when 1 to 4 */
+            answered: number | null;
+            /** @description open past their response time now; null when 1 to 4 */
+            overdue: number | null;
         };
         ComplaintCountsView: {
             period: components["schemas"]["PeriodView"];
             scope: components["schemas"]["ScopeView"];
-            total: number;
+            /**
+             * @description counts from 1 to this minus one are suppressed (null)
+             * @example 5
+             */
+            smallNumberThreshold: number;
+            /** @description null when 1 to 4 */
+            total: number | null;
             byTopic: components["schemas"]["ComplaintTopicCount"][];
             byParty: components["schemas"]["ComplaintPartyCount"][];
         };
@@ -3368,6 +3377,39 @@ export interface components {
             byType: components["schemas"]["PartyReferralTypeRow"][];
             overdue: components["schemas"]["PartyOverdue"];
         };
+        PartyComplaintTopicRow: {
+            /** @description the municipality that registered them */
+            municipality: string;
+            municipalityName: string;
+            topic: string;
+            topicName: string;
+            /** @enum {string} */
+            kind: "klagomal" | "synpunkt";
+            /** @description null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            count: number | null;
+        };
+        PartyComplaintPartyRow: {
+            /** @description the municipality that registered them */
+            municipality: string;
+            municipalityName: string;
+            /** @enum {string} */
+            partyKind: "department" | "agency" | "centre";
+            party: string;
+            partyName: string;
+            /** @enum {string} */
+            kind: "klagomal" | "synpunkt";
+            /** @description null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            count: number | null;
+            /** @description of them answered; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            answered: number | null;
+        };
+        PartyComplaints: {
+            /** @description registered in the period; null: fewer than the small-number threshold (1–4), suppressed ("färre än 5") */
+            total: number | null;
+            byTopic: components["schemas"]["PartyComplaintTopicRow"][];
+            /** @description per responsible party (huvudman) */
+            byParty: components["schemas"]["PartyComplaintPartyRow"][];
+        };
         PartyFollowUp: {
             period: components["schemas"]["PeriodView"];
             scope: components["schemas"]["PartyScopeView"];
@@ -3380,6 +3422,8 @@ export interface components {
             smallNumberThreshold: number;
             queries: components["schemas"]["PartyQueries"];
             referrals: components["schemas"]["PartyReferrals"];
+            /** @description complaints and suggestions: a municipality's registered ones, an agency's those routed to it */
+            complaints: components["schemas"]["PartyComplaints"];
         };
     };
     responses: never;

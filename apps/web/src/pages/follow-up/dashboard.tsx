@@ -8,6 +8,7 @@ import { agencyName, PURPOSE_TEXT, QUERY_STATUS_TEXT, reasonText, REFERRAL_STATU
 import { useLoad } from '../../use-load.js';
 import { GroupedBars, StackedColumns, type Series } from './charts.js';
 import { FiguresSection, SUPPRESSED_TEXT } from './figures.js';
+import { ComplaintsPanel } from './complaints-panel.js';
 import { NkiPanel } from './nki-panel.js';
 
 type Summary = HubSchemas['FollowUpSummary'];
@@ -110,6 +111,7 @@ export function FollowUpPage() {
       {figures.state === 'done' && <FiguresSection figures={figures.data} />}
       {summary.state === 'done' && <Dashboard summary={summary.data} />}
       <NkiPanel from={asked.from || undefined} to={asked.to || undefined} />
+      <ComplaintsPanel from={asked.from || undefined} to={asked.to || undefined} />
     </Page>
   );
 }

@@ -91,7 +91,8 @@ export function PartyFollowUpPage() {
 }
 
 function PartyFigures({ data }: { data: PartyFollowUp }) {
-  const { queries, referrals, smallNumberThreshold: threshold } = data;
+  const { queries, referrals, complaints, smallNumberThreshold: threshold } = data;
+  const complaintKind = (kind: string) => (kind === 'synpunkt' ? 'Synpunkt' : 'Klagomål');
   const agency = data.scope.kind === 'agency';
   const partyHead = agency ? ['Kommun', 'Enhet'] : ['Enhet', 'Myndighet'];
   const party = (r: { municipalityName: string; unit: string; agencyName: string }) =>
@@ -116,6 +117,9 @@ function PartyFigures({ data }: { data: PartyFollowUp }) {
         </li>
         <li>
           <span className="figure">{count(referrals.overdue.count)}</span> försenade remisser nu
+        </li>
+        <li>
+          <span className="figure">{count(complaints.total)}</span> klagomål och synpunkter
         </li>
       </ul>
       <h2>Frågor</h2>
@@ -166,6 +170,23 @@ function PartyFigures({ data }: { data: PartyFollowUp }) {
         caption="Försenade remisser nu"
         head={[...partyHead, 'Remisstyp', 'Antal']}
         rows={referrals.overdue.byType.map((r) => [...party(r), r.referralType, count(r.count)])}
+      />
+      <h2>Klagomål och synpunkter</h2>
+      <FigureTable
+        caption="Klagomål och synpunkter per ämne"
+        head={['Kommun', 'Ämne', 'Slag', 'Antal']}
+        rows={complaints.byTopic.map((r) => [r.municipalityName, r.topicName, complaintKind(r.kind), count(r.count)])}
+      />
+      <FigureTable
+        caption="Klagomål och synpunkter per ansvarig huvudman"
+        head={['Kommun', 'Huvudman', 'Slag', 'Antal', 'Besvarade']}
+        rows={complaints.byParty.map((r) => [
+          r.municipalityName,
+          r.partyName,
+          complaintKind(r.kind),
+          count(r.count),
+          count(r.answered),
+        ])}
       />
     </>
   );

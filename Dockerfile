@@ -30,7 +30,14 @@ USER node
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 CMD ["node", "dist/scripts/healthcheck.js"]
 
 FROM runtime AS hub
-ENV PORT=3000
+# Debian's Chromium prints the parties' monthly reports to PDF (apps/hub/src/reports, through playwright-core)
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium \
+ && rm -rf /var/lib/apt/lists/*
+USER node
+ENV PORT=3000 \
+    CHROMIUM_PATH=/usr/bin/chromium
 EXPOSE 3000
 CMD ["node", "dist/apps/hub/src/main.js"]
 

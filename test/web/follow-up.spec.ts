@@ -33,6 +33,7 @@ describe('follow-up figures against a target, in the browser', () => {
     page.locator('table', { has: page.locator('caption', { hasText: caption }) }).getByRole('row', { name });
 
   const clearUnit = async () => {
+    await pool.query(`DELETE FROM hub.complaint WHERE organisation = $1 AND unit = $2`, [OREBRO, UNIT]);
     await pool.query(
       `DELETE FROM hub.errand_event WHERE errand_id IN (SELECT id FROM hub.errand WHERE organisation = $1 AND unit = $2)`,
       [OREBRO, UNIT],

@@ -334,7 +334,8 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
     const managerToken = await toolAccessToken(idp.issuer, 'max.manager');
     const summary = (await hubApi(managerToken, 'GET', '/api/follow-up/summary')).body;
     expect(summary.queries.total.queries).toBeGreaterThanOrEqual(4);
-    expect(summary.referrals.total).toBeGreaterThanOrEqual(1);
+    // one referral of this suite at least: shown, or suppressed while the day has fewer than five
+    expect(summary.referrals.total === null || summary.referrals.total >= 5).toBe(true);
 
     const max = await browser.newPage();
     await loginInBrowser(max, hubUrl, 'max.manager', '/uppfoljning');
@@ -343,7 +344,8 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
     await figures.first().waitFor();
     const sv = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
     await expect(figures.nth(0).textContent()).resolves.toBe(`${sv(summary.queries.total.queries)} frågor`);
-    await expect(figures.nth(3).textContent()).resolves.toBe(`${sv(summary.referrals.total)} remisser`);
+    const referralsShown = summary.referrals.total === null ? 'färre än 5' : sv(summary.referrals.total);
+    await expect(figures.nth(3).textContent()).resolves.toBe(`${referralsShown} remisser`);
     // four charts at least, each a labelled picture with its numbers in a table
     await expect(max.getByRole('img').count()).resolves.toBeGreaterThanOrEqual(4);
     const byPurpose = max.getByRole('table', { name: 'Myndighetssvar per ändamål och myndighet' });

@@ -136,6 +136,15 @@ describe('QueryService.prepare', () => {
     expect(t.consents.policyFacts).not.toHaveBeenCalled();
   });
 
+  it('refuses a justification that holds a personnummer, before reading anything', async () => {
+    const t = setup();
+    const err = (await t.query({ justification: 'Gäller 19121212-1212 i ärendet' }).catch((e: unknown) => e)) as {
+      getResponse(): unknown;
+    };
+    expect(err.getResponse()).toMatchObject({ error: 'personnummer-in-text' });
+    expect(t.consents.policyFacts).not.toHaveBeenCalled();
+  });
+
   it('refuses a category of an agency the query does not name', async () => {
     const t = setup();
     const err = (await t.query({ agencies: ['fk'], categories: ['af.inskrivning'] }).catch((e: unknown) => e)) as

@@ -10,7 +10,7 @@ import {
   type QueryRequestV1,
 } from '@hub/contracts';
 import { MessagingClient, type GatherResult } from '@hub/messaging';
-import { withCorrelation } from '@hub/observability';
+import { containsPersonnummer, withCorrelation } from '@hub/observability';
 import {
   consentSnapshot,
   decide,
@@ -75,6 +75,13 @@ export class QueryService {
 
   async prepare(dto: MultiAgencyQueryDto, user: StaffUser, now = new Date()): Promise<PreparedQuery> {
     const unit = unitOf(user, 'queries are asked on behalf of a municipal unit; the token names none');
+    // the justification is kept in the audit entry, which holds a subject only as its key
+    if (dto.justification !== undefined && containsPersonnummer(dto.justification)) {
+      throw apiException(
+        'personnummer-in-text',
+        'the justification holds a personnummer; the subject is given as `subject` and kept as a key',
+      );
+    }
     const subject = this.subjects.parse(dto.subject);
     const categories = requestedCategories(dto);
     if (dto.contactId) await this.contacts.assertLinkable(dto.contactId, user, unit);

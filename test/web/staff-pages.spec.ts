@@ -340,7 +340,7 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
     const max = await browser.newPage();
     await loginInBrowser(max, hubUrl, 'max.manager', '/uppfoljning');
     await expectHeading(max, 'Uppföljning');
-    const figures = max.locator('.key-figures li');
+    const figures = max.getByRole('list', { name: 'Frågor och remisser i siffror' }).getByRole('listitem');
     await figures.first().waitFor();
     const sv = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
     await expect(figures.nth(0).textContent()).resolves.toBe(`${sv(summary.queries.total.queries)} frågor`);
@@ -368,7 +368,7 @@ describe('the staff pages: agreements, audit, follow-up, and an agency caseworke
     await max.getByLabel('Från och med').fill('2025-01-01');
     await max.getByLabel('Till och med').fill('2026-12-31');
     await max.getByRole('button', { name: 'Visa perioden' }).click();
-    await max.getByText('Perioden går inte att visa').waitFor();
+    await max.getByText('Perioden går inte att visa').first().waitFor();
     await expectAccessible(max);
   }, 120_000);
 

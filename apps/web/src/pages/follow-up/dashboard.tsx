@@ -130,7 +130,7 @@ function Dashboard({ summary }: { summary: Summary }) {
         {formatDate(summary.period.from)} – {formatDate(summary.period.to)} ({formatNumber(summary.period.days)} dagar),{' '}
         {summary.scope.unit ?? 'hela organisationen'}. Uppdaterad {formatDateTime(summary.generatedAt)}.
       </p>
-      <ul className="key-figures">
+      <ul className="key-figures" aria-label="Frågor och remisser i siffror">
         <li>
           <span className="figure">{shown(queries.total.queries)}</span> frågor
         </li>

@@ -16,6 +16,7 @@ import { TopicsAndContacts1763901000000 } from './migrations/1763901000000-topic
 import { KnowledgeBase1763901100000 } from './migrations/1763901100000-knowledge-base.js';
 import { DepartmentUnits1763901200000 } from './migrations/1763901200000-department-units.js';
 import { Errands1763901210000 } from './migrations/1763901210000-errands.js';
+import { KnowledgeSearchShortlist1763901250000 } from './migrations/1763901250000-knowledge-search-shortlist.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   KnowledgeBase1763901100000,
   DepartmentUnits1763901200000,
   Errands1763901210000,
+  KnowledgeSearchShortlist1763901250000,
 ];

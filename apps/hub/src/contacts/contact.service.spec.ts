@@ -94,6 +94,7 @@ describe('ContactService', () => {
     });
     expect(view.subject).toBeUndefined();
     expect(contacts.add).toHaveBeenCalledTimes(1);
+    expect(contacts.add).toHaveBeenCalledWith(expect.objectContaining({ subjectKey: null }), 'own');
     expect(appended).toEqual([]);
   });
 
@@ -105,6 +106,27 @@ describe('ContactService', () => {
     expect(appended).toEqual([
       expect.objectContaining({ kind: 'contact', subjectKey: KEY, outcome: 'logged', correlationId: view.id }),
     ]);
+  });
+
+  it('stores a contact naming a subject durable with its audit entry, and answers only once that entry is committed', async () => {
+    let commit!: () => void;
+    const auditAppend = jest.fn(() => new Promise<void>((resolve) => (commit = resolve)));
+    const audit = { append: auditAppend, subjectKey: () => KEY } as unknown as AuditLog;
+    service = new ContactService(
+      contacts as unknown as ContactRepository,
+      topics as unknown as TopicRepository,
+      new Subjects(audit),
+      audit,
+    );
+    let answered = false;
+    const logging = service.log(dto({ subject: '191212121212' }), GUIDE).then(() => (answered = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(contacts.add).toHaveBeenCalledWith(expect.objectContaining({ subjectKey: KEY }), 'audit-entry-next');
+    expect(auditAppend).toHaveBeenCalledTimes(1);
+    expect(answered).toBe(false);
+    commit();
+    await logging;
+    expect(answered).toBe(true);
   });
 
   it('refuses a personnummer in the note, in any usual format, before storing anything', async () => {

@@ -5,8 +5,8 @@
  * naming a subject (audited), next to two baselines measured in the same run at the same rate: GET /api/auth/me, the
  * HTTP and token floor every request of the hub pays, and a one-row INSERT committed by the bench itself, the
  * database's commit floor (the WAL flush every stored contact waits for). The four take turns in rounds
- * (BENCH_CONTACT_ROUNDS), so that a machine shared with other work slows them alike. Prints p50/p99 and the ratio of
- * each p99 to each baseline's.
+ * (BENCH_CONTACT_ROUNDS), so that a machine shared with other work slows them alike. Prints p50/p99, the ratio of
+ * each p99 to each baseline's, and the hub process's CPU time per request (from /proc).
  *
  *   npm run bench:contacts
  *   BENCH_RATE=400 BENCH_STEP_SECONDS=20 npm run bench:contacts
@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -86,6 +86,7 @@ const contact = (subject?: string) => {
 
 interface Step {
   name: string;
+  hubCpuMsPerCall: number;
   requests: number;
   perSecond: number;
   p50Ms: number;
@@ -101,13 +102,24 @@ interface Variant {
   latencies: number[];
   wrong: number;
   seconds: number;
+  /** CPU time the hub process spent while the variant ran */
+  hubCpuMs: number;
+}
+
+/** CPU time of a process on this machine, from /proc (0 where there is none). */
+function cpuMsOf(pid: number | undefined): number {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) return 0;
+  const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ 100
 }
 
 /**
  * An open-loop load at an even pace: one call every 1000/RATE ms whatever the answers do, as contacts come in
  * (autocannon's rate sends each second's requests in a burst at its start, which measures the burst instead).
  */
-async function run(variant: Variant, seconds: number): Promise<void> {
+async function run(variant: Variant, seconds: number, hubPid: number | undefined): Promise<void> {
+  const hubCpuBefore = cpuMsOf(hubPid);
   const count = Math.round(RATE * seconds);
   const intervalMs = 1000 / RATE;
   const started = performance.now();
@@ -127,6 +139,7 @@ async function run(variant: Variant, seconds: number): Promise<void> {
   }
   await Promise.all(inFlight);
   variant.seconds += (performance.now() - started) / 1000;
+  variant.hubCpuMs += cpuMsOf(hubPid) - hubCpuBefore;
 }
 
 function figures(variant: Variant): Step {
@@ -135,6 +148,7 @@ function figures(variant: Variant): Step {
     Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
   return {
     name: variant.name,
+    hubCpuMsPerCall: Math.round((variant.hubCpuMs / Math.max(latencies.length, 1)) * 100) / 100,
     requests: latencies.length,
     perSecond: Math.round((latencies.length - variant.wrong) / variant.seconds),
     p50Ms: at(0.5),
@@ -197,6 +211,7 @@ async function main(): Promise<void> {
       latencies: [],
       wrong: 0,
       seconds: 0,
+      hubCpuMs: 0,
     });
     const variants = [
       variant('baseline: GET /api/auth/me (HTTP, token)', http(bearer, 'GET', '/api/auth/me')),
@@ -213,8 +228,8 @@ async function main(): Promise<void> {
         http(bearer, 'POST', '/api/contacts', () => contact('19121212-1212')),
       ),
     ];
-    for (const v of variants) await run({ ...v, latencies: [], wrong: 0 }, WARMUP_SECONDS);
-    for (let round = 0; round < ROUNDS; round++) for (const v of variants) await run(v, SECONDS / ROUNDS);
+    for (const v of variants) await run({ ...v, latencies: [], wrong: 0 }, WARMUP_SECONDS, child.pid);
+    for (let round = 0; round < ROUNDS; round++) for (const v of variants) await run(v, SECONDS / ROUNDS, child.pid);
     const results = variants.map(figures);
     const [httpFloor, commitFloor] = results as [Step, Step];
     const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 0.1)) * 100) / 100;
@@ -230,6 +245,7 @@ async function main(): Promise<void> {
         'max ms': r.maxMs,
         'p99 / HTTP floor': ratio(r.p99Ms, httpFloor.p99Ms),
         'p99 / commit floor': ratio(r.p99Ms, commitFloor.p99Ms),
+        'hub CPU ms/req': r.hubCpuMsPerCall,
         wrong: r.wrong,
       })),
     );

@@ -7,12 +7,15 @@
  * after another and from 4 concurrent callers. Reported next to two baselines measured in the same run against the
  * same rows: a primary-key lookup round trip (the floor of any query) and the plain `ILIKE '%…%'` scan over title and
  * body a naive search would be. The three take turns in rounds (BENCH_KNOWLEDGE_ROUNDS), so that a machine shared with
- * other work slows them alike. It reports; it is not a test.
+ * other work slows them alike; each caller has a connection of its own, whose backend's CPU time per call is reported
+ * too when PostgreSQL runs on this machine (a figure the other work on a shared machine hardly moves). It reports; it
+ * is not a test.
  *
  *   npm run bench:knowledge
  *   BENCH_ROUNDS=4000 BENCH_KNOWLEDGE_ROUNDS=20 npm run bench:knowledge
  */
 import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -137,45 +140,80 @@ interface Figures {
   p95: number;
   p99: number;
   perSecond: number;
+  /** CPU time of the database backends per call, when they run on this machine (else undefined) */
+  cpuMs: number | undefined;
 }
 
-/** One measured variant: its latencies over all turns, and the time it spent. */
+/** A connection of its own per caller, and its backend's CPU time from /proc when PostgreSQL runs here. */
+interface Caller {
+  client: pg.Client;
+  cpuMs: () => number | undefined;
+}
+
+async function caller(): Promise<Caller> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const stat = `/proc/${rows[0]!.pid}/stat`;
+  const ticks = 100; // USER_HZ on Linux
+  const cpuMs = () => {
+    if (!existsSync(stat)) return undefined;
+    const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+  };
+  return { client, cpuMs };
+}
+
+/** One measured variant: its latencies over all turns, the time and database CPU it spent. */
 interface Variant {
   name: string;
   calls: number;
-  once: (i: number) => Promise<unknown>;
+  once: (i: number, db: pg.Client) => Promise<unknown>;
   latencies: number[];
   seconds: number;
+  cpuMs: number | undefined;
   done: number;
 }
 
-/** `calls` calls from `concurrency` callers at once. */
-async function runCalls(variant: Variant, calls: number, concurrency: number): Promise<void> {
+const cpuOf = (callers: Caller[]) =>
+  callers.reduce<number | undefined>((sum, c) => {
+    const ms = c.cpuMs();
+    return sum === undefined || ms === undefined ? undefined : sum + ms;
+  }, 0);
+
+/** `calls` calls from the callers at once, each on its own connection. */
+async function runCalls(variant: Variant, calls: number, callers: Caller[]): Promise<void> {
   let next = 0;
   const started = performance.now();
+  const cpuBefore = cpuOf(callers);
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    callers.map(async ({ client }) => {
       while (next < calls) {
         const i = variant.done + next++;
         const t = performance.now();
-        await variant.once(i);
+        await variant.once(i, client);
         variant.latencies.push(performance.now() - t);
       }
     }),
   );
   variant.seconds += (performance.now() - started) / 1000;
+  const cpuAfter = cpuOf(callers);
+  variant.cpuMs =
+    variant.cpuMs === undefined || cpuBefore === undefined || cpuAfter === undefined
+      ? undefined
+      : variant.cpuMs + cpuAfter - cpuBefore;
   variant.done += calls;
 }
 
 /** Each variant warmed up, then all of them in turns, a share of their calls each turn. */
-async function measure(variants: Variant[], concurrency: number): Promise<Figures[]> {
+async function measure(variants: Variant[], callers: Caller[]): Promise<Figures[]> {
   for (const variant of variants) {
-    for (let i = 0; i < Math.min(200, Math.ceil(variant.calls / 10)); i++) await variant.once(i);
+    for (let i = 0; i < Math.min(200, Math.ceil(variant.calls / 10)); i++) await variant.once(i, callers[0]!.client);
   }
   for (let turn = 0; turn < TURNS; turn++) {
     for (const variant of variants) {
       const calls = Math.round((variant.calls * (turn + 1)) / TURNS) - Math.round((variant.calls * turn) / TURNS);
-      await runCalls(variant, calls, concurrency);
+      await runCalls(variant, calls, callers);
     }
   }
   return variants.map((variant) => {
@@ -186,6 +224,7 @@ async function measure(variants: Variant[], concurrency: number): Promise<Figure
       p95: percentile(sorted, 0.95),
       p99: percentile(sorted, 0.99),
       perSecond: variant.done / variant.seconds,
+      cpuMs: variant.cpuMs === undefined ? undefined : variant.cpuMs / variant.done,
     };
   });
 }
@@ -238,32 +277,35 @@ async function main(): Promise<void> {
   const results: Figures[] = [];
   for (const concurrency of [1, CONCURRENCY]) {
     const suffix = concurrency === 1 ? 'one caller' : `${concurrency} callers`;
+    const callers = await Promise.all(Array.from({ length: concurrency }, caller));
     const variant = (name: string, calls: number, once: Variant['once']): Variant => ({
       name: `${name}, ${suffix}`,
       calls,
       once,
       latencies: [],
       seconds: 0,
+      cpuMs: 0,
       done: 0,
     });
     results.push(
       ...(await measure(
         [
-          variant('baseline: primary-key lookup', ROUNDS, (i) => articles.find(ids[i % ids.length]!)),
-          variant('baseline: ILIKE scan of title and body', ILIKE_CALLS, (i) =>
-            pool.query(
+          variant('baseline: primary-key lookup', ROUNDS, (i, db) => articles.find(ids[i % ids.length]!, db)),
+          variant('baseline: ILIKE scan of title and body', ILIKE_CALLS, (i, db) =>
+            db.query(
               `SELECT id, title FROM hub.article WHERE organisation = $1
                  AND (title ILIKE '%' || $2 || '%' OR body ILIKE '%' || $2 || '%') LIMIT 5`,
               [MUNICIPALITY, query(i)[0]],
             ),
           ),
-          variant('search (FTS swedish + trigram + topic)', ROUNDS, (i) =>
-            articles.search(MUNICIPALITY, query(i)[0], query(i)[1], 5),
+          variant('search (FTS swedish + trigram + topic)', ROUNDS, (i, db) =>
+            articles.search(MUNICIPALITY, query(i)[0], query(i)[1], 5, db),
           ),
         ],
-        concurrency,
+        callers,
       )),
     );
+    await Promise.all(callers.map((c) => c.client.end()));
   }
   await pool.end();
 
@@ -274,10 +316,14 @@ async function main(): Promise<void> {
       `${QUERIES.length} queries, in ${TURNS} turns`,
   );
   console.log(
-    `${pad('', 58)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'calls/s'.padStart(9)}`,
+    `${pad('', 58)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'calls/s'.padStart(9)}` +
+      'db CPU ms/call'.padStart(16),
   );
   for (const r of results) {
-    console.log(`${pad(r.name, 58)}${ms(r.p50)}${ms(r.p95)}${ms(r.p99)}${r.perSecond.toFixed(0).padStart(9)}`);
+    console.log(
+      `${pad(r.name, 58)}${ms(r.p50)}${ms(r.p95)}${ms(r.p99)}${r.perSecond.toFixed(0).padStart(9)}` +
+        (r.cpuMs === undefined ? '-' : r.cpuMs.toFixed(2)).padStart(16),
+    );
   }
   for (const concurrency of [0, 3]) {
     const [pk, ilike, search] = results.slice(concurrency, concurrency + 3) as [Figures, Figures, Figures];

@@ -11,7 +11,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   the municipality and checked each one's tsvector whenever a word was common;
  * - a shortlist of at most 100 articles, taken from the index tier by tier (the topic the guide chose with a word in
  *   the title, the topic, all words in the title, a word in the title, any match; at most 100 of each), and only
- *   those are ranked as before (cover density, an exact match, the topic).
+ *   those are ranked as before (cover density, an exact match, the topic);
+ * - the function says it returns a few rows, so that the repository's join to hub.article looks each one up by key
+ *   instead of reading the whole table into a hash.
  * A search with at most 100 matches ranks them all; with more, the best of the shortlist.
  */
 export class KnowledgeSearchShortlist1763901250000 implements MigrationInterface {
@@ -26,12 +28,14 @@ export class KnowledgeSearchShortlist1763901250000 implements MigrationInterface
       DROP INDEX hub.article_organisation_topic;
       CREATE INDEX article_search ON hub.article USING gin (organisation, topic, search, search_title);
 
-      -- JIT off: a plan the disabled seq scan made look expensive would otherwise be compiled, which costs more
-      -- than the search.
+      -- ROWS: at most p_limit (five for the guide); at the default 1000 the caller's join to hub.article read every
+      -- article. JIT off: a plan the disabled seq scan made look expensive would otherwise be compiled, which costs
+      -- more than the search.
       CREATE OR REPLACE FUNCTION hub.search_articles(p_organisation text, p_text text, p_topic text, p_limit integer,
                                                      p_prefix text, p_typed text[])
       RETURNS TABLE (id uuid, score double precision)
       LANGUAGE plpgsql STABLE
+      ROWS 10
       SET plan_cache_mode = force_custom_plan
       SET enable_seqscan = off
       SET jit = off
@@ -96,6 +100,7 @@ export class KnowledgeSearchShortlist1763901250000 implements MigrationInterface
                                                      p_prefix text, p_typed text[])
       RETURNS TABLE (id uuid, score double precision)
       LANGUAGE plpgsql STABLE
+      ROWS 1000
       SET plan_cache_mode = force_custom_plan
       SET enable_seqscan = off
       AS $$

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ORGANISATIONS } from '@hub/contracts';
+import { ContactRepository, type ContactDurability } from '../../apps/hub/src/contacts/contact.repository.js';
 import { testPool } from '../support/env.js';
 import { startHub, USERS, type RunningHub, type TestUser } from '../support/hub.js';
 
@@ -285,6 +286,51 @@ describe('topics and contacts over HTTP', () => {
           error: 'not-found',
         });
       }
+    }
+  });
+
+  it('commits a contact whose audit entry follows without waiting for the flush, any other one waiting for it', async () => {
+    const contacts = new ContactRepository(pool);
+    const client = await pool.connect();
+    try {
+      const commitModes: Record<string, string> = {};
+      for (const durability of ['own', 'audit-entry-next'] as ContactDurability[]) {
+        await client.query('BEGIN');
+        const [stored] = await contacts.insertMany(
+          [
+            {
+              id: randomUUID(),
+              organisation: USERS.guide.organisation,
+              unit: USERS.guide.unit!,
+              createdBy: USERS.guide.id,
+              channel: 'telefon',
+              topic: 'gata-park.snorojning',
+              rosa: 1,
+              outcome: 'besvarad',
+              language: 'sv',
+              interpreter: false,
+              note: null,
+              waitingSeconds: null,
+              handlingSeconds: null,
+              subjectKey: null,
+              subjectMasked: null,
+              articleId: null,
+            },
+          ],
+          durability,
+          client,
+        );
+        expect(stored?.topicName).toBe('Snöröjning och halkbekämpning');
+        commitModes[durability] = (
+          await client.query(`SELECT current_setting('synchronous_commit') AS mode`)
+        ).rows[0].mode;
+        await client.query('ROLLBACK');
+      }
+      expect(commitModes).toEqual({ own: 'on', 'audit-entry-next': 'off' });
+      // SET LOCAL: the next transaction on the connection waits for its flush again
+      expect((await client.query(`SELECT current_setting('synchronous_commit') AS mode`)).rows[0].mode).toBe('on');
+    } finally {
+      client.release();
     }
   });
 });

@@ -193,4 +193,41 @@ describe('knowledge base over HTTP', () => {
     });
     expect(noOwner).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
   });
+
+  it('ranks from a shortlist when more than a hundred articles match: the titled and the topic’s ones stay on it', async () => {
+    const titled = await create(
+      USERS.municipalityAdmin,
+      article('Kompostering i villa', 'vatten-avfall.sophamtning', 'Servicecenter'),
+    );
+    const topical = await create(
+      USERS.municipalityAdmin,
+      article('Återvinning av matavfall', 'vatten-avfall.atervinning', 'Servicecenter', {
+        body: 'Om kompostering hemma.',
+      }),
+    );
+    await pool.query(
+      `INSERT INTO hub.article (organisation, topic, owner_kind, owner, version, title, standard_answer, body,
+         review_by, created_by, updated_by)
+       SELECT $1, 'kultur-fritid.bibliotek', 'unit', 'Servicecenter', 1, 'Fyllnad ' || n, 'Standardsvar.',
+         'Kompostering nämns här, och kompostering igen, och kompostering en tredje gång.', '2099-12-31', 'test', 'test'
+       FROM generate_series(1, 150) AS n`,
+      [ORGANISATIONS.orebro],
+    );
+    try {
+      const matching = await pool.query(
+        `SELECT count(*)::int AS n FROM hub.article
+         WHERE organisation = $1 AND search @@ websearch_to_tsquery('swedish', 'kompostering')`,
+        [ORGANISATIONS.orebro],
+      );
+      expect(matching.rows[0].n).toBeGreaterThan(100);
+      expect((await search(USERS.guide, 'q=kompostering')).map((h) => h.id)[0]).toBe(titled);
+      // the topic's article only has the word in its body, like the 150 others, and still comes right after the title
+      const withTopic = await search(USERS.guide, 'q=kompostering&topic=vatten-avfall.atervinning');
+      expect(withTopic.map((h) => h.id).slice(0, 2)).toEqual([titled, topical]);
+    } finally {
+      await pool.query(`DELETE FROM hub.article WHERE created_by = 'test'`);
+      await pool.query(`DELETE FROM hub.article_version WHERE article_id = ANY ($1::uuid[])`, [[titled, topical]]);
+      await pool.query(`DELETE FROM hub.article WHERE id = ANY ($1::uuid[])`, [[titled, topical]]);
+    }
+  });
 });

@@ -120,6 +120,7 @@ describe('ContactService', () => {
     expect(view).not.toHaveProperty('handlingSeconds');
     expect(stored[0]).toMatchObject({ waitingSeconds: null, handlingSeconds: null });
     expect(contacts.add).toHaveBeenCalledTimes(1);
+    expect(contacts.add).toHaveBeenCalledWith(expect.objectContaining({ subjectKey: null }), 'own');
     expect(appended).toEqual([]);
   });
 
@@ -161,6 +162,29 @@ describe('ContactService', () => {
       articleId: KARLSKOGA_ARTICLE,
     });
     expect(stored).toHaveLength(1);
+  });
+
+  it('stores a contact naming a subject durable with its audit entry, and answers only once that entry is committed', async () => {
+    let commit!: () => void;
+    const auditAppend = jest.fn(() => new Promise<void>((resolve) => (commit = resolve)));
+    const audit = { append: auditAppend, subjectKey: () => KEY } as unknown as AuditLog;
+    service = new ContactService(
+      contacts as unknown as ContactRepository,
+      topics as unknown as TopicRepository,
+      new Subjects(audit),
+      audit,
+      {} as ArticleService,
+      { issue: async () => ({ token: 't'.repeat(22), path: `/enkat/${'t'.repeat(22)}`, expiresAt: 'x' }) } as never,
+    );
+    let answered = false;
+    const logging = service.log(dto({ subject: '191212121212' }), GUIDE).then(() => (answered = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(contacts.add).toHaveBeenCalledWith(expect.objectContaining({ subjectKey: KEY }), 'audit-entry-next');
+    expect(auditAppend).toHaveBeenCalledTimes(1);
+    expect(answered).toBe(false);
+    commit();
+    await logging;
+    expect(answered).toBe(true);
   });
 
   it('refuses a personnummer in the note, in any usual format, before storing anything', async () => {

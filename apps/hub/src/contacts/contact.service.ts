@@ -61,11 +61,13 @@ export class ContactService {
       subjectMasked: subject ? maskPersonnummer(subject.personnummer) : null,
       articleId: dto.articleId ?? null,
     };
-    let stored = await this.contacts.add(contact);
+    // a contact naming a subject is durable with its audit entry, appended below before the answer
+    const durability = subject ? 'audit-entry-next' : 'own';
+    let stored = await this.contacts.add(contact, durability);
     if (!stored) {
       // a municipality registered after the seed has no taxonomy until it is first used
       await this.topics.seedDefaults(user.organisation);
-      stored = await this.contacts.add(contact);
+      stored = await this.contacts.add(contact, durability);
     }
     if (!stored) {
       throw apiException('unknown-topic', `${dto.topic} is not a topic type of the municipality in use`);

@@ -23,6 +23,7 @@ import { SurveysAndComplaints1763901500000 } from './migrations/1763901500000-su
 import { ConsentSigning1763901600000 } from './migrations/1763901600000-consent-signing.js';
 import { PartyReports1763901700000 } from './migrations/1763901700000-party-reports.js';
 import { ContactDayRollup1763901800000 } from './migrations/1763901800000-contact-day-rollup.js';
+import { KnowledgeSearchShortlist1763901900000 } from './migrations/1763901900000-knowledge-search-shortlist.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ConsentSigning1763901600000,
   PartyReports1763901700000,
   ContactDayRollup1763901800000,
+  KnowledgeSearchShortlist1763901900000,
 ];

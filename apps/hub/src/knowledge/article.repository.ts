@@ -78,11 +78,12 @@ export type OwnerScope =
   | { agency: string; organisation?: undefined; unit?: undefined };
 
 /**
- * Search, one statement: hub.search_articles (migration 1763901100000) does full-text search in Swedish over the words
- * as typed (websearch syntax), the last word also as a prefix (the guide is still typing it), and, for typos, the words
- * of the knowledge base most similar to each typed word (pg_trgm on hub.article_word), all OR-ed into one tsquery on
- * the GIN index; ranked by cover density (normalised to 0..1), plus an exact match and the topic the guide chose.
- * Without words, the topic's articles by title.
+ * Search, one statement: hub.search_articles (migrations 1763901100000 and 1763901900000) does full-text search in
+ * Swedish over the words as typed (websearch syntax), the last word also as a prefix (the guide is still typing it),
+ * and, for a typed word the knowledge base does not know (a typo), its most similar words (pg_trgm on
+ * hub.article_word), all OR-ed into one tsquery on the municipality's GIN index. It ranks a shortlist of at most 100
+ * (the chosen topic's articles and those with the words in their title first) by cover density (normalised to 0..1),
+ * plus an exact match and the topic the guide chose. Without words, the topic's articles by title.
  */
 const SEARCH = `
   SELECT a.id, a.organisation, ${CONTENT}, s.score

@@ -12,15 +12,15 @@
  *   BENCH_RATE=400 BENCH_STEP_SECONDS=20 npm run bench:contacts
  *
  * It uses its own database and vhost (`hub_bench`, which `npm run bench:contacts` prepares), port 3310, and deletes
- * the contacts it logged and its commit-floor table. It exits non-zero only when it could not measure or an answer
- * was wrong.
+ * the contacts it logged, its commit-floor table and its key file. It exits non-zero only when it could not measure
+ * or an answer was wrong.
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 import pg from 'pg';
@@ -264,6 +264,7 @@ async function main(): Promise<void> {
     await floorPool.end();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
+    rmSync(dirname(jwksFile), { recursive: true, force: true });
   }
 }
 

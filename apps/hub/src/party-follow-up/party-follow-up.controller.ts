@@ -10,7 +10,8 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { StaffUser } from '../auth/staff-user.js';
-import { PartyFollowUp, PartyFollowUpQuery } from './party-follow-up.dto.js';
+import { FollowUpQuery } from '../follow-up/follow-up.dto.js';
+import { PartyFollowUp } from './party-follow-up.dto.js';
 import { PartyFollowUpService } from './party-follow-up.service.js';
 
 @ApiTags('follow-up')
@@ -34,7 +35,7 @@ export class PartyFollowUpController {
   @ApiBadRequestResponse({ description: 'invalid-period' })
   @ApiUnauthorizedResponse({ description: 'no or an invalid token' })
   @ApiForbiddenResponse({ description: 'role-not-allowed: needs manager' })
-  party(@Query() query: PartyFollowUpQuery, @CurrentUser() user: StaffUser): Promise<PartyFollowUp> {
+  party(@Query() query: FollowUpQuery, @CurrentUser() user: StaffUser): Promise<PartyFollowUp> {
     return this.followUp.forCaller(query, user);
   }
 }

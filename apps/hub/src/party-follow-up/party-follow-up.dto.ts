@@ -1,29 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import { ORGANISATION_KINDS, PURPOSES } from '@hub/contracts';
 import { PeriodView } from '../follow-up/follow-up.dto.js';
 
 const SUPPRESSED = 'null: fewer than the small-number threshold (1–4), suppressed ("färre än 5")';
-
-export class PartyFollowUpQuery {
-  @ApiPropertyOptional({
-    format: 'date',
-    example: '2026-11-01',
-    description: 'first Swedish calendar day counted; default 29 days before `to`',
-  })
-  @IsOptional()
-  @IsString()
-  from?: string;
-
-  @ApiPropertyOptional({
-    format: 'date',
-    example: '2026-11-30',
-    description: 'last Swedish calendar day counted, included; default today. At most 366 days from `from`.',
-  })
-  @IsOptional()
-  @IsString()
-  to?: string;
-}
 
 export class PartyScopeView {
   @ApiProperty({ example: '2021005521' })

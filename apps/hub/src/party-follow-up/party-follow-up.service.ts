@@ -3,7 +3,8 @@ import type { StaffUser } from '../auth/staff-user.js';
 import { FOLLOW_UP_TIME_ZONE, parsePeriod, type Period } from '../follow-up/period.js';
 import { SMALL_NUMBER_THRESHOLD, suppressSmall, unlessFewSamples } from '../follow-up/small-numbers.js';
 import { apiException } from '../http/http-errors.js';
-import type { PartyFollowUp, PartyFollowUpQuery, PartyRowKey } from './party-follow-up.dto.js';
+import type { FollowUpQuery } from '../follow-up/follow-up.dto.js';
+import type { PartyFollowUp, PartyRowKey } from './party-follow-up.dto.js';
 import { PartyFollowUpRepository, type PartyName, type PartyScope } from './party-follow-up.repository.js';
 
 /**
@@ -15,7 +16,7 @@ import { PartyFollowUpRepository, type PartyName, type PartyScope } from './part
 export class PartyFollowUpService {
   constructor(private readonly repository: PartyFollowUpRepository) {}
 
-  async forCaller(query: PartyFollowUpQuery, user: StaffUser, now = new Date()): Promise<PartyFollowUp> {
+  async forCaller(query: FollowUpQuery, user: StaffUser, now = new Date()): Promise<PartyFollowUp> {
     const parsed = parsePeriod(query, now);
     if (!parsed.ok) throw apiException('invalid-period', parsed.problem);
     const parties = await this.repository.parties();

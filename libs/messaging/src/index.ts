@@ -12,6 +12,7 @@ export * from './key-store.js';
 export * from './key-directory.js';
 export * from './topology.js';
 export * from './amqp.transport.js';
+export * from './handler-error.filter.js';
 export * from './outbox.js';
 export * from './coalesced-writes.js';
 export * from './bundle.js';

@@ -20,6 +20,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { throwError, type Observable } from 'rxjs';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+import { memoizeValidationMetadata } from './validation-metadata.js';
 
 /** The one error body of the API: a stable machine-readable `error` code, a sentence for people, and details. */
 export interface ApiError {
@@ -52,6 +53,8 @@ const flatten = (errors: ValidationError[], prefix = ''): Array<{ field: string;
     ...(e.constraints ? [{ field: `${prefix}${e.property}`, problems: Object.values(e.constraints) }] : []),
     ...flatten(e.children ?? [], `${prefix}${e.property}.`),
   ]);
+
+memoizeValidationMetadata();
 
 /** Unknown fields are refused, not ignored; every problem is listed. */
 export const validationPipe = new ValidationPipe({

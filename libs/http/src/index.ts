@@ -6,3 +6,4 @@ export * from './staff-tokens.js';
 export * from './web-ui.js';
 export * from './http-app.js';
 export * from './storable-input.js';
+export * from './validation-metadata.js';

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type pg from 'pg';
 import { configureHttp, serveWebUi } from '@hub/http';
-import { AmqpServer, HandlerErrorFilter, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
+import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
 import { PG_POOL } from './core/core.module.js';
 import { HUB_QUEUES } from './messaging/hub-queues.js';
@@ -19,15 +19,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export function configureHub(app: NestFastifyApplication): INestApplication {
   configureHttp(app);
   setHubGlobalPrefix(app);
-  app
-    .connectMicroservice({
-      strategy: new AmqpServer({
-        messaging: app.get(MessagingClient),
-        idempotency: new PgIdempotencyStore(app.get<pg.Pool>(PG_POOL)),
-        queues: HUB_QUEUES,
-      }),
-    })
-    .useGlobalFilters(new HandlerErrorFilter());
+  app.connectMicroservice({
+    strategy: new AmqpServer({
+      messaging: app.get(MessagingClient),
+      idempotency: new PgIdempotencyStore(app.get<pg.Pool>(PG_POOL)),
+      queues: HUB_QUEUES,
+    }),
+  });
   app.enableShutdownHooks();
   const { webDir } = app.get<HubConfig>(HUB_CONFIG);
   if (!serveWebUi(app, webDir))

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { EXCHANGES, routingKeys } from '@hub/contracts';
 import { configureHttp, httpAdapter, serveWebUi } from '@hub/http';
-import { AmqpServer, HandlerErrorFilter, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
+import { AmqpServer, MessagingClient, PgIdempotencyStore } from '@hub/messaging';
 import { nestLoggerFor } from '@hub/observability';
 import type { AdapterConfig } from './adapter.config.js';
 import { adapterQueues } from './adapter-queues.js';
@@ -50,15 +50,13 @@ export async function startAdapter(
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json'] });
   app.enableShutdownHooks();
   const messaging = app.get(MessagingClient);
-  app
-    .connectMicroservice({
-      strategy: new AmqpServer({
-        messaging,
-        idempotency: app.get(PgIdempotencyStore),
-        queues: adapterQueues(definition),
-      }),
-    })
-    .useGlobalFilters(new HandlerErrorFilter());
+  app.connectMicroservice({
+    strategy: new AmqpServer({
+      messaging,
+      idempotency: app.get(PgIdempotencyStore),
+      queues: adapterQueues(definition),
+    }),
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,12 +1,11 @@
-import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { PoolClient } from 'pg';
 import type { AuditWitnessedV1, Envelope } from '@hub/contracts';
-import type { AmqpContext } from '@hub/messaging';
+import { BrokerController, type AmqpContext } from '@hub/messaging';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 
 /** The agencies' cosignatures of audit checkpoints, on the hub's events queue (messaging/hub-queues.ts). */
-@Controller()
+@BrokerController()
 export class AuditEventsController {
   constructor(private readonly checkpoints: AuditCheckpoints) {}
 

@@ -1,12 +1,11 @@
-import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { PoolClient } from 'pg';
 import type { CatalogueAnnouncedV1, Envelope } from '@hub/contracts';
-import type { AmqpContext } from '@hub/messaging';
+import { BrokerController, type AmqpContext } from '@hub/messaging';
 import { CatalogueService } from './catalogue.service.js';
 
 /** Adapters announce their catalogues on hub.event; the hub's events queue (messaging/hub-queues.ts) carries them. */
-@Controller()
+@BrokerController()
 export class CatalogueEventsController {
   constructor(private readonly catalogues: CatalogueService) {}
 

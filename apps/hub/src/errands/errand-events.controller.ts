@@ -1,12 +1,11 @@
-import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { PoolClient } from 'pg';
 import type { Envelope, ErrandStatusV1 } from '@hub/contracts';
-import type { AmqpContext } from '@hub/messaging';
+import { BrokerController, type AmqpContext } from '@hub/messaging';
 import { ErrandService } from './errand.service.js';
 
 /** Status events from departments' own case systems, on the hub's events queue (messaging/hub-queues.ts). */
-@Controller()
+@BrokerController()
 export class ErrandEventsController {
   constructor(private readonly errands: ErrandService) {}
 

@@ -1,4 +1,4 @@
-import { Controller, Inject, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import type { PoolClient } from 'pg';
 import type {
@@ -10,7 +10,7 @@ import type {
   ReferralCreatedV1,
   ReferralStatusV1,
 } from '@hub/contracts';
-import type { AmqpContext, OutgoingMessage } from '@hub/messaging';
+import { BrokerController, type AmqpContext, type OutgoingMessage } from '@hub/messaging';
 import { withCorrelation } from '@hub/observability';
 import type { AgencyAdapterDefinition } from '../agency-adapter.js';
 import { AgreementBook } from '../agreement-book.js';
@@ -25,7 +25,7 @@ import { AdapterMetrics } from './adapter-metrics.js';
 const ENDED = ['terminated', 'expired'];
 
 /** What the hub sends the agency over RabbitMQ. Sender, signature and schema are checked by the transport. */
-@Controller()
+@BrokerController()
 export class AdapterMessagesController {
   private readonly logger = new Logger('messages');
 

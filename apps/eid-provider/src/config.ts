@@ -1,4 +1,4 @@
-import { ConfigError } from '@hub/common';
+import { checkIssuer, checkUrlLists, ConfigError, isHttpUrl, portSetting, urlList } from '@hub/common';
 
 /** The mock e-legitimation provider's settings, from the environment. */
 export interface EidProviderConfig {
@@ -28,18 +28,6 @@ export const DEVELOPMENT_EID_CLIENT_SECRET = 'development-only-eid-client-secret
 /** The registers' defaults (libs/adapter-kit: REGISTER_SEED, REGISTER_SIZE), so that the same people exist. */
 export const DEFAULT_POPULATION = { seed: 20_251_123, size: 10_000 };
 
-function isHttpUrl(value: string): boolean {
-  const url = URL.parse(value);
-  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:');
-}
-
-function urlList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 /** Reads and checks every setting, naming all problems at once. */
 export function loadEidProviderConfig(env: NodeJS.ProcessEnv = process.env): EidProviderConfig {
   const problems: string[] = [];
@@ -49,29 +37,23 @@ export function loadEidProviderConfig(env: NodeJS.ProcessEnv = process.env): Eid
         'for development only; point the hub at a real provider (EID_ISSUER, EID_SIGNING_URL) instead',
     );
   }
-  const port = Number(env.PORT ?? DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a TCP port, got ${env.PORT}`);
+  const port = portSetting(env, DEFAULT_PORT, problems);
   const host = env.HOST ?? '127.0.0.1';
 
   const issuer = env.EID_ISSUER;
-  if (issuer !== undefined) {
-    const url = URL.parse(issuer);
-    if (!url || !isHttpUrl(issuer) || url.search || url.hash || issuer.endsWith('/')) {
-      problems.push(`EID_ISSUER must be an http(s) URL without query, fragment or trailing slash, got ${issuer}`);
-    }
-  }
+  checkIssuer('EID_ISSUER', issuer, problems);
 
   const hubUrl = (env.HUB_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   if (!isHttpUrl(hubUrl)) problems.push(`HUB_URL must be an http(s) URL, got ${env.HUB_URL}`);
   const redirectUris = urlList(env.RP_REDIRECT_URIS ?? `${hubUrl}/api/medborgare/callback`);
   const postLogoutRedirectUris = urlList(env.RP_POST_LOGOUT_REDIRECT_URIS ?? `${hubUrl}/`);
-  for (const [name, uris] of [
-    ['RP_REDIRECT_URIS', redirectUris],
-    ['RP_POST_LOGOUT_REDIRECT_URIS', postLogoutRedirectUris],
-  ] as const) {
-    if (!uris.length) problems.push(`${name} must name at least one URL`);
-    for (const uri of uris) if (!isHttpUrl(uri)) problems.push(`${name}: ${uri} is not an http(s) URL`);
-  }
+  checkUrlLists(
+    [
+      ['RP_REDIRECT_URIS', redirectUris],
+      ['RP_POST_LOGOUT_REDIRECT_URIS', postLogoutRedirectUris],
+    ],
+    problems,
+  );
 
   const clientId = env.RP_CLIENT_ID ?? 'samtjanst-hub';
   if (!/^[A-Za-z0-9._-]+$/.test(clientId))

@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { loadOrCreateKeyFile } from '@hub/common';
 
 /**
  * The provider's secrets: the key that signs ID tokens and signatures (a private JWK, published without `d` at
@@ -39,33 +38,9 @@ function isEidKeys(value: unknown): value is EidKeys {
   );
 }
 
-/**
- * Reads `<dataDir>/keys.json`, generating it on first start (mode 0600, never in the repository), so signatures made
- * before a restart still verify against the published keys afterwards.
- */
-export async function loadOrCreateEidKeys(dataDir: string): Promise<EidKeys> {
-  const file = join(dataDir, KEYS_FILE);
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  if (text === undefined) {
-    const keys = await generateKeys();
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    try {
-      writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600, flag: 'wx' });
-      return keys;
-    } catch (err) {
-      // another process started at the same moment and wrote its keys first: use those
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      text = readFileSync(file, 'utf8');
-    }
-  }
-  const parsed: unknown = JSON.parse(text);
-  if (!isEidKeys(parsed)) throw new Error(`${file} is not a key file of this provider; delete it to generate new keys`);
-  return parsed;
+/** The provider's keys from `<dataDir>/keys.json`, generated on first start. */
+export function loadOrCreateEidKeys(dataDir: string): Promise<EidKeys> {
+  return loadOrCreateKeyFile(dataDir, KEYS_FILE, generateKeys, isEidKeys, 'this provider');
 }
 
 /** The public half, as /jwks publishes it. */

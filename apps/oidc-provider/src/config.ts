@@ -1,4 +1,4 @@
-import { ConfigError } from '@hub/common';
+import { checkIssuer, checkUrlLists, ConfigError, isHttpUrl, portSetting, urlList } from '@hub/common';
 
 /** The development identity provider's settings, from the environment. */
 export interface OidcProviderConfig {
@@ -29,18 +29,6 @@ export interface OidcProviderConfig {
 export const DEFAULT_PORT = 3100;
 export const DEVELOPMENT_HUB_CLIENT_SECRET = 'development-only-hub-client-secret';
 
-function isHttpUrl(value: string): boolean {
-  const url = URL.parse(value);
-  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:');
-}
-
-function urlList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 /** Reads and checks every setting, naming all problems at once. */
 export function loadOidcProviderConfig(env: NodeJS.ProcessEnv = process.env): OidcProviderConfig {
   const problems: string[] = [];
@@ -50,17 +38,11 @@ export function loadOidcProviderConfig(env: NodeJS.ProcessEnv = process.env): Oi
         'development only; point the hub at a real OIDC provider (AUTH_ISSUER) instead',
     );
   }
-  const port = Number(env.PORT ?? DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a TCP port, got ${env.PORT}`);
+  const port = portSetting(env, DEFAULT_PORT, problems);
   const host = env.HOST ?? '127.0.0.1';
 
   const issuer = env.OIDC_ISSUER;
-  if (issuer !== undefined) {
-    const url = URL.parse(issuer);
-    if (!url || !isHttpUrl(issuer) || url.search || url.hash || issuer.endsWith('/')) {
-      problems.push(`OIDC_ISSUER must be an http(s) URL without query, fragment or trailing slash, got ${issuer}`);
-    }
-  }
+  checkIssuer('OIDC_ISSUER', issuer, problems);
 
   const hubUrl = (env.HUB_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   if (!isHttpUrl(hubUrl)) problems.push(`HUB_URL must be an http(s) URL, got ${env.HUB_URL}`);
@@ -70,15 +52,15 @@ export function loadOidcProviderConfig(env: NodeJS.ProcessEnv = process.env): Oi
   const inboxRedirectUris = urlList(
     env.INBOX_REDIRECT_URIS ?? [3201, 3202, 3203].map((port) => `http://127.0.0.1:${port}/inloggning`).join(','),
   );
-  for (const [name, uris] of [
-    ['HUB_REDIRECT_URIS', redirectUris],
-    ['HUB_POST_LOGOUT_REDIRECT_URIS', postLogoutRedirectUris],
-    ['TOOLS_REDIRECT_URIS', toolsRedirectUris],
-    ['INBOX_REDIRECT_URIS', inboxRedirectUris],
-  ] as const) {
-    if (!uris.length) problems.push(`${name} must name at least one URL`);
-    for (const uri of uris) if (!isHttpUrl(uri)) problems.push(`${name}: ${uri} is not an http(s) URL`);
-  }
+  checkUrlLists(
+    [
+      ['HUB_REDIRECT_URIS', redirectUris],
+      ['HUB_POST_LOGOUT_REDIRECT_URIS', postLogoutRedirectUris],
+      ['TOOLS_REDIRECT_URIS', toolsRedirectUris],
+      ['INBOX_REDIRECT_URIS', inboxRedirectUris],
+    ],
+    problems,
+  );
 
   const hubClientSecret = env.HUB_CLIENT_SECRET ?? DEVELOPMENT_HUB_CLIENT_SECRET;
   if (hubClientSecret.length < 16) problems.push('HUB_CLIENT_SECRET must be at least 16 characters');

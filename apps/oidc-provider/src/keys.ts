@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { loadOrCreateKeyFile } from '@hub/common';
 
 /** The provider's secrets: its token signing keys (private JWKs) and the keys that sign its cookies. */
 export interface ProviderKeys {
@@ -33,33 +32,7 @@ function isProviderKeys(value: unknown): value is ProviderKeys {
   );
 }
 
-/**
- * Reads the keys from `<dataDir>/keys.json`, generating them on first start, so tokens and sessions survive a
- * restart but no key is ever part of the repository. The file is readable by its owner only.
- */
-export async function loadOrCreateProviderKeys(dataDir: string): Promise<ProviderKeys> {
-  const file = join(dataDir, KEYS_FILE);
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  if (text === undefined) {
-    const keys = await generateProviderKeys();
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    try {
-      writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600, flag: 'wx' });
-      return keys;
-    } catch (err) {
-      // Another process started at the same moment and wrote its keys first: use those.
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      text = readFileSync(file, 'utf8');
-    }
-  }
-  const parsed: unknown = JSON.parse(text);
-  if (!isProviderKeys(parsed)) {
-    throw new Error(`${file} is not a key file of this identity provider; delete it to generate new keys`);
-  }
-  return parsed;
+/** The provider's keys from `<dataDir>/keys.json`, generated on first start: tokens and sessions survive a restart. */
+export function loadOrCreateProviderKeys(dataDir: string): Promise<ProviderKeys> {
+  return loadOrCreateKeyFile(dataDir, KEYS_FILE, generateProviderKeys, isProviderKeys, 'this identity provider');
 }

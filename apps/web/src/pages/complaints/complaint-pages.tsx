@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { CONTACT_CHANNELS, CONTACT_PREFERENCES, type ContactChannel, type ContactPreference } from '@contracts/codes';
 import { answer, hub, type HubSchemas } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
+import { ContactFields } from '../../contact-fields.js';
 import { formatDateTime } from '../../format.js';
 import { Link, useRouter } from '../../router.js';
 import { CONTACT_PREFERENCE_TEXT } from '../../texts.js';
@@ -215,35 +216,7 @@ export function NewComplaintPage() {
         {wantsAnswer && (
           <fieldset>
             <legend>Kontaktuppgifter för svaret</legend>
-            <Field label="Namn">
-              {(props) => (
-                <input
-                  {...props}
-                  value={citizen.name}
-                  onChange={(e) => setCitizen({ ...citizen, name: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field label="Telefon">
-              {(props) => (
-                <input
-                  {...props}
-                  type="tel"
-                  value={citizen.phone}
-                  onChange={(e) => setCitizen({ ...citizen, phone: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field label="E-post">
-              {(props) => (
-                <input
-                  {...props}
-                  type="email"
-                  value={citizen.email}
-                  onChange={(e) => setCitizen({ ...citizen, email: e.target.value })}
-                />
-              )}
-            </Field>
+            <ContactFields value={citizen} onChange={setCitizen} />
             <Field label="Svar via">
               {(props) => (
                 <select

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { answer, hub, type HubSchemas } from '../../api/hub.js';
 import { Alert, Busy, Field, Page } from '../../components.js';
+import { ContactFields } from '../../contact-fields.js';
 import { formatDateTime } from '../../format.js';
 import { Link, useRouter } from '../../router.js';
 import { hasRole, useMe } from '../../session.js';
@@ -135,35 +136,7 @@ export function NewErrandPage() {
         </Field>
         <fieldset>
           <legend>Invånarens kontaktuppgifter</legend>
-          <Field label="Namn">
-            {(props) => (
-              <input
-                {...props}
-                value={citizen.name}
-                onChange={(e) => setCitizen({ ...citizen, name: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field label="Telefon">
-            {(props) => (
-              <input
-                {...props}
-                type="tel"
-                value={citizen.phone}
-                onChange={(e) => setCitizen({ ...citizen, phone: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field label="E-post">
-            {(props) => (
-              <input
-                {...props}
-                type="email"
-                value={citizen.email}
-                onChange={(e) => setCitizen({ ...citizen, email: e.target.value })}
-              />
-            )}
-          </Field>
+          <ContactFields value={citizen} onChange={setCitizen} />
           <Field label="Personnummer (bara om ärendet kräver det)">
             {(props) => (
               <input

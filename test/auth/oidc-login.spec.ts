@@ -116,7 +116,7 @@ describe('staff login through the development identity provider', () => {
       body: new URLSearchParams({ xsrf: xsrf?.[1] as string, logout: 'yes' }).toString(),
     });
     expect(ended.headers.get('location')).toBe(`${hubUrl}/`);
-  });
+  }, 30_000);
 
   it('gives every demo member of staff the organisation, unit and roles the tests use', async () => {
     for (const user of Object.values(USERS)) {
@@ -129,7 +129,7 @@ describe('staff login through the development identity provider', () => {
         sessionExpiresAt: undefined,
       });
     }
-  });
+  }, 30_000);
 
   it('replaces the previous session of a browser that logs in again', async () => {
     const { browser } = await loginToHub(hubUrl, 'sam.soc');
@@ -140,7 +140,7 @@ describe('staff login through the development identity provider', () => {
     expect(second).not.toBe(first);
     expect((await fetch(`${hubUrl}/api/auth/me`, { headers: { cookie: `hub_session=${first}` } })).status).toBe(401);
     expect((await api(browser, 'GET', '/api/auth/me')).status).toBe(200);
-  });
+  }, 30_000);
 
   it('refuses a wrong password or an unknown user at the identity provider, in Swedish, and keeps the username', async () => {
     for (const [username, password] of [

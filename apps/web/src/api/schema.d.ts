@@ -238,7 +238,7 @@ export interface paths {
         put?: never;
         /**
          * Record a citizen's consent (samtycke) to the caller's unit
-         * @description The organisation and unit come from the token. Categories must be in the named agencies’ catalogues and not of class `never`; validity is at most 12 months. Errors: invalid-personnummer, unknown-agency, unknown-category, category-agency-not-named, category-never, agency-without-category, invalid-date, valid-from-in-past, invalid-validity, consent-too-long; consent-method-retired for e-signature (retired: it proved nothing) and consent-method-needs-signing for e-legitimation (POST /api/consent-signings).
+         * @description The organisation and unit come from the token. Categories must be in the named agencies’ catalogues and not of class `never`; validity is at most 12 months. Errors: invalid-personnummer, unknown-agency, unknown-category, category-agency-not-named, category-never, agency-without-category, invalid-date, valid-from-in-past, invalid-validity, consent-too-long; consent-method-retired for e-signature (retired: it proved nothing) and consent-method-needs-signing for e-legitimation (POST /api/consent-signings). A consent given by phone (`telefon`) is valid for at most the days the municipality set (`phoneConsentDays` of the organisation, 30 unless set): a later validUntil is refused with telefon-consent-too-long, which names the latest day. The citizen sees it in "Mina uppgifter".
          */
         post: operations["ConsentController_record"];
         delete?: never;
@@ -1654,7 +1654,7 @@ export interface components {
              * @example in-person-written
              * @enum {string}
              */
-            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation";
+            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation" | "telefon";
             /**
              * Format: date
              * @description first day of validity (Swedish calendar day); today when left out, never in the past
@@ -1710,7 +1710,7 @@ export interface components {
              */
             categories: string[];
             /** @enum {string} */
-            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation";
+            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation" | "telefon";
             /** @description the staff member who recorded it */
             recordedBy: string;
             /**
@@ -1843,6 +1843,11 @@ export interface components {
             closedBy?: string;
             /** @description shown to operators and the organisation's own staff, when one is set */
             reportAddress?: string;
+            /**
+             * @description municipalities: how many days a consent given by phone is valid at most (the default when not set)
+             * @example 30
+             */
+            phoneConsentDays?: number;
         };
         ChangeOrganisationDto: {
             /** @description the new name */
@@ -1858,6 +1863,11 @@ export interface components {
              * @example uppfoljning@orebro.se
              */
             reportAddress?: string | null;
+            /**
+             * @description municipalities: how many days a consent given by phone (`telefon`) is valid at most, counted from its first day; null returns to the hub's default (30). The organisation's own admin or an operator sets it.
+             * @example 30
+             */
+            phoneConsentDays?: number | null;
         };
         RegisterUnitDto: {
             /**

@@ -131,7 +131,9 @@ export class OrganisationView {
   @ApiPropertyOptional({ description: "shown to operators and the organisation's own staff, when one is set" })
   reportAddress?: string;
   @ApiPropertyOptional({
-    description: 'municipalities: how many days a consent given by phone is valid at most (the default when not set)',
+    description:
+      'municipalities, shown to operators and its own staff: how many days a consent given by phone is valid at most ' +
+      '(the default when not set)',
     example: 30,
   })
   phoneConsentDays?: number;

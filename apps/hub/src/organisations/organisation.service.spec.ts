@@ -257,6 +257,8 @@ describe('OrganisationService', () => {
       ['phone-consent-days-changed', expect.objectContaining({ phoneConsentDays: 14, previousPhoneConsentDays: null })],
     ]);
     expect((await service.change(KARLSKOGA, { phoneConsentDays: null }, admin)).phoneConsentDays).toBe(30);
+    const otherGuide: StaffUser = { id: 'g', name: 'G', organisation: '2120001967', roles: ['guide'] };
+    expect((await service.show(KARLSKOGA, otherGuide)).phoneConsentDays).toBeUndefined();
     stored.set(DIGG, organisation({ number: DIGG, name: 'Digg', kind: 'agency', agencyCode: 'digg' }));
     await expect(refusal(service.change(DIGG, { phoneConsentDays: 10 }, OPERATOR))).resolves.toEqual({
       status: 400,

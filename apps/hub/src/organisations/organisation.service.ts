@@ -199,7 +199,7 @@ function ownAdmin(user: StaffUser, number: string): boolean {
 
 /**
  * What staff see of an organisation; operators (`full`) also who registered and closed it, operators and the
- * organisation's own staff its report address.
+ * organisation's own staff its report address and (a municipality's) how long a consent by phone is valid.
  */
 export function organisationView(o: Organisation, full: boolean, viewer?: StaffUser): OrganisationView {
   return {
@@ -215,6 +215,7 @@ export function organisationView(o: Organisation, full: boolean, viewer?: StaffU
       ...(o.closedBy && { closedBy: o.closedBy }),
     }),
     ...((full || viewer?.organisation === o.number) && o.reportAddress && { reportAddress: o.reportAddress }),
-    ...(o.kind === 'municipality' && { phoneConsentDays: o.phoneConsentDays ?? DEFAULT_PHONE_CONSENT_DAYS }),
+    ...((full || viewer?.organisation === o.number) &&
+      o.kind === 'municipality' && { phoneConsentDays: o.phoneConsentDays ?? DEFAULT_PHONE_CONSENT_DAYS }),
   };
 }

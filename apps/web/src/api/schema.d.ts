@@ -2015,7 +2015,7 @@ export interface components {
             /** @description shown to operators and the organisation's own staff, when one is set */
             reportAddress?: string;
             /**
-             * @description municipalities: how many days a consent given by phone is valid at most (the default when not set)
+             * @description municipalities, shown to operators and its own staff: how many days a consent given by phone is valid at most (the default when not set)
              * @example 30
              */
             phoneConsentDays?: number;

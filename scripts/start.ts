@@ -161,6 +161,7 @@ ${bold('The samtjänst hub is running.')}
   Mail:          http://127.0.0.1:${MAIL_HTTP_PORT}/messages (the monthly reports the hub mails)
   Identity:      http://127.0.0.1:${IDP_PORT}
   E-legitimation: http://127.0.0.1:${EID_PORT} (mock: citizens sign consents at /app from the guide's QR code)
+  Mina uppgifter: ${hub}/mina-uppgifter (a citizen's own pages: log in with a synthetic personnummer)
 Demo agreements between Örebro kommun's servicecenter and ${names.slice(0, -1).join(', ')} and ${names.at(-1)} are
 registered and approved as each adapter announces its catalogue (the [hub] ... [demo] lines).
 Ctrl-C stops everything.`);

@@ -59,10 +59,18 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /**
  * How a citizen gave a consent. `e-legitimation`: signed by the citizen with their e-legitimation (the hub keeps the
- * signature, the signed text's hash and the LoA). `e-signature` is retired: the label proved nothing, so no new consent
- * takes it, while consents recorded with it keep it as history and the policy still reads them.
+ * signature, the signed text's hash and the LoA). `telefon`: given verbally over the phone and recorded by staff,
+ * valid for the shorter time the municipality sets, and shown to the citizen in "Mina uppgifter". `e-signature` is
+ * retired: the label proved nothing, so no new consent takes it, while consents recorded with it keep it as history
+ * and the policy still reads them.
  */
-export const CONSENT_METHODS = ['in-person-verbal', 'in-person-written', 'e-signature', 'e-legitimation'] as const;
+export const CONSENT_METHODS = [
+  'in-person-verbal',
+  'in-person-written',
+  'e-signature',
+  'e-legitimation',
+  'telefon',
+] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 export const RETIRED_CONSENT_METHODS = ['e-signature'] as const satisfies readonly ConsentMethod[];
 

@@ -13,6 +13,13 @@ const SURVEY_OPERATIONS = [
   'POST /api/public/survey-kiosks/answer',
 ];
 
+/** The citizen's login to "Mina uppgifter": where a browser without a citizen session goes to get one, and leaves it. */
+const CITIZEN_LOGIN_OPERATIONS = [
+  'GET /api/medborgare/login',
+  'GET /api/medborgare/callback',
+  'POST /api/medborgare/logout',
+];
+
 /** `METHOD /path` of every operation whose security the document declares empty: no token needed. */
 function declaredPublic(document: { paths: Record<string, Record<string, { security?: unknown[] }>> }): string[] {
   return Object.entries(document.paths).flatMap(([path, methods]) =>
@@ -119,6 +126,7 @@ describe('hub HTTP basics', () => {
       'GET /api/auth/callback',
       'GET /.well-known/jwks.json',
       ...SURVEY_OPERATIONS,
+      ...CITIZEN_LOGIN_OPERATIONS,
     ]);
     // every operation the document declares public (`security: []`) is one of these, and no other is public
     expect(declaredPublic(document).filter((op) => !publicOperations.has(op))).toEqual([]);
@@ -155,8 +163,19 @@ describe('hub HTTP basics', () => {
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
         const operation = `${method} ${rawPath}`;
         if (path.startsWith('/health') || path.startsWith('/.well-known') || anyStaff.has(operation)) continue;
-        if (SURVEY_OPERATIONS.includes(operation)) continue;
+        if (SURVEY_OPERATIONS.includes(operation) || CITIZEN_LOGIN_OPERATIONS.includes(operation)) continue;
         const { status, body } = await hub.call(method, path, { token: roleless });
+        // the citizen's own views take no staff token at all, whatever its roles
+        if (rawPath.startsWith('/api/medborgare/')) {
+          expect({ method, path, status, error: body?.error }).toEqual({
+            method,
+            path,
+            status: 401,
+            error: 'citizen-login-required',
+          });
+          checked++;
+          continue;
+        }
         expect({ method, path, status, error: body?.error }).toEqual({
           method,
           path,

@@ -564,6 +564,16 @@ const NO_TENANT_DATA: Record<string, string> = {
   'PATCH /api/organisations/{number}':
     'the registry of parties, public facts; only operators of the hub change it, and an organisation’s own admin ' +
     'its report address (403 not-hub-operator to others, before the number is looked up)',
+  // the citizen's own ("Mina uppgifter"): the citizen's session only; every staff token answers 401 (checked below)
+  'GET /api/medborgare/login': 'starts a citizen’s login with e-legitimation; no data',
+  'GET /api/medborgare/callback': 'ends a citizen’s login; the session is the citizen’s own',
+  'POST /api/medborgare/logout': 'ends the citizen’s own session',
+  'GET /api/medborgare/me': 'the citizen’s own session; 401 to every staff token',
+  'GET /api/medborgare/summary': 'the citizen’s own data; 401 to every staff token',
+  'GET /api/medborgare/access-log': 'the citizen’s own access log; 401 to every staff token',
+  'POST /api/medborgare/consents/{id}/revoke': 'the citizen’s own consent; 401 to every staff token',
+  'GET /api/medborgare/export.json': 'the citizen’s own data; 401 to every staff token',
+  'GET /api/medborgare/export.pdf': 'the citizen’s own data; 401 to every staff token',
   // every queue's messages, hub-wide: only the hub's operators, never a tenant (test/observability/parked-messages)
   'GET /api/parked-messages': 'hub operations; 403 to every tenant role, operators of the hub only',
   'GET /api/parked-messages/{id}': 'hub operations; 403 to every tenant role, operators of the hub only',
@@ -846,6 +856,27 @@ describe('tenant isolation: every operation × every role × two municipalities 
     }
     const stale = [...known].filter((op) => !operations.includes(op));
     expect(stale).toEqual([]);
+  });
+
+  it('answers every staff token, of any role and tenant, 401 at the citizen’s own views', async () => {
+    const citizens = operations.filter(
+      (op) => op.includes(' /api/medborgare/') && !/\/(login|callback|logout)$/.test(op),
+    );
+    expect(citizens.length).toBeGreaterThanOrEqual(6);
+    const problems: string[] = [];
+    for (const operation of citizens) {
+      const [method, template] = operation.split(' ') as [string, string];
+      const path = template.replace(/\{\w+\}/g, randomUUID());
+      for (const tenant of TENANTS) {
+        for (const role of ROLES) {
+          const answer = await send(method, path, staff(tenant, role), method === 'GET' ? undefined : {});
+          if (answer.status !== 401 || answer.body?.error !== 'citizen-login-required') {
+            problems.push(`${operation} as ${tenant.slug} ${role}: ${answer.status} ${answer.text.slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it('answers another tenant’s object, read or written, by any role, as one that does not exist', async () => {

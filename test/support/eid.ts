@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { generatePopulation, type Person } from '@hub/registers';
 import { DEFAULT_POPULATION, loadEidProviderConfig } from '../../apps/eid-provider/src/config.js';
 import type { RunningEidProvider } from '../../apps/eid-provider/src/server.js';
+import { Browser, loginFormAction } from './idp.js';
 
 export interface RunningTestEid extends RunningEidProvider {
   /** what `startHub({ env })` needs to sign consents with this provider */
@@ -51,3 +52,30 @@ export function signingCitizens(count: number): Person[] {
 }
 
 export { signOnPhone } from '../../apps/eid-provider/src/simulated-phone.js';
+
+/**
+ * Logs a citizen in to "Mina uppgifter" as a browser would: the hub's /api/medborgare/login, the provider's login page
+ * (the simulated e-ID), and the hub's callback. Answers the browser (holding the citizen's cookie) and the callback's
+ * response.
+ */
+export async function loginAsCitizen(
+  hubUrl: string,
+  personnummer: string,
+  browser: Browser = new Browser(),
+): Promise<{ browser: Browser; callback: Response }> {
+  const callbackPrefix = `${hubUrl}/api/medborgare/callback`;
+  const first = await browser.follow(`${hubUrl}/api/medborgare/login`, (url) => url.href.startsWith(callbackPrefix));
+  if ('stoppedAt' in first) return { browser, callback: await browser.fetch(first.stoppedAt) };
+  const html = await first.page.text();
+  if (first.page.status !== 200) throw new Error(`the provider answered ${first.page.status}: ${html.slice(0, 300)}`);
+  const submitted = await browser.fetch(loginFormAction(html, first.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ personnummer }).toString(),
+  });
+  const location = submitted.headers.get('location');
+  if (!location) throw new Error(`the login of the citizen stopped with ${submitted.status}`);
+  const after = await browser.follow(new URL(location, first.url), (url) => url.href.startsWith(callbackPrefix));
+  if (!('stoppedAt' in after)) throw new Error(`the provider did not send the citizen back: ${after.page.status}`);
+  return { browser, callback: await browser.fetch(after.stoppedAt) };
+}

@@ -6,7 +6,7 @@ import type { Citizen, Citizens } from './citizens.js';
 import type { EidProviderConfig } from './config.js';
 import { readBody, sendHtml } from './http.js';
 import { SIGNING_ALG, type EidKeys } from './keys.js';
-import { PAGE_CSP, renderLoginPage, renderMessagePage } from './pages.js';
+import { loginPageCsp, PAGE_CSP, renderLoginPage, renderMessagePage } from './pages.js';
 import { LOA3 } from './signing-orders.js';
 
 /** The scope of the personnummer claim. */
@@ -92,7 +92,10 @@ export async function handleInteraction(
   req: IncomingMessage,
   res: ServerResponse,
   pathname: string,
+  /** where the login page's form may end up: the relying party's redirect URIs' origins */
+  relyingPartyOrigins: readonly string[] = [],
 ): Promise<void> {
+  const loginCsp = loginPageCsp(relyingPartyOrigins);
   const match = INTERACTION_PATH.exec(pathname);
   if (!match) return sendHtml(res, 404, renderMessagePage('Sidan finns inte', 'Kontrollera adressen.'));
   const [, uid, action] = match;
@@ -113,7 +116,7 @@ export async function handleInteraction(
       });
     };
     if (action === undefined && req.method === 'GET') {
-      if (interaction.prompt.name === 'login') return sendHtml(res, 200, await loginPage());
+      if (interaction.prompt.name === 'login') return sendHtml(res, 200, await loginPage(), loginCsp);
       return await grantConsent(provider, interaction, req, res);
     }
     if (action === 'login' && req.method === 'POST') {
@@ -125,6 +128,7 @@ export async function handleInteraction(
           res,
           401,
           await loginPage(typed, 'Det finns ingen e-legitimation för det personnumret i testmiljön.'),
+          loginCsp,
         );
       }
       return await provider.interactionFinished(

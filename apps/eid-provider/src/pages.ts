@@ -10,6 +10,14 @@ export function escapeHtml(value: string): string {
 export const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/**
+ * The login page's policy: its form ends in a redirect back to the relying party (the hub's callback), and browsers
+ * hold every redirect after a form's submission to `form-action`, so the relying party's origins are allowed there.
+ */
+export function loginPageCsp(relyingPartyOrigins: readonly string[]): string {
+  return PAGE_CSP.replace("form-action 'self'", ["form-action 'self'", ...new Set(relyingPartyOrigins)].join(' '));
+}
+
 const STYLE = `
   body { font-family: system-ui, sans-serif; margin: 0; background: #eef1f4; color: #1a1a1a; }
   main { max-width: 26rem; margin: 0 auto; padding: 1.25rem; background: #fff; min-height: 100vh; box-sizing: border-box; }

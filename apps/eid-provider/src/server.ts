@@ -50,6 +50,7 @@ export async function startEidProvider(config: EidProviderConfig): Promise<Runni
     qrBaseUrl: `${issuer}/app`,
   });
   const oidc = provider.callback();
+  const relyingPartyOrigins = config.relyingParty.redirectUris.map((uri) => new URL(uri).origin);
   server.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const handled = url.pathname.startsWith(SIGNING_API_PREFIX)
@@ -57,7 +58,7 @@ export async function startEidProvider(config: EidProviderConfig): Promise<Runni
       : url.pathname === '/app' || url.pathname.startsWith('/app/')
         ? handlePhoneApp(req, res, url, orders, citizens, 'Samtjänst')
         : isInteractionPath(url.pathname)
-          ? handleInteraction(provider, citizens, req, res, url.pathname)
+          ? handleInteraction(provider, citizens, req, res, url.pathname, relyingPartyOrigins)
           : undefined;
     if (!handled) return void oidc(req, res);
     handled.catch((err: unknown) => {

@@ -8,6 +8,7 @@ import { RefusalAuditingFilter } from './audit/refusal-auditing.filter.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BearerAuthGuard } from './auth/bearer-auth.guard.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { CitizenModule } from './citizens/citizen.module.js';
 import { HUB_CONFIG, type HubConfig } from './config/hub.config.js';
 import { ComplaintModule } from './complaints/complaint.module.js';
 import { ConsentModule } from './consents/consent.module.js';
@@ -67,6 +68,7 @@ import { TopicModule } from './topics/topic.module.js';
     ComplaintModule,
     PartyFollowUpModule,
     ReportModule,
+    CitizenModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
+import { isCitizenPath, MinaUppgifterApp } from './pages/citizen/mina-uppgifter-app.js';
 import { adapterUiConfig, InboxApp } from './pages/inbox/index.js';
 import { RouterProvider } from './router.js';
 import { SurveyApp } from './pages/survey/survey-app.js';
@@ -15,6 +16,9 @@ void adapterUiConfig().then((adapter) =>
       <RouterProvider>
         {adapter ? (
           <InboxApp config={adapter} />
+        ) : isCitizenPath(window.location.pathname) ? (
+          // the citizen's own pages, logged in with e-legitimation: no staff session
+          <MinaUppgifterApp />
         ) : isSurveyPath(window.location.pathname) ? (
           // the citizen's survey and the unit's kiosk: no login
           <SurveyApp />

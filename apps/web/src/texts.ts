@@ -131,6 +131,7 @@ export const CONSENT_METHOD_TEXT: Record<ConsentMethod, string> = {
   'in-person-written': 'Skriftligt vid besök',
   'e-signature': 'E-underskrift (äldre, utan underskrift)',
   'e-legitimation': 'Signerat med e-legitimation',
+  telefon: 'Muntligt per telefon',
 };
 
 export const CONTACT_PREFERENCE_TEXT: Record<ContactPreference, string> = {
@@ -208,6 +209,8 @@ const API_ERROR_TEXT: Record<ErrorCode, string> = {
   'consent-method-retired':
     'Sättet används inte längre för nya samtycken. Låt personen signera med e-legitimation eller välj ett annat sätt.',
   'consent-method-needs-signing': 'Ett samtycke med e-legitimation sparas när personen har signerat i sin app.',
+  'telefon-consent-too-long':
+    'Ett samtycke per telefon gäller kortare tid än andra. Välj ett tidigare slutdatum, inom den tid kommunen har bestämt.',
   'signing-finished': 'Signeringen är redan avslutad. Starta en ny om personen ska signera igen.',
   'eid-unavailable': 'Tjänsten för e-legitimation svarar inte just nu. Försök igen om en stund.',
   'consent-too-long': 'Ett samtycke gäller högst tolv månader. Välj ett tidigare slutdatum.',
@@ -234,6 +237,7 @@ const API_ERROR_TEXT: Record<ErrorCode, string> = {
   'referral-withdrawn': 'Kommunen har återkallat remissen. Kassera meddelandet.',
   'agreement-changed': 'Avtalet har ändrats sedan remissen skickades. Kassera meddelandet och skicka remissen på nytt.',
   'kiosk-not-paired': 'Surfplattan är inte kopplad till någon enhet längre. Be personalen koppla den igen.',
+  'citizen-login-required': 'Du behöver logga in med e-legitimation för att se dina uppgifter.',
   'survey-answered': 'Enkäten är redan besvarad. Tack för att du svarade!',
   'survey-expired': 'Enkäten går inte längre att besvara: länken gäller i 14 dagar.',
   'no-kiosk': 'Ingen surfplatta är kopplad till enheten. Koppla en surfplatta först.',

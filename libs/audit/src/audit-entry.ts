@@ -33,7 +33,8 @@ export const AUDIT_KINDS = [
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
-export const ACTOR_KINDS = ['staff', 'service'] as const;
+/** `citizen`: the person themselves, logged in with e-legitimation ("Mina uppgifter"); the subject key names them. */
+export const ACTOR_KINDS = ['staff', 'service', 'citizen'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 /** What a caller records. The log adds `seq`, `at` (its own clock), `prevHash` and `hash`. */

@@ -35,11 +35,13 @@ export const ERROR_CODES = {
   'unknown-topic': 400,
   'consent-method-retired': 400,
   'consent-method-needs-signing': 400,
+  'telefon-consent-too-long': 400,
   // 401: who is asking
   unauthenticated: 401,
   'invalid-token': 401,
   'session-expired': 401,
   'kiosk-not-paired': 401,
+  'citizen-login-required': 401,
   // 403: not theirs to do
   forbidden: 403,
   'csrf-header-missing': 403,

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { StaffTokenVerifier } from '@hub/http';
 import type { StaffRole } from '@hub/contracts';
 import { HUB_CONFIG, type HubConfig } from '../config/hub.config.js';
-import { AUTHENTICATED_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
+import { AUTHENTICATED_KEY, CITIZEN_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 import { parseCookieHeader, SESSION_COOKIE } from './cookies.js';
 import { SessionStore } from './session.store.js';
 import type { StaffUser } from './staff-user.js';
@@ -30,7 +30,8 @@ interface GuardedRequest {
  * Every request needs either a bearer access token from the configured issuer, verified against its keys (tools), or
  * the cookie of a staff session the hub created at login (web UI); then a role the endpoint allows. A bearer header
  * wins over a cookie. An endpoint that names no roles and is neither public nor open to any signed-in caller is
- * refused: nothing is open by accident.
+ * refused: nothing is open by accident. The citizen's own endpoints (CITIZEN_KEY) are not staff endpoints at all:
+ * they are left to CitizenGuard, which accepts no staff credential.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
@@ -53,6 +54,8 @@ export class BearerAuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    // the citizen's own endpoints: CitizenGuard takes the citizen's session there, and refuses staff credentials
+    if (this.reflector.getAllAndOverride<boolean>(CITIZEN_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const header = request.headers.authorization;
     const sessionId =

@@ -156,7 +156,17 @@ describe('the e-legitimation provider', () => {
       clientId: 'samtjanst-hub',
       clientSecret: 'development-only-eid-client-secret',
       signingUrl: 'http://127.0.0.1:3300/signing/v1/',
+      redirectUri: 'http://127.0.0.1:3000/api/medborgare/callback',
+      postLogoutRedirectUri: 'http://127.0.0.1:3000/',
     });
+    expect(
+      loadHubConfig({
+        PUBLIC_URL: 'https://hub.example',
+        EID_REDIRECT_URI: 'https://hub.example/api/medborgare/callback',
+      }).eid?.redirectUri,
+    ).toBe('https://hub.example/api/medborgare/callback');
+    expect(loadHubConfig({}).citizenSessionTtlSeconds).toBe(1800);
+    expect(() => loadHubConfig({ CITIZEN_SESSION_TTL: '2d' })).toThrow(/CITIZEN_SESSION_TTL must be a duration/);
     expect(
       loadHubConfig({ EID_ISSUER: 'https://eid.example', EID_SIGNING_URL: 'https://sign.example/rp/' }).eid,
     ).toMatchObject({ issuer: 'https://eid.example', signingUrl: 'https://sign.example/rp/' });

@@ -42,9 +42,20 @@ export interface HubConfig {
   /**
    * The e-legitimation provider citizens sign consents with: an OIDC issuer (its discovery names the keys that verify
    * signatures) and its signing API (docs/e-legitimation.md), the hub a client of both with one id and secret.
-   * Absent in production until EID_ISSUER is set: then consents cannot be signed at the desk (503 eid-unavailable).
+   * Absent in production until EID_ISSUER is set: then consents cannot be signed at the desk (503 eid-unavailable)
+   * and citizens cannot log in to "Mina uppgifter". `redirectUri` is where the provider sends the citizen back after
+   * the login (EID_REDIRECT_URI, default `${PUBLIC_URL}/api/medborgare/callback`).
    */
-  eid?: { issuer: string; clientId: string; clientSecret: string; signingUrl: string };
+  eid?: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    signingUrl: string;
+    redirectUri: string;
+    postLogoutRedirectUri: string;
+  };
+  /** how long a citizen's login to "Mina uppgifter" lasts (CITIZEN_SESSION_TTL, default 30 minutes) */
+  citizenSessionTtlSeconds: number;
   /**
    * where the parties' monthly reports are mailed from (SMTP_URL, REPORT_FROM); absent: reports are generated and
    * archived, not mailed
@@ -130,6 +141,13 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     problems.push(`SESSION_TTL must be a duration from 1m to 30d (e.g. 3600, 30m, 8h), got ${env.SESSION_TTL}`);
   }
 
+  const citizenSessionTtlSeconds = parseDurationSeconds(env.CITIZEN_SESSION_TTL ?? '30m');
+  if (citizenSessionTtlSeconds === undefined || citizenSessionTtlSeconds < 60 || citizenSessionTtlSeconds > 86_400) {
+    problems.push(
+      `CITIZEN_SESSION_TTL must be a duration from 1m to 24h (e.g. 900, 30m), got ${env.CITIZEN_SESSION_TTL}`,
+    );
+  }
+
   const demoAgreements = env.DEMO_AGREEMENTS === 'true';
   if (demoAgreements && production) problems.push('DEMO_AGREEMENTS is for demos and refused in production');
 
@@ -155,7 +173,13 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const eidSigningUrl = env.EID_SIGNING_URL ?? `${eidIssuer.replace(/\/+$/, '')}/signing/v1/`;
   const eidClientId = env.EID_CLIENT_ID ?? 'samtjanst-hub';
   const eidClientSecret = env.EID_CLIENT_SECRET ?? (production ? '' : DEVELOPMENT_EID_CLIENT_SECRET);
+  const eidRedirectUri = env.EID_REDIRECT_URI ?? `${publicUrl}/api/medborgare/callback`;
+  const eidPostLogoutRedirectUri = env.EID_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/`;
   if (eidConfigured) {
+    if (!httpUrl(eidRedirectUri)) problems.push(`EID_REDIRECT_URI must be an http(s) URL, got ${eidRedirectUri}`);
+    if (!httpUrl(eidPostLogoutRedirectUri)) {
+      problems.push(`EID_POST_LOGOUT_REDIRECT_URI must be an http(s) URL, got ${eidPostLogoutRedirectUri}`);
+    }
     const issuer = httpUrl(eidIssuer);
     if (!issuer) problems.push(`EID_ISSUER must be an http(s) URL, got ${eidIssuer}`);
     else if (production && issuer.protocol !== 'https:') problems.push('EID_ISSUER must be https in production');
@@ -169,7 +193,13 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     if (!eidClientSecret) {
       problems.push('EID_CLIENT_SECRET must be set to the hub’s secret at the e-legitimation provider');
     }
-  } else if (env.EID_SIGNING_URL || env.EID_CLIENT_ID || env.EID_CLIENT_SECRET) {
+  } else if (
+    env.EID_SIGNING_URL ||
+    env.EID_CLIENT_ID ||
+    env.EID_CLIENT_SECRET ||
+    env.EID_REDIRECT_URI ||
+    env.EID_POST_LOGOUT_REDIRECT_URI
+  ) {
     problems.push('EID_ISSUER must be set with the other EID_ settings');
   }
 
@@ -202,8 +232,16 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     auditCheckpointMs,
     operatorOrganisation: operator.ok ? operator.value : '',
     ...(eidConfigured && {
-      eid: { issuer: eidIssuer, clientId: eidClientId, clientSecret: eidClientSecret, signingUrl: eidSigningUrl },
+      eid: {
+        issuer: eidIssuer,
+        clientId: eidClientId,
+        clientSecret: eidClientSecret,
+        signingUrl: eidSigningUrl,
+        redirectUri: eidRedirectUri,
+        postLogoutRedirectUri: eidPostLogoutRedirectUri,
+      },
     }),
+    citizenSessionTtlSeconds: citizenSessionTtlSeconds as number,
     ...(reportMail && { reportMail }),
     reportJobIntervalMs,
   };

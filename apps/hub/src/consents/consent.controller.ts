@@ -40,7 +40,10 @@ export class ConsentController {
       'of class `never`; validity is at most 12 months. Errors: invalid-personnummer, unknown-agency, ' +
       'unknown-category, category-agency-not-named, category-never, agency-without-category, invalid-date, ' +
       'valid-from-in-past, invalid-validity, consent-too-long; consent-method-retired for e-signature (retired: it ' +
-      'proved nothing) and consent-method-needs-signing for e-legitimation (POST /api/consent-signings).',
+      'proved nothing) and consent-method-needs-signing for e-legitimation (POST /api/consent-signings). A consent ' +
+      'given by phone (`telefon`) is valid for at most the days the municipality set (`phoneConsentDays` of the ' +
+      'organisation, 30 unless set): a later validUntil is refused with telefon-consent-too-long, which names the ' +
+      'latest day. The citizen sees it in "Mina uppgifter".',
   })
   @ApiCreatedResponse({ type: ConsentView })
   @ApiBadRequestResponse({ description: 'with an error code naming the problem' })

@@ -186,6 +186,24 @@ export class ConsentRepository {
     return rows.map(recordOf);
   }
 
+  /** A person's consents, to whichever unit, newest first; `subjectKeys` are all of the person's (subjectKeysOf). */
+  async listOfSubjects(subjectKeys: readonly string[], db: Queryable = this.pool): Promise<ConsentRecord[]> {
+    const { rows } = await db.query<ConsentRow>(
+      `SELECT ${COLUMNS} FROM hub.consent WHERE subject_key = ANY($1::char(64)[]) ORDER BY created_at DESC, id ASC`,
+      [subjectKeys],
+    );
+    return rows.map(recordOf);
+  }
+
+  /** How many days a consent given by phone is valid in the municipality; null when it set none. */
+  async phoneConsentDays(organisation: string, db: Queryable = this.pool): Promise<number | null> {
+    const { rows } = await db.query<{ phone_consent_days: number | null }>(
+      'SELECT phone_consent_days FROM hub.organisation WHERE number = $1',
+      [organisation],
+    );
+    return rows[0]?.phone_consent_days ?? null;
+  }
+
   /** The consent, locked until the transaction `db` belongs to ends. */
   async findForUpdate(id: string, db: Queryable): Promise<ConsentRecord | undefined> {
     const { rows } = await db.query<ConsentRow>(`SELECT ${COLUMNS} FROM hub.consent WHERE id = $1 FOR UPDATE`, [id]);

@@ -74,6 +74,8 @@ function setup() {
       if (db === tx) inTransaction.push('markRevoked');
     }),
     policyFacts: jest.fn(async (_key: string): Promise<PolicyFacts> => ({ consents: [], knownProtected: true })),
+    phoneConsentDays: jest.fn(async (_organisation: string): Promise<number | null> => null),
+    listOfSubjects: jest.fn(async (_keys: readonly string[]): Promise<ConsentRecord[]> => []),
   };
   const transactions = { run: jest.fn((work: (tx: Queryable) => Promise<unknown>) => work(tx)) };
   const audited: Array<Record<string, any>> = [];
@@ -183,6 +185,93 @@ describe('ConsentService.record', () => {
     const refused = await refusal(t.service.record(body({ method }), GUIDE));
     expect(refused).toMatchObject({ status: 400, body: { error, message: expect.stringMatching(message) } });
     expect(t.transactions.run).not.toHaveBeenCalled();
+  });
+});
+
+describe('ConsentService.record by phone (telefon)', () => {
+  it('stores a consent given by phone within the default 30 days, audited with the method', async () => {
+    const t = setup();
+    const view = await t.service.record(body({ method: 'telefon', validUntil: day(30) }), GUIDE);
+    expect(t.repository.phoneConsentDays).toHaveBeenCalledWith(GUIDE.organisation);
+    expect(view).toMatchObject({ method: 'telefon', status: 'active', validUntil: day(30) });
+    expect(t.audited).toEqual([
+      expect.objectContaining({ outcome: 'recorded', details: expect.objectContaining({ method: 'telefon' }) }),
+    ]);
+  });
+
+  it('refuses one valid longer than the default with a 400 that names the latest day, and stores nothing', async () => {
+    const t = setup();
+    const refused = await refusal(t.service.record(body({ method: 'telefon', validUntil: day(31) }), GUIDE));
+    expect(refused).toEqual({
+      status: 400,
+      body: {
+        error: 'telefon-consent-too-long',
+        message: `a consent given by phone is valid for at most 30 days in your municipality: validUntil may be at most ${day(30)}`,
+        details: { maxDays: 30, latestValidUntil: day(30) },
+      },
+    });
+    expect(t.transactions.run).not.toHaveBeenCalled();
+  });
+
+  it('caps by the days the municipality set, counted from a later first day', async () => {
+    const t = setup();
+    t.repository.phoneConsentDays.mockResolvedValue(7);
+    await expect(
+      refusal(t.service.record(body({ method: 'telefon', validFrom: day(3), validUntil: day(11) }), GUIDE)),
+    ).resolves.toMatchObject({ status: 400, body: { error: 'telefon-consent-too-long', details: { maxDays: 7 } } });
+    const view = await t.service.record(body({ method: 'telefon', validFrom: day(3), validUntil: day(10) }), GUIDE);
+    expect(view).toMatchObject({ validFrom: day(3), validUntil: day(10), status: 'pending' });
+  });
+
+  it('leaves other methods at 12 months', async () => {
+    const t = setup();
+    await t.service.record(body({ method: 'in-person-verbal', validUntil: day(0, 1) }), GUIDE);
+    expect(t.repository.phoneConsentDays).not.toHaveBeenCalled();
+  });
+});
+
+describe('ConsentService.revokeByCitizen', () => {
+  it('revokes the citizen’s own consent by the staff’s path: the agencies told, audited with the citizen as actor', async () => {
+    const t = setup();
+    const view = await t.service.revokeByCitizen(stored().id, ['c'.repeat(64), KEY]);
+    expect(t.inTransaction).toEqual(['findForUpdate', 'markRevoked']);
+    expect(t.repository.markRevoked.mock.calls[0]![2]).toBe('citizen');
+    expect(t.messaging.publish).toHaveBeenCalledWith(
+      EXCHANGES.event,
+      routingKeys.consentRevoked(),
+      expect.objectContaining({ payload: expect.objectContaining({ consentId: stored().id, revokedBy: 'citizen' }) }),
+      { broadcast: true },
+    );
+    expect(t.audited).toEqual([
+      expect.objectContaining({
+        kind: 'consent',
+        actorKind: 'citizen',
+        actor: 'citizen',
+        subjectKey: KEY,
+        outcome: 'revoked',
+        details: expect.objectContaining({ messageId: 'message-1' }),
+      }),
+    ]);
+    expect(view).toMatchObject({ status: 'revoked', revokedBy: 'citizen' });
+  });
+
+  it('answers 404 for someone else’s consent, as for one that does not exist, and changes nothing', async () => {
+    const t = setup();
+    const refused = await refusal(t.service.revokeByCitizen(stored().id, ['c'.repeat(64)]));
+    expect(refused).toEqual({
+      status: 404,
+      body: { error: 'not-found', message: `you have no consent ${stored().id}` },
+    });
+    expect(t.repository.markRevoked).not.toHaveBeenCalled();
+    expect(t.messaging.publish).not.toHaveBeenCalled();
+  });
+
+  it('lists the citizen’s consents to every unit by all their keys', async () => {
+    const t = setup();
+    t.repository.listOfSubjects.mockResolvedValueOnce([stored(), stored({ id: 'x', unit: 'Vivalla' })]);
+    const views = await t.service.listOfCitizen([KEY, 'c'.repeat(64)]);
+    expect(t.repository.listOfSubjects).toHaveBeenCalledWith([KEY, 'c'.repeat(64)]);
+    expect(views.map((v) => v.unit)).toEqual(['Servicecenter', 'Vivalla']);
   });
 });
 

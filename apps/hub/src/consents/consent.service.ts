@@ -19,9 +19,22 @@ import { apiException, type ErrorCode } from '../http/http-errors.js';
 import type { ConsentStatus, ConsentView, RecordConsentDto, StartConsentSigningDto } from './consent.dto.js';
 import { ConsentRepository, type ConsentRecord, type PolicyFacts } from './consent.repository.js';
 import { Subjects } from '../core/subjects.js';
+import { DEFAULT_PHONE_CONSENT_DAYS } from '../organisations/organisation.types.js';
 
 /** How long a revocation waits for the broker's confirm before it gives up and rolls back. */
 const PUBLISH_TIMEOUT_MS = 10_000;
+
+/** Who revokes: a staff member of the unit, or the citizen themselves in "Mina uppgifter" (by their subject keys). */
+export type Revoker = { kind: 'staff'; user: StaffUser } | { kind: 'citizen'; subjectKeys: readonly string[] };
+
+/** What `revoked_by` and `consent.revoked.v1` name when the citizen revoked the consent themselves. */
+export const CITIZEN_ACTOR = 'citizen';
+
+/** `YYYY-MM-DD` plus `days` calendar days. */
+export function addDays(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
 
 export interface ScopeProblem {
   error: Extract<
@@ -99,6 +112,7 @@ export class ConsentService {
     refuseUnrecordableMethod(body.method);
     const subject = this.subjects.parse(body.subject);
     const validFrom = this.checkTerms(body);
+    if (body.method === 'telefon') await this.checkPhoneValidity(validFrom, body.validUntil, user.organisation);
     const consent: ConsentRecord = {
       id: randomUUID(),
       subjectKey: subject.key,
@@ -150,6 +164,24 @@ export class ConsentService {
   }
 
   /**
+   * A consent given by phone is valid for at most the days the municipality set (DEFAULT_PHONE_CONSENT_DAYS when it
+   * set none), counted from its first day: a longer one is refused, so that the staff member records what the
+   * citizen can be held to, and the citizen confirms it in "Mina uppgifter".
+   */
+  async checkPhoneValidity(validFrom: string, validUntil: string, organisation: string): Promise<void> {
+    const days = (await this.repository.phoneConsentDays(organisation)) ?? DEFAULT_PHONE_CONSENT_DAYS;
+    const latest = addDays(validFrom, days);
+    if (dayKey(validUntil) > dayKey(latest)) {
+      throw apiException(
+        'telefon-consent-too-long',
+        `a consent given by phone is valid for at most ${days} days in your municipality: validUntil may be at ` +
+          `most ${latest}`,
+        { maxDays: days, latestValidUntil: latest },
+      );
+    }
+  }
+
+  /**
    * Stores a consent the citizen signed with e-legitimation, in the caller's transaction, with its audit entry naming
    * the signature's hash, the signed text's hash and the LoA.
    */
@@ -175,20 +207,50 @@ export class ConsentService {
    */
   async revoke(id: string, user: StaffUser): Promise<ConsentView> {
     const unit = unitOf(user, NO_UNIT);
+    return this.revokeAs(id, { kind: 'staff', user }, (consent) => {
+      // Another unit's consent is reported as missing, so that its existence is not disclosed either.
+      return consent.organisation === user.organisation && consent.unit === unit;
+    });
+  }
+
+  /**
+   * The citizen revokes one of their own consents ("Mina uppgifter"), by the same path as staff: the agencies are told
+   * before the answer. Someone else's consent answers 404, as one that does not exist.
+   */
+  async revokeByCitizen(id: string, subjectKeys: readonly string[]): Promise<ConsentView> {
+    return this.revokeAs(id, { kind: 'citizen', subjectKeys }, (consent) => subjectKeys.includes(consent.subjectKey));
+  }
+
+  /** A citizen's own consents, given to any unit, newest first. */
+  async listOfCitizen(subjectKeys: readonly string[]): Promise<ConsentView[]> {
+    const rows = await this.repository.listOfSubjects(subjectKeys);
+    const today = swedishDayKey(new Date());
+    return rows.map((row) => view(row, today));
+  }
+
+  private async revokeAs(
+    id: string,
+    revoker: Revoker,
+    mayRevoke: (consent: ConsentRecord) => boolean,
+  ): Promise<ConsentView> {
     return this.transactions.run(async (tx) => {
       const consent = await this.repository.findForUpdate(id, tx);
-      // Another unit's consent is reported as missing, so that its existence is not disclosed either.
-      if (!consent || consent.organisation !== user.organisation || consent.unit !== unit) {
-        throw apiException('not-found', `no consent ${id} given to your unit`);
+      if (!consent || !mayRevoke(consent)) {
+        throw apiException(
+          'not-found',
+          revoker.kind === 'staff' ? `no consent ${id} given to your unit` : `you have no consent ${id}`,
+        );
       }
       if (consent.revokedAt) {
         throw apiException('already-revoked', `the consent was revoked at ${consent.revokedAt.toISOString()}`);
       }
       consent.revokedAt = new Date();
-      consent.revokedBy = user.id;
+      consent.revokedBy = revoker.kind === 'staff' ? revoker.user.id : CITIZEN_ACTOR;
       await this.repository.markRevoked(id, consent.revokedAt, consent.revokedBy, tx);
       const messageId = await this.announceRevocation(consent);
-      await this.audit.append({ ...auditEntry(consent, user, 'revoked'), details: { ...details(consent), messageId } });
+      const entry =
+        revoker.kind === 'staff' ? auditEntry(consent, revoker.user, 'revoked') : citizenAuditEntry(consent, 'revoked');
+      await this.audit.append({ ...entry, details: { ...details(consent), messageId } });
       return view(consent, swedishDayKey(new Date()));
     });
   }
@@ -273,7 +335,7 @@ function refuseUnrecordableMethod(method: ConsentMethod): void {
     throw apiException(
       'consent-method-retired',
       `the method ${method} is retired for new consents: let the citizen sign with e-legitimation ` +
-        '(POST /api/consent-signings), or record in-person-verbal or in-person-written',
+        '(POST /api/consent-signings), or record in-person-verbal, in-person-written or telefon',
     );
   }
   if (method === 'e-legitimation') {
@@ -293,6 +355,21 @@ function auditEntry(consent: ConsentRecord, user: StaffUser, outcome: 'recorded'
     organisation: consent.organisation,
     unit: consent.unit,
     // A consent spans several purposes; the one-purpose column is for exchanges, the list is in details.
+    purpose: null,
+    subjectKey: consent.subjectKey,
+    outcome,
+    details: details(consent),
+  };
+}
+
+/** The citizen's own change of their consent: the subject key names them, the actor is "the citizen". */
+function citizenAuditEntry(consent: ConsentRecord, outcome: 'revoked') {
+  return {
+    kind: 'consent' as const,
+    actorKind: 'citizen' as const,
+    actor: CITIZEN_ACTOR,
+    organisation: consent.organisation,
+    unit: consent.unit,
     purpose: null,
     subjectKey: consent.subjectKey,
     outcome,

@@ -22,4 +22,13 @@ export class Subjects {
     }
     return { personnummer: parsed.value, key: this.audit.subjectKey(parsed.value) };
   }
+
+  /**
+   * Every subject key a person's rows and audit entries may be stored under, for reading all that is about them
+   * ("Mina uppgifter"): look rows up with `subject_key = ANY($1)`, never by one key. Today one key; with a key per
+   * period (retention, crypto-shredding) one per period whose key still exists.
+   */
+  subjectKeysOf(personnummer: string): string[] {
+    return [this.audit.subjectKey(personnummer)];
+  }
 }

@@ -17,10 +17,22 @@ export function hubOpenApiDocument(app: INestApplication): OpenAPIObject {
       )
       .setVersion('1')
       .addBearerAuth()
+      .addCookieAuth(
+        'hub_medborgare',
+        {
+          type: 'apiKey',
+          in: 'cookie',
+          description:
+            'the citizen’s session of "Mina uppgifter" (e-legitimation at LoA3, /api/medborgare/login); the ' +
+            'citizen’s operations take it and no staff credential',
+        },
+        'hub_medborgare',
+      )
       .addSecurityRequirements('bearer')
       .build(),
   );
-  // an operation marked `x-public` (a citizen's survey, a kiosk) needs no token: its security says so
+  // an operation marked `x-public` (a citizen's survey, a kiosk, the citizen's login) needs no token: its security
+  // says so
   for (const path of Object.values(document.paths)) {
     for (const operation of Object.values(path) as Array<{ 'x-public'?: boolean; security?: unknown[] }>) {
       if (operation?.['x-public']) operation.security = [];

@@ -3,10 +3,13 @@ import {
   Equals,
   IsEmail,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
   ValidateIf,
 } from 'class-validator';
@@ -80,6 +83,23 @@ export class ChangeOrganisationDto {
   @MaxLength(254)
   @IsEmail({}, { message: 'reportAddress must be an e-mail address' })
   reportAddress?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 365,
+    example: 30,
+    description:
+      'municipalities: how many days a consent given by phone (`telefon`) is valid at most, counted from its first ' +
+      "day; null returns to the hub's default (30). The organisation's own admin or an operator sets it.",
+  })
+  @ValidateIf((_dto, value) => value !== null)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  phoneConsentDays?: number | null;
 }
 
 export class ListOrganisationsQuery {
@@ -110,4 +130,11 @@ export class OrganisationView {
   closedBy?: string;
   @ApiPropertyOptional({ description: "shown to operators and the organisation's own staff, when one is set" })
   reportAddress?: string;
+  @ApiPropertyOptional({
+    description:
+      'municipalities, shown to operators and its own staff: how many days a consent given by phone is valid at most ' +
+      '(the default when not set)',
+    example: 30,
+  })
+  phoneConsentDays?: number;
 }

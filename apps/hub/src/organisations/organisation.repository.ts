@@ -7,7 +7,7 @@ import { ORGANISATION_CHANGED_CHANNEL } from '../messaging/trusted-agencies.js';
 import type { Organisation } from './organisation.types.js';
 
 const COLUMNS = `number, name, kind, agency_code, broker_account, registered_at, registered_by, closed_at, closed_by,
-  report_address`;
+  report_address, phone_consent_days`;
 
 interface OrganisationRow {
   number: string;
@@ -20,6 +20,7 @@ interface OrganisationRow {
   closed_at: Date | null;
   closed_by: string | null;
   report_address: string | null;
+  phone_consent_days: number | null;
 }
 
 const toOrganisation = (row: OrganisationRow): Organisation => ({
@@ -33,6 +34,7 @@ const toOrganisation = (row: OrganisationRow): Organisation => ({
   closedAt: row.closed_at,
   closedBy: row.closed_by,
   reportAddress: row.report_address,
+  phoneConsentDays: row.phone_consent_days,
 });
 
 /** hub.organisation: the parties of the hub. */
@@ -73,7 +75,7 @@ export class OrganisationRepository {
 
   /** Inserts unless the number (or the agency code) is taken; false when it was. */
   async insert(
-    organisation: Omit<Organisation, 'registeredAt' | 'closedAt' | 'closedBy' | 'reportAddress'>,
+    organisation: Omit<Organisation, 'registeredAt' | 'closedAt' | 'closedBy' | 'reportAddress' | 'phoneConsentDays'>,
     tx: Queryable,
   ): Promise<Organisation | undefined> {
     const { rows } = await tx.query<OrganisationRow>(
@@ -99,6 +101,10 @@ export class OrganisationRepository {
 
   async setReportAddress(number: string, reportAddress: string | null, tx: Queryable): Promise<void> {
     await tx.query(`UPDATE hub.organisation SET report_address = $2 WHERE number = $1`, [number, reportAddress]);
+  }
+
+  async setPhoneConsentDays(number: string, days: number | null, tx: Queryable): Promise<void> {
+    await tx.query(`UPDATE hub.organisation SET phone_consent_days = $2 WHERE number = $1`, [number, days]);
   }
 
   async close(number: string, by: string, tx: Queryable): Promise<void> {

@@ -28,6 +28,7 @@ const organisation = (over: Partial<Organisation> = {}): Organisation => ({
   closedAt: null,
   closedBy: null,
   reportAddress: null,
+  phoneConsentDays: null,
   ...over,
 });
 
@@ -72,6 +73,10 @@ describe('OrganisationService', () => {
       rename: jest.fn(async (n: string, name: string) => void stored.set(n, { ...stored.get(n)!, name })),
       setReportAddress: jest.fn(
         async (n: string, reportAddress: string | null) => void stored.set(n, { ...stored.get(n)!, reportAddress }),
+      ),
+      setPhoneConsentDays: jest.fn(
+        async (n: string, phoneConsentDays: number | null) =>
+          void stored.set(n, { ...stored.get(n)!, phoneConsentDays }),
       ),
       close: jest.fn(
         async (n: string, by: string) => void stored.set(n, { ...stored.get(n)!, closedAt: new Date(), closedBy: by }),
@@ -240,6 +245,25 @@ describe('OrganisationService', () => {
     await service.change(KARLSKOGA, { reportAddress: 'uppfoljning@karlskoga.se' }, admin);
     expect((await service.show(KARLSKOGA, guide)).reportAddress).toBeUndefined();
     expect((await service.show(KARLSKOGA, admin)).reportAddress).toBe('uppfoljning@karlskoga.se');
+  });
+
+  it('lets a municipality’s own admin set how long a consent by phone is valid, audited; the default is 30 days', async () => {
+    stored.set(KARLSKOGA, organisation());
+    const admin: StaffUser = { id: 'kalle.admin', name: 'Kalle', organisation: KARLSKOGA, roles: ['admin'] };
+    expect((await service.show(KARLSKOGA, admin)).phoneConsentDays).toBe(30);
+    const set = await service.change(KARLSKOGA, { phoneConsentDays: 14 }, admin);
+    expect(set.phoneConsentDays).toBe(14);
+    expect(appended.map((e) => [e.outcome, e.details])).toEqual([
+      ['phone-consent-days-changed', expect.objectContaining({ phoneConsentDays: 14, previousPhoneConsentDays: null })],
+    ]);
+    expect((await service.change(KARLSKOGA, { phoneConsentDays: null }, admin)).phoneConsentDays).toBe(30);
+    const otherGuide: StaffUser = { id: 'g', name: 'G', organisation: '2120001967', roles: ['guide'] };
+    expect((await service.show(KARLSKOGA, otherGuide)).phoneConsentDays).toBeUndefined();
+    stored.set(DIGG, organisation({ number: DIGG, name: 'Digg', kind: 'agency', agencyCode: 'digg' }));
+    await expect(refusal(service.change(DIGG, { phoneConsentDays: 10 }, OPERATOR))).resolves.toEqual({
+      status: 400,
+      error: 'invalid-request',
+    });
   });
 
   it('answers 404 for an unknown organisation and 400 for a change with nothing in it', async () => {

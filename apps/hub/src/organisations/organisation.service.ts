@@ -10,7 +10,7 @@ import { TrustedAgencies } from '../messaging/trusted-agencies.js';
 import { assertHubOperator, isHubOperator } from './hub-operator.js';
 import type { ChangeOrganisationDto, OrganisationView, RegisterOrganisationDto } from './organisation.dto.js';
 import { OrganisationRepository } from './organisation.repository.js';
-import type { Organisation } from './organisation.types.js';
+import { DEFAULT_PHONE_CONSENT_DAYS, type Organisation } from './organisation.types.js';
 import { UnitRepository } from './unit.repository.js';
 
 /** The broker user an agency's adapter connects as; the sender rules derive its permissions from it. */
@@ -72,12 +72,21 @@ export class OrganisationService {
   async change(numberInput: string, dto: ChangeOrganisationDto, user: StaffUser): Promise<OrganisationView> {
     const number = organisationsnummer(numberInput);
     const operator = isHubOperator(user, this.config.operatorOrganisation);
-    // an organisation's own administrator keeps its report address; all else is the operators'
+    // an organisation's own administrator keeps its report address and its phone consents' validity; all else is the
+    // operators'
     if (!(operator || (ownAdmin(user, number) && dto.name === undefined && dto.closed === undefined))) {
       assertHubOperator(user, this.config.operatorOrganisation);
     }
-    if (dto.name === undefined && dto.closed === undefined && dto.reportAddress === undefined) {
-      throw apiException('invalid-request', 'give a new name, closed: true, a reportAddress, or more of them');
+    if (
+      dto.name === undefined &&
+      dto.closed === undefined &&
+      dto.reportAddress === undefined &&
+      dto.phoneConsentDays === undefined
+    ) {
+      throw apiException(
+        'invalid-request',
+        'give a new name, closed: true, a reportAddress, phoneConsentDays, or more of them',
+      );
     }
     let terminated: TerminatedVersion[] = [];
     const changed = await this.transactions.run(async (tx) => {
@@ -98,6 +107,16 @@ export class OrganisationService {
           previousReportAddress: organisation.reportAddress,
         });
       }
+      if (dto.phoneConsentDays !== undefined && dto.phoneConsentDays !== organisation.phoneConsentDays) {
+        if (organisation.kind !== 'municipality') {
+          throw apiException('invalid-request', 'only a municipality records consents, and so sets phoneConsentDays');
+        }
+        await this.organisations.setPhoneConsentDays(number, dto.phoneConsentDays, tx);
+        await this.record(user, 'phone-consent-days-changed', organisation, {
+          phoneConsentDays: dto.phoneConsentDays,
+          previousPhoneConsentDays: organisation.phoneConsentDays,
+        });
+      }
       if (dto.closed) {
         await this.organisations.close(number, user.id, tx);
         const unitsClosed = await this.units.closeAll(number, user.id, tx);
@@ -116,7 +135,7 @@ export class OrganisationService {
 
   private async record(
     user: StaffUser,
-    outcome: 'registered' | 'renamed' | 'closed' | 'report-address-changed',
+    outcome: 'registered' | 'renamed' | 'closed' | 'report-address-changed' | 'phone-consent-days-changed',
     organisation: Pick<Organisation, 'number' | 'name' | 'kind' | 'agencyCode' | 'brokerAccount'>,
     extra: Record<string, unknown>,
   ): Promise<void> {
@@ -180,7 +199,7 @@ function ownAdmin(user: StaffUser, number: string): boolean {
 
 /**
  * What staff see of an organisation; operators (`full`) also who registered and closed it, operators and the
- * organisation's own staff its report address.
+ * organisation's own staff its report address and (a municipality's) how long a consent by phone is valid.
  */
 export function organisationView(o: Organisation, full: boolean, viewer?: StaffUser): OrganisationView {
   return {
@@ -196,5 +215,7 @@ export function organisationView(o: Organisation, full: boolean, viewer?: StaffU
       ...(o.closedBy && { closedBy: o.closedBy }),
     }),
     ...((full || viewer?.organisation === o.number) && o.reportAddress && { reportAddress: o.reportAddress }),
+    ...((full || viewer?.organisation === o.number) &&
+      o.kind === 'municipality' && { phoneConsentDays: o.phoneConsentDays ?? DEFAULT_PHONE_CONSENT_DAYS }),
   };
 }

@@ -16,7 +16,13 @@ export interface Organisation {
   closedBy: string | null;
   /** where the party's monthly follow-up report is mailed; null: it is only archived and downloadable */
   reportAddress: string | null;
+  /** municipalities: how many days a consent given by phone is valid at most; null: DEFAULT_PHONE_CONSENT_DAYS */
+  phoneConsentDays: number | null;
 }
+
+/** How long a consent given by phone (`telefon`) is valid at most, in days from its first day, unless the
+ * municipality set another number (PATCH /api/organisations/{number}, `phoneConsentDays`). */
+export const DEFAULT_PHONE_CONSENT_DAYS = 30;
 
 /** A municipality's unit. `name` is the key that agreements, consents, referrals and staff tokens name. */
 export interface Unit {

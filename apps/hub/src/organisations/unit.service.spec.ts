@@ -39,6 +39,7 @@ const organisation = (number: string, kind: Organisation['kind'] = 'municipality
   closedAt: null,
   closedBy: null,
   reportAddress: null,
+  phoneConsentDays: null,
 });
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; error: string }> {

@@ -87,6 +87,12 @@ export function addMonths(day: string, months: number): string {
   return target.toISOString().slice(0, 10);
 }
 
+/** A calendar day `days` later. */
+export function addDays(day: string, days: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+}
+
 /** "inom 3 dagar" / "inom 5 timmar": the agreed response time in words. */
 export function responseTimeText(hours: number): string {
   if (hours % 24 === 0) return hours === 24 ? 'inom 1 dag' : `inom ${hours / 24} dagar`;

@@ -1,5 +1,6 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { PURPOSES, type ConsentMethod, type Purpose } from '@contracts/codes';
+import { ApiError } from '../../../api/api-fetch.js';
 import { answer, hub } from '../../../api/hub.js';
 import { Alert, Busy, Field } from '../../../components.js';
 import { formatDate } from '../../../format.js';
@@ -7,16 +8,33 @@ import { usePersistedState } from '../../../persisted-state.js';
 import { CONSENT_METHOD_TEXT, PURPOSE_TEXT } from '../../../texts.js';
 import { CategoryChoices, CheckboxGroup } from '../form-fields.js';
 import { PERSON_FORM_KEYS } from '../person-forms.js';
-import { addMonths, errorText, isCalendarDay, swedishToday } from '../guide-texts.js';
+import { useMe } from '../../../session.js';
+import { useLoad } from '../../../use-load.js';
+import { addDays, addMonths, errorText, isCalendarDay, swedishToday } from '../guide-texts.js';
 import type { Catalogue } from '../types.js';
 import { ConsentSigningPanel, type ConsentSigning } from './consent-signing.js';
 
-/** The ways a new consent is given: signed by the citizen first; the retired `e-signature` is not offered. */
+/**
+ * The ways a new consent is given: signed by the citizen first; the retired `e-signature` is not offered. A consent
+ * by phone is valid for a shorter time, which the municipality sets; the citizen sees it in "Mina uppgifter".
+ */
 const NEW_CONSENT_METHODS = [
   'e-legitimation',
   'in-person-written',
   'in-person-verbal',
+  'telefon',
 ] as const satisfies ConsentMethod[];
+
+/** The hub's refusal of a phone consent valid for too long names the municipality's limit. */
+function phoneLimitText(error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'telefon-consent-too-long') return undefined;
+  const details = error.details as { maxDays?: number; latestValidUntil?: string } | undefined;
+  if (!details?.maxDays || !details.latestValidUntil) return undefined;
+  return (
+    `Ett samtycke per telefon gäller högst ${details.maxDays} dagar hos er, alltså längst till ` +
+    `${formatDate(details.latestValidUntil)} (${details.latestValidUntil}).`
+  );
+}
 
 interface ConsentDraft {
   purposes: Purpose[];
@@ -35,7 +53,7 @@ export function ConsentForm({
   onRecorded: () => Promise<void>;
 }) {
   const today = swedishToday();
-  const latest = addMonths(today, 12);
+  const me = useMe();
   const initial: ConsentDraft = {
     purposes: ['vagledning'],
     categories: [],
@@ -43,6 +61,13 @@ export function ConsentForm({
     validUntil: addMonths(today, 6),
   };
   const [draft, setDraft, clear] = usePersistedState<ConsentDraft>(PERSON_FORM_KEYS.consent(subject), initial);
+  // how long a consent by phone lasts here: the municipality's setting (30 days unless it set another)
+  const organisation = useLoad(draft.method === 'telefon' ? `/api/organisations/${me.organisation}` : undefined, () =>
+    answer(hub.GET('/api/organisations/{number}', { params: { path: { number: me.organisation } } })),
+  );
+  const phoneDays = organisation.state === 'done' ? organisation.data.phoneConsentDays : undefined;
+  const latest =
+    draft.method === 'telefon' && phoneDays !== undefined ? addDays(today, phoneDays) : addMonths(today, 12);
   const [errors, setErrors] = useState<Partial<Record<keyof ConsentDraft, string>>>({});
   const [problem, setProblem] = useState<string>();
   const [saving, setSaving] = useState(false);
@@ -61,7 +86,10 @@ export function ConsentForm({
     if (!isCalendarDay(draft.validUntil.trim())) found.validUntil = 'Skriv ett datum som finns, som ÅÅÅÅ-MM-DD.';
     else if (draft.validUntil < today) found.validUntil = 'Datumet har redan passerat. Välj ett senare datum.';
     else if (draft.validUntil > latest)
-      found.validUntil = `Ett samtycke gäller högst 12 månader, alltså längst till ${formatDate(latest)}.`;
+      found.validUntil =
+        draft.method === 'telefon'
+          ? `Ett samtycke per telefon gäller högst ${phoneDays} dagar hos er, alltså längst till ${formatDate(latest)}.`
+          : `Ett samtycke gäller högst 12 månader, alltså längst till ${formatDate(latest)}.`;
     setErrors(found);
     setProblem(undefined);
     if (Object.keys(found).length > 0) {
@@ -107,7 +135,9 @@ export function ConsentForm({
       clear();
       await onRecorded();
     } catch (error) {
-      setProblem(errorText(error));
+      const limit = phoneLimitText(error);
+      if (limit) setErrors({ validUntil: limit });
+      setProblem(limit ? 'Samtycket är inte sparat. Rätta det som är markerat.' : errorText(error));
     } finally {
       setSaving(false);
     }
@@ -171,7 +201,13 @@ export function ConsentForm({
       </fieldset>
       <Field
         label="Gäller till och med"
-        hint={`ÅÅÅÅ-MM-DD. Högst 12 månader, längst till ${formatDate(latest)} (${latest}).`}
+        hint={
+          draft.method === 'telefon'
+            ? phoneDays !== undefined
+              ? `ÅÅÅÅ-MM-DD. Ett samtycke per telefon gäller högst ${phoneDays} dagar, längst till ${formatDate(latest)} (${latest}).`
+              : 'ÅÅÅÅ-MM-DD. Ett samtycke per telefon gäller kortare tid, högst så många dagar som kommunen har bestämt.'
+            : `ÅÅÅÅ-MM-DD. Högst 12 månader, längst till ${formatDate(latest)} (${latest}).`
+        }
         error={errors.validUntil}
       >
         {(props) => (

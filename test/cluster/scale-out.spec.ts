@@ -249,7 +249,20 @@ describe('scale-out on a three-node RabbitMQ cluster and a PostgreSQL primary wi
     await until(`queries to be ok again (${phase})`, timeoutMs, async () => {
       const after = queryLog.filter((q) => q.startedAt >= since);
       return after.length >= runOf && after.slice(-runOf).every(allOk);
+    }).catch((err: Error) => {
+      // what the answers were meanwhile, for the failure to show
+      console.log(`[cluster] ${phase}: answers since the fault ${JSON.stringify(statusesOf(since))}`);
+      throw err;
     });
+  }
+
+  function statusesOf(since: number): Record<string, number> {
+    const statuses: Record<string, number> = {};
+    for (const q of queryLog.filter((r) => r.startedAt >= since)) {
+      const key = q.status === 200 ? AGENCIES.map((a) => `${a}:${q.results?.[a]}`).join(' ') : `HTTP ${q.status}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    }
+    return statuses;
   }
 
   /** ms from `since` until the first query of the unbroken run of all-`ok` answers at the end. */

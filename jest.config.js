@@ -40,7 +40,7 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/', '<rootDir>/test/cluster/'],
     },
     {
       // kills and restarts its own PostgreSQL and RabbitMQ (test/chaos/support/private-services.ts): `npm run test:chaos`
@@ -49,6 +49,13 @@ export default {
       testMatch: ['<rootDir>/test/chaos/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/chaos/support/private-services.ts',
       globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts',
+    },
+    {
+      // a three-node RabbitMQ cluster and a PostgreSQL primary with a standby of its own, started and torn down by
+      // the spec (test/cluster/support/cluster-services.ts): `npm run test:cluster`, and part of `npm run test:chaos`
+      ...shared,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.spec.ts'],
     },
   ],
 };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { connectionOptions } from '@hub/database';
 import { AgreementModule } from './agreements/agreement.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { RefusalAudit } from './audit/refusal-audit.js';
@@ -39,13 +40,18 @@ import { TopicModule } from './topics/topic.module.js';
     AgreementModule,
     TypeOrmModule.forRootAsync({
       inject: [HUB_CONFIG],
-      useFactory: (config: HubConfig) => ({
-        type: 'postgres',
-        url: config.databaseUrl,
-        autoLoadEntities: true,
-        migrations: MIGRATIONS,
-        synchronize: false,
-      }),
+      useFactory: (config: HubConfig) => {
+        // a libpq multi-host URL: the first host's URL, and a pg Client that finds the primary (libs/database)
+        const { connectionString, Client } = connectionOptions(config.databaseUrl);
+        return {
+          type: 'postgres' as const,
+          url: connectionString,
+          ...(Client && { extra: { Client } }),
+          autoLoadEntities: true,
+          migrations: MIGRATIONS,
+          synchronize: false,
+        };
+      },
       // migrations run at start, one instance at a time
       dataSourceFactory: (options) => migratedDataSource(options!),
     }),

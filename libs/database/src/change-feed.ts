@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { databaseClient } from './database-hosts.js';
 
 /**
  * Keeps an in-memory copy fresh across hub instances: a committed change is announced with pg_notify on `channel`,
@@ -49,7 +50,7 @@ export class ChangeFeed {
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    const client = databaseClient(this.databaseUrl);
     client.on('notification', (notification) => {
       if (this.apply?.(notification.payload ?? '')) return;
       this.reload().catch((err: Error) => this.logger.error(`reloading on ${this.channel} failed: ${err.message}`));

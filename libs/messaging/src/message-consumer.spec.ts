@@ -176,3 +176,122 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<v
     await sleep(5);
   }
 }
+
+/** A broker's channels as the consumer sees them: each one records what was declared, consumed and acknowledged. */
+function fakeBroker(options: { leftOver?: string } = {}) {
+  /** a queue declared earlier with other properties, until it is deleted */
+  let leftOver = options.leftOver;
+  const declared: Array<{ queue: string; durable: boolean }> = [];
+  const deleted: string[] = [];
+  const consumers: Array<(message: amqp.ConsumeMessage | null) => void> = [];
+  const acked: string[] = [];
+  const model = {
+    createChannel: async () => ({
+      on: () => undefined,
+      assertQueue: async (queue: string, opts: { durable: boolean }) => {
+        // RabbitMQ refuses to declare an existing queue with other properties, and closes the channel
+        if (queue === leftOver) {
+          throw Object.assign(new Error('PRECONDITION_FAILED - inequivalent arg durable'), { code: 406 });
+        }
+        declared.push({ queue, durable: opts.durable });
+        return {};
+      },
+      deleteQueue: async (queue: string) => {
+        deleted.push(queue);
+        if (queue === leftOver) leftOver = undefined;
+        return { messageCount: 0 };
+      },
+      bindQueue: async () => ({}),
+      prefetch: async () => undefined,
+      consume: async (_queue: string, onMessage: (message: amqp.ConsumeMessage | null) => void) => {
+        consumers.push(onMessage);
+        return { consumerTag: `tag-${consumers.length}` };
+      },
+      ack: (message: amqp.ConsumeMessage) => acked.push(String(message.properties.messageId)),
+      nack: () => undefined,
+      cancel: async () => undefined,
+      close: async () => undefined,
+    }),
+  } as unknown as amqp.ChannelModel;
+  const connection = {
+    isConnected: true,
+    onConnect: async (setup: (m: amqp.ChannelModel) => Promise<void>) => setup(model),
+  } as unknown as AmqpConnection;
+  return { connection, declared, deleted, consumers, acked };
+}
+
+function consumerFor(connection: AmqpConnection, queue: { queue: string; kind: 'request' | 'persistent' }) {
+  const codec = {
+    identity: { service: 'adapter-fk', organisation: '2021005521' },
+    decodeWithFreshKeys: async (message: amqp.ConsumeMessage) => ({
+      ok: true,
+      envelope: JSON.parse(message.content.toString()) as Envelope,
+    }),
+  } as unknown as MessageCodec;
+  return new MessageConsumer(
+    connection,
+    codec,
+    { publish: async () => undefined } as unknown as ConfirmedPublisher,
+    {
+      queue: { ...queue, bindings: [] },
+      handlers: new Map([['consent.revoked.v1', async () => undefined]]),
+      idempotency: new SwitchableStore(),
+      retryBaseDelayMs: 10,
+    },
+    { log: () => undefined, warn: () => undefined, error: () => undefined },
+  );
+}
+
+const message = (id: string) =>
+  ({
+    content: Buffer.from(JSON.stringify({ id, type: 'consent.revoked.v1', correlationId: id, payload: {} })),
+    fields: { deliveryTag: 1 },
+    properties: { messageId: id, headers: {} },
+  }) as unknown as amqp.ConsumeMessage;
+
+describe('MessageConsumer when its queue goes away under it', () => {
+  it('declares the queue again and consumes it when the broker cancels the consumer (its node was lost)', async () => {
+    const broker = fakeBroker();
+    const consumer = consumerFor(broker.connection, { queue: 'q.adapter-fk.events', kind: 'persistent' });
+    await consumer.start();
+    expect(broker.consumers).toHaveLength(1);
+
+    broker.consumers[0]!(null);
+    await waitUntil(() => broker.consumers.length === 2);
+    expect(broker.declared.filter((d) => d.queue === 'q.adapter-fk.events')).toHaveLength(2);
+
+    broker.consumers[1]!(message('after-the-cancel'));
+    await waitUntil(() => broker.acked.length === 1);
+    expect(broker.acked).toEqual(['after-the-cancel']);
+    await consumer.stop();
+  });
+
+  it('does not come back after it was stopped', async () => {
+    const broker = fakeBroker();
+    const consumer = consumerFor(broker.connection, { queue: 'q.adapter-fk.events', kind: 'persistent' });
+    await consumer.start();
+    await consumer.stop();
+    broker.consumers[0]!(null);
+    await sleep(50);
+    expect(broker.consumers).toHaveLength(1);
+  });
+
+  it('declares a request queue non-durable, replacing one an older version declared durable', async () => {
+    const broker = fakeBroker({ leftOver: 'q.adapter-fk.queries' });
+    const consumer = consumerFor(broker.connection, { queue: 'q.adapter-fk.queries', kind: 'request' });
+    await consumer.start();
+    expect(broker.deleted).toEqual(['q.adapter-fk.queries']);
+    expect(broker.declared.filter((d) => d.queue === 'q.adapter-fk.queries')).toEqual([
+      { queue: 'q.adapter-fk.queries', durable: false },
+    ]);
+    await consumer.stop();
+  });
+
+  it('never deletes a persistent queue that refuses the declaration', async () => {
+    const broker = fakeBroker({ leftOver: 'q.adapter-fk.referrals' });
+    const consumer = consumerFor(broker.connection, { queue: 'q.adapter-fk.referrals', kind: 'persistent' });
+    await expect(consumer.start()).rejects.toThrow(/PRECONDITION_FAILED/);
+    expect(broker.deleted).toEqual([]);
+    expect(broker.consumers).toHaveLength(0);
+  });
+});

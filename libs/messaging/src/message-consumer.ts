@@ -7,7 +7,7 @@ import { bundleMessage, decodeBundle, itemMessage, type BundleItem, type BundleI
 import type { ConfirmedPublisher } from './confirmed-publisher.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { MessageCodec, OutgoingMessage } from './message-codec.js';
-import { DEFAULT_DELIVERY_LIMIT, DEFAULT_PREFETCH, declareQueue, type QueueSpec } from './topology.js';
+import { DEFAULT_DELIVERY_LIMIT, DEFAULT_PREFETCH, declareQueueOn, type QueueSpec } from './topology.js';
 
 export interface MessageContext<Tx = unknown> {
   envelope: Envelope;
@@ -116,21 +116,57 @@ export class MessageConsumer {
 
   async start(): Promise<void> {
     this.stopping = false;
-    await this.connection.onConnect(async (model) => {
-      if (this.stopping) return;
-      const channel = await model.createChannel();
-      channel.on('error', (err: Error) => this.logger.warn(`consumer ${this.queue}: ${err.message}`));
-      channel.on('close', () => {
-        if (this.channel === channel) this.channel = undefined;
-      });
-      await declareQueue(channel, this.options.queue);
-      await channel.prefetch(this.options.prefetch ?? DEFAULT_PREFETCH);
-      const { consumerTag } = await channel.consume(this.queue, (message) => {
-        if (message) void this.onMessage(channel, message);
-      });
-      this.channel = channel;
-      this.consumerTag = consumerTag;
+    await this.connection.onConnect((model) => this.subscribe(model));
+  }
+
+  /** Declares the queue and consumes it on a channel of its own: at every (re)connect, and after a broker cancel. */
+  private async subscribe(model: amqp.ChannelModel): Promise<void> {
+    if (this.stopping) return;
+    await declareQueueOn(model, this.options.queue);
+    const channel = await model.createChannel();
+    channel.on('error', (err: Error) => this.logger.warn(`consumer ${this.queue}: ${err.message}`));
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = undefined;
     });
+    await channel.prefetch(this.options.prefetch ?? DEFAULT_PREFETCH);
+    const { consumerTag } = await channel.consume(this.queue, (message) => {
+      if (message) void this.onMessage(channel, message);
+      else this.cancelledByBroker(model, channel);
+    });
+    this.channel = channel;
+    this.consumerTag = consumerTag;
+  }
+
+  /**
+   * The broker cancels a consumer (amqplib hands it `null`) when its queue goes away under it: deleted, or a classic
+   * queue whose node a cluster lost. The connection is still up, so no reconnect declares the queue again: the
+   * consumer does, on the node it is connected to, and consumes it again, with back-off while it cannot. What is in
+   * hand finishes on the old channel, which is closed a little later.
+   */
+  private cancelledByBroker(model: amqp.ChannelModel, channel: amqp.Channel): void {
+    if (this.stopping || this.channel !== channel) return;
+    this.logger.warn(
+      `consumer ${this.queue}: cancelled by the broker (queue deleted or its node lost); declaring it again`,
+    );
+    this.channel = undefined;
+    this.consumerTag = undefined;
+    setTimeout(() => void channel.close().catch(() => undefined), 10_000).unref();
+    this.resubscribe(model, 0);
+  }
+
+  private resubscribe(model: amqp.ChannelModel, attempt: number): void {
+    const delay = attempt === 0 ? 0 : Math.min(5_000, 100 * 2 ** attempt);
+    setTimeout(() => {
+      // stopped, consuming again, or the connection is gone: its reconnect sets the consumer up anew
+      if (this.stopping || this.channel || !this.connection.isConnected) return;
+      this.subscribe(model).then(
+        () => this.logger.log(`consumer ${this.queue}: consuming again`),
+        (err: Error) => {
+          this.logger.warn(`consumer ${this.queue}: declaring again failed: ${err.message}`);
+          this.resubscribe(model, attempt + 1);
+        },
+      );
+    }, delay).unref();
   }
 
   /** Stops taking messages and waits for those in hand to finish (or the time to run out). */

@@ -40,14 +40,21 @@ export function queueArguments(spec: QueueSpec): Record<string, unknown> {
   };
 }
 
-/** How a consumer's queue is declared: durable, shared by the service's instances, with `queueArguments`. */
+/**
+ * How a consumer's queue is declared: shared by the service's instances, with `queueArguments`. Persistent queues are
+ * durable. Request queues are not: a classic queue lives on one node of a cluster, and a durable one whose node is
+ * lost can be neither used nor declared again anywhere until that node is back (RabbitMQ answers 404 "home node …
+ * is down or inaccessible", so an adapter that reconnects fails its set-up and takes no referrals either). A
+ * non-durable one is deleted with its node, and the consumers declare it again on the node they reach
+ * (`MessageConsumer` on reconnect, or when the broker cancels it); what it held were queries due within seconds.
+ */
 export function queueOptions(spec: QueueSpec): {
   durable: boolean;
   exclusive: boolean;
   autoDelete: boolean;
   arguments: Record<string, unknown>;
 } {
-  return { durable: true, exclusive: false, autoDelete: false, arguments: queueArguments(spec) };
+  return { durable: spec.kind === 'persistent', exclusive: false, autoDelete: false, arguments: queueArguments(spec) };
 }
 
 /** How a parking queue is declared. */
@@ -68,6 +75,31 @@ export async function declareExchanges(channel: amqp.Channel): Promise<void> {
   await channel.assertExchange(EXCHANGES.event, 'topic', { durable: true });
   await channel.assertExchange(EXCHANGES.deadLetter, 'topic', { durable: true });
   await channel.assertExchange(EXCHANGES.reply, 'topic', { durable: true });
+}
+
+/**
+ * Declares a consumer's queue on a channel of its own, which it closes. A request queue an older version declared
+ * durable (RabbitMQ refuses the new declaration: 406 PRECONDITION_FAILED) is deleted and declared anew; it held
+ * nothing but queries due within seconds.
+ */
+export async function declareQueueOn(connection: amqp.ChannelModel, spec: QueueSpec): Promise<void> {
+  const channel = await connection.createChannel();
+  channel.on('error', () => undefined);
+  try {
+    await declareQueue(channel, spec);
+    await channel.close().catch(() => undefined);
+    return;
+  } catch (err) {
+    if (spec.kind !== 'request' || (err as { code?: number }).code !== 406) throw err;
+  }
+  const again = await connection.createChannel();
+  again.on('error', () => undefined);
+  try {
+    await again.deleteQueue(spec.queue);
+    await declareQueue(again, spec);
+  } finally {
+    await again.close().catch(() => undefined);
+  }
 }
 
 /** Declares a consumer's queue, its parking queue (bound to the dead-letter exchange under the queue's name) and its bindings. */

@@ -3,7 +3,7 @@ import { ContactRollup } from '../../apps/hub/src/follow-up/contact-rollup.js';
 import { FiguresRepository } from '../../apps/hub/src/follow-up/figures.repository.js';
 import { FOLLOW_UP_TIME_ZONE, type Period } from '../../apps/hub/src/follow-up/period.js';
 import { testPool } from '../support/env.js';
-import { USERS } from '../support/hub.js';
+import { migrateTestDatabase, USERS } from '../support/hub.js';
 
 const ORGANISATION = USERS.manager.organisation;
 const UNIT = 'Rolluptest';
@@ -203,6 +203,7 @@ describe('the day and month rollups give the figures of one pass over hub.contac
   };
 
   beforeAll(async () => {
+    await migrateTestDatabase();
     await pool.query(`INSERT INTO hub.unit (organisation, name) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
       ORGANISATION,
       UNIT,

@@ -12,7 +12,8 @@
  *
  * With BENCH_BASE_DIST (a build of the code before, e.g. `artifacts/base-dist`) it also times each figure statement
  * of that build's FiguresRepository next to this build's, on the same seeded year in the same run: one statement at
- * a time (which dominates) and all of them at once, as the endpoint runs them (before/after).
+ * a time (which dominates) and all of them at once, as the endpoint runs them (before/after), the builds taking
+ * turns request by request. BENCH_KEEP=true leaves the seeded year in the database afterwards.
  *
  * The hub runs as its own process (`node dist/apps/hub/src/main.js`) on port 3311, on the bench's database and vhost
  * (`hub_bench` unless DATABASE_URL and AMQP_URL say otherwise). The centre is a unit of its own, whose rows are
@@ -48,6 +49,8 @@ const REFERRALS = num('BENCH_REFERRALS', 10_000);
 const TARGET_P99_MS = 300;
 const BASE_DIST = env.BENCH_BASE_DIST;
 const PROFILE_REQUESTS = num('BENCH_PROFILE_REQUESTS', 30);
+/** BENCH_KEEP=true leaves the seeded year in the database (to EXPLAIN its statements); the next run replaces it. */
+const KEEP = env.BENCH_KEEP === 'true';
 /** hub.roll_up_contact_days's advisory lock (migration ContactDayRollup). */
 const ROLLUP_LOCK = 1_763_901_500;
 /** hub.roll_up_query_days's advisory lock (migration FollowUpMonthRollup). */
@@ -298,35 +301,38 @@ async function profile(builds: Array<{ name: string; dist: string }>): Promise<v
   const now = new Date();
   const rows: Array<Record<string, string | number>> = [];
   try {
-    for (const build of builds) {
-      const built = (await import(
-        pathToFileURL(resolve(build.dist, 'apps/hub/src/follow-up/figures.repository.js')).href
-      )) as {
-        FiguresRepository: new (pool: pg.Pool) => FigureStatements;
-      };
-      const figures = new built.FiguresRepository(pool);
-      const statements: Array<[string, () => Promise<unknown>]> = [
-        ['contacts', () => figures.contacts(ORGANISATION, UNIT, year)],
-        ['durations', () => figures.durations(ORGANISATION, UNIT, year)],
-        ['errands', () => figures.errands(ORGANISATION, UNIT, year, now)],
-        ['referrals', () => figures.referrals(ORGANISATION, UNIT, year, now)],
-        ['queries', () => figures.queries(ORGANISATION, UNIT, year)],
-        ['targeted, the year before', () => figures.targeted(ORGANISATION, UNIT, before, now)],
-      ];
-      const all: [string, () => Promise<unknown>] = [
-        'all six at once',
-        () => Promise.all(statements.map(([, run]) => run())),
-      ];
-      for (const [name, run] of [...statements, all]) {
-        for (let i = 0; i < 3; i++) await run();
-        const latencies: number[] = [];
-        for (let i = 0; i < PROFILE_REQUESTS; i++) {
+    const built = await Promise.all(
+      builds.map(async (build) => {
+        const loaded = (await import(
+          pathToFileURL(resolve(build.dist, 'apps/hub/src/follow-up/figures.repository.js')).href
+        )) as { FiguresRepository: new (pool: pg.Pool) => FigureStatements };
+        const figures = new loaded.FiguresRepository(pool);
+        const statements: Array<[string, () => Promise<unknown>]> = [
+          ['contacts', () => figures.contacts(ORGANISATION, UNIT, year)],
+          ['durations', () => figures.durations(ORGANISATION, UNIT, year)],
+          ['errands', () => figures.errands(ORGANISATION, UNIT, year, now)],
+          ['referrals', () => figures.referrals(ORGANISATION, UNIT, year, now)],
+          ['queries', () => figures.queries(ORGANISATION, UNIT, year)],
+          ['targeted, the year before', () => figures.targeted(ORGANISATION, UNIT, before, now)],
+        ];
+        const six = [...statements];
+        statements.push(['all six at once', () => Promise.all(six.map(([, run]) => run()))]);
+        return { name: build.name, statements };
+      }),
+    );
+    // the builds take turns, request by request, so that the machine's other work weighs on both alike
+    for (let s = 0; s < built[0]!.statements.length; s++) {
+      const latencies = built.map(() => [] as number[]);
+      for (let i = 0; i < 3 + PROFILE_REQUESTS; i++) {
+        for (const [b, build] of built.entries()) {
           const started = performance.now();
-          await run();
-          latencies.push(performance.now() - started);
+          await build.statements[s]![1]();
+          if (i >= 3) latencies[b]!.push(performance.now() - started);
         }
-        const { p50, p99 } = percentiles(latencies);
-        rows.push({ build: build.name, statement: name, 'p50 ms': p50, 'p99 ms': p99 });
+      }
+      for (const [b, build] of built.entries()) {
+        const { p50, p99 } = percentiles(latencies[b]!);
+        rows.push({ statement: build.statements[s]![0], build: build.name, 'p50 ms': p50, 'p99 ms': p99 });
       }
     }
   } finally {
@@ -458,10 +464,12 @@ async function main(): Promise<void> {
     );
     if (results.some((r) => r.wrong > 0)) process.exitCode = 1;
   } finally {
-    await clean(pool).catch(() => undefined);
-    await pool
-      .query(`DELETE FROM hub.unit WHERE organisation = $1 AND name = $2`, [ORGANISATION, UNIT])
-      .catch(() => undefined);
+    if (!KEEP) {
+      await clean(pool).catch(() => undefined);
+      await pool
+        .query(`DELETE FROM hub.unit WHERE organisation = $1 AND name = $2`, [ORGANISATION, UNIT])
+        .catch(() => undefined);
+    }
     await pool.end();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

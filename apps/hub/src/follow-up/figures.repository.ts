@@ -95,14 +95,16 @@ const hoursBetween = (from: string, to: string) => `extract(epoch FROM ${to} - $
 // test/hub/follow-up-rollup.spec.ts compares them.
 const ROLLED_BEFORE = `(SELECT contacts_before FROM hub.follow_up_rollup)`;
 const inUnit = `organisation = $1 AND ($2::text IS NULL OR unit = $2)`;
-/** The month starting on `month` lies in the period and every day of it is rolled up (false while none is). */
-const wholeMonth = (month: string) =>
-  `(${month} >= $3::date AND (${month} + interval '1 month')::date <= $4::date + 1
-    AND (${month} + interval '1 month')::date <= ${ROLLED_BEFORE})`;
-const monthOf = (day: string) => `date_trunc('month', ${day}::timestamp)::date`;
-const inRolledMonths = `${inUnit} AND month >= $3::date AND month <= $4::date AND ${wholeMonth('month')}`;
-const inRolledDays = `${inUnit}
-   AND day >= $3::date AND day <= $4::date AND day < ${ROLLED_BEFORE} AND NOT ${wholeMonth(monthOf('day'))}`;
+// The period's days the rollup holds end before ROLLED_END; its whole calendar months among them run from
+// FIRST_WHOLE to WHOLE_END (none when FIRST_WHOLE >= WHOLE_END). Each source is read as plain index ranges: the
+// months in between, the days before FIRST_WHOLE and from WHOLE_END on (all of them when there is no whole month).
+const ROLLED_END = `least($4::date + 1, coalesce(${ROLLED_BEFORE}, '-infinity'::date))`;
+const FIRST_WHOLE = `(CASE WHEN $3::date = date_trunc('month', $3::timestamp)::date THEN $3::date
+                           ELSE (date_trunc('month', $3::timestamp) + interval '1 month')::date END)`;
+const WHOLE_END = `date_trunc('month', ${ROLLED_END}::timestamp)::date`;
+const inRolledMonths = `${inUnit} AND month >= ${FIRST_WHOLE} AND month < ${WHOLE_END}`;
+const inRolledDaysBefore = `${inUnit} AND day >= $3::date AND day < least(${FIRST_WHOLE}, ${ROLLED_END})`;
+const inRolledDaysAfter = `${inUnit} AND day >= greatest(${WHOLE_END}, ${FIRST_WHOLE}) AND day < ${ROLLED_END}`;
 const liveContacts = `
   SELECT * FROM hub.contact
    WHERE ${inUnit}
@@ -117,7 +119,11 @@ const CONTACT_CELLS = `
     UNION ALL
     SELECT dimension, key, CASE WHEN dimension = 'hour' THEN extract(isodow FROM day)::int END AS weekday,
            count, unresolved
-      FROM hub.contact_day WHERE ${inRolledDays}
+      FROM hub.contact_day WHERE ${inRolledDaysBefore}
+    UNION ALL
+    SELECT dimension, key, CASE WHEN dimension = 'hour' THEN extract(isodow FROM day)::int END AS weekday,
+           count, unresolved
+      FROM hub.contact_day WHERE ${inRolledDaysAfter}
     UNION ALL
     SELECT CASE WHEN GROUPING(channel) = 0 THEN 'channel' WHEN GROUPING(topic) = 0 THEN 'topic'
                 WHEN GROUPING(outcome) = 0 THEN 'outcome' WHEN GROUPING(rosa) = 0 THEN 'rosa'
@@ -180,7 +186,9 @@ const DURATIONS_SQL = `
     SELECT seconds, sum(waiting)::bigint AS waiting, sum(handling)::bigint AS handling
       FROM (SELECT seconds, waiting, handling FROM hub.contact_month_duration WHERE ${inRolledMonths}
             UNION ALL
-            SELECT seconds, waiting, handling FROM hub.contact_day_duration WHERE ${inRolledDays}
+            SELECT seconds, waiting, handling FROM hub.contact_day_duration WHERE ${inRolledDaysBefore}
+            UNION ALL
+            SELECT seconds, waiting, handling FROM hub.contact_day_duration WHERE ${inRolledDaysAfter}
             UNION ALL
             SELECT waiting_seconds, 1, 0 FROM (${liveContacts}) c WHERE waiting_seconds IS NOT NULL
             UNION ALL

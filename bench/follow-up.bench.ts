@@ -10,6 +10,11 @@
  *   npm run bench:follow-up
  *   BENCH_REQUESTS=400 npm run bench:follow-up
  *
+ * With BENCH_BASE_DIST (a build of the code before, e.g. `artifacts/base-dist`) it also times each figure statement
+ * of that build's FiguresRepository next to this build's, on the same seeded year in the same run: one statement at
+ * a time (which dominates) and all of them at once, as the endpoint runs them (before/after), the builds taking
+ * turns request by request. BENCH_KEEP=true leaves the seeded year in the database afterwards.
+ *
  * The hub runs as its own process (`node dist/apps/hub/src/main.js`) on port 3311, on the bench's database and vhost
  * (`hub_bench` unless DATABASE_URL and AMQP_URL say otherwise). The centre is a unit of its own, whose rows are
  * deleted at the end. Exits non-zero only when it could not measure or an answer was wrong.
@@ -18,8 +23,9 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 import pg from 'pg';
@@ -41,8 +47,14 @@ const ERRANDS = num('BENCH_ERRANDS', 50_000);
 const QUERIES = num('BENCH_QUERIES', 100_000);
 const REFERRALS = num('BENCH_REFERRALS', 10_000);
 const TARGET_P99_MS = 300;
+const BASE_DIST = env.BENCH_BASE_DIST;
+const PROFILE_REQUESTS = num('BENCH_PROFILE_REQUESTS', 30);
+/** BENCH_KEEP=true leaves the seeded year in the database (to EXPLAIN its statements); the next run replaces it. */
+const KEEP = env.BENCH_KEEP === 'true';
 /** hub.roll_up_contact_days's advisory lock (migration ContactDayRollup). */
 const ROLLUP_LOCK = 1_763_901_500;
+/** hub.roll_up_query_days's advisory lock (migration FollowUpMonthRollup). */
+const QUERY_ROLLUP_LOCK = 1_763_902_030;
 const LOG_DIR = join('artifacts', 'follow-up-logs');
 
 const ORGANISATION = ORGANISATIONS.orebro;
@@ -199,37 +211,51 @@ async function seedWith(pool: pg.PoolClient): Promise<void> {
   await rollUpYear(pool);
   // as autovacuum would soon: the visibility map for index-only scans, and statistics for the planner
   await pool.query(
-    `VACUUM ANALYZE hub.contact, hub.contact_day, hub.contact_day_duration, hub.errand, hub.query_outcome,
-       hub.referral, hub.referral_event`,
+    `VACUUM ANALYZE hub.contact, hub.contact_day, hub.contact_day_duration, hub.contact_month,
+       hub.contact_month_duration, hub.errand, hub.query_outcome, hub.query_day, hub.referral, hub.referral_event`,
   );
 }
 
 /**
- * The seeded year went into the day rollup through the insert trigger (its days were closed); this drops the rollup
- * from the year's first day and lets the job roll it up again, as the hub's job does after an import, and times it.
+ * The seeded year went into the day rollups through the insert triggers (its days were closed); this drops the
+ * rollups from the year's first day and lets the job roll them up again, as the hub's job does after an import, and
+ * times it. The month rollup follows the contacts' day rollup through its triggers, both ways.
  */
 async function rollUpYear(pool: pg.PoolClient): Promise<void> {
   await pool.query('BEGIN');
   await pool.query(`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+  await pool.query(`SELECT pg_advisory_xact_lock(${QUERY_ROLLUP_LOCK})`);
   await pool.query(`DELETE FROM hub.contact_day WHERE day >= $1`, [YEAR.from]);
   await pool.query(`DELETE FROM hub.contact_day_duration WHERE day >= $1`, [YEAR.from]);
-  await pool.query(`UPDATE hub.follow_up_rollup SET contacts_before = $1`, [YEAR.from]);
+  await pool.query(`DELETE FROM hub.query_day WHERE day >= $1`, [YEAR.from]);
+  await pool.query(`UPDATE hub.follow_up_rollup SET contacts_before = $1, queries_before = $1`, [YEAR.from]);
   await pool.query('COMMIT');
-  const started = performance.now();
-  let runs = 0;
-  for (let before = YEAR.from; ; runs++) {
-    const { rows } = await pool.query<{ before: string }>(`SELECT hub.roll_up_contact_days(31)::text AS before`);
-    if (rows[0]!.before === before) break;
-    before = rows[0]!.before;
+  for (const [what, fn] of [
+    ['contacts', 'hub.roll_up_contact_days'],
+    ['query outcomes', 'hub.roll_up_query_days'],
+  ] as const) {
+    const started = performance.now();
+    let runs = 0;
+    for (let before = YEAR.from; ; runs++) {
+      const { rows } = await pool.query<{ before: string }>(`SELECT ${fn}(31)::text AS before`);
+      if (rows[0]!.before === before) break;
+      before = rows[0]!.before;
+    }
+    console.log(
+      `the rollup job rolled up the year's ${what} again in ${Math.round(performance.now() - started)} ms (${runs} runs)`,
+    );
   }
-  const { rows } = await pool.query<{ days: number; cells: number }>(
-    `SELECT count(DISTINCT day)::int AS days, count(*)::int AS cells FROM hub.contact_day_duration
-      WHERE organisation = $1 AND unit = $2`,
+  const { rows } = await pool.query<{ days: number; cells: number; monthCells: number; queryCells: number }>(
+    `SELECT (SELECT count(DISTINCT day)::int FROM hub.contact_day_duration WHERE organisation = $1 AND unit = $2) AS days,
+            (SELECT count(*)::int FROM hub.contact_day_duration WHERE organisation = $1 AND unit = $2) AS cells,
+            (SELECT count(*)::int FROM hub.contact_month_duration WHERE organisation = $1 AND unit = $2) AS "monthCells",
+            (SELECT count(*)::int FROM hub.query_day WHERE organisation = $1 AND unit = $2) AS "queryCells"`,
     [ORGANISATION, UNIT],
   );
+  const r = rows[0]!;
   console.log(
-    `the rollup job rolled up the year again in ${Math.round(performance.now() - started)} ms (${runs} runs); ` +
-      `${rows[0]!.days} days with ${rows[0]!.cells} per-second duration cells`,
+    `${r.days} days with ${r.cells} per-second duration cells (${r.monthCells} in the month rollup); ` +
+      `${r.queryCells} query day cells`,
   );
 }
 
@@ -241,6 +267,79 @@ async function clean(pool: pg.Pool | pg.PoolClient): Promise<void> {
   for (const table of ['contact', 'errand', 'query_outcome', 'referral']) {
     await pool.query(`DELETE FROM hub.${table} WHERE organisation = $1 AND unit = $2`, [ORGANISATION, UNIT]);
   }
+}
+
+interface FigureStatements {
+  contacts(o: string, u: string | null, p: Period): Promise<unknown>;
+  durations(o: string, u: string | null, p: Period): Promise<unknown>;
+  errands(o: string, u: string | null, p: Period, now: Date): Promise<unknown>;
+  referrals(o: string, u: string | null, p: Period, now: Date): Promise<unknown>;
+  queries(o: string, u: string | null, p: Period): Promise<unknown>;
+  targeted(o: string, u: string | null, p: Period, now: Date): Promise<unknown>;
+}
+interface Period {
+  from: string;
+  to: string;
+  days: number;
+}
+
+const percentiles = (latencies: number[]) => {
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99) };
+};
+
+/**
+ * Each figure statement of the year, one at a time, and all of them at once as FollowUpService.figures runs them
+ * (the previous year's targeted figures included), for each build given: where the time of a request goes.
+ */
+async function profile(builds: Array<{ name: string; dist: string }>): Promise<void> {
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 8 });
+  const year: Period = { from: YEAR.from, to: YEAR.to, days: 365 };
+  const before: Period = { from: '2024-01-01', to: '2024-12-31', days: 366 };
+  const now = new Date();
+  const rows: Array<Record<string, string | number>> = [];
+  try {
+    const built = await Promise.all(
+      builds.map(async (build) => {
+        const loaded = (await import(
+          pathToFileURL(resolve(build.dist, 'apps/hub/src/follow-up/figures.repository.js')).href
+        )) as { FiguresRepository: new (pool: pg.Pool) => FigureStatements };
+        const figures = new loaded.FiguresRepository(pool);
+        const statements: Array<[string, () => Promise<unknown>]> = [
+          ['contacts', () => figures.contacts(ORGANISATION, UNIT, year)],
+          ['durations', () => figures.durations(ORGANISATION, UNIT, year)],
+          ['errands', () => figures.errands(ORGANISATION, UNIT, year, now)],
+          ['referrals', () => figures.referrals(ORGANISATION, UNIT, year, now)],
+          ['queries', () => figures.queries(ORGANISATION, UNIT, year)],
+          ['targeted, the year before', () => figures.targeted(ORGANISATION, UNIT, before, now)],
+        ];
+        const six = [...statements];
+        statements.push(['all six at once', () => Promise.all(six.map(([, run]) => run()))]);
+        return { name: build.name, statements };
+      }),
+    );
+    // the builds take turns, request by request, so that the machine's other work weighs on both alike
+    for (let s = 0; s < built[0]!.statements.length; s++) {
+      const latencies = built.map(() => [] as number[]);
+      for (let i = 0; i < 3 + PROFILE_REQUESTS; i++) {
+        for (const [b, build] of built.entries()) {
+          const started = performance.now();
+          await build.statements[s]![1]();
+          if (i >= 3) latencies[b]!.push(performance.now() - started);
+        }
+      }
+      for (const [b, build] of built.entries()) {
+        const { p50, p99 } = percentiles(latencies[b]!);
+        rows.push({ statement: build.statements[s]![0], build: build.name, 'p50 ms': p50, 'p99 ms': p99 });
+      }
+    }
+  } finally {
+    await pool.end();
+  }
+  console.log(`\nthe figure statements of the year, ${PROFILE_REQUESTS} times each, straight to PostgreSQL:`);
+  console.table(rows);
 }
 
 interface Step {
@@ -306,6 +405,11 @@ async function main(): Promise<void> {
       await delay(200);
     }
     await seed(pool);
+    console.log(
+      `load average (1, 5, 15 min) before the requests: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    );
     const bearer = await token();
     const year = `?from=${YEAR.from}&to=${YEAR.to}`;
     const figures = `/api/follow-up/figures${year}`;
@@ -344,12 +448,28 @@ async function main(): Promise<void> {
     for (const r of results.slice(2)) {
       console.log(`${r.name}: p99 ${r.p99Ms} ms ${r.p99Ms <= TARGET_P99_MS ? 'meets' : 'MISSES'} ${TARGET_P99_MS} ms`);
     }
+    console.log(
+      `load average (1, 5, 15 min) at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    );
+    await profile([
+      ...(BASE_DIST ? [{ name: 'before (BENCH_BASE_DIST)', dist: resolve(BASE_DIST) }] : []),
+      { name: 'this build', dist: resolve('dist') },
+    ]);
+    console.log(
+      `load average (1, 5, 15 min) after the profile: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    );
     if (results.some((r) => r.wrong > 0)) process.exitCode = 1;
   } finally {
-    await clean(pool).catch(() => undefined);
-    await pool
-      .query(`DELETE FROM hub.unit WHERE organisation = $1 AND name = $2`, [ORGANISATION, UNIT])
-      .catch(() => undefined);
+    if (!KEEP) {
+      await clean(pool).catch(() => undefined);
+      await pool
+        .query(`DELETE FROM hub.unit WHERE organisation = $1 AND name = $2`, [ORGANISATION, UNIT])
+        .catch(() => undefined);
+    }
     await pool.end();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

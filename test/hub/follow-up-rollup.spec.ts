@@ -3,7 +3,7 @@ import { ContactRollup } from '../../apps/hub/src/follow-up/contact-rollup.js';
 import { FiguresRepository } from '../../apps/hub/src/follow-up/figures.repository.js';
 import { FOLLOW_UP_TIME_ZONE, type Period } from '../../apps/hub/src/follow-up/period.js';
 import { testPool } from '../support/env.js';
-import { USERS } from '../support/hub.js';
+import { migrateTestDatabase, USERS } from '../support/hub.js';
 
 const ORGANISATION = USERS.manager.organisation;
 const UNIT = 'Rolluptest';
@@ -60,10 +60,40 @@ const RAW_DURATIONS = `
            'p90', ${rounded('percentile_cont(0.9) WITHIN GROUP (ORDER BY handling_seconds)')}) AS handling
     FROM hub.contact WHERE ${inScope}`;
 
+/** The agency results per agency and purpose as one pass over hub.query_outcome counts them. */
+const RAW_QUERIES = `
+  SELECT ${jsonRows(
+    `SELECT agency, purpose, count(*)::int AS count FROM hub.query_outcome
+      WHERE organisation = $1 AND ($2::text IS NULL OR unit = $2)
+        AND at >= $3::date::timestamp AT TIME ZONE $5 AND at < ($4::date + 1)::timestamp AT TIME ZONE $5
+      GROUP BY agency, purpose`,
+    'r.agency, r.purpose',
+  )} AS "byAgencyAndPurpose"`;
+
+/** The month rollup as the sums of the day rollup's days: what the triggers on the day tables must keep it at. */
+const MONTHS_OF_DAYS = `
+  SELECT json_agg(r ORDER BY r) AS rows FROM (
+    SELECT organisation, unit, date_trunc('month', day::timestamp)::date AS month, dimension, key,
+           CASE WHEN dimension = 'hour' THEN extract(isodow FROM day)::int ELSE 0 END AS weekday,
+           sum(count)::int AS count, sum(unresolved)::int AS unresolved
+      FROM hub.contact_day WHERE organisation = $1 AND unit = $2 GROUP BY 1, 2, 3, 4, 5, 6) r`;
+const MONTHS = `
+  SELECT json_agg(r ORDER BY r) AS rows FROM (
+    SELECT organisation, unit, month, dimension, key, weekday::int, count, unresolved
+      FROM hub.contact_month WHERE organisation = $1 AND unit = $2) r`;
+const DURATION_MONTHS_OF_DAYS = `
+  SELECT json_agg(r ORDER BY r) AS rows FROM (
+    SELECT date_trunc('month', day::timestamp)::date AS month, seconds, sum(waiting)::int AS waiting,
+           sum(handling)::int AS handling
+      FROM hub.contact_day_duration WHERE organisation = $1 AND unit = $2 GROUP BY 1, 2) r`;
+const DURATION_MONTHS = `
+  SELECT json_agg(r ORDER BY r) AS rows FROM (
+    SELECT month, seconds, waiting, handling FROM hub.contact_month_duration WHERE organisation = $1 AND unit = $2) r`;
+
 const dayBefore = (day: string, n: number) =>
   new Date(Date.parse(`${day}T12:00:00Z`) - n * DAY_MS).toISOString().slice(0, 10);
 
-describe('the contacts’ day rollup gives the figures of one pass over hub.contact', () => {
+describe('the day and month rollups give the figures of one pass over hub.contact and hub.query_outcome', () => {
   const pool = testPool();
   const repository = new FiguresRepository(pool);
   const today = swedishDay(new Date());
@@ -80,6 +110,9 @@ describe('the contacts’ day rollup gives the figures of one pass over hub.cont
     period(dayBefore(today, 365), today),
     period('2026-03-29', '2026-03-29'),
     period('2026-10-25', '2026-10-25'),
+    // whole months (from the month rollup) and the days around them (from the day rollup)
+    period('2026-03-01', '2026-10-31'),
+    period('2026-02-27', '2026-11-02'),
   ];
 
   /** Contacts at random instants of whole Swedish days (midnight to midnight, however long the day is). */
@@ -103,20 +136,43 @@ describe('the contacts’ day rollup gives the figures of one pass over hub.cont
     );
   };
 
+  /** Agency results at random instants of a whole Swedish day, for three agencies and two purposes. */
+  const insertQueriesOfDay = async (day: string, n: number) => {
+    await pool.query(
+      `INSERT INTO hub.query_outcome (query_id, agency, at, purpose, organisation, unit, status)
+       SELECT gen_random_uuid(), (ARRAY['fk', 'af', 'skv'])[1 + floor(random() * 3)::int], s + random() * (e - s),
+              (ARRAY['vagledning', 'etablering'])[1 + floor(random() * 2)::int], $1, $2, 'ok'
+         FROM generate_series(1, $4) g,
+              (SELECT $3::date::timestamp AT TIME ZONE '${FOLLOW_UP_TIME_ZONE}' AS s,
+                      ($3::date + 1)::timestamp AT TIME ZONE '${FOLLOW_UP_TIME_ZONE}' AS e) d`,
+      [ORGANISATION, UNIT, day, n],
+    );
+  };
+
   const expectSameFigures = async () => {
+    const [months, monthsOfDays, durationMonths, durationMonthsOfDays] = await Promise.all(
+      [MONTHS, MONTHS_OF_DAYS, DURATION_MONTHS, DURATION_MONTHS_OF_DAYS].map((sql) =>
+        pool.query(sql, [ORGANISATION, UNIT]),
+      ),
+    );
+    expect(months!.rows[0].rows).toEqual(monthsOfDays!.rows[0].rows);
+    expect(durationMonths!.rows[0].rows).toEqual(durationMonthsOfDays!.rows[0].rows);
     for (const p of periods) {
       for (const unit of [UNIT, null]) {
         const params = [ORGANISATION, unit, p.from, p.to, FOLLOW_UP_TIME_ZONE];
-        const [raw, rawDurations] = await Promise.all([
+        const [raw, rawDurations, rawQueries] = await Promise.all([
           pool.query(RAW_CONTACTS, params),
           pool.query(RAW_DURATIONS, params),
+          pool.query(RAW_QUERIES, params),
         ]);
-        const [contacts, durations, targeted] = await Promise.all([
+        const [contacts, durations, targeted, queries] = await Promise.all([
           repository.contacts(ORGANISATION, unit, p),
           repository.durations(ORGANISATION, unit, p),
           repository.targeted(ORGANISATION, unit, p, new Date()),
+          repository.queries(ORGANISATION, unit, p),
         ]);
         const where = `${p.from}–${p.to} ${unit ?? 'whole municipality'}`;
+        expect({ where, queries }).toEqual({ where, queries: rawQueries.rows[0] });
         expect({ where, contacts }).toEqual({ where, contacts: raw.rows[0] });
         expect({ where, durations }).toEqual({ where, durations: rawDurations.rows[0] });
         expect({ where, contacts: targeted.contacts, resolved: targeted.resolved }).toEqual({
@@ -135,9 +191,11 @@ describe('the contacts’ day rollup gives the figures of one pass over hub.cont
     try {
       await client.query('BEGIN');
       await client.query(`SELECT pg_advisory_xact_lock(1763901500)`);
+      await client.query(`SELECT pg_advisory_xact_lock(1763902030)`);
       await client.query(`DELETE FROM hub.contact_day WHERE day >= $1`, [day]);
       await client.query(`DELETE FROM hub.contact_day_duration WHERE day >= $1`, [day]);
-      await client.query(`UPDATE hub.follow_up_rollup SET contacts_before = $1`, [day]);
+      await client.query(`DELETE FROM hub.query_day WHERE day >= $1`, [day]);
+      await client.query(`UPDATE hub.follow_up_rollup SET contacts_before = $1, queries_before = $1`, [day]);
       await client.query('COMMIT');
     } finally {
       client.release();
@@ -145,26 +203,35 @@ describe('the contacts’ day rollup gives the figures of one pass over hub.cont
   };
 
   beforeAll(async () => {
+    await migrateTestDatabase();
     await pool.query(`INSERT INTO hub.unit (organisation, name) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
       ORGANISATION,
       UNIT,
     ]);
     await pool.query(`DELETE FROM hub.contact WHERE organisation = $1 AND unit = $2`, [ORGANISATION, UNIT]);
+    await pool.query(`DELETE FROM hub.query_outcome WHERE organisation = $1 AND unit = $2`, [ORGANISATION, UNIT]);
     await new ContactRollup(repository).run();
     for (const day of ['2026-03-28', '2026-03-29', '2026-03-30', '2026-10-24', '2026-10-25', '2026-10-26']) {
       await insertDay(day, 150);
+      await insertQueriesOfDay(day, 60);
     }
-    for (let n = 0; n <= 3; n++) await insertDay(dayBefore(today, n), 120);
+    for (let n = 0; n <= 3; n++) {
+      await insertDay(dayBefore(today, n), 120);
+      await insertQueriesOfDay(dayBefore(today, n), 40);
+    }
   }, 60_000);
 
   afterAll(async () => {
     await pool.query(`DELETE FROM hub.contact WHERE organisation = $1 AND unit = $2`, [ORGANISATION, UNIT]);
+    await pool.query(`DELETE FROM hub.query_outcome WHERE organisation = $1 AND unit = $2`, [ORGANISATION, UNIT]);
     await pool.end();
   });
 
   it('for days written after they were rolled up (added by the trigger) and today’s live rows', async () => {
-    const { rows } = await pool.query(`SELECT contacts_before::text AS before FROM hub.follow_up_rollup`);
-    expect(rows[0].before).toBe(today);
+    const { rows } = await pool.query(
+      `SELECT contacts_before::text AS before, queries_before::text AS queries FROM hub.follow_up_rollup`,
+    );
+    expect(rows[0]).toEqual({ before: today, queries: today });
     await expectSameFigures();
     expect(await unitTotal()).toBe(1380);
   });
@@ -196,6 +263,18 @@ describe('the contacts’ day rollup gives the figures of one pass over hub.cont
       [ORGANISATION, UNIT],
     );
     await insertDay('2026-10-25', 40);
+    await pool.query(
+      `DELETE FROM hub.query_outcome WHERE organisation = $1 AND unit = $2 AND query_id IN
+         (SELECT query_id FROM hub.query_outcome WHERE organisation = $1 AND unit = $2 ORDER BY query_id LIMIT 50)`,
+      [ORGANISATION, UNIT],
+    );
+    await pool.query(
+      `UPDATE hub.query_outcome SET purpose = 'bostadsanpassning', at = at - interval '20 hours'
+        WHERE organisation = $1 AND unit = $2 AND query_id IN
+         (SELECT query_id FROM hub.query_outcome WHERE organisation = $1 AND unit = $2 ORDER BY query_id DESC LIMIT 40)`,
+      [ORGANISATION, UNIT],
+    );
+    await insertQueriesOfDay('2026-03-29', 25);
     await expectSameFigures();
     expect(await unitTotal()).toBe(1220);
   });

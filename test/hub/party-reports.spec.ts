@@ -66,6 +66,19 @@ describe('monthly report per party (PDF, CSV, mailed once)', () => {
         [code, OREBRO, UNIT, agreementId, ok, denied],
       );
     }
+    // the municipality's kundnöjdhet of the month (NKI 77.8 of six answers) and its NKI target
+    await pool.query(`DELETE FROM hub.survey_answer WHERE unit = $1`, [UNIT]);
+    await pool.query(
+      `INSERT INTO hub.survey_answer (organisation, unit, channel, day, overall, expectations, ideal)
+       SELECT $1, $2, 'besok', '2025-04-10', s, s, s FROM unnest(ARRAY[9, 9, 9, 7, 7, 7]) s`,
+      [OREBRO, UNIT],
+    );
+    await pool.query(
+      `INSERT INTO hub.follow_up_target (organisation, unit, nki, first_contact_resolved_percent, updated_by)
+       VALUES ($1, NULL, 75, 70, 'test')
+       ON CONFLICT (organisation, unit) DO UPDATE SET nki = 75, first_contact_resolved_percent = 70`,
+      [OREBRO],
+    );
     catcher = await startMailCatcher();
     hub = await startHub({
       env: {
@@ -114,7 +127,41 @@ describe('monthly report per party (PDF, CSV, mailed once)', () => {
       'Frågor per ändamål;Örebro kommun;Rapporttest;Försäkringskassan;Vägledning;Nekade;färre än 5\r\n',
     );
     expect(orebro.toString('utf8')).toContain('Rapporttest;Arbetsförmedlingen;Vägledning;Svar;7\r\n');
+    // the municipality's NKI with its answers and interval, and each measure against its target
+    for (const line of [
+      'Kundnöjdhet;;;;;Antal svar;6',
+      'Kundnöjdhet;;;;;Nöjd-Kund-Index;77,8',
+      'Mål och utfall;;;;Nöjd-Kund-Index (0–100);Mål (minst);75,0',
+      'Mål och utfall;;;;Nöjd-Kund-Index (0–100);Utfall;77,8',
+      'Mål och utfall;;;;Nöjd-Kund-Index (0–100);Bedömning;Uppnått',
+      'Mål och utfall;;;;Lösta vid första kontakten (%);Mål (minst);70,0',
+    ]) {
+      expect(orebro.toString('utf8')).toContain(`${line}\r\n`);
+    }
+    expect(orebro.toString('utf8')).toMatch(/Kundnöjdhet;;;;;Konfidensintervall 95 %, nedre;\d+,\d\r\n/);
+    // an agency sets no targets and has no survey of its own
+    expect(text).not.toContain('Kundnöjdhet');
   });
+
+  it("gives a municipality's manager its month as a PDF with the NKI and each figure against its target", async () => {
+    const pdf = await download(`/api/reports/monthly.pdf?month=${MONTH}`, manager(OREBRO));
+    expect(pdf.status).toBe(200);
+    const text = compact(pdfText(pdf.body));
+    for (const expected of [
+      'Månadsrapport april 2025 – Örebro kommun',
+      'Kundnöjdhet och mål',
+      // Chromium sets "fi" as a ligature, so the word konfidensintervall does not read back whole
+      'Nöjd-Kund-Index 77,8 (95 %',
+      // 77,8 ± t(0,975; 5) · s / √6 of the six scores 88,9 and 66,7
+      '65,0–90,6), 6 svar.',
+      'Mål och utfall',
+      'Nöjd-Kund-Index (0–100) 75,0 77,8',
+      'Uppnått',
+      'Lösta vid första kontakten (%) 70,0',
+    ]) {
+      expect(text).toContain(compact(expected));
+    }
+  }, 30_000);
 
   it('refuses a malformed month and other roles', async () => {
     expect((await hub.call('GET', '/api/reports/monthly.csv?month=2025-13', { as: manager(FK) })).body).toMatchObject({

@@ -1,5 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AuditLog } from '@hub/audit';
 import { ORGANISATIONS } from '@hub/contracts';
+import { SurveyRepository } from '../../apps/hub/src/surveys/survey.repository.js';
+import { SurveyService } from '../../apps/hub/src/surveys/survey.service.js';
 import { testPool } from '../support/env.js';
 import { migrateTestDatabase, startHub, type RunningHub, type TestUser } from '../support/hub.js';
 
@@ -97,6 +100,41 @@ describe('kundnöjdhet and klagomål over HTTP', () => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  it('deletes survey tokens and kiosk pairings expired over a week ago, from two instances at once, and keeps the rest', async () => {
+    const DAY = 86_400_000;
+    const tokens = {
+      old: [randomBytes(32).toString('hex'), -8 * DAY, false],
+      oldAnswered: [randomBytes(32).toString('hex'), -30 * DAY, true],
+      recentlyExpired: [randomBytes(32).toString('hex'), -2 * DAY, false],
+      valid: [randomBytes(32).toString('hex'), 5 * DAY, false],
+    } as const;
+    for (const [hash, expiresIn, answered] of Object.values(tokens)) {
+      await pool.query(
+        `INSERT INTO hub.survey_token (token_hash, organisation, unit, channel, day, expires_at, answered)
+         VALUES ($1, $2, $3, 'telefon', current_date, $4, $5)`,
+        [hash, ORGANISATIONS.orebro, unit, new Date(Date.now() + expiresIn), answered],
+      );
+    }
+    const pairing = randomBytes(32).toString('hex');
+    await pool.query(
+      `INSERT INTO hub.survey_kiosk_pairing (code_hash, organisation, unit, created_by, expires_at)
+       VALUES ($1, $2, $3, 'test', now() - interval '9 days')`,
+      [pairing, ORGANISATIONS.orebro, unit],
+    );
+    // two hub instances cleaning at the same moment neither wait for nor fail on each other
+    const instance = () => new SurveyService(new SurveyRepository(pool), {} as AuditLog);
+    const deleted = await Promise.all([instance().cleanUp(), instance().cleanUp()]);
+    expect(deleted[0] + deleted[1]).toBeGreaterThanOrEqual(2);
+    const left = await pool.query(`SELECT token_hash FROM hub.survey_token WHERE token_hash = ANY($1)`, [
+      Object.values(tokens).map(([hash]) => hash),
+    ]);
+    expect(left.rows.map((r) => r.token_hash).sort()).toEqual([tokens.recentlyExpired[0], tokens.valid[0]].sort());
+    const pairings = await pool.query(`SELECT 1 FROM hub.survey_kiosk_pairing WHERE code_hash = $1`, [pairing]);
+    expect(pairings.rowCount).toBe(0);
+    // nothing is left for a second round
+    await expect(instance().cleanUp()).resolves.toBe(0);
   });
 
   it('pairs the unit’s kiosk with a one-time code; the guide offers a visit’s survey to it; others cannot', async () => {

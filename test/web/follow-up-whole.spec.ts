@@ -161,7 +161,9 @@ describe('follow-up for every party, in the browser (issue 18 done when)', () =>
     const complaints = table(page, 'Klagomål och synpunkter per ämne');
     await complaints.waitFor();
     const row = complaints.getByRole('row').filter({ hasText: 'Örebro kommun' });
-    expect(await row.first().textContent()).toMatch(/Försäkringskassan.*Klagomål\s*5$/);
+    // the five, or "dold" when another suite of the shared database sent FK a suggestion or two this month: then 5
+    // beside the total would give those back (secondary suppression)
+    expect(await row.first().textContent()).toMatch(/Försäkringskassan.*Klagomål\s*(5|dold)$/);
     const text = await page.locator('main').innerText();
     expect(text).toContain('Försäkringskassan');
     expect(text).not.toContain('Kontakter per kanal');
@@ -185,7 +187,7 @@ describe('follow-up for every party, in the browser (issue 18 done when)', () =>
     expect(pdf).toContain(compact('– Försäkringskassan'));
     expect(pdf).toContain(compact('Klagomål och synpunkter per ämne'));
     // by responsible party: Örebro kommun, Försäkringskassan, Klagomål, 5 registered, none answered
-    expect(pdf).toContain(compact('Örebro kommun Försäkringskassan Klagomål 5 0'));
+    expect(pdf).toMatch(new RegExp(compact('Örebro kommun Försäkringskassan Klagomål (5|dold) 0')));
     expect(pdf).not.toContain(compact(complaintText));
     await page.close();
   }, 120_000);

@@ -99,12 +99,13 @@ describe('follow-up figures against a target, in the browser', () => {
     await page.close();
   });
 
-  it('shows the manager the figures, small counts as “färre än 5”, and the target met', async () => {
+  it('shows the manager the figures, small counts as “färre än 5” and the counts that would give them away as “dold”, and the target met', async () => {
     const page = await browser.newPage();
     await loginInBrowser(page, hubUrl, 'max.manager', '/uppfoljning');
     await expectHeading(page, 'Uppföljning');
     await page.getByRole('heading', { level: 2, name: 'Kontakter, ärenden och mål' }).waitFor();
-    await expect(rowOf(page, 'Kontakter per kanal', 'Besök').textContent()).resolves.toContain('6');
+    // the 2 chats are suppressed, and 8 − 6 would give them back: the 6 visits are hidden as well ("dold")
+    await expect(rowOf(page, 'Kontakter per kanal', 'Besök').textContent()).resolves.toContain('dold');
     await expect(rowOf(page, 'Kontakter per kanal', 'Chatt').textContent()).resolves.toContain('färre än 5');
     await expect(rowOf(page, 'Kontakter per ämne', 'Snöröjning').textContent()).resolves.toContain('8');
     await expect(

@@ -146,4 +146,12 @@ export class ComplaintCountsView {
   @ApiProperty({ type: Number, nullable: true, description: 'null when 1 to 4' }) total: number | null;
   @ApiProperty({ type: [ComplaintTopicCount] }) byTopic: ComplaintTopicCount[];
   @ApiProperty({ type: [ComplaintPartyCount] }) byParty: ComplaintPartyCount[];
+  @ApiProperty({
+    type: [String],
+    example: ['byParty.1.count'],
+    description:
+      'the counts (null) hidden although 5 or more, because the total minus the counts shown would give back a ' +
+      'suppressed one (secondary suppression); by path, e.g. "byTopic.2.count", or "total"',
+  })
+  secondarySuppressed: string[];
 }

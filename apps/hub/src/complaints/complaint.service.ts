@@ -9,7 +9,7 @@ import { ErrandService } from '../errands/errand.service.js';
 import { MunicipalTopicRules } from '../errands/topic-rules.js';
 import type { FollowUpQuery } from '../follow-up/follow-up.dto.js';
 import { FOLLOW_UP_TIME_ZONE, parsePeriod } from '../follow-up/period.js';
-import { SMALL_NUMBER_THRESHOLD, suppressSmall } from '../follow-up/small-numbers.js';
+import { breakdownCounts, SMALL_NUMBER_THRESHOLD, suppressSmall } from '../follow-up/small-numbers.js';
 import { apiException } from '../http/http-errors.js';
 import type { ComplaintCountsView, ComplaintView, RegisterComplaintDto } from './complaint.dto.js';
 import { ComplaintRepository, type Complaint, type StoredComplaint } from './complaint.repository.js';
@@ -138,18 +138,30 @@ export class ComplaintService {
     if (!parsed.ok) throw apiException('invalid-period', parsed.problem);
     const unit = user.unit ?? null;
     const counts = await this.complaints.counts(user.organisation, unit, parsed.period, now);
+    // both breakdowns sum to the total shown: secondary suppression (small-numbers.ts)
+    const byTopic = breakdownCounts(counts.byTopic.map((t) => t.count));
+    const byParty = breakdownCounts(counts.byParty.map((p) => p.count));
+    const secondarySuppressed = [
+      ...[...byTopic.secondary].map((i) => `byTopic.${i}.count`),
+      ...[...byParty.secondary].map((i) => `byParty.${i}.count`),
+      ...(byTopic.totalHidden || byParty.totalHidden ? ['total'] : []),
+    ];
     return {
       period: { ...parsed.period, timeZone: FOLLOW_UP_TIME_ZONE },
       scope: { organisation: user.organisation, unit },
       smallNumberThreshold: SMALL_NUMBER_THRESHOLD,
-      total: suppressSmall(counts.byTopic.reduce((sum, t) => sum + t.count, 0)),
-      byTopic: counts.byTopic.map((t) => ({ ...t, count: suppressSmall(t.count) })),
-      byParty: counts.byParty.map((p) => ({
+      total:
+        byTopic.totalHidden || byParty.totalHidden
+          ? null
+          : suppressSmall(counts.byTopic.reduce((sum, t) => sum + t.count, 0)),
+      byTopic: counts.byTopic.map((t, i) => ({ ...t, count: byTopic.counts[i]! })),
+      byParty: counts.byParty.map((p, i) => ({
         ...p,
-        count: suppressSmall(p.count),
+        count: byParty.counts[i]!,
         answered: suppressSmall(p.answered),
         overdue: suppressSmall(p.overdue),
       })),
+      secondarySuppressed,
     };
   }
 

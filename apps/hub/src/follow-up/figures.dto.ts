@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES, PURPOSES } from '@hub/contracts';
 import { PeriodView, ScopeView } from './follow-up.dto.js';
 
@@ -7,7 +7,15 @@ const count = {
   nullable: true,
   description: 'null when 1 to 4 (suppressed: fewer than 5 could single out a person)',
 } as const;
-const suppressed = { description: 'true: the count is 1 to 4 and not shown' } as const;
+const suppressed = {
+  description: 'true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away',
+} as const;
+const secondary = {
+  type: Boolean,
+  description:
+    'present and true when the count is 5 or more and hidden only because a total shown beside it, minus the ' +
+    'counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do)',
+} as const;
 
 export class CountFigure {
   @ApiProperty(count)
@@ -15,6 +23,9 @@ export class CountFigure {
 
   @ApiProperty(suppressed)
   suppressed: boolean;
+
+  @ApiPropertyOptional(secondary)
+  secondary?: true;
 }
 
 export class ShareFigure {
@@ -31,8 +42,15 @@ export class ShareFigure {
   @ApiProperty({ type: Number, nullable: true, description: 'per cent, one decimal; null when no base or suppressed' })
   percent: number | null;
 
-  @ApiProperty({ description: 'true: the base is 1 to 4, so the share is not shown' })
+  @ApiProperty({
+    description:
+      'true: the share is not shown: its base is 1 to 4 (part and base null), its part is 1 to 4 (the per cent, ' +
+      'which times the base gives it back, is null too), or either is hidden by secondary suppression',
+  })
   suppressed: boolean;
+
+  @ApiPropertyOptional(secondary)
+  secondary?: true;
 }
 
 export class ChannelCount extends CountFigure {

@@ -86,25 +86,44 @@ const inScope = (at: string) =>
 const rounded = (expression: string, digits: number) => `round((${expression})::numeric, ${digits})::float8`;
 const hoursBetween = (from: string, to: string) => `extract(epoch FROM ${to} - ${from})::float8 / 3600`;
 
-// The contacts of the period come from two places: the day rollup (hub.contact_day, hub.contact_day_duration) for
-// the days it holds, the days before follow_up_rollup.contacts_before, and hub.contact for the rest (today, and any
-// day the job has not reached yet: an index range scan of contact_follow_up). Sums of both are the same figures as
-// the one pass over hub.contact they replace; test/hub/follow-up-rollup.spec.ts compares them.
+// The contacts of the period come from three places: the month rollup (hub.contact_month,
+// hub.contact_month_duration) for the period's whole calendar months that the day rollup holds entirely, the day
+// rollup (hub.contact_day, hub.contact_day_duration) for its other days before follow_up_rollup.contacts_before, and
+// hub.contact for the rest (today, and any day the job has not reached yet: an index range scan of
+// contact_follow_up). The months are kept as the sums of their days by triggers on the day tables (migration
+// FollowUpMonthRollup). Sums of the three are the same figures as the one pass over hub.contact they replace;
+// test/hub/follow-up-rollup.spec.ts compares them.
 const ROLLED_BEFORE = `(SELECT contacts_before FROM hub.follow_up_rollup)`;
-const inRolledDays = `organisation = $1 AND ($2::text IS NULL OR unit = $2)
-   AND day >= $3::date AND day <= $4::date AND day < ${ROLLED_BEFORE}`;
+const inUnit = `organisation = $1 AND ($2::text IS NULL OR unit = $2)`;
+// The period's days the rollup holds end before ROLLED_END; its whole calendar months among them run from
+// FIRST_WHOLE to WHOLE_END (none when FIRST_WHOLE >= WHOLE_END). Each source is read as plain index ranges: the
+// months in between, the days before FIRST_WHOLE and from WHOLE_END on (all of them when there is no whole month).
+const ROLLED_END = `least($4::date + 1, coalesce(${ROLLED_BEFORE}, '-infinity'::date))`;
+const FIRST_WHOLE = `(CASE WHEN $3::date = date_trunc('month', $3::timestamp)::date THEN $3::date
+                           ELSE (date_trunc('month', $3::timestamp) + interval '1 month')::date END)`;
+const WHOLE_END = `date_trunc('month', ${ROLLED_END}::timestamp)::date`;
+const inRolledMonths = `${inUnit} AND month >= ${FIRST_WHOLE} AND month < ${WHOLE_END}`;
+const inRolledDaysBefore = `${inUnit} AND day >= $3::date AND day < least(${FIRST_WHOLE}, ${ROLLED_END})`;
+const inRolledDaysAfter = `${inUnit} AND day >= greatest(${WHOLE_END}, ${FIRST_WHOLE}) AND day < ${ROLLED_END}`;
 const liveContacts = `
   SELECT * FROM hub.contact
-   WHERE organisation = $1 AND ($2::text IS NULL OR unit = $2)
+   WHERE ${inUnit}
      AND created_at >= greatest($3::date, ${ROLLED_BEFORE})::timestamp AT TIME ZONE $5
      AND created_at < ($4::date + 1)::timestamp AT TIME ZONE $5`;
 
-/** Per dimension and key (and weekday, for hours) the count and those not resolved, of both sources. */
+/** Per dimension and key (and weekday, for hours) the count and those not resolved, of the three sources. */
 const CONTACT_CELLS = `
   cells AS (
+    SELECT dimension, key, CASE WHEN dimension = 'hour' THEN weekday::int END AS weekday, count, unresolved
+      FROM hub.contact_month WHERE ${inRolledMonths}
+    UNION ALL
     SELECT dimension, key, CASE WHEN dimension = 'hour' THEN extract(isodow FROM day)::int END AS weekday,
            count, unresolved
-      FROM hub.contact_day WHERE ${inRolledDays}
+      FROM hub.contact_day WHERE ${inRolledDaysBefore}
+    UNION ALL
+    SELECT dimension, key, CASE WHEN dimension = 'hour' THEN extract(isodow FROM day)::int END AS weekday,
+           count, unresolved
+      FROM hub.contact_day WHERE ${inRolledDaysAfter}
     UNION ALL
     SELECT CASE WHEN GROUPING(channel) = 0 THEN 'channel' WHEN GROUPING(topic) = 0 THEN 'topic'
                 WHEN GROUPING(outcome) = 0 THEN 'outcome' WHEN GROUPING(rosa) = 0 THEN 'rosa'
@@ -165,7 +184,11 @@ const percentileOf = (column: 'waiting' | 'handling', p: number) => `
 const DURATIONS_SQL = `
   WITH per_second AS (
     SELECT seconds, sum(waiting)::bigint AS waiting, sum(handling)::bigint AS handling
-      FROM (SELECT seconds, waiting, handling FROM hub.contact_day_duration WHERE ${inRolledDays}
+      FROM (SELECT seconds, waiting, handling FROM hub.contact_month_duration WHERE ${inRolledMonths}
+            UNION ALL
+            SELECT seconds, waiting, handling FROM hub.contact_day_duration WHERE ${inRolledDaysBefore}
+            UNION ALL
+            SELECT seconds, waiting, handling FROM hub.contact_day_duration WHERE ${inRolledDaysAfter}
             UNION ALL
             SELECT waiting_seconds, 1, 0 FROM (${liveContacts}) c WHERE waiting_seconds IS NOT NULL
             UNION ALL
@@ -187,14 +210,17 @@ const DURATIONS_SQL = `
 `;
 
 // $6 now: an errand still open past its response time is overdue, and counts as not answered in time.
+// Both percentiles from one sort of each group's hours (the array form of percentile_cont, the same figures).
 const errandColumns = `
   count(*)::int AS forwarded,
   count(answered_at)::int AS answered,
-  ${rounded(`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hoursBetween('created_at', 'answered_at')})`, 2)} AS "medianHours",
-  ${rounded(`percentile_cont(0.9) WITHIN GROUP (ORDER BY ${hoursBetween('created_at', 'answered_at')})`, 2)} AS "p90Hours",
+  percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY ${hoursBetween('created_at', 'answered_at')})
+    AS hours,
   (count(*) FILTER (WHERE answered_at IS NULL AND respond_by < $6))::int AS overdue,
   (count(*) FILTER (WHERE answered_at <= respond_by))::int AS "inTime",
   (count(*) FILTER (WHERE answered_at IS NOT NULL OR respond_by < $6))::int AS due`;
+
+const errandHours = `${rounded('hours[1]', 2)} AS "medianHours", ${rounded('hours[2]', 2)} AS "p90Hours"`;
 
 const ERRANDS_SQL = `
   WITH per_department AS (
@@ -202,10 +228,10 @@ const ERRANDS_SQL = `
       FROM hub.errand WHERE ${inScope('created_at')}
      GROUP BY ROLLUP (department)
   )
-  SELECT (SELECT row_to_json(t) FROM (SELECT forwarded, answered, "medianHours", "p90Hours", overdue, "inTime", due
+  SELECT (SELECT row_to_json(t) FROM (SELECT forwarded, answered, ${errandHours}, overdue, "inTime", due
                                         FROM per_department WHERE g_department = 1) t) AS total,
          ${jsonRows(
-           `SELECT department, forwarded, answered, "medianHours", "p90Hours", overdue, "inTime", due
+           `SELECT department, forwarded, answered, ${errandHours}, overdue, "inTime", due
               FROM per_department WHERE g_department = 0`,
            'r.forwarded DESC, r.department',
          )} AS "byDepartment"
@@ -229,9 +255,21 @@ const REFERRALS_SQL = `
          coalesce((SELECT due FROM grouped WHERE g = 3), 0) AS due
 `;
 
+// The agency results as the contacts: the query outcomes' day rollup (hub.query_day) for the days before
+// follow_up_rollup.queries_before, hub.query_outcome for the rest.
+const QUERIES_BEFORE = `(SELECT queries_before FROM hub.follow_up_rollup)`;
 const QUERIES_SQL = `
   SELECT ${jsonRows(
-    `SELECT agency, purpose, count(*)::int AS count FROM hub.query_outcome WHERE ${inScope('at')} GROUP BY agency, purpose`,
+    `SELECT agency, purpose, sum(count)::int AS count
+       FROM (SELECT agency, purpose, count FROM hub.query_day
+              WHERE ${inUnit} AND day >= $3::date AND day <= $4::date AND day < ${QUERIES_BEFORE}
+             UNION ALL
+             SELECT agency, purpose, count(*) FROM hub.query_outcome
+              WHERE ${inUnit}
+                AND at >= greatest($3::date, ${QUERIES_BEFORE})::timestamp AT TIME ZONE $5
+                AND at < ($4::date + 1)::timestamp AT TIME ZONE $5
+              GROUP BY agency, purpose) q
+      GROUP BY agency, purpose HAVING sum(count) > 0`,
     'r.agency, r.purpose',
   )} AS "byAgencyAndPurpose"
 `;
@@ -324,6 +362,12 @@ export class FiguresRepository {
     const { rows } = await db.query<{ before: string }>(`SELECT hub.roll_up_contact_days($1)::text AS before`, [
       maxDays,
     ]);
+    return rows[0]!.before;
+  }
+
+  /** The same for the query outcomes' day rollup (hub.roll_up_query_days, under its own lock). */
+  async rollUpQueryDays(maxDays: number, db: Queryable = this.pool): Promise<string> {
+    const { rows } = await db.query<{ before: string }>(`SELECT hub.roll_up_query_days($1)::text AS before`, [maxDays]);
     return rows[0]!.before;
   }
 

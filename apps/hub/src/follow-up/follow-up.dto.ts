@@ -342,4 +342,14 @@ export class FollowUpSummary {
       'counts from 1 to below this are null (suppressed), and so are medians and percentiles of fewer answers',
   })
   smallNumberThreshold: number;
+
+  @ApiProperty({
+    type: [String],
+    example: ['queries.byAgency.0.count'],
+    description:
+      'the counts (null) hidden although 5 or more, because the total shown minus the counts shown beside them ' +
+      'would give back a suppressed one (secondary suppression of the days, purposes, agencies and statuses); ' +
+      'by path, e.g. "referrals.daily.3.count"',
+  })
+  secondarySuppressed: string[];
 }

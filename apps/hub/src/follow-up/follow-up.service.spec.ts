@@ -235,25 +235,27 @@ describe('FollowUpService.summary', () => {
       smallNumberThreshold: 5,
       queries: expect.anything(),
       referrals: expect.anything(),
+      secondarySuppressed: expect.any(Array),
     });
   });
 
   it('suppresses every count of 1 to 4, and answer times of fewer than 5, as the figures do', async () => {
-    const { queries, referrals } = await setup().service.summary({}, MANAGER, NOW);
+    const { queries, referrals, secondarySuppressed } = await setup().service.summary({}, MANAGER, NOW);
+    // beside the total shown, a lone small count would be the total minus the others: the next smallest goes too
     expect(queries).toEqual({
       total: { queries: 12, agencyResults: 30 },
       daily: [
-        { day: '2026-03-14', queries: 10, agencyResults: 26 },
+        { day: '2026-03-14', queries: null, agencyResults: null },
         { day: '2026-03-15', queries: null, agencyResults: null },
       ],
       perDay: [{ day: '2026-03-14', purpose: 'vagledning', agency: 'fk', status: 'ok', count: null }],
       byPurpose: [{ purpose: 'vagledning', queries: 12, count: 30 }],
       byAgency: [
-        { agency: 'fk', count: 26 },
+        { agency: 'fk', count: null },
         { agency: 'af', count: null },
       ],
       byStatus: [
-        { status: 'ok', count: 29 },
+        { status: 'ok', count: null },
         { status: 'denied', count: null },
       ],
       denialReasons: [{ agency: 'af', reason: 'consent-missing', count: null }],
@@ -266,7 +268,7 @@ describe('FollowUpService.summary', () => {
       ...REFERRALS,
       perDay: [{ ...REFERRALS.perDay[0], count: null }],
       byStatus: [
-        { status: 'accepted', count: 5 },
+        { status: 'accepted', count: null },
         { status: 'declined', count: null },
       ],
       turnaround: [
@@ -282,6 +284,15 @@ describe('FollowUpService.summary', () => {
       ],
       overdue: OVERDUE,
     });
+    expect(secondarySuppressed.sort()).toEqual(
+      [
+        'queries.daily.0.queries',
+        'queries.daily.0.agencyResults',
+        'queries.byAgency.0.count',
+        'queries.byStatus.0.count',
+        'referrals.byStatus.0.count',
+      ].sort(),
+    );
   });
 
   it('counts the whole organisation for a token without a unit', async () => {
@@ -330,18 +341,32 @@ describe('FollowUpService.figures', () => {
     const { contacts, errands, referrals, queries } = await setup().service.figures({}, MANAGER, NOW);
     expect(contacts.total).toEqual({ count: 40, suppressed: false });
     expect(contacts.resolvedAtFirstContact).toEqual({ part: 30, base: 40, percent: 75, suppressed: false });
+    // 40 − 37 would give the 3 chats back: the 37 visits are hidden too (secondary suppression)
     expect(contacts.byChannel).toEqual([
-      { channel: 'besok', count: 37, suppressed: false },
+      { channel: 'besok', count: null, suppressed: true, secondary: true },
       { channel: 'chatt', count: null, suppressed: true },
     ]);
-    expect(contacts.byRosa[1]).toEqual({ rosa: 5, count: null, suppressed: true });
-    expect(contacts.byTopic.map((t) => t.count)).toEqual([20, 16, null]);
+    expect(contacts.byRosa).toEqual([
+      { rosa: 1, count: null, suppressed: true, secondary: true },
+      { rosa: 5, count: null, suppressed: true },
+    ]);
+    // the next smallest beside the 4, not the largest
+    expect(contacts.byTopic.map((t) => [t.count, t.secondary])).toEqual([
+      [20, undefined],
+      [null, true],
+      [null, undefined],
+    ]);
+    expect(contacts.byOutcome.map((o) => o.count)).toEqual([30, 10]);
     expect(contacts.heatMap).toHaveLength(168);
     expect(contacts.heatMap.find((c) => c.weekday === 1 && c.hour === 10)).toEqual({
       weekday: 1,
       hour: 10,
       count: null,
       suppressed: true,
+    });
+    expect(contacts.heatMap.find((c) => c.weekday === 1 && c.hour === 9)).toMatchObject({
+      count: null,
+      secondary: true,
     });
     expect(contacts.heatMap.find((c) => c.weekday === 2 && c.hour === 10)?.count).toBe(0);
     expect(contacts.waiting).toEqual({
@@ -365,6 +390,15 @@ describe('FollowUpService.figures', () => {
       answeredInTime: { part: null, base: null, percent: null, suppressed: true },
     });
     expect(errands.total.answeredInTime).toEqual({ part: 6, base: 9, percent: 66.7, suppressed: false });
+    // the other department's counts and share would be the total minus the small ones: hidden too
+    const technical = errands.byDepartment.find((d) => d.department === 'Tekniska förvaltningen')!;
+    expect(technical).toMatchObject({
+      forwarded: { count: null, suppressed: true, secondary: true },
+      answered: { count: null, suppressed: true, secondary: true },
+      overdue: { count: null, suppressed: true },
+      answeredInTime: { part: null, base: null, percent: null, suppressed: true, secondary: true },
+    });
+    expect(errands.total.forwarded).toEqual({ count: 10, suppressed: false });
     expect(referrals.byAgencyAndPurpose[1]).toEqual({
       agency: 'fk',
       purpose: 'vagledning',
@@ -421,7 +455,8 @@ describe('FollowUpService.figures', () => {
         measure: 'referrals-in-time',
         target: null,
         targetOf: null,
-        value: 50,
+        // 4 of 8 in time: a part of 1 to 4 hides its per cent, which times the base would give it back
+        value: null,
         previous: null,
         change: null,
         status: 'no-target',

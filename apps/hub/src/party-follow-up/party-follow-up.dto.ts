@@ -202,4 +202,14 @@ export class PartyFollowUp {
     description: "complaints and suggestions: a municipality's registered ones, an agency's those routed to it",
   })
   complaints: PartyComplaints;
+
+  @ApiProperty({
+    type: [String],
+    example: ['referrals.byType.2.sent'],
+    description:
+      'the counts (null) hidden although 5 or more, because a total shown beside them minus the counts shown would ' +
+      'give back a suppressed one (secondary suppression); by path, e.g. "queries.byPurpose.3.results", or a ' +
+      'total\'s, e.g. "complaints.total"',
+  })
+  secondarySuppressed: string[];
 }

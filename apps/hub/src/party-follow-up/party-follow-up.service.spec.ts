@@ -146,14 +146,16 @@ describe('PartyFollowUpService', () => {
       { kind: 'agency', organisation: FK },
       { from: '2026-11-01', to: '2026-11-30', days: 30 },
     );
+    // 6 − 5 would give the one suggestion back: the 5 complaints of the topic are hidden too, and say so
     expect(view.complaints).toEqual({
       total: 6,
       byTopic: [
-        expect.objectContaining({ municipalityName: 'Örebro kommun', kind: 'klagomal', count: 5 }),
+        expect.objectContaining({ municipalityName: 'Örebro kommun', kind: 'klagomal', count: null }),
         expect.objectContaining({ municipalityName: 'Örebro kommun', kind: 'synpunkt', count: null }),
       ],
       byParty: [expect.objectContaining({ party: FK, partyName: 'Försäkringskassan', count: 5, answered: null })],
     });
+    expect(view.secondarySuppressed).toEqual(['complaints.byTopic.0.count']);
   });
 
   it('refuses a malformed period with 400 invalid-period, reading nothing', async () => {

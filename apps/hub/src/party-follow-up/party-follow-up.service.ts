@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user.js';
 import { FOLLOW_UP_TIME_ZONE, parsePeriod, type Period } from '../follow-up/period.js';
-import { SMALL_NUMBER_THRESHOLD, suppressSmall, unlessFewSamples } from '../follow-up/small-numbers.js';
+import {
+  breakdownCounts,
+  SMALL_NUMBER_THRESHOLD,
+  suppressSmall,
+  unlessFewSamples,
+} from '../follow-up/small-numbers.js';
 import { apiException } from '../http/http-errors.js';
 import type { FollowUpQuery } from '../follow-up/follow-up.dto.js';
 import type { PartyFollowUp, PartyRowKey } from './party-follow-up.dto.js';
@@ -50,6 +55,43 @@ export class PartyFollowUpService {
     const municipalityName = (number: string) => parties.find((p) => p.number === number)?.name ?? number;
     const named = namer(parties);
     const own = parties.find((p) => p.number === scope.organisation)!;
+    // every breakdown below sums to the total shown beside it: secondary suppression (small-numbers.ts), and the
+    // paths of what it hides, so that the views and reports can tell them from the small counts
+    const secondarySuppressed: string[] = [];
+    const breakdown = (path: string, totalPath: string, counts: number[]) => {
+      const [rows, field] = [path.slice(0, path.lastIndexOf('.')), path.slice(path.lastIndexOf('.') + 1)];
+      const b = breakdownCounts(counts);
+      for (const i of b.secondary) secondarySuppressed.push(`${rows}.${i}.${field}`);
+      if (b.totalHidden) secondarySuppressed.push(totalPath);
+      return b;
+    };
+    const total = (n: number, ...of: Array<{ totalHidden: boolean }>) =>
+      of.some((b) => b.totalHidden) ? null : suppressSmall(n);
+    const results = breakdown(
+      'queries.byPurpose.results',
+      'queries.results',
+      queries.byPurpose.map((r) => r.results),
+    );
+    const sent = breakdown(
+      'referrals.byType.sent',
+      'referrals.sent',
+      referrals.byType.map((r) => r.sent),
+    );
+    const overdueCounts = breakdown(
+      'referrals.overdue.byType.count',
+      'referrals.overdue.count',
+      overdue.map((r) => r.count),
+    );
+    const byTopic = breakdown(
+      'complaints.byTopic.count',
+      'complaints.total',
+      complaints.byTopic.map((r) => r.count),
+    );
+    const byParty = breakdown(
+      'complaints.byParty.count',
+      'complaints.total',
+      complaints.byParty.map((r) => r.count),
+    );
     return {
       period: { ...period, timeZone: FOLLOW_UP_TIME_ZONE },
       scope: {
@@ -61,11 +103,11 @@ export class PartyFollowUpService {
       generatedAt: now.toISOString(),
       smallNumberThreshold: SMALL_NUMBER_THRESHOLD,
       queries: {
-        results: suppressSmall(queries.results),
-        byPurpose: queries.byPurpose.map((r) => ({
+        results: total(queries.results, results),
+        byPurpose: queries.byPurpose.map((r, i) => ({
           ...named(r),
           purpose: r.purpose,
-          results: suppressSmall(r.results),
+          results: results.counts[i]!,
           answered: suppressSmall(r.answered),
           denied: suppressSmall(r.denied),
         })),
@@ -82,35 +124,47 @@ export class PartyFollowUpService {
         })),
       },
       referrals: {
-        sent: suppressSmall(referrals.sent),
-        byType: referrals.byType.map((r) => ({
+        sent: total(referrals.sent, sent),
+        byType: referrals.byType.map((r, i) => ({
           ...named(r),
           referralType: r.referralType,
-          sent: suppressSmall(r.sent),
+          sent: sent.counts[i]!,
           answered: suppressSmall(r.answered),
           answeredInTime: suppressSmall(r.answeredInTime),
           answerMedianHours: unlessFewSamples(r.answered, r.answerMedianHours),
           agreedHours: r.agreedHours,
         })),
         overdue: {
-          count: suppressSmall(overdue.reduce((sum, r) => sum + r.count, 0)),
-          byType: overdue.map((r) => ({ ...named(r), referralType: r.referralType, count: suppressSmall(r.count) })),
+          count: total(
+            overdue.reduce((sum, r) => sum + r.count, 0),
+            overdueCounts,
+          ),
+          byType: overdue.map((r, i) => ({
+            ...named(r),
+            referralType: r.referralType,
+            count: overdueCounts.counts[i]!,
+          })),
         },
       },
       complaints: {
-        total: suppressSmall(complaints.byTopic.reduce((sum, r) => sum + r.count, 0)),
-        byTopic: complaints.byTopic.map((r) => ({
+        total: total(
+          complaints.byTopic.reduce((sum, r) => sum + r.count, 0),
+          byTopic,
+          byParty,
+        ),
+        byTopic: complaints.byTopic.map((r, i) => ({
           ...r,
           municipalityName: municipalityName(r.municipality),
-          count: suppressSmall(r.count),
+          count: byTopic.counts[i]!,
         })),
-        byParty: complaints.byParty.map((r) => ({
+        byParty: complaints.byParty.map((r, i) => ({
           ...r,
           municipalityName: municipalityName(r.municipality),
-          count: suppressSmall(r.count),
+          count: byParty.counts[i]!,
           answered: suppressSmall(r.answered),
         })),
       },
+      secondarySuppressed: [...new Set(secondarySuppressed)].sort(),
     };
   }
 }

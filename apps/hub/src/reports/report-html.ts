@@ -1,7 +1,25 @@
+import type { TargetFigure } from '../follow-up/figures.dto.js';
 import type { PartyFollowUp } from '../party-follow-up/party-follow-up.dto.js';
-import { SMALL_NUMBER_THRESHOLD, SUPPRESSED_TEXT } from '../follow-up/small-numbers.js';
-import { COMPLAINT_KIND_TEXT, purposeText } from './report-texts.js';
+import { SECONDARY_TEXT, SMALL_NUMBER_THRESHOLD, SUPPRESSED_TEXT } from '../follow-up/small-numbers.js';
+import type { NkiFigure } from '../surveys/nki.js';
+import { COMPLAINT_KIND_TEXT, MEASURE_TEXT, purposeText, TARGET_STATUS_TEXT, trendText } from './report-texts.js';
 import { count, oneDecimal, swedishDate, swedishMonth } from './swedish-format.js';
+
+/**
+ * A party's report: its follow-up, and for a municipality its NKI and each measure against its target
+ * (FollowUpService.service).
+ */
+export type ReportData = PartyFollowUp & { service?: { nki: NkiFigure; targets: TargetFigure[] } };
+
+/** The count at `path` of the report as text: hidden secondarily ("dold"), suppressed ("färre än 5") or the count. */
+export function countAt(data: PartyFollowUp, path: string, value: number | null): string {
+  if (value === null && data.secondarySuppressed.includes(path)) return SECONDARY_TEXT;
+  return count(value);
+}
+
+/** The NKI's answers as a count: under five is not shown (the index is not either). */
+export const nkiAnswers = (nki: NkiFigure) =>
+  count(nki.answers > 0 && nki.answers < SMALL_NUMBER_THRESHOLD ? null : nki.answers);
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -31,13 +49,18 @@ function barChart(title: string, bars: Bar[]): string {
   return `<figure><figcaption>${escape(title)}</figcaption><svg role="img" aria-label="${escape(title)}" width="640" height="${height}" viewBox="0 0 640 ${height}">${body}</svg></figure>`;
 }
 
-function table(caption: string, head: string[], rows: string[][]): string {
+/** A cell's text, or its text with a class (a judgement against a target: met or missed). */
+type Cell = string | { text: string; className: 'met' | 'missed' };
+
+function table(caption: string, head: string[], rows: Cell[][]): string {
   if (rows.length === 0) return `<p>${escape(caption)}: inget under perioden.</p>`;
   const th = head.map((h) => `<th scope="col">${escape(h)}</th>`).join('');
+  const td = (c: Cell) =>
+    typeof c === 'string' ? `<td>${escape(c)}</td>` : `<td class="${c.className}">${escape(c.text)}</td>`;
   const tr = rows
     .map(
       (r) =>
-        `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)}</th>` : `<td>${escape(c)}</td>`)).join('')}</tr>`,
+        `<tr>${r.map((c, i) => (i === 0 && typeof c === 'string' ? `<th scope="row">${escape(c)}</th>` : td(c))).join('')}</tr>`,
     )
     .join('');
   return `<table><caption>${escape(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
@@ -59,8 +82,9 @@ function totals<T>(rows: T[], key: (row: T) => string, value: (row: T) => number
  * The monthly report of one party as a printable HTML page: key figures, charts with their tables, every count
  * under the small-number threshold written "färre än 5". Rendered on the server; Chromium prints it to PDF.
  */
-export function renderReportHtml(data: PartyFollowUp, month: string): string {
+export function renderReportHtml(data: ReportData, month: string): string {
   const { queries, referrals, complaints } = data;
+  const at = (path: string, value: number | null) => countAt(data, path, value);
   const kind = (k: string) => COMPLAINT_KIND_TEXT[k] ?? k;
   const agency = data.scope.kind === 'agency';
   const counterpart = (r: { municipalityName: string; unit: string; agencyName: string }) =>
@@ -76,20 +100,23 @@ export function renderReportHtml(data: PartyFollowUp, month: string): string {
   th, td { border: 1px solid #bbb; padding: 2px 5px; text-align: left; } td { text-align: right; }
   figure { margin: 6px 0; } figcaption { font-weight: bold; }
   .figures { display: flex; gap: 24px; margin: 10px 0; } .figures strong { display: block; font-size: 18px; }
+  td.met { background: #d8efdc; color: #0b5d1e; font-weight: bold; }
+  td.missed { background: #f8d9d9; color: #8a1010; font-weight: bold; }
 </style></head>
 <body>
 <h1>${escape(title)}</h1>
 <p>Period: ${escape(swedishDate(data.period.from))} – ${escape(swedishDate(data.period.to))}.
 ${agency ? 'Trafiken under myndighetens samtjänstavtal med alla kommuner.' : 'Kommunens trafik med myndigheterna, alla enheter.'}
-Antal under ${SMALL_NUMBER_THRESHOLD} redovisas inte utan skrivs ”${SUPPRESSED_TEXT}”.
+Antal under ${SMALL_NUMBER_THRESHOLD} redovisas inte utan skrivs ”${SUPPRESSED_TEXT}”; där en summa annars skulle
+avslöja ett sådant antal döljs också nästa minsta antal, som skrivs ”${SECONDARY_TEXT}”.
 Inga personuppgifter ingår.</p>
 <div class="figures">
-  <div><strong>${escape(count(queries.results))}</strong>myndighetssvar på frågor</div>
-  <div><strong>${escape(count(referrals.sent))}</strong>skickade remisser</div>
-  <div><strong>${escape(count(referrals.overdue.count))}</strong>försenade remisser nu</div>
-  <div><strong>${escape(count(complaints.total))}</strong>klagomål och synpunkter</div>
+  <div><strong>${escape(at('queries.results', queries.results))}</strong>myndighetssvar på frågor</div>
+  <div><strong>${escape(at('referrals.sent', referrals.sent))}</strong>skickade remisser</div>
+  <div><strong>${escape(at('referrals.overdue.count', referrals.overdue.count))}</strong>försenade remisser nu</div>
+  <div><strong>${escape(at('complaints.total', complaints.total))}</strong>klagomål och synpunkter</div>
 </div>
-
+${data.service ? serviceSection(data.service) : ''}
 <h2>Frågor</h2>
 ${barChart(
   agency ? 'Myndighetssvar per kommun och enhet' : 'Myndighetssvar per enhet och myndighet',
@@ -98,10 +125,10 @@ ${barChart(
 ${table(
   'Myndighetssvar per ändamål',
   [agency ? 'Kommun, enhet' : 'Enhet – myndighet', 'Ändamål', 'Svar', 'Besvarade', 'Nekade'],
-  queries.byPurpose.map((r) => [
+  queries.byPurpose.map((r, i) => [
     counterpart(r),
     purposeText(r.purpose),
-    count(r.results),
+    at(`queries.byPurpose.${i}.results`, r.results),
     count(r.answered),
     count(r.denied),
   ]),
@@ -136,21 +163,27 @@ ${table(
     'Inom avtalad tid',
     'Median till besked (h)',
     'Avtalad svarstid (h)',
+    'Mot avtalad tid',
   ],
-  referrals.byType.map((r) => [
+  referrals.byType.map((r, i) => [
     counterpart(r),
     r.referralType,
-    count(r.sent),
+    at(`referrals.byType.${i}.sent`, r.sent),
     count(r.answered),
     count(r.answeredInTime),
     oneDecimal(r.answerMedianHours),
     oneDecimal(r.agreedHours),
+    againstAgreed(r.answerMedianHours, r.agreedHours),
   ]),
 )}
 ${table(
   'Försenade remisser nu',
   [agency ? 'Kommun, enhet' : 'Enhet – myndighet', 'Remisstyp', 'Antal'],
-  referrals.overdue.byType.map((r) => [counterpart(r), r.referralType, count(r.count)]),
+  referrals.overdue.byType.map((r, i) => [
+    counterpart(r),
+    r.referralType,
+    at(`referrals.overdue.byType.${i}.count`, r.count),
+  ]),
 )}
 
 <h2>Klagomål och synpunkter</h2>
@@ -158,13 +191,66 @@ ${table(
 ${table(
   'Klagomål och synpunkter per ämne',
   ['Kommun', 'Ämne', 'Slag', 'Antal'],
-  complaints.byTopic.map((r) => [r.municipalityName, r.topicName, kind(r.kind), count(r.count)]),
+  complaints.byTopic.map((r, i) => [
+    r.municipalityName,
+    r.topicName,
+    kind(r.kind),
+    at(`complaints.byTopic.${i}.count`, r.count),
+  ]),
 )}
 ${table(
   'Klagomål och synpunkter per ansvarig huvudman',
   ['Kommun', 'Huvudman', 'Slag', 'Antal', 'Besvarade'],
-  complaints.byParty.map((r) => [r.municipalityName, r.partyName, kind(r.kind), count(r.count), count(r.answered)]),
+  complaints.byParty.map((r, i) => [
+    r.municipalityName,
+    r.partyName,
+    kind(r.kind),
+    at(`complaints.byParty.${i}.count`, r.count),
+    count(r.answered),
+  ]),
 )}
 <p>Framtagen ${escape(swedishDate(data.generatedAt.slice(0, 10)))} av samtjänsthubben.</p>
 </body></html>`;
+}
+
+/** The agreement's response time is the referral type's target: the median answer within it is green, else red. */
+function againstAgreed(median: number | null, agreed: number | null): Cell {
+  if (median === null || agreed === null) return '–';
+  return median <= agreed ? { text: 'Inom', className: 'met' } : { text: 'Över', className: 'missed' };
+}
+
+/** A target's or figure's value: per cent or index with one decimal, "–" when none. */
+const measureValue = (value: number | null) => oneDecimal(value);
+
+/** The municipality's kundnöjdhet (NKI with its interval) and every measure against its target, green or red. */
+function serviceSection(service: { nki: NkiFigure; targets: TargetFigure[] }): string {
+  const { nki } = service;
+  const nkiText = nki.suppressed
+    ? `Nöjd-Kund-Index redovisas inte: färre än ${SMALL_NUMBER_THRESHOLD} svar.`
+    : `Nöjd-Kund-Index ${oneDecimal(nki.nki)} (95 % konfidensintervall ${oneDecimal(nki.ciLow)}–${oneDecimal(nki.ciHigh)}), ` +
+      `${nkiAnswers(nki)} svar.`;
+  const rows = service.targets
+    .map((t) => {
+      const status = TARGET_STATUS_TEXT[t.status] ?? t.status;
+      const statusClass = t.status === 'met' || t.status === 'missed' ? ` class="${t.status}"` : '';
+      return (
+        `<tr><th scope="row">${escape(MEASURE_TEXT[t.measure] ?? t.measure)}</th>` +
+        `<td>${escape(measureValue(t.target))}</td><td>${escape(measureValue(t.value))}</td>` +
+        `<td>${escape(measureValue(t.previous))}</td><td>${escape(trendText(t.change))}</td>` +
+        `<td${statusClass}>${escape(status)}</td></tr>`
+      );
+    })
+    .join('');
+  return `
+<h2>Kundnöjdhet och mål</h2>
+<div class="figures">
+  <div><strong>${escape(nki.suppressed ? '–' : oneDecimal(nki.nki))}</strong>Nöjd-Kund-Index (NKI)</div>
+  <div><strong>${escape(nkiAnswers(nki))}</strong>enkätsvar</div>
+</div>
+<p>${escape(nkiText)} NKI räknas som SCB gör, 0–100, av tre frågor efter kontakten; intervallet visar hur osäkert
+indexet är med så här många svar.</p>
+<table><caption>Mål och utfall</caption><thead><tr><th scope="col">Mått</th><th scope="col">Mål (minst)</th>
+<th scope="col">Utfall</th><th scope="col">Föregående period</th><th scope="col">Förändring</th>
+<th scope="col">Bedömning</th></tr></thead><tbody>${rows}</tbody></table>
+<p>Grönt: målet är uppnått; rött: det är inte uppnått. Föregående period är lika många dagar närmast före.</p>`;
 }

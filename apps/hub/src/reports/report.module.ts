@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FollowUpModule } from '../follow-up/follow-up.module.js';
 import { PartyFollowUpModule } from '../party-follow-up/party-follow-up.module.js';
 import { MonthlyReportJob } from './monthly-report.job.js';
 import { PdfRenderer } from './pdf-renderer.js';
@@ -8,7 +9,7 @@ import { ReportRepository } from './report.repository.js';
 import { ReportService } from './report.service.js';
 
 @Module({
-  imports: [PartyFollowUpModule],
+  imports: [PartyFollowUpModule, FollowUpModule],
   controllers: [ReportController],
   providers: [ReportService, ReportRepository, ReportMailer, PdfRenderer, MonthlyReportJob],
 })

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { StaffUser } from '../auth/staff-user.js';
 import { apiException } from '../http/http-errors.js';
+import { FollowUpService } from '../follow-up/follow-up.service.js';
 import { PartyFollowUpService } from '../party-follow-up/party-follow-up.service.js';
 import { PdfRenderer } from './pdf-renderer.js';
 import { renderReportCsv } from './report-csv.js';
-import { renderReportHtml } from './report-html.js';
+import { renderReportHtml, type ReportData } from './report-html.js';
 import { parseMonth } from './report-month.js';
 
 export type ReportFormat = 'pdf' | 'csv';
@@ -25,12 +26,15 @@ export const reportFilename = (organisation: string, month: string, format: Repo
 
 /**
  * The monthly report of a party (issue 18): its follow-up of a calendar month as PDF (HTML printed by Chromium) and
- * CSV, the same figures with the same small numbers suppressed. A manager downloads the own party's only.
+ * CSV, the same figures with the same small numbers suppressed. A municipality's has its NKI and each measure
+ * against its target as well (an agency sets no targets of its own; its agreed response times are in the referral
+ * table). A manager downloads the own party's only.
  */
 @Injectable()
 export class ReportService {
   constructor(
     private readonly followUp: PartyFollowUpService,
+    private readonly figures: FollowUpService,
     private readonly pdf: PdfRenderer,
   ) {}
 
@@ -43,7 +47,13 @@ export class ReportService {
   async render(organisation: string, month: string, format: ReportFormat, now = new Date()): Promise<ReportFile> {
     const parsed = parseMonth(month);
     if (!parsed.ok) throw apiException('invalid-period', parsed.problem);
-    const data = await this.followUp.forParty(organisation, parsed.period, now);
+    const party = await this.followUp.forParty(organisation, parsed.period, now);
+    const data: ReportData = {
+      ...party,
+      ...(party.scope.kind === 'municipality' && {
+        service: await this.figures.service(organisation, null, parsed.period, now),
+      }),
+    };
     const body = format === 'pdf' ? await this.pdf.render(renderReportHtml(data, month)) : renderReportCsv(data);
     return { filename: reportFilename(organisation, month, format), contentType: CONTENT_TYPES[format], body };
   }

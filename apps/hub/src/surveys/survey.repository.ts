@@ -208,6 +208,36 @@ export class SurveyRepository {
     ]);
   }
 
+  /**
+   * Deletes up to `limit` survey tokens that expired before `before` (answered or not), and the kiosk pairings,
+   * kiosks and offers that expired before it: how many tokens it deleted. Rows another instance is deleting at the
+   * same moment are skipped (SKIP LOCKED), so any number of hub instances may clean at once without waiting for or
+   * failing on each other.
+   */
+  async deleteExpired(before: Date, limit: number, db: Queryable = this.pool): Promise<number> {
+    const { rows } = await db.query<{ tokens: number }>(
+      `WITH token AS (
+         DELETE FROM hub.survey_token WHERE token_hash IN (
+           SELECT token_hash FROM hub.survey_token WHERE expires_at < $1
+            ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING 1
+       ), pairing AS (
+         DELETE FROM hub.survey_kiosk_pairing WHERE code_hash IN (
+           SELECT code_hash FROM hub.survey_kiosk_pairing WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+       ), kiosk AS (
+         DELETE FROM hub.survey_kiosk WHERE key_hash IN (
+           SELECT key_hash FROM hub.survey_kiosk WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+       ), offer AS (
+         DELETE FROM hub.survey_kiosk_offer WHERE (organisation, unit) IN (
+           SELECT organisation, unit FROM hub.survey_kiosk_offer WHERE expires_at < $1 LIMIT $2
+              FOR UPDATE SKIP LOCKED)
+       )
+       SELECT count(*)::int AS tokens FROM token`,
+      [before, limit],
+    );
+    return rows[0]!.tokens;
+  }
+
   /** Respondents' scores in the period, per channel and in all (channel null), for the organisation or one unit. */
   async nki(organisation: string, unit: string | null, period: Period, db: Queryable = this.pool) {
     const { rows } = await db.query<{

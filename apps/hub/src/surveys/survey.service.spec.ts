@@ -170,6 +170,20 @@ describe('SurveyService', () => {
     memory.repository.nki = jestLike([]).fn as never;
     await expect(service.nkiIndex(OREBRO, 'Servicecenter', period)).resolves.toBeNull();
   });
+
+  it('cleans up tokens expired over a week ago, batch by batch until a batch is not full', async () => {
+    const calls: Array<{ before: Date; limit: number }> = [];
+    const left = [1000, 1000, 37];
+    const repository = {
+      deleteExpired: async (before: Date, limit: number) => {
+        calls.push({ before, limit });
+        return left.shift() ?? 0;
+      },
+    };
+    const cleaner = new SurveyService(repository as unknown as SurveyRepository, {} as AuditLog);
+    await expect(cleaner.cleanUp(NOW)).resolves.toBe(2037);
+    expect(calls).toEqual(Array(3).fill({ before: new Date('2026-02-23T09:00:00Z'), limit: 1000 }));
+  });
 });
 
 function jestLike<R>(result: R) {

@@ -7,7 +7,7 @@ import type { StaffUser } from '../auth/staff-user.js';
 import { FOLLOW_UP_TIME_ZONE, parsePeriod, type Period } from '../follow-up/period.js';
 import type { FollowUpQuery } from '../follow-up/follow-up.dto.js';
 import { apiException } from '../http/http-errors.js';
-import { NKI_QUESTIONS, nkiFigure, type NkiAnswers } from './nki.js';
+import { NKI_QUESTIONS, nkiFigure, type NkiAnswers, type NkiFigure } from './nki.js';
 import type {
   KioskOfferView,
   KioskPairingView,
@@ -25,6 +25,14 @@ export const PAIRING_MINUTES = 10;
 export const KIOSK_HOURS = 16;
 /** How long an offered survey waits on the kiosk for the visitor who just left the desk. */
 export const OFFER_MINUTES = 10;
+/**
+ * An expired token is kept this long after it expired, so that a late visitor is told the survey has expired rather
+ * than that there is no such survey; then the cleanup deletes it (answered or not: its answer is stored apart from
+ * it and never linked to it).
+ */
+export const EXPIRED_TOKEN_KEPT_DAYS = 7;
+/** Tokens deleted per statement, so that a backlog is cleaned in short transactions. */
+export const CLEANUP_BATCH = 1000;
 /** No 0/O or 1/I/L: read aloud or off a screen and typed on a tablet. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -166,8 +174,27 @@ export class SurveyService {
 
   /** The period's index of an organisation or unit for the follow-up's targets: null below five answers. */
   async nkiIndex(organisation: string, unit: string | null, period: Period): Promise<number | null> {
+    return (await this.nkiOf(organisation, unit, period)).nki;
+  }
+
+  /** The period's index of an organisation or unit with its answers and interval, suppressed below five answers. */
+  async nkiOf(organisation: string, unit: string | null, period: Period): Promise<NkiFigure> {
     const total = (await this.surveys.nki(organisation, unit, period)).find((r) => r.channel === null);
-    return nkiFigure(total?.answers ?? 0, total?.mean ?? null, total?.stddev ?? null).nki;
+    return nkiFigure(total?.answers ?? 0, total?.mean ?? null, total?.stddev ?? null);
+  }
+
+  /**
+   * Deletes the survey tokens expired more than EXPIRED_TOKEN_KEPT_DAYS ago, and expired kiosk pairings, kiosks and
+   * offers, batch by batch until none is left: how many tokens it deleted. Safe on any number of instances at once.
+   */
+  async cleanUp(now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - EXPIRED_TOKEN_KEPT_DAYS * DAY_MS);
+    let deleted = 0;
+    for (;;) {
+      const n = await this.surveys.deleteExpired(before, CLEANUP_BATCH);
+      deleted += n;
+      if (n < CLEANUP_BATCH) return deleted;
+    }
   }
 
   private async kiosk(key: string | undefined, now: Date) {

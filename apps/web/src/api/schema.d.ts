@@ -2862,12 +2862,21 @@ export interface components {
              * @example 5
              */
             smallNumberThreshold: number;
+            /**
+             * @description the counts (null) hidden although 5 or more, because the total shown minus the counts shown beside them would give back a suppressed one (secondary suppression of the days, purposes, agencies and statuses); by path, e.g. "referrals.daily.3.count"
+             * @example [
+             *       "queries.byAgency.0.count"
+             *     ]
+             */
+            secondarySuppressed: string[];
         };
         CountFigure: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
         };
         ShareFigure: {
             /** @description the part; null when 1 to 4 or when the share is suppressed */
@@ -2876,22 +2885,28 @@ export interface components {
             base: number | null;
             /** @description per cent, one decimal; null when no base or suppressed */
             percent: number | null;
-            /** @description true: the base is 1 to 4, so the share is not shown */
+            /** @description true: the share is not shown: its base is 1 to 4 (part and base null), its part is 1 to 4 (the per cent, which times the base gives it back, is null too), or either is hidden by secondary suppression */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
         };
         ChannelCount: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @enum {string} */
             channel: "besok" | "telefon" | "e-post" | "chatt" | "e-tjanst" | "sociala-medier";
         };
         TopicCount: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @example gata-park */
             category: string;
             /**
@@ -2910,23 +2925,29 @@ export interface components {
         RosaCount: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             rosa: number;
         };
         OutcomeCount: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @enum {string} */
             outcome: "besvarad" | "vidarebefordrad" | "remitterad" | "bokad" | "ej-lost";
         };
         HeatCell: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @description ISO weekday, Monday 1, in Swedish time */
             weekday: number;
             /** @description hour of the day, Swedish time */
@@ -2943,8 +2964,10 @@ export interface components {
         TopicGap: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @example gata-park */
             category: string;
             /**
@@ -3005,8 +3028,10 @@ export interface components {
         AgencyPurposeFigure: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @example fk */
             agency: string;
             /** @enum {string} */
@@ -3431,6 +3456,13 @@ export interface components {
             total: number | null;
             byTopic: components["schemas"]["ComplaintTopicCount"][];
             byParty: components["schemas"]["ComplaintPartyCount"][];
+            /**
+             * @description the counts (null) hidden although 5 or more, because the total minus the counts shown would give back a suppressed one (secondary suppression); by path, e.g. "byTopic.2.count", or "total"
+             * @example [
+             *       "byParty.1.count"
+             *     ]
+             */
+            secondarySuppressed: string[];
         };
         PartyScopeView: {
             /** @example 2021005521 */
@@ -3605,6 +3637,13 @@ export interface components {
             referrals: components["schemas"]["PartyReferrals"];
             /** @description complaints and suggestions: a municipality's registered ones, an agency's those routed to it */
             complaints: components["schemas"]["PartyComplaints"];
+            /**
+             * @description the counts (null) hidden although 5 or more, because a total shown beside them minus the counts shown would give back a suppressed one (secondary suppression); by path, e.g. "queries.byPurpose.3.results", or a total's, e.g. "complaints.total"
+             * @example [
+             *       "referrals.byType.2.sent"
+             *     ]
+             */
+            secondarySuppressed: string[];
         };
         CitizenLogoutView: {
             /**

@@ -7,7 +7,7 @@ import { usePersistedState } from '../../persisted-state.js';
 import { agencyName, PURPOSE_TEXT, QUERY_STATUS_TEXT, reasonText, REFERRAL_STATUS_TEXT } from '../../texts.js';
 import { useLoad } from '../../use-load.js';
 import { GroupedBars, StackedColumns, type Series } from './charts.js';
-import { FiguresSection, SUPPRESSED_TEXT } from './figures.js';
+import { FiguresSection, SECONDARY_TEXT, SUPPRESSED_TEXT } from './figures.js';
 import { ComplaintsPanel } from './complaints-panel.js';
 import { NkiPanel } from './nki-panel.js';
 
@@ -123,7 +123,11 @@ function Dashboard({ summary }: { summary: Summary }) {
   const queryByPurpose = perPurposeAndAgency(queryRows);
   const referralByPurpose = perPurposeAndAgency(referrals.perDay);
   const denials = queries.denialReasons;
-  const denied = queries.byStatus.find((s) => s.status === 'denied')?.count ?? 0;
+  const deniedAt = queries.byStatus.findIndex((s) => s.status === 'denied');
+  const denied = deniedAt < 0 ? 0 : queries.byStatus[deniedAt]!.count;
+  // a count hidden only so that the total cannot give back a small one (secondary suppression): "dold"
+  const at = (path: string, n: number | null) =>
+    n === null && summary.secondarySuppressed.includes(path) ? SECONDARY_TEXT : shown(n);
   return (
     <>
       <p>
@@ -138,7 +142,7 @@ function Dashboard({ summary }: { summary: Summary }) {
           <span className="figure">{shown(queries.total.agencyResults)}</span> myndighetssvar
         </li>
         <li>
-          <span className="figure">{shown(denied)}</span> nekade svar
+          <span className="figure">{at(`queries.byStatus.${deniedAt}.count`, denied)}</span> nekade svar
         </li>
         <li>
           <span className="figure">{shown(referrals.total)}</span> remisser
@@ -150,7 +154,8 @@ function Dashboard({ summary }: { summary: Summary }) {
 
       <p>
         Antal under {summary.smallNumberThreshold} visas som ”{SUPPRESSED_TEXT}” och räknas inte med i diagrammen, så
-        att ingen enskild person kan pekas ut.
+        att ingen enskild person kan pekas ut. Där summan annars skulle avslöja ett sådant antal döljs också nästa
+        minsta antal (”{SECONDARY_TEXT}”).
       </p>
 
       <h2>Frågor</h2>
@@ -174,10 +179,10 @@ function Dashboard({ summary }: { summary: Summary }) {
           </tr>
         </thead>
         <tbody>
-          {queries.byStatus.map((s) => (
+          {queries.byStatus.map((s, i) => (
             <tr key={s.status}>
               <th scope="row">{QUERY_STATUS_TEXT[s.status as keyof typeof QUERY_STATUS_TEXT] ?? s.status}</th>
-              <td className="number">{shown(s.count)}</td>
+              <td className="number">{at(`queries.byStatus.${i}.count`, s.count)}</td>
             </tr>
           ))}
         </tbody>
@@ -245,10 +250,10 @@ function Dashboard({ summary }: { summary: Summary }) {
           </tr>
         </thead>
         <tbody>
-          {referrals.byStatus.map((s) => (
+          {referrals.byStatus.map((s, i) => (
             <tr key={s.status}>
               <th scope="row">{REFERRAL_STATUS_TEXT[s.status as keyof typeof REFERRAL_STATUS_TEXT] ?? s.status}</th>
-              <td className="number">{shown(s.count)}</td>
+              <td className="number">{at(`referrals.byStatus.${i}.count`, s.count)}</td>
             </tr>
           ))}
         </tbody>

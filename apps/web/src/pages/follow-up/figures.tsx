@@ -6,9 +6,11 @@ import { CHANNEL_TEXT, OUTCOME_TEXT } from '../guide/contact-texts.js';
 
 type Figures = HubSchemas['FollowUpFigures'];
 type TargetFigure = HubSchemas['TargetFigure'];
-type Cell = { count: number | null; suppressed: boolean };
+type Cell = { count: number | null; suppressed: boolean; secondary?: boolean };
 
 export const SUPPRESSED_TEXT = 'färre än 5';
+/** A count of 5 or more hidden so that a total minus the counts shown cannot give back a suppressed one. */
+export const SECONDARY_TEXT = 'dold';
 const WEEKDAYS = ['måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag', 'söndag'];
 
 export const MEASURE_TEXT: Record<TargetFigure['measure'], string> = {
@@ -26,10 +28,12 @@ const STATUS_TEXT: Record<TargetFigure['status'], string> = {
 };
 
 function count(cell: Cell): string {
+  if (cell.secondary) return SECONDARY_TEXT;
   return cell.suppressed || cell.count === null ? SUPPRESSED_TEXT : formatNumber(cell.count);
 }
 
 function share(s: HubSchemas['ShareFigure']): string {
+  if (s.secondary) return SECONDARY_TEXT;
   if (s.suppressed) return SUPPRESSED_TEXT;
   return s.percent === null ? '–' : `${formatNumber(s.percent, 1)} %`;
 }
@@ -163,7 +167,7 @@ function HeatMap({ cells }: { cells: HubSchemas['HeatCell'][] }) {
                 const level = cell.count === null ? 1 : Math.ceil((cell.count / max) * 4);
                 return (
                   <td key={h} className={`number heat-${level}`}>
-                    {cell.suppressed ? '<5' : formatNumber(cell.count ?? 0)}
+                    {cell.secondary ? SECONDARY_TEXT : cell.suppressed ? '<5' : formatNumber(cell.count ?? 0)}
                   </td>
                 );
               })}
@@ -171,7 +175,10 @@ function HeatMap({ cells }: { cells: HubSchemas['HeatCell'][] }) {
           ))}
         </tbody>
       </table>
-      <p className="muted">&lt;5: {SUPPRESSED_TEXT}, visas inte.</p>
+      <p className="muted">
+        &lt;5: {SUPPRESSED_TEXT}, visas inte; {SECONDARY_TEXT}: visas inte, eftersom summan annars skulle avslöja ett
+        antal under 5.
+      </p>
     </div>
   );
 }

@@ -98,6 +98,9 @@ function PartyFigures({ data }: { data: PartyFollowUp }) {
   const party = (r: { municipalityName: string; unit: string; agencyName: string }) =>
     agency ? [r.municipalityName, r.unit] : [r.unit, r.agencyName];
   const count = (value: number | null) => countText(value, threshold);
+  // a count of a breakdown hidden only so that the total cannot give back a small one (secondary suppression)
+  const at = (path: string, value: number | null) =>
+    value === null && data.secondarySuppressed.includes(path) ? 'dold' : count(value);
   return (
     <>
       <p>
@@ -106,30 +109,31 @@ function PartyFigures({ data }: { data: PartyFollowUp }) {
         {agency
           ? 'Trafiken under myndighetens samtjänstavtal med alla kommuner.'
           : 'Kommunens trafik med myndigheterna.'}{' '}
-        Antal under {threshold} visas som ”färre än {threshold}”. Uppdaterad {formatDateTime(data.generatedAt)}.
+        Antal under {threshold} visas som ”färre än {threshold}”; där summan annars skulle avslöja ett sådant antal
+        döljs också nästa minsta antal (”dold”). Uppdaterad {formatDateTime(data.generatedAt)}.
       </p>
       <ul className="key-figures">
         <li>
-          <span className="figure">{count(queries.results)}</span> myndighetssvar
+          <span className="figure">{at('queries.results', queries.results)}</span> myndighetssvar
         </li>
         <li>
-          <span className="figure">{count(referrals.sent)}</span> remisser
+          <span className="figure">{at('referrals.sent', referrals.sent)}</span> remisser
         </li>
         <li>
-          <span className="figure">{count(referrals.overdue.count)}</span> försenade remisser nu
+          <span className="figure">{at('referrals.overdue.count', referrals.overdue.count)}</span> försenade remisser nu
         </li>
         <li>
-          <span className="figure">{count(complaints.total)}</span> klagomål och synpunkter
+          <span className="figure">{at('complaints.total', complaints.total)}</span> klagomål och synpunkter
         </li>
       </ul>
       <h2>Frågor</h2>
       <FigureTable
         caption="Myndighetssvar per ändamål"
         head={[...partyHead, 'Ändamål', 'Svar', 'Besvarade', 'Nekade']}
-        rows={queries.byPurpose.map((r) => [
+        rows={queries.byPurpose.map((r, i) => [
           ...party(r),
           PURPOSE_TEXT[r.purpose as keyof typeof PURPOSE_TEXT] ?? r.purpose,
-          count(r.results),
+          at(`queries.byPurpose.${i}.results`, r.results),
           count(r.answered),
           count(r.denied),
         ])}
@@ -156,10 +160,10 @@ function PartyFigures({ data }: { data: PartyFollowUp }) {
           'Median till besked',
           'Avtalad svarstid',
         ]}
-        rows={referrals.byType.map((r) => [
+        rows={referrals.byType.map((r, i) => [
           ...party(r),
           r.referralType,
-          count(r.sent),
+          at(`referrals.byType.${i}.sent`, r.sent),
           count(r.answered),
           count(r.answeredInTime),
           hoursText(r.answerMedianHours),
@@ -169,22 +173,31 @@ function PartyFigures({ data }: { data: PartyFollowUp }) {
       <FigureTable
         caption="Försenade remisser nu"
         head={[...partyHead, 'Remisstyp', 'Antal']}
-        rows={referrals.overdue.byType.map((r) => [...party(r), r.referralType, count(r.count)])}
+        rows={referrals.overdue.byType.map((r, i) => [
+          ...party(r),
+          r.referralType,
+          at(`referrals.overdue.byType.${i}.count`, r.count),
+        ])}
       />
       <h2>Klagomål och synpunkter</h2>
       <FigureTable
         caption="Klagomål och synpunkter per ämne"
         head={['Kommun', 'Ämne', 'Slag', 'Antal']}
-        rows={complaints.byTopic.map((r) => [r.municipalityName, r.topicName, complaintKind(r.kind), count(r.count)])}
+        rows={complaints.byTopic.map((r, i) => [
+          r.municipalityName,
+          r.topicName,
+          complaintKind(r.kind),
+          at(`complaints.byTopic.${i}.count`, r.count),
+        ])}
       />
       <FigureTable
         caption="Klagomål och synpunkter per ansvarig huvudman"
         head={['Kommun', 'Huvudman', 'Slag', 'Antal', 'Besvarade']}
-        rows={complaints.byParty.map((r) => [
+        rows={complaints.byParty.map((r, i) => [
           r.municipalityName,
           r.partyName,
           complaintKind(r.kind),
-          count(r.count),
+          at(`complaints.byParty.${i}.count`, r.count),
           count(r.answered),
         ])}
       />

@@ -29,6 +29,7 @@ import { PartyFollowUpModule } from './party-follow-up/party-follow-up.module.js
 import { QueryModule } from './queries/query.module.js';
 import { ReportModule } from './reports/report.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { SurveyModule } from './surveys/survey.module.js';
 import { TopicModule } from './topics/topic.module.js';
 
@@ -67,6 +68,7 @@ import { TopicModule } from './topics/topic.module.js';
     ComplaintModule,
     PartyFollowUpModule,
     ReportModule,
+    RetentionModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

@@ -24,6 +24,7 @@ import { ConsentSigning1763901600000 } from './migrations/1763901600000-consent-
 import { PartyReports1763901700000 } from './migrations/1763901700000-party-reports.js';
 import { ContactDayRollup1763901800000 } from './migrations/1763901800000-contact-day-rollup.js';
 import { KnowledgeSearchShortlist1763901900000 } from './migrations/1763901900000-knowledge-search-shortlist.js';
+import { Retention1763902020000 } from './migrations/1763902020000-retention.js';
 
 /** In order. A module that owns tables adds its migration here. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   PartyReports1763901700000,
   ContactDayRollup1763901800000,
   KnowledgeSearchShortlist1763901900000,
+  Retention1763902020000,
 ];

@@ -1430,6 +1430,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The municipality’s retention periods (gallringsfrister), the defaults where none are set */
+        get: operations["RetentionController_settings"];
+        /** Set the municipality’s retention periods; those left out keep their value. The change is audited. */
+        put: operations["RetentionController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the retention job now (it also runs daily by itself); one run at a time across every instance
+         * @description `ran: false` with `reason: running-elsewhere` when another run holds the lock. `asOf` moves the clock and is refused (400) unless the hub runs with RETENTION_CLOCK_OVERRIDE=true, as tests and demos do.
+         */
+        post: operations["RetentionJobController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job’s last 20 runs, newest first, with their counts */
+        get: operations["RetentionJobController_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2953,6 +3008,19 @@ export interface components {
             outcome: "ok" | "truncated" | "forked" | "unverifiable";
             detail: string;
         };
+        SubjectPeriodView: {
+            /** @example 2026 */
+            period: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description when its key was destroyed: its entries still check but lead to nobody; null: in use
+             */
+            shreddedAt: string | null;
+            /** @description entries written in the period that carry a subject key */
+            entries?: number;
+        };
         AuditVerificationView: {
             ok: boolean;
             /** @enum {string} */
@@ -2963,6 +3031,8 @@ export interface components {
             head: components["schemas"]["ChainHeadView"] | null;
             firstBroken?: components["schemas"]["ChainBreakView"];
             checkpoints: components["schemas"]["CheckpointVerificationView"][];
+            /** @description the periods of subject keys, oldest first */
+            subjectPeriods: components["schemas"]["SubjectPeriodView"][];
         };
         WitnessedCheckpointView: {
             /** @example fk */
@@ -3424,6 +3494,125 @@ export interface components {
             referrals: components["schemas"]["PartyReferrals"];
             /** @description complaints and suggestions: a municipality's registered ones, an agency's those routed to it */
             complaints: components["schemas"]["PartyComplaints"];
+        };
+        RetentionKindCountView: {
+            /** @description rows deleted, or for contacts anonymised */
+            rows: number;
+            /** @description rows taken with them: consent signings, complaints */
+            related: number;
+        };
+        RetentionPeriodsView: {
+            /** @example 12 */
+            contactMonths: number;
+            /** @example 24 */
+            consentMonths: number;
+            /** @example 2 */
+            referralYears: number;
+            /** @example 2 */
+            errandYears: number;
+            /** @example 36 */
+            queryOutcomeMonths: number;
+            /** @example 30 */
+            sessionDays: number;
+            /** @example 5 */
+            auditYears: number;
+        };
+        RetentionSettingsView: {
+            /** @example 12 */
+            contactMonths: number;
+            /** @example 24 */
+            consentMonths: number;
+            /** @example 2 */
+            referralYears: number;
+            /** @example 2 */
+            errandYears: number;
+            /** @example 36 */
+            queryOutcomeMonths: number;
+            /** @example 30 */
+            sessionDays: number;
+            /** @example 5 */
+            auditYears: number;
+            /** @example 2120001967 */
+            organisation: string;
+            /** @description the hub’s defaults, which apply until the periods are set */
+            defaults: components["schemas"]["RetentionPeriodsView"];
+            /** @description null: the defaults apply */
+            updatedAt: string | null;
+            updatedBy: string | null;
+        };
+        SetRetentionDto: {
+            /**
+             * @description contacts naming a person anonymised after, months
+             * @example 12
+             */
+            contactMonths?: number;
+            /**
+             * @description consents deleted this long after they ended, months
+             * @example 24
+             */
+            consentMonths?: number;
+            /**
+             * @description referrals deleted this long after they closed, years
+             * @example 2
+             */
+            referralYears?: number;
+            /**
+             * @description errands and complaints deleted this long after they closed, years
+             * @example 2
+             */
+            errandYears?: number;
+            /**
+             * @description query outcomes (statistics) deleted after, months
+             * @example 36
+             */
+            queryOutcomeMonths?: number;
+            /**
+             * @description staff sessions deleted this long after they expired, days
+             * @example 30
+             */
+            sessionDays?: number;
+            /**
+             * @description audit entries stay linked to a person this long after the end of their year, years; the subject keys are the whole hub’s, so the longest of every municipality’s applies
+             * @example 5
+             */
+            auditYears?: number;
+        };
+        RunRetentionDto: {
+            /**
+             * @description run as if it were this time (ISO 8601); only where the hub runs with RETENTION_CLOCK_OVERRIDE=true (tests, demos)
+             * @example 2031-01-01T00:00:00Z
+             */
+            asOf?: string;
+        };
+        RetentionRunView: {
+            /** @description false: another run held the lock, or today’s daily run was done */
+            ran: boolean;
+            /** @enum {string|null} */
+            reason: "running-elsewhere" | "done-today" | null;
+            runId: number | null;
+            asOf: string;
+            /** @description per kind (contacts, consents, referrals, errands, query-outcomes, sessions) */
+            counts: {
+                [key: string]: components["schemas"]["RetentionKindCountView"];
+            };
+            /** @description periods (years) of subject keys destroyed by this run */
+            shredded: string[];
+            /** @description periods due whose records are not all gone yet */
+            postponed: string[];
+            /** @description kinds that failed (the others ran) */
+            failed: string[];
+        };
+        RetentionRunSummaryView: {
+            id: number;
+            /** @description the day of a daily run; null for a manual one */
+            day: string | null;
+            asOf: string;
+            startedAt: string;
+            finishedAt: string | null;
+            counts: {
+                [key: string]: unknown;
+            } | null;
+            error: string | null;
         };
     };
     responses: never;
@@ -6094,6 +6283,104 @@ export interface operations {
                 content?: never;
             };
             /** @description role-not-allowed: needs manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RetentionController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionSettingsView"];
+                };
+            };
+        };
+    };
+    RetentionController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRetentionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionSettingsView"];
+                };
+            };
+        };
+    };
+    RetentionJobController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRetentionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRunView"];
+                };
+            };
+            /** @description role-not-allowed or not-hub-operator: only an operator of the hub */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RetentionJobController_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRunSummaryView"][];
+                };
+            };
+            /** @description role-not-allowed or not-hub-operator: only an operator of the hub */
             403: {
                 headers: {
                     [name: string]: unknown;

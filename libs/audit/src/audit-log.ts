@@ -647,7 +647,7 @@ export class AuditLog {
     // one key, or all of the subject's (subjectKeysOf, newest first): the lookup is logged under the first
     const keys = typeof subjectKeyHex === 'string' ? [subjectKeyHex] : [...subjectKeyHex];
     if (keys.length === 0 || !keys.every((key) => SUBJECT_KEY_FORMAT.test(key)))
-      throw new Error('accessReport takes subject keys, not a personnummer');
+      throw new Error('accessReport takes a subject key, not a personnummer');
     if (lookup) await this.append({ ...lookup, kind: 'access-report', subjectKey: keys[0] });
     const result = await this.pool.query<EntryRow>(
       `${this.selectEntries} WHERE e.subject_key = ANY($1::text[])

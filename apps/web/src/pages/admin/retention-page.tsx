@@ -76,25 +76,45 @@ const problem = (err: unknown) =>
 /** /gallring: the municipality's retention periods (gallringsfrister) for its admin, from its document-management plan. */
 export function RetentionPage() {
   const settings = useLoad('/api/retention', () => answer(hub.GET('/api/retention')));
+  // kept here: the form is made anew from what is stored once it is saved
+  const [message, setMessage] = useState<Message>();
   return (
     <Page title="Gallring">
       <p>
         Hur länge hubben sparar kommunens uppgifter, enligt dokumenthanteringsplanen. Varje natt tas det bort som har
         passerat sin gallringsfrist. Ändringar loggas.
       </p>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {settings.state === 'loading' && <Busy>Hämtar gallringsfristerna …</Busy>}
       {settings.state === 'error' && <Alert>{problem(settings.error)}</Alert>}
       {settings.state === 'done' && (
         // a new form once saved, so that it starts from what is stored
-        <RetentionForm key={settings.data.updatedAt ?? 'defaults'} settings={settings.data} onSaved={settings.reload} />
+        <RetentionForm
+          key={settings.data.updatedAt ?? 'defaults'}
+          settings={settings.data}
+          onSaved={settings.reload}
+          message={message}
+          setMessage={setMessage}
+        />
       )}
     </Page>
   );
 }
 
-function RetentionForm({ settings, onSaved }: { settings: Settings; onSaved: () => Promise<void> }) {
+type Message = { kind: 'success' | 'error'; text: string };
+
+function RetentionForm({
+  settings,
+  onSaved,
+  message,
+  setMessage,
+}: {
+  settings: Settings;
+  onSaved: () => Promise<void>;
+  message: Message | undefined;
+  setMessage: (message: Message | undefined) => void;
+}) {
   const [values, setValues] = useState<Record<PeriodField, string>>(() => textsOf(settings));
-  const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string }>();
   const errors = Object.fromEntries(
     FIELDS.map(({ field, min, max, unit }) => {
       const n = Number(values[field]);
@@ -113,8 +133,8 @@ function RetentionForm({ settings, onSaved }: { settings: Settings; onSaved: () 
     try {
       const body = Object.fromEntries(FIELDS.map(({ field }) => [field, Number(values[field])])) as Periods;
       await answer(hub.PUT('/api/retention', { body }));
-      await onSaved();
       setMessage({ kind: 'success', text: 'Gallringsfristerna är sparade.' });
+      await onSaved();
     } catch (err) {
       setMessage({ kind: 'error', text: problem(err) });
     }
@@ -122,7 +142,6 @@ function RetentionForm({ settings, onSaved }: { settings: Settings; onSaved: () 
 
   return (
     <form onSubmit={(e) => void save(e)} noValidate>
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <p className="muted">
         {settings.updatedAt
           ? `Senast ändrade ${formatDateTime(settings.updatedAt)} av ${settings.updatedBy}.`

@@ -6,7 +6,8 @@
  * the latest checkpoint the agency's adapter holds (GET /api/audit-checkpoints/latest, with WITNESS_TOKEN as bearer
  * token: the adapter's METRICS_TOKEN or an access token of the agency's auditor) and checks the hub's signature on
  * it with the public keys in KEYS_DIR (default var/keys). Exits 0 when the chain is intact and matches every
- * checkpoint, 1 naming what is broken, 2 when it could not verify at all.
+ * checkpoint, 1 naming what is broken, 2 when it could not verify at all. It also lists the periods of subject keys
+ * (docs/gallring.md): which are shredded, so that their entries, intact in the chain, lead to nobody.
  */
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -16,6 +17,7 @@ import {
   verifyOutcome,
   type ChainHead,
   type Checkpoint,
+  type SubjectPeriod,
   type VerifyResult,
 } from '../libs/audit/src/index.js';
 import { KeyDirectory } from '../libs/messaging/src/key-directory.js';
@@ -25,18 +27,44 @@ export interface WitnessedCheckpoint extends Checkpoint {
   witness: string;
 }
 
+export interface ChainVerification extends VerifyResult {
+  /** the periods of subject keys, oldest first; none in a log from before they were introduced */
+  subjectPeriods: SubjectPeriod[];
+}
+
 export async function verifyAuditChain(
   databaseUrl: string,
   schema = 'audit',
   anchors: ChainHead[] = [],
   checkpoints: WitnessedCheckpoint[] = [],
-): Promise<VerifyResult> {
+): Promise<ChainVerification> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
-    return await new AuditLog(pool, { schema }).verify({ anchors, checkpoints });
+    const log = new AuditLog(pool, { schema });
+    const result = await log.verify({ anchors, checkpoints });
+    const subjectPeriods = await log.subjectPeriods({ countEntries: true }).catch((err: { code?: string }) => {
+      if (err.code === '42P01') return [];
+      throw err;
+    });
+    return { ...result, subjectPeriods };
   } finally {
     await pool.end();
   }
+}
+
+/** One line per period of subject keys: in use, or shredded and since when. */
+export function describeSubjectPeriods(periods: readonly SubjectPeriod[]): string[] {
+  if (periods.length === 0) return [];
+  const shredded = periods.filter((p) => p.shreddedAt !== null);
+  return [
+    `subject key periods: ${periods.length}, ${shredded.length} shredded`,
+    ...periods.map((p) => {
+      const entries = p.entries === undefined ? '' : `, ${p.entries} entries with a subject key`;
+      return p.shreddedAt === null
+        ? `  ${p.period}: in use${entries}`
+        : `  ${p.period}: SHREDDED at ${p.shreddedAt}${entries}, linked to nobody`;
+    }),
+  ];
 }
 
 export function parseAnchors(args: readonly string[]): ChainHead[] {
@@ -120,7 +148,10 @@ export async function fetchWitnessCheckpoint(
   return { ...checkpoint, witness: `${adapterUrl} (signed by ${sender})` };
 }
 
-export function describeVerification(result: VerifyResult, witnesses: readonly WitnessedCheckpoint[] = []): string {
+export function describeVerification(
+  result: VerifyResult & { subjectPeriods?: SubjectPeriod[] },
+  witnesses: readonly WitnessedCheckpoint[] = [],
+): string {
   const head = result.head ? `head ${result.head.seq} ${result.head.hash}` : 'no chain head';
   const checks = result.checkpoints ?? [];
   const lines = checks.map(
@@ -138,7 +169,7 @@ export function describeVerification(result: VerifyResult, witnesses: readonly W
       `audit chain BROKEN at seq ${broken.seq}: ${broken.reason} (${broken.detail}); ` +
       `${result.rows} rows intact before it, ${head}`;
   }
-  return [summary, ...lines].join('\n');
+  return [summary, ...lines, ...describeSubjectPeriods(result.subjectPeriods ?? [])].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { subjectKey } from '@hub/audit';
+import { AuditLog } from '@hub/audit';
 import type { MessagingClient } from '@hub/messaging';
 import { swedishDay } from '@hub/policy';
 import type { Person } from '@hub/registers';
-import { loadHubConfig } from '../../apps/hub/src/config/hub.config.js';
 import { announce, SPEC_CATALOGUES, waitForCatalogue } from '../support/catalogues.js';
 import { signingCitizens, signOnPhone, startTestEid, type RunningTestEid } from '../support/eid.js';
 import { messagingFor, testPool } from '../support/env.js';
@@ -113,7 +112,7 @@ describe('consent signed with e-legitimation at the desk', () => {
       `SELECT outcome, subject_key, details FROM audit.entry WHERE kind = 'consent' AND details->>'consentId' = $1`,
       [done.consentId],
     );
-    const key = subjectKey(citizen.subject, loadHubConfig().auditSubjectKey);
+    const key = hub.app.get(AuditLog).subjectKey(citizen.subject);
     expect(audit.rows).toEqual([
       {
         outcome: 'recorded',

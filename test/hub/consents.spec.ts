@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { subjectKey } from '@hub/audit';
+import { AuditLog } from '@hub/audit';
 import { EXCHANGES, queueName, routingKeys } from '@hub/contracts';
 import type { MessagingClient } from '@hub/messaging';
 import { swedishDay } from '@hub/policy';
-import { loadHubConfig } from '../../apps/hub/src/config/hub.config.js';
 import { ConsentService } from '../../apps/hub/src/consents/consent.service.js';
 import { announce, SPEC_CATALOGUES, waitForCatalogue } from '../support/catalogues.js';
 import { messagingFor, rawChannel, testPool } from '../support/env.js';
@@ -100,7 +99,7 @@ describe('consent registry: record, list, revoke', () => {
   });
 
   it('stores the subject only as its keyed hash, and audits the recording', async () => {
-    const key = subjectKey(NORMALISED, loadHubConfig().auditSubjectKey);
+    const key = hub.app.get(AuditLog).subjectKey(NORMALISED);
     const { rows } = await pool.query('SELECT * FROM hub.consent WHERE id = $1', [consentId]);
     expect(rows).toHaveLength(1);
     expect(rows[0].subject_key).toBe(key);
@@ -142,8 +141,8 @@ describe('consent registry: record, list, revoke', () => {
   });
 
   it('loads the subject’s consents as policy consents keyed by subject key', async () => {
-    const key = subjectKey(NORMALISED, loadHubConfig().auditSubjectKey);
-    const consents = await hub.app.get(ConsentService).policyConsents(key);
+    const key = hub.app.get(AuditLog).subjectKey(NORMALISED);
+    const consents = await hub.app.get(ConsentService).policyConsents({ key, keys: [key] });
     expect(consents).toEqual([
       {
         id: consentId,
@@ -178,7 +177,7 @@ describe('consent registry: record, list, revoke', () => {
     expect(message).not.toBe(false);
     const decoded = fk.codec.decode(message as any);
     expect(decoded.ok).toBe(true);
-    const key = subjectKey(NORMALISED, loadHubConfig().auditSubjectKey);
+    const key = hub.app.get(AuditLog).subjectKey(NORMALISED);
     if (decoded.ok) {
       expect(decoded.envelope).toMatchObject({
         type: 'consent.revoked.v1',
@@ -196,7 +195,7 @@ describe('consent registry: record, list, revoke', () => {
 
     const listed = await hub.call('GET', `/api/consents?subject=${SUBJECT}`, { as: USERS.guide });
     expect(listed.body.map((c: any) => [c.id, c.status])).toEqual([[consentId, 'revoked']]);
-    const policy = await hub.app.get(ConsentService).policyConsents(key);
+    const policy = await hub.app.get(ConsentService).policyConsents({ key, keys: [key] });
     expect(policy[0]!.revokedAt).toBeInstanceOf(Date);
 
     const again = await hub.call('POST', `/api/consents/${consentId}/revoke`, { as: USERS.guide });

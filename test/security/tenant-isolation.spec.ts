@@ -353,6 +353,8 @@ const LISTS: Record<string, ListFixture> = {
   'GET /api/follow-up/figures': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
   // the municipality's targets, each naming its unit: its own staff read them, nobody else
   'GET /api/follow-up/targets': { scope: 'organisation', request: () => ({}) },
+  // the municipality's retention periods: its own staff read them, nobody else's
+  'GET /api/retention': { scope: 'organisation', request: () => ({}) },
   // aggregates only: the party agency sees counts under its agreement, never an id, a subject key or a personnummer
   'GET /api/follow-up/party': { scope: 'unit', request: () => ({ query: `?from=${today()}&to=${today()}` }) },
   // the caller's own party's month: the PDF's text is compressed, the CSV beside it has the same figures in clear
@@ -579,6 +581,11 @@ const NO_TENANT_DATA: Record<string, string> = {
   'GET /api/parked-messages/{id}': 'hub operations; 403 to every tenant role, operators of the hub only',
   'POST /api/parked-messages/{id}/replay': 'hub operations; 403 to every tenant role, operators of the hub only',
   'POST /api/parked-messages/{id}/discard': 'hub operations; 403 to every tenant role, operators of the hub only',
+  'PUT /api/retention':
+    'sets the retention periods of the caller’s own municipality, taken from the token; names nothing',
+  // the retention job is the whole hub's: counts only, no tenant's rows (test/retention)
+  'POST /api/retention/run': 'hub operations; 403 to every tenant role, operators of the hub only',
+  'GET /api/retention/runs': 'hub operations; 403 to every tenant role, operators of the hub only',
 };
 
 interface Answer {

@@ -31,6 +31,7 @@ import { PartyFollowUpModule } from './party-follow-up/party-follow-up.module.js
 import { QueryModule } from './queries/query.module.js';
 import { ReportModule } from './reports/report.module.js';
 import { ReferralModule } from './referrals/referral.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { SurveyModule } from './surveys/survey.module.js';
 import { TopicModule } from './topics/topic.module.js';
 
@@ -75,6 +76,7 @@ import { TopicModule } from './topics/topic.module.js';
     PartyFollowUpModule,
     ReportModule,
     CitizenModule,
+    RetentionModule,
   ],
   controllers: [HealthController, JwksController],
   providers: [

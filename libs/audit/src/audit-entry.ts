@@ -30,6 +30,8 @@ export const AUDIT_KINDS = [
   'complaint',
   /** a survey kiosk (the unit's tablet) paired by a staff member (issue 18) */
   'survey-kiosk',
+  /** retention (gallring, issue 19): a municipality's periods changed, or a run of the job, one entry per kind of record */
+  'retention',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { Batcher } from '@hub/common';
 import {
@@ -11,7 +12,17 @@ import {
 } from './canonical.js';
 import { prepareEntry, type AuditEntryInput, type AuditRecord } from './audit-entry.js';
 import { checkCheckpoint, type Checkpoint, type CheckpointCheck, type WalkedLog } from './checkpoint.js';
-import { checkSubjectKeySecret, subjectKey, SUBJECT_KEY_FORMAT } from './subject-key.js';
+import {
+  checkSubjectKeySecret,
+  normalisePersonnummer,
+  periodSubjectKeySecret,
+  subjectKey,
+  subjectPeriodEnd,
+  subjectPeriodOf,
+  SUBJECT_KEY_FORMAT,
+  SUBJECT_PERIOD_FORMAT,
+  SUBJECT_PERIOD_SEED_BYTES,
+} from './subject-key.js';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -88,6 +99,34 @@ export function auditDdl(schema = 'audit'): string {
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
     END IF;
   END $$;
+
+  -- One seed per period of subject keys (subject-key.ts). A seed is only ever destroyed (crypto-shredding): never
+  -- replaced, restored or deleted with its row, so that the row keeps saying when its period was shredded.
+  CREATE TABLE IF NOT EXISTS ${s}.subject_period_key (
+    period      text        PRIMARY KEY CHECK (period ~ '^[0-9]{4}$'),
+    seed        bytea       CHECK (octet_length(seed) = ${SUBJECT_PERIOD_SEED_BYTES}),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    shredded_at timestamptz,
+    CHECK ((seed IS NULL) = (shredded_at IS NOT NULL))
+  );
+  CREATE OR REPLACE FUNCTION ${s}.period_key_only_shredded() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF OLD.seed IS NULL OR NEW.seed IS NOT NULL OR NEW.period <> OLD.period OR NEW.created_at <> OLD.created_at THEN
+      RAISE EXCEPTION 'a subject period key is only ever shredded' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+  END $$;
+  DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                    WHERE tgrelid = '${s}.subject_period_key'::regclass AND tgname = 'period_key_shred_only') THEN
+      CREATE TRIGGER period_key_shred_only BEFORE UPDATE ON ${s}.subject_period_key
+        FOR EACH ROW EXECUTE FUNCTION ${s}.period_key_only_shredded();
+      CREATE TRIGGER period_key_kept BEFORE DELETE ON ${s}.subject_period_key
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_change();
+      CREATE TRIGGER period_key_no_truncate BEFORE TRUNCATE ON ${s}.subject_period_key
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
+    END IF;
+  END $$;
 `;
 }
 
@@ -102,6 +141,16 @@ export interface AuditLogOptions {
   maxBatch?: number;
   /** rows `verify()` reads per round trip; default 5000 */
   verifyPageSize?: number;
+}
+
+/** A period of subject keys (subject-key.ts) and whether its key is destroyed. */
+export interface SubjectPeriod {
+  period: string;
+  createdAt: string;
+  /** when its key was destroyed: its entries no longer link to any person */
+  shreddedAt: string | null;
+  /** entries written in the period (by `at`) that carry a subject key */
+  entries?: number;
 }
 
 export interface Appended {
@@ -199,6 +248,8 @@ export class AuditLog {
   private readonly schema: string;
   private readonly pageSize: number;
   private readonly secret?: string | Uint8Array;
+  /** period → its HMAC key, null once shredded; filled by `loadSubjectKeys()` */
+  private periodKeys = new Map<string, Buffer | null>();
   private readonly batcher: Batcher<EntryTemplate, Appended>;
   /** the head once the last batch sent commits; unknown after a failure, or when another instance appended since */
   private lastHead: Appended | undefined;
@@ -231,12 +282,116 @@ export class AuditLog {
     } finally {
       client.release();
     }
+    if (this.secret !== undefined) await this.loadSubjectKeys();
   }
 
-  /** The subject's keyed hash under this deployment's secret; see `subjectKey` in subject-key.ts. */
-  subjectKey(personnummer: string): string {
+  /**
+   * Makes sure the keys of the current and the next period exist (so that one is there when the year turns) and of
+   * `periods`, and reads every period's key; call it at start and now and then (another instance may have shredded
+   * one). Safe on several instances at once: the first seed stored for a period wins, every instance reads that one.
+   */
+  async loadSubjectKeys(options: { periods?: readonly string[]; now?: Date } = {}): Promise<void> {
+    const secret = this.requireSecret();
+    const now = options.now ?? new Date();
+    const wanted = new Set([
+      subjectPeriodOf(now),
+      subjectPeriodOf(new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1))),
+      ...(options.periods ?? []),
+    ]);
+    for (const period of wanted) {
+      if (!SUBJECT_PERIOD_FORMAT.test(period)) throw new Error('a subject period is a four-digit year');
+    }
+    const missing = [...wanted].filter((period) => !this.periodKeys.has(period));
+    if (missing.length > 0) {
+      await this.pool.query(
+        `INSERT INTO ${this.schema}.subject_period_key (period, seed)
+         SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT (period) DO NOTHING`,
+        [missing, missing.map(() => randomBytes(SUBJECT_PERIOD_SEED_BYTES))],
+      );
+    }
+    const { rows } = await this.pool.query<{ period: string; seed: Buffer | null }>(
+      `SELECT period, seed FROM ${this.schema}.subject_period_key`,
+    );
+    this.periodKeys = new Map(
+      rows.map((row) => [row.period, row.seed && periodSubjectKeySecret(secret, row.period, row.seed)]),
+    );
+  }
+
+  /**
+   * The subject's keyed hash to store now (or for an entry made at `at`): under the key of that period; see
+   * subject-key.ts. Needs `loadSubjectKeys()` first, and refuses a period whose key is shredded.
+   */
+  subjectKey(personnummer: string, at: Date = new Date()): string {
+    this.requireSecret();
+    const period = subjectPeriodOf(at);
+    const key = this.periodKeys.get(period);
+    if (key === undefined) throw new Error(`the subject key of ${period} is not loaded: call loadSubjectKeys()`);
+    if (key === null) throw new Error(`the subject key of ${period} is shredded`);
+    return subjectKey(personnummer, key);
+  }
+
+  /**
+   * Every key the subject's entries and records may carry: one per period whose key is not shredded, newest first.
+   * What a lookup by person matches against; entries of a shredded period are no longer anybody's.
+   */
+  subjectKeysOf(personnummer: string): string[] {
+    this.requireSecret();
+    const normalised = normalisePersonnummer(personnummer);
+    return [...this.periodKeys.entries()]
+      .filter((entry): entry is [string, Buffer] => entry[1] !== null)
+      .sort(([a], [b]) => (a < b ? 1 : -1))
+      .map(([, key]) => createHmac('sha256', key).update(normalised, 'utf8').digest('hex'));
+  }
+
+  /** Every period of subject keys, oldest first, whether shredded, and how many entries of each carry a subject key. */
+  async subjectPeriods(options: { countEntries?: boolean } = {}): Promise<SubjectPeriod[]> {
+    const { rows } = await this.pool.query<{
+      period: string;
+      created_at: string;
+      shredded_at: string | null;
+      entries: string | null;
+    }>(
+      `SELECT k.period,
+              to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+              to_char(k.shredded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS shredded_at,
+              CASE WHEN $1 THEN (SELECT count(*) FROM ${this.schema}.entry e
+                      WHERE e.subject_key IS NOT NULL
+                        AND e.at >= make_timestamptz(k.period::int, 1, 1, 0, 0, 0, 'UTC')
+                        AND e.at < make_timestamptz(k.period::int + 1, 1, 1, 0, 0, 0, 'UTC')) END::text AS entries
+         FROM ${this.schema}.subject_period_key k ORDER BY k.period`,
+      [options.countEntries ?? false],
+    );
+    return rows.map((row) => ({
+      period: row.period,
+      createdAt: row.created_at,
+      shreddedAt: row.shredded_at,
+      ...(row.entries !== null && { entries: Number(row.entries) }),
+    }));
+  }
+
+  /**
+   * Destroys the keys of `periods` (crypto-shredding): their entries stay, and the chain still checks, but no
+   * personnummer leads to them any more. Only a period that has ended by `now` (this machine's clock): the current
+   * one's key is still being written with. Answers the periods shredded now; one shredded before is left as it is.
+   */
+  async shredSubjectPeriods(periods: readonly string[], now: Date = new Date()): Promise<string[]> {
+    for (const period of periods) {
+      if (!SUBJECT_PERIOD_FORMAT.test(period)) throw new Error('a subject period is a four-digit year');
+      if (subjectPeriodEnd(period) > now) throw new Error(`the subject period ${period} has not ended`);
+    }
+    if (periods.length === 0) return [];
+    const { rows } = await this.pool.query<{ period: string }>(
+      `UPDATE ${this.schema}.subject_period_key SET seed = NULL, shredded_at = now()
+        WHERE period = ANY($1::text[]) AND seed IS NOT NULL RETURNING period`,
+      [[...periods]],
+    );
+    for (const period of periods) if (this.periodKeys.has(period)) this.periodKeys.set(period, null);
+    return rows.map((row) => row.period).sort();
+  }
+
+  private requireSecret(): string | Uint8Array {
     if (this.secret === undefined) throw new Error('AuditLog was built without subjectKeySecret');
-    return subjectKey(personnummer, this.secret);
+    return this.secret;
   }
 
   /** Resolves once the entry is committed; rejects at once when the entry is invalid. */
@@ -485,18 +640,20 @@ export class AuditLog {
    * `protectedIdentity` is the caller's decision.
    */
   async accessReport(
-    subjectKeyHex: string,
+    subjectKeyHex: string | readonly string[],
     lookup?: Omit<AuditEntryInput, 'kind' | 'subjectKey'>,
     scope?: AccessReportScope,
   ): Promise<AccessReportEntry[]> {
-    if (!SUBJECT_KEY_FORMAT.test(subjectKeyHex))
+    // one key, or all of the subject's (subjectKeysOf, newest first): the lookup is logged under the first
+    const keys = typeof subjectKeyHex === 'string' ? [subjectKeyHex] : [...subjectKeyHex];
+    if (keys.length === 0 || !keys.every((key) => SUBJECT_KEY_FORMAT.test(key)))
       throw new Error('accessReport takes a subject key, not a personnummer');
-    if (lookup) await this.append({ ...lookup, kind: 'access-report', subjectKey: subjectKeyHex });
+    if (lookup) await this.append({ ...lookup, kind: 'access-report', subjectKey: keys[0] });
     const result = await this.pool.query<EntryRow>(
-      `${this.selectEntries} WHERE e.subject_key = $1
+      `${this.selectEntries} WHERE e.subject_key = ANY($1::text[])
          AND ($2::text IS NULL OR e.organisation = $2 OR ($3::text IS NOT NULL AND e.details->>'agency' = $3))
        ORDER BY e.at, e.seq`,
-      [subjectKeyHex, scope?.organisation ?? null, scope?.agency ?? null],
+      [keys, scope?.organisation ?? null, scope?.agency ?? null],
     );
     return result.rows.map((row) => {
       const { prevHash: _prev, hash: _hash, ...entry } = toRecord(row);

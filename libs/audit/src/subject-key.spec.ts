@@ -1,5 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { InvalidPersonnummerError, luhnValid, normalisePersonnummer, subjectKey } from './subject-key.js';
+import {
+  InvalidPersonnummerError,
+  luhnValid,
+  normalisePersonnummer,
+  periodSubjectKeySecret,
+  subjectKey,
+  subjectPeriodEnd,
+  subjectPeriodOf,
+  subjectPeriodStart,
+} from './subject-key.js';
 
 const withCheckDigit = (nine: string): string => {
   const digit = [...'0123456789'].find((d) => luhnValid(nine + d))!;
@@ -67,5 +76,34 @@ describe('subject key', () => {
   it('refuses a short secret and an invalid number', () => {
     expect(() => subjectKey('191212121212', 'short')).toThrow(/at least 32 bytes/);
     expect(() => subjectKey('191212121213', SECRET)).toThrow(InvalidPersonnummerError);
+  });
+});
+
+describe('periods of subject keys', () => {
+  const seed = Buffer.alloc(32, 7);
+
+  it('is the calendar year (UTC) an instant falls in, ending when the next begins', () => {
+    expect(subjectPeriodOf(new Date('2026-12-31T23:59:59.999Z'))).toBe('2026');
+    expect(subjectPeriodOf(new Date('2027-01-01T00:00:00Z'))).toBe('2027');
+    expect(subjectPeriodStart('2026').toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(subjectPeriodEnd('2026').toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(() => subjectPeriodEnd('26')).toThrow(/four-digit year/);
+  });
+
+  it('keys a period with the secret and its seed: neither alone, and another period or seed another key', () => {
+    const key = periodSubjectKeySecret(SECRET, '2026', seed);
+    expect(key).toHaveLength(32);
+    expect(periodSubjectKeySecret(SECRET, '2026', seed)).toEqual(key);
+    expect(periodSubjectKeySecret(SECRET, '2027', seed)).not.toEqual(key);
+    expect(periodSubjectKeySecret(SECRET, '2026', Buffer.alloc(32, 8))).not.toEqual(key);
+    expect(periodSubjectKeySecret(`${SECRET}x`, '2026', seed)).not.toEqual(key);
+    const subject = subjectKey('191212121212', key);
+    expect(subject).toMatch(/^[0-9a-f]{64}$/);
+    expect(subject).not.toBe(subjectKey('191212121212', SECRET));
+  });
+
+  it('refuses a seed of the wrong size and a short secret', () => {
+    expect(() => periodSubjectKeySecret(SECRET, '2026', Buffer.alloc(16))).toThrow(/32 bytes/);
+    expect(() => periodSubjectKeySecret('short', '2026', seed)).toThrow(/at least 32 bytes/);
   });
 });

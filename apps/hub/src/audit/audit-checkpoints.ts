@@ -6,6 +6,7 @@ import {
   verifyOutcome,
   type Checkpoint,
   type CheckpointOutcome,
+  type SubjectPeriod,
   type VerifyOutcome,
   type VerifyResult,
 } from '@hub/audit';
@@ -42,6 +43,8 @@ export interface AnchoredVerification {
   head: { position: number; hash: string } | null;
   firstBroken?: VerifyResult['firstBroken'];
   checkpoints: CheckpointVerification[];
+  /** the periods of subject keys, oldest first: which are shredded, and how many entries of each carry a subject key */
+  subjectPeriods: SubjectPeriod[];
 }
 
 /**
@@ -182,7 +185,10 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
           hash: w.hash,
           witnessedAt: w.witnessedAt,
         }));
-    const result = await this.audit.verify({ checkpoints: against });
+    const [result, subjectPeriods] = await Promise.all([
+      this.audit.verify({ checkpoints: against }),
+      this.audit.subjectPeriods({ countEntries: true }),
+    ]);
     const checks = result.checkpoints ?? [];
     const outcome = verifyOutcome(result.firstBroken?.reason, checks);
     return {
@@ -192,6 +198,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
       head: result.head && { position: result.head.seq, hash: result.head.hash },
       ...(result.firstBroken && { firstBroken: result.firstBroken }),
       checkpoints: against.map((c, i) => ({ ...c, ...checks[i]! })),
+      subjectPeriods,
     };
   }
 }

@@ -69,7 +69,7 @@ export class AuditController {
   async accessReport(@Body() body: AccessReportRequestDto, @CurrentUser() user: StaffUser): Promise<AccessReportView> {
     const subject = this.subjects.parse(body.subject);
     const entries = await this.audit.accessReport(
-      subject.key,
+      subject.keys,
       {
         actorKind: 'staff',
         actor: user.id,

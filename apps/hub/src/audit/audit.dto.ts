@@ -87,6 +87,26 @@ export class CheckpointVerificationView {
   detail: string;
 }
 
+/** A period (calendar year) of subject keys: whether its key is destroyed (crypto-shredding, docs/gallring.md). */
+export class SubjectPeriodView {
+  @ApiProperty({ example: '2026' })
+  period: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when its key was destroyed: its entries still check but lead to nobody; null: in use',
+  })
+  shreddedAt: string | null;
+
+  @ApiPropertyOptional({ description: 'entries written in the period that carry a subject key' })
+  entries?: number;
+}
+
 export class AuditVerificationView {
   @ApiProperty()
   ok: boolean;
@@ -109,6 +129,9 @@ export class AuditVerificationView {
 
   @ApiProperty({ type: [CheckpointVerificationView] })
   checkpoints: CheckpointVerificationView[];
+
+  @ApiProperty({ type: [SubjectPeriodView], description: 'the periods of subject keys, oldest first' })
+  subjectPeriods: SubjectPeriodView[];
 }
 
 /** The latest checkpoint one agency cosigned, as the hub holds it. */

@@ -212,3 +212,21 @@ describe('the monthly reports’ mail', () => {
     expect(() => loadHubConfig(env)).toThrow(message);
   });
 });
+
+describe('the retention job', () => {
+  it('looks hourly and keeps its clock by default', () => {
+    expect(loadHubConfig({})).toMatchObject({ retentionJobIntervalMs: 3_600_000, retentionClockOverride: false });
+    expect(loadHubConfig({ RETENTION_JOB_INTERVAL_MS: '0', RETENTION_CLOCK_OVERRIDE: 'true' })).toMatchObject({
+      retentionJobIntervalMs: 0,
+      retentionClockOverride: true,
+    });
+  });
+
+  it.each([
+    [{ RETENTION_JOB_INTERVAL_MS: '10' }, /RETENTION_JOB_INTERVAL_MS must be 0 or milliseconds/],
+    [{ RETENTION_JOB_INTERVAL_MS: 'daily' }, /RETENTION_JOB_INTERVAL_MS must be 0 or milliseconds/],
+    [{ NODE_ENV: 'production', RETENTION_CLOCK_OVERRIDE: 'true' }, /RETENTION_CLOCK_OVERRIDE is for tests and demos/],
+  ])('refuses %j with a clear message', (env, message) => {
+    expect(() => loadHubConfig(env)).toThrow(message);
+  });
+});

@@ -63,6 +63,13 @@ export interface HubConfig {
   reportMail?: { smtpUrl: string; from: string };
   /** how often the monthly report job looks for last month's reports still to make (REPORT_JOB_INTERVAL_MS) */
   reportJobIntervalMs: number;
+  /**
+   * how often the retention job looks whether today's run is done (RETENTION_JOB_INTERVAL_MS, default an hour; 0:
+   * never by itself, only when an operator runs it)
+   */
+  retentionJobIntervalMs: number;
+  /** the retention job may be run with its clock moved forward (`asOf`): tests and demos, refused in production */
+  retentionClockOverride: boolean;
 }
 
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
@@ -212,6 +219,20 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     );
   }
 
+  const retentionJobIntervalMs = Number(env.RETENTION_JOB_INTERVAL_MS ?? 3_600_000);
+  if (
+    !Number.isInteger(retentionJobIntervalMs) ||
+    (retentionJobIntervalMs !== 0 && (retentionJobIntervalMs < 1_000 || retentionJobIntervalMs > 86_400_000))
+  ) {
+    problems.push(
+      `RETENTION_JOB_INTERVAL_MS must be 0 or milliseconds from 1000 to 86400000, got ${env.RETENTION_JOB_INTERVAL_MS}`,
+    );
+  }
+  const retentionClockOverride = env.RETENTION_CLOCK_OVERRIDE === 'true';
+  if (retentionClockOverride && production) {
+    problems.push('RETENTION_CLOCK_OVERRIDE is for tests and demos and refused in production');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -244,6 +265,8 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     citizenSessionTtlSeconds: citizenSessionTtlSeconds as number,
     ...(reportMail && { reportMail }),
     reportJobIntervalMs,
+    retentionJobIntervalMs,
+    retentionClockOverride,
   };
 }
 

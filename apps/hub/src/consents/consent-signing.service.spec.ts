@@ -84,7 +84,11 @@ function setup() {
     } as unknown as CatalogueService,
     { find: async () => ({ name: 'Örebro kommun' }) } as unknown as OrganisationRepository,
     {
-      parse: (input: string) => ({ personnummer: SUBJECT, key: keyOf(input.replace('-', '')) }),
+      parse: (input: string) => ({
+        personnummer: SUBJECT,
+        key: keyOf(input.replace('-', '')),
+        keys: [keyOf(input.replace('-', ''))],
+      }),
     } as unknown as Subjects,
     { append: jest.fn(async (entry: Record<string, unknown>) => void audited.push(entry)) } as unknown as AuditLog,
   );

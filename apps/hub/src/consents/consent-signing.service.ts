@@ -224,7 +224,7 @@ export class ConsentSigningService {
       return 'invalid-signature';
     }
     const signer = parsePersonnummer(verified.personnummer);
-    if (!signer.ok || this.subjects.parse(signer.value).key !== signing.subjectKey) return 'other-signer';
+    if (!signer.ok || !this.subjects.parse(signer.value).keys.includes(signing.subjectKey)) return 'other-signer';
     return undefined;
   }
 }

@@ -91,14 +91,18 @@ const recordOf = (row: ConsentRow): ConsentRecord => ({
   }),
 });
 
+/**
+ * `$1` the subjects asked about (each one's current key), `$2` beside it each of their keys, one per period not
+ * shredded (a consent keeps the key of the period it was given in).
+ */
 const POLICY_FACTS_SQL = `
-  SELECT s.key::text AS for_subject,
+  SELECT s.for_key::text AS for_subject,
          EXISTS (SELECT 1 FROM hub.protected_subject p WHERE p.subject_key = s.key) AS known_protected,
          c.id, c.subject_key, c.organisation, c.unit, c.purposes, c.agencies, c.categories, c.method, c.recorded_by,
          c.valid_from::text AS valid_from, c.valid_until::text AS valid_until, c.revoked_at
-    FROM unnest($1::char(64)[]) AS s(key)
+    FROM unnest($1::char(64)[], $2::char(64)[]) AS s(for_key, key)
     LEFT JOIN hub.consent c ON c.subject_key = s.key
-   ORDER BY s.key, c.created_at, c.id`;
+   ORDER BY s.for_key, c.created_at, c.id`;
 
 /** Per subject asked, one row per consent, or one row of nulls but `known_protected` when there is none. */
 interface PolicyConsentRow {
@@ -118,9 +122,10 @@ interface PolicyConsentRow {
   revoked_at: Date | null;
 }
 
+/** The consent as the policy sees it: given by the subject asked about, under whichever of their keys it was stored. */
 const policyConsentOf = (row: PolicyConsentRow): Consent => ({
   id: row.id!,
-  subject: row.subject_key,
+  subject: row.for_subject,
   organisation: row.organisation,
   unit: row.unit,
   purposes: row.purposes,
@@ -133,9 +138,15 @@ const policyConsentOf = (row: PolicyConsentRow): Consent => ({
   revokedAt: row.revoked_at,
 });
 
+/** A subject as a lookup needs it: the current key, and all of theirs (`Subject` in core/subjects.ts). */
+export interface SubjectKeys {
+  key: string;
+  keys: readonly string[];
+}
+
 @Injectable()
 export class ConsentRepository {
-  private readonly facts: Batcher<string, PolicyFacts>;
+  private readonly facts: Batcher<SubjectKeys, PolicyFacts>;
 
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {
     this.facts = new Batcher((keys) => this.readPolicyFacts(keys), { maxBatch: 200, concurrency: 4 });
@@ -170,18 +181,18 @@ export class ConsentRepository {
     );
   }
 
-  /** The subject's consents given to one unit, newest first. */
+  /** The subject's consents given to one unit, newest first; `subjectKeys` all of the subject's keys. */
   async listOfUnit(
-    subjectKey: string,
+    subjectKeys: readonly string[],
     organisation: string,
     unit: string,
     db: Queryable = this.pool,
   ): Promise<ConsentRecord[]> {
     const { rows } = await db.query<ConsentRow>(
       `SELECT ${COLUMNS} FROM hub.consent
-        WHERE subject_key = $1 AND organisation = $2 AND unit = $3
+        WHERE subject_key = ANY($1::char(64)[]) AND organisation = $2 AND unit = $3
         ORDER BY created_at DESC, id ASC`,
-      [subjectKey, organisation, unit],
+      [[...subjectKeys], organisation, unit],
     );
     return rows.map(recordOf);
   }
@@ -218,22 +229,27 @@ export class ConsentRepository {
    * This is on every query's path, so the lookups of queries arriving together share one round trip, a prepared
    * statement (TypeORM's query building cost more than the query itself).
    */
-  policyFacts(subjectKey: string): Promise<PolicyFacts> {
-    return this.facts.add(subjectKey);
+  policyFacts(subject: SubjectKeys): Promise<PolicyFacts> {
+    return this.facts.add(subject);
   }
 
-  async readPolicyFacts(subjectKeys: string[], db: Queryable = this.pool): Promise<PolicyFacts[]> {
+  async readPolicyFacts(subjects: readonly SubjectKeys[], db: Queryable = this.pool): Promise<PolicyFacts[]> {
+    const pairs = new Map<string, [string, string]>();
+    for (const { key, keys } of subjects) {
+      for (const each of new Set([key, ...keys])) pairs.set(`${key}:${each}`, [key, each]);
+    }
     const { rows } = await db.query<PolicyConsentRow>({
       name: 'hub-policy-facts',
       text: POLICY_FACTS_SQL,
-      values: [[...new Set(subjectKeys)]],
+      values: [[...pairs.values()].map(([key]) => key), [...pairs.values()].map(([, each]) => each)],
     });
     const bySubject = new Map<string, PolicyFacts>();
     for (const row of rows) {
       let facts = bySubject.get(row.for_subject);
-      if (!facts) bySubject.set(row.for_subject, (facts = { knownProtected: row.known_protected, consents: [] }));
+      if (!facts) bySubject.set(row.for_subject, (facts = { knownProtected: false, consents: [] }));
+      facts.knownProtected ||= row.known_protected;
       if (row.id !== null) facts.consents.push(policyConsentOf(row));
     }
-    return subjectKeys.map((key) => bySubject.get(key) ?? { knownProtected: false, consents: [] });
+    return subjects.map(({ key }) => bySubject.get(key) ?? { knownProtected: false, consents: [] });
   }
 }

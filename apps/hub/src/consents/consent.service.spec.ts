@@ -73,7 +73,7 @@ function setup() {
     markRevoked: jest.fn(async (_id: string, _at: Date, _by: string, db?: Queryable) => {
       if (db === tx) inTransaction.push('markRevoked');
     }),
-    policyFacts: jest.fn(async (_key: string): Promise<PolicyFacts> => ({ consents: [], knownProtected: true })),
+    policyFacts: jest.fn(async (_subject: unknown): Promise<PolicyFacts> => ({ consents: [], knownProtected: true })),
     phoneConsentDays: jest.fn(async (_organisation: string): Promise<number | null> => null),
     listOfSubjects: jest.fn(async (_keys: readonly string[]): Promise<ConsentRecord[]> => []),
   };
@@ -91,7 +91,7 @@ function setup() {
     { index: () => new CatalogueIndex(CATALOGUES) } as unknown as CatalogueService,
     audit as unknown as AuditLog,
     messaging as unknown as MessagingClient,
-    { parse: () => ({ personnummer: '191212121212', key: KEY }) } as unknown as Subjects,
+    { parse: () => ({ personnummer: '191212121212', key: KEY, keys: [KEY] }) } as unknown as Subjects,
   );
   return { service, repository, transactions, audit, audited, messaging, inTransaction };
 }
@@ -285,7 +285,7 @@ describe('ConsentService.list', () => {
       stored({ id: 'revoked', revokedAt: new Date('2025-06-02T10:00:00Z'), revokedBy: 'olle' }),
     ]);
     const views = await t.service.list('19121212-1212', GUIDE);
-    expect(t.repository.listOfUnit).toHaveBeenCalledWith(KEY, GUIDE.organisation, 'Servicecenter');
+    expect(t.repository.listOfUnit).toHaveBeenCalledWith([KEY], GUIDE.organisation, 'Servicecenter');
     expect(views.map((v) => [v.id, v.status])).toEqual([
       ['pending', 'pending'],
       ['active', 'active'],
@@ -398,9 +398,9 @@ describe('ConsentService.revoke', () => {
 describe('ConsentService.policyConsents', () => {
   it('reads the policy facts afresh, for every query', async () => {
     const t = setup();
-    await t.service.policyConsents(KEY);
-    await t.service.policyConsents(KEY);
+    await t.service.policyConsents({ key: KEY, keys: [KEY] });
+    await t.service.policyConsents({ key: KEY, keys: [KEY] });
     expect(t.repository.policyFacts).toHaveBeenCalledTimes(2);
-    expect(await t.service.policyFacts(KEY)).toEqual({ consents: [], knownProtected: true });
+    expect(await t.service.policyFacts({ key: KEY, keys: [KEY] })).toEqual({ consents: [], knownProtected: true });
   });
 });

@@ -17,7 +17,7 @@ import { unitOf } from '../auth/unit-of.js';
 import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { apiException, type ErrorCode } from '../http/http-errors.js';
 import type { ConsentStatus, ConsentView, RecordConsentDto, StartConsentSigningDto } from './consent.dto.js';
-import { ConsentRepository, type ConsentRecord, type PolicyFacts } from './consent.repository.js';
+import { ConsentRepository, type ConsentRecord, type PolicyFacts, type SubjectKeys } from './consent.repository.js';
 import { Subjects } from '../core/subjects.js';
 import { DEFAULT_PHONE_CONSENT_DAYS } from '../organisations/organisation.types.js';
 
@@ -195,7 +195,7 @@ export class ConsentService {
   async list(subjectInput: string, user: StaffUser): Promise<ConsentView[]> {
     const unit = unitOf(user, NO_UNIT);
     const subject = this.subjects.parse(subjectInput);
-    const rows = await this.repository.listOfUnit(subject.key, user.organisation, unit);
+    const rows = await this.repository.listOfUnit(subject.keys, user.organisation, unit);
     const today = swedishDayKey(new Date());
     const masked = maskPersonnummer(subject.personnummer);
     return rows.map((row) => view(row, today, masked));
@@ -256,19 +256,20 @@ export class ConsentService {
   }
 
   /**
-   * A subject's consents, all of them, as the policy reads them; `subject` is the subject key. Read afresh on every
-   * query, so that a revocation holds from the moment it is committed.
+   * A subject's consents, all of them, as the policy reads them: stored under any of the subject's keys (`keys`, one
+   * per period not shredded), each given as the subject's current key (`key`), which the policy compares with the
+   * request's. Read afresh on every query, so that a revocation holds from the moment it is committed.
    */
-  async policyConsents(subjectKey: string): Promise<Consent[]> {
-    return (await this.policyFacts(subjectKey)).consents;
+  async policyConsents(subject: SubjectKeys): Promise<Consent[]> {
+    return (await this.policyFacts(subject)).consents;
   }
 
   /**
    * The subject's consents and whether SKV has reported the subject protected, read afresh like
    * `policyConsents`; the lookups of queries arriving together share one round trip.
    */
-  policyFacts(subjectKey: string): Promise<PolicyFacts> {
-    return this.repository.policyFacts(subjectKey);
+  policyFacts(subject: SubjectKeys): Promise<PolicyFacts> {
+    return this.repository.policyFacts(subject);
   }
 
   private async announceRevocation(consent: ConsentRecord): Promise<string | null> {

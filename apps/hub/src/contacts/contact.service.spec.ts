@@ -78,6 +78,7 @@ describe('ContactService', () => {
     const audit = {
       append: async (entry: AuditEntryInput) => void appended.push(entry),
       subjectKey: () => KEY,
+      subjectKeysOf: () => [KEY],
     } as unknown as AuditLog;
     const articleService = new ArticleService(
       { find: async (id: string) => articles.get(id) } as unknown as ArticleRepository,
@@ -167,7 +168,7 @@ describe('ContactService', () => {
   it('stores a contact naming a subject durable with its audit entry, and answers only once that entry is committed', async () => {
     let commit!: () => void;
     const auditAppend = jest.fn(() => new Promise<void>((resolve) => (commit = resolve)));
-    const audit = { append: auditAppend, subjectKey: () => KEY } as unknown as AuditLog;
+    const audit = { append: auditAppend, subjectKey: () => KEY, subjectKeysOf: () => [KEY] } as unknown as AuditLog;
     service = new ContactService(
       contacts as unknown as ContactRepository,
       topics as unknown as TopicRepository,

@@ -23,6 +23,9 @@ export const PG_POOL = Symbol('PG_POOL');
  */
 export const AUDIT_POOL = Symbol('AUDIT_POOL');
 
+/** How often the keys of the periods of subject keys are read again: another instance may have shredded one. */
+export const SUBJECT_KEYS_REFRESH_MS = 10 * 60_000;
+
 /** What every part of the hub shares: its validated configuration, the audit log and its broker connection. */
 @Global()
 @Module({
@@ -63,6 +66,9 @@ export const AUDIT_POOL = Symbol('AUDIT_POOL');
   exports: [HUB_CONFIG, PG_POOL, Transactions, AuditLog, MessagingClient, Subjects, PgOutbox],
 })
 export class CoreModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('subject keys');
+  private subjectKeysTimer?: NodeJS.Timeout;
+
   constructor(
     private readonly messaging: MessagingClient,
     private readonly outbox: PgOutbox,
@@ -75,12 +81,25 @@ export class CoreModule implements OnModuleInit, OnApplicationBootstrap, OnAppli
     await this.messaging.connect();
   }
 
-  /** After the migrations (TypeORM runs them at init), so that the outbox table exists. */
+  /**
+   * After the migrations (TypeORM runs them at init), so that the outbox table and the periods of subject keys
+   * exist. The keys are read again now and then, which also makes next year's key before the year turns.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    await this.audit.loadSubjectKeys();
+    this.subjectKeysTimer = setInterval(
+      () =>
+        void this.audit
+          .loadSubjectKeys()
+          .catch((err: unknown) => this.logger.warn(`could not read the subject keys: ${(err as Error).message}`)),
+      SUBJECT_KEYS_REFRESH_MS,
+    );
+    this.subjectKeysTimer.unref();
     await this.outbox.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.subjectKeysTimer);
     await this.outbox.stop();
     await this.messaging.close();
     await this.audit.flush();

@@ -25,6 +25,7 @@ import { PartyReports1763901700000 } from './migrations/1763901700000-party-repo
 import { ContactDayRollup1763901800000 } from './migrations/1763901800000-contact-day-rollup.js';
 import { KnowledgeSearchShortlist1763901900000 } from './migrations/1763901900000-knowledge-search-shortlist.js';
 import { CitizenPages1763902010000 } from './migrations/1763902010000-citizen-pages.js';
+import { Retention1763902020000 } from './migrations/1763902020000-retention.js';
 import { FollowUpMonthRollup1763902030000 } from './migrations/1763902030000-follow-up-month-rollup.js';
 
 /** In order. A module that owns tables adds its migration here. */
@@ -56,5 +57,6 @@ export const MIGRATIONS = [
   ContactDayRollup1763901800000,
   KnowledgeSearchShortlist1763901900000,
   CitizenPages1763902010000,
+  Retention1763902020000,
   FollowUpMonthRollup1763902030000,
 ];

@@ -161,6 +161,7 @@ describe('ErrandService', () => {
         journal.push(`audit ${entry.outcome}`);
       }),
       subjectKey: (personnummer: string) => `key:${personnummer}`,
+      subjectKeysOf: (personnummer: string) => [`key:${personnummer}`],
     };
     contacts = {
       assertLinkable: jest.fn(async (contactId: string) => {

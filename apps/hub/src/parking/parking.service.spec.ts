@@ -127,6 +127,7 @@ describe('ParkingService', () => {
     const audit = {
       append: jest.fn(async (entry: AuditEntryInput) => void audited.push(entry)),
       subjectKey: (personnummer: string) => `key:${personnummer}`,
+      subjectKeysOf: (personnummer: string) => [`key:${personnummer}`],
     };
     service = new ParkingService(
       repo as unknown as ParkingRepository,
@@ -270,6 +271,7 @@ describe('ParkingService', () => {
           consentId: undefined,
         },
         NOW,
+        ['key:191212121212'],
       );
       expect(error).toMatchObject({
         response: { error: 'consent-missing', details: { consentProblem: 'consent-not-revoked' } },

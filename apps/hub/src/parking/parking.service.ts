@@ -351,6 +351,7 @@ export class ParkingService implements OnApplicationBootstrap, OnApplicationShut
         consentId: p.consentId,
       },
       now,
+      subject.keys,
     );
     if (decision.status === 'deny') {
       return {

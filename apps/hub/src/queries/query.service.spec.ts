@@ -93,14 +93,14 @@ function setup(facts: { consents?: Consent[]; knownProtected?: boolean } = {}) {
     rememberProtected: jest.fn(async (_subjectKey: string, _reportedBy: string) => undefined),
   };
   const consents = {
-    policyFacts: jest.fn(async (_key: string) => ({
+    policyFacts: jest.fn(async (_subject: { key: string; keys: readonly string[] }) => ({
       consents: facts.consents ?? [consent({ subject: KEY })],
       knownProtected: facts.knownProtected ?? false,
     })),
   };
   const metrics = { recordQueryResults: jest.fn() };
   const service = new QueryService(
-    { parse: () => ({ personnummer: SUBJECT, key: KEY }) } as unknown as Subjects,
+    { parse: () => ({ personnummer: SUBJECT, key: KEY, keys: [KEY] }) } as unknown as Subjects,
     { policyIndex: () => AGREEMENTS } as unknown as AgreementService,
     { index: () => CATALOGUES } as unknown as CatalogueService,
     consents as unknown as ConsentService,
@@ -156,7 +156,7 @@ describe('QueryService.prepare', () => {
   it('decides with the consents and the protected flag the registry holds for the subject', async () => {
     const t = setup({ knownProtected: true });
     const prepared = await t.query({ agencies: ['fk'] });
-    expect(t.consents.policyFacts).toHaveBeenCalledWith(KEY);
+    expect(t.consents.policyFacts).toHaveBeenCalledWith(expect.objectContaining({ key: KEY, keys: [KEY] }));
     expect(prepared.knownProtected).toBe(true);
     // protected and no justification: nothing is released
     expect(prepared.decision.agencies).toEqual([

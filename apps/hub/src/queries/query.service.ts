@@ -85,7 +85,7 @@ export class QueryService {
     const subject = this.subjects.parse(dto.subject);
     const categories = requestedCategories(dto);
     if (dto.contactId) await this.contacts.assertLinkable(dto.contactId, user, unit);
-    const { consents, knownProtected } = await this.consents.policyFacts(subject.key);
+    const { consents, knownProtected } = await this.consents.policyFacts(subject);
     const staff = { organisation: user.organisation, unit, roles: user.roles };
     const agreements = this.agreements.policyIndex();
     const catalogues = this.catalogues.index();

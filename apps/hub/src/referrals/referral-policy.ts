@@ -28,9 +28,15 @@ export class ReferralPolicy {
     private readonly consents: ConsentService,
   ) {}
 
-  async decide(staff: StaffMember, request: ReferralRequest, now: Date): Promise<ReferralPolicyAnswer> {
+  /** `subjectKeys`: all of the subject's keys (Subject.keys), `request.subject` the current one among them. */
+  async decide(
+    staff: StaffMember,
+    request: ReferralRequest,
+    now: Date,
+    subjectKeys: readonly string[] = [request.subject],
+  ): Promise<ReferralPolicyAnswer> {
     // another unit's consent is as absent as one never given: which problem the policy finds must not tell them apart
-    const consents = (await this.consents.policyConsents(request.subject)).filter(
+    const consents = (await this.consents.policyConsents({ key: request.subject, keys: subjectKeys })).filter(
       (c) => c.organisation === staff.organisation && c.unit === staff.unit,
     );
     const decision = decideReferral({

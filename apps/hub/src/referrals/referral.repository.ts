@@ -64,7 +64,8 @@ export interface ReferralFilter {
   unit: string;
   status: string | null;
   agency: string | null;
-  subjectKey: string | null;
+  /** all of the subject's keys (Subject.keys), or null for every subject */
+  subjectKeys: readonly string[] | null;
   overdue: boolean | null;
   now: Date;
 }
@@ -138,10 +139,18 @@ export class ReferralRepository {
       `SELECT * FROM hub.referral
         WHERE organisation = $1 AND unit = $2
           AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR agency = $4)
-          AND ($5::text IS NULL OR subject_key = $5)
+          AND ($5::char(64)[] IS NULL OR subject_key = ANY($5::char(64)[]))
           AND ($6::boolean IS NULL OR (status IN ('sent', 'received') AND respond_by < $7) = $6)
         ORDER BY created_at DESC, id LIMIT 500`,
-      [filter.organisation, filter.unit, filter.status, filter.agency, filter.subjectKey, filter.overdue, filter.now],
+      [
+        filter.organisation,
+        filter.unit,
+        filter.status,
+        filter.agency,
+        filter.subjectKeys && [...filter.subjectKeys],
+        filter.overdue,
+        filter.now,
+      ],
     );
     return rows.map(referralOf);
   }

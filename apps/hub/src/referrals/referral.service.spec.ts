@@ -114,7 +114,11 @@ describe('ReferralService', () => {
   let outbox: { enqueue: jest.Mock<any>; enqueueMany: jest.Mock<any> };
   let audited: AuditEntryInput[];
   let transactions: { run: jest.Mock<any> };
-  let audit: { append: jest.Mock<any>; subjectKey: (personnummer: string) => string };
+  let audit: {
+    append: jest.Mock<any>;
+    subjectKey: (personnummer: string) => string;
+    subjectKeysOf: (personnummer: string) => string[];
+  };
   let service: ReferralService;
 
   beforeEach(() => {
@@ -139,6 +143,7 @@ describe('ReferralService', () => {
     audit = {
       append: jest.fn(async (entry: AuditEntryInput) => void audited.push(entry)),
       subjectKey: (personnummer: string) => `key:${personnummer}`,
+      subjectKeysOf: (personnummer: string) => [`key:${personnummer}`],
     };
     const catalogues = {
       catalogue: () => ({ referralTypes: [{ code: DTO.referralType, responseTimeHours: 48 }] }),
@@ -169,6 +174,7 @@ describe('ReferralService', () => {
           consentId: undefined,
         },
         NOW,
+        ['key:191212121212'],
       );
     });
 
@@ -341,7 +347,7 @@ describe('ReferralService', () => {
         unit: GUIDE.unit,
         status: null,
         agency: null,
-        subjectKey: 'key:191212121212',
+        subjectKeys: ['key:191212121212'],
         overdue: true,
         now: NOW,
       });

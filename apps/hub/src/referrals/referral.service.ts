@@ -85,6 +85,7 @@ export class ReferralService {
         consentId: dto.consentId,
       },
       now,
+      subject.keys,
     );
     const id = randomUUID();
     const base = {
@@ -237,13 +238,13 @@ export class ReferralService {
 
   async list(query: ListReferralsQuery, user: StaffUser, now = new Date()): Promise<ReferralView[]> {
     const unit = referralUnitOf(user);
-    const subjectKey = query.subject ? this.subjects.parse(query.subject).key : null;
+    const subjectKeys = query.subject ? this.subjects.parse(query.subject).keys : null;
     const referrals = await this.referrals.list({
       organisation: user.organisation,
       unit,
       status: query.status ?? null,
       agency: query.agency ?? null,
-      subjectKey,
+      subjectKeys,
       overdue: query.overdue ?? null,
       now,
     });

@@ -115,8 +115,44 @@ function ChainCheck({ onVerified }: { onVerified: (result: Verification) => void
             kontakta systemförvaltningen: loggen kan ha manipulerats.
           </Alert>
         ))}
+      {state.state === 'done' && <SubjectPeriods periods={state.result.subjectPeriods} />}
       {state.state === 'error' && <Alert>{state.message}</Alert>}
     </section>
+  );
+}
+
+/**
+ * The periods (years) of subject keys: a shredded one's entries are still in the chain, which still holds, but no
+ * personnummer leads to them any more (gallring, docs/gallring.md).
+ */
+function SubjectPeriods({ periods }: { periods: Verification['subjectPeriods'] }) {
+  if (periods.length === 0) return null;
+  return (
+    <>
+      <h3>Nycklar per år (gallring)</h3>
+      <p>
+        Posterna knyts till en person med en nyckel per år. När ett års nyckel har förstörts finns posterna kvar och
+        kedjan håller, men de går inte längre att knyta till någon person.
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">År</th>
+            <th scope="col">Poster med person</th>
+            <th scope="col">Nyckeln</th>
+          </tr>
+        </thead>
+        <tbody>
+          {periods.map((p) => (
+            <tr key={p.period}>
+              <td>{p.period}</td>
+              <td>{p.entries === undefined ? '–' : formatNumber(p.entries)}</td>
+              <td>{p.shreddedAt ? `Förstörd ${formatDateTime(p.shreddedAt)}` : 'Används'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 

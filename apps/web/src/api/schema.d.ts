@@ -238,7 +238,7 @@ export interface paths {
         put?: never;
         /**
          * Record a citizen's consent (samtycke) to the caller's unit
-         * @description The organisation and unit come from the token. Categories must be in the named agencies’ catalogues and not of class `never`; validity is at most 12 months. Errors: invalid-personnummer, unknown-agency, unknown-category, category-agency-not-named, category-never, agency-without-category, invalid-date, valid-from-in-past, invalid-validity, consent-too-long; consent-method-retired for e-signature (retired: it proved nothing) and consent-method-needs-signing for e-legitimation (POST /api/consent-signings).
+         * @description The organisation and unit come from the token. Categories must be in the named agencies’ catalogues and not of class `never`; validity is at most 12 months. Errors: invalid-personnummer, unknown-agency, unknown-category, category-agency-not-named, category-never, agency-without-category, invalid-date, valid-from-in-past, invalid-validity, consent-too-long; consent-method-retired for e-signature (retired: it proved nothing) and consent-method-needs-signing for e-legitimation (POST /api/consent-signings). A consent given by phone (`telefon`) is valid for at most the days the municipality set (`phoneConsentDays` of the organisation, 30 unless set): a later validUntil is refused with telefon-consent-too-long, which names the latest day. The citizen sees it in "Mina uppgifter".
          */
         post: operations["ConsentController_record"];
         delete?: never;
@@ -1430,6 +1430,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/medborgare/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start the citizen’s login with e-legitimation: redirects the browser to the provider
+         * @description Authorization code flow with PKCE, state and nonce, `acr_values` LoA3; the secrets stay on the server, the browser gets a short-lived `hub_medborgare_login` cookie. After the login the browser comes back to `returnTo`, a path of the citizen’s pages.
+         */
+        get: operations["CitizenAuthController_start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medborgare/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the e-legitimation provider sends the citizen back: creates the citizen’s session
+         * @description Checks state, nonce and PKCE through the code exchange, then `acr` LoA3 and the `personnummer` claim of the verified ID token; sets the `hub_medborgare` cookie (HttpOnly, SameSite=Lax, path /api/medborgare) and redirects to the login’s returnTo. The session holds the person’s subject keys, never the personnummer.
+         */
+        get: operations["CitizenAuthController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medborgare/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the citizen’s session
+         * @description `endSessionUrl`, when present, is where the browser ends its login at the provider too.
+         */
+        post: operations["CitizenAuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medborgare/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is logged in to "Mina uppgifter": the masked personnummer, name and LoA */
+        get: operations["CitizenAuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medborgare/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My consents, referrals and errands, with their status and timeline, in plain Swedish
+         * @description The reading is audited (actor: the citizen) before it is answered.
+         */
+        get: operations["CitizenController_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medborgare/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every access to my data by others, newest first, a page at a time
+         * @description Each query (per agency), referral, consent change, errand, contact and access report about the citizen: when, which unit of which organisation, purpose, agencies, data released and denied with the reason, outcome, and a sentence of plain Swedish. Nothing is left out for a person with protected identity. The reading is audited before it is answered.
+         */
+        get: operations["CitizenController_accessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medborgare/consents/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke one of my consents, at once
+         * @description The same revocation as staff record: it answers once the broker has confirmed consent.revoked.v1 to the agencies, whose adapters cancel the referrals that relied on it; 503 broker-unavailable means nothing was revoked. Audited with the citizen as actor.
+         */
+        post: operations["CitizenController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medborgare/export.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything about me as JSON (GDPR article 15): consents, referrals, errands and the whole access log */
+        get: operations["CitizenController_exportJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medborgare/export.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything about me as PDF (GDPR article 15), in Swedish */
+        get: operations["CitizenController_exportPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/retention": {
         parameters: {
             query?: never;
@@ -1709,7 +1880,7 @@ export interface components {
              * @example in-person-written
              * @enum {string}
              */
-            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation";
+            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation" | "telefon";
             /**
              * Format: date
              * @description first day of validity (Swedish calendar day); today when left out, never in the past
@@ -1765,7 +1936,7 @@ export interface components {
              */
             categories: string[];
             /** @enum {string} */
-            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation";
+            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation" | "telefon";
             /** @description the staff member who recorded it */
             recordedBy: string;
             /**
@@ -1898,6 +2069,11 @@ export interface components {
             closedBy?: string;
             /** @description shown to operators and the organisation's own staff, when one is set */
             reportAddress?: string;
+            /**
+             * @description municipalities, shown to operators and its own staff: how many days a consent given by phone is valid at most (the default when not set)
+             * @example 30
+             */
+            phoneConsentDays?: number;
         };
         ChangeOrganisationDto: {
             /** @description the new name */
@@ -1913,6 +2089,11 @@ export interface components {
              * @example uppfoljning@orebro.se
              */
             reportAddress?: string | null;
+            /**
+             * @description municipalities: how many days a consent given by phone (`telefon`) is valid at most, counted from its first day; null returns to the hub's default (30). The organisation's own admin or an operator sets it.
+             * @example 30
+             */
+            phoneConsentDays?: number | null;
         };
         RegisterUnitDto: {
             /**
@@ -2736,12 +2917,21 @@ export interface components {
              * @example 5
              */
             smallNumberThreshold: number;
+            /**
+             * @description the counts (null) hidden although 5 or more, because the total shown minus the counts shown beside them would give back a suppressed one (secondary suppression of the days, purposes, agencies and statuses); by path, e.g. "referrals.daily.3.count"
+             * @example [
+             *       "queries.byAgency.0.count"
+             *     ]
+             */
+            secondarySuppressed: string[];
         };
         CountFigure: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
         };
         ShareFigure: {
             /** @description the part; null when 1 to 4 or when the share is suppressed */
@@ -2750,22 +2940,28 @@ export interface components {
             base: number | null;
             /** @description per cent, one decimal; null when no base or suppressed */
             percent: number | null;
-            /** @description true: the base is 1 to 4, so the share is not shown */
+            /** @description true: the share is not shown: its base is 1 to 4 (part and base null), its part is 1 to 4 (the per cent, which times the base gives it back, is null too), or either is hidden by secondary suppression */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
         };
         ChannelCount: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @enum {string} */
             channel: "besok" | "telefon" | "e-post" | "chatt" | "e-tjanst" | "sociala-medier";
         };
         TopicCount: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @example gata-park */
             category: string;
             /**
@@ -2784,23 +2980,29 @@ export interface components {
         RosaCount: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             rosa: number;
         };
         OutcomeCount: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @enum {string} */
             outcome: "besvarad" | "vidarebefordrad" | "remitterad" | "bokad" | "ej-lost";
         };
         HeatCell: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @description ISO weekday, Monday 1, in Swedish time */
             weekday: number;
             /** @description hour of the day, Swedish time */
@@ -2817,8 +3019,10 @@ export interface components {
         TopicGap: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @example gata-park */
             category: string;
             /**
@@ -2879,8 +3083,10 @@ export interface components {
         AgencyPurposeFigure: {
             /** @description null when 1 to 4 (suppressed: fewer than 5 could single out a person) */
             count: number | null;
-            /** @description true: the count is 1 to 4 and not shown */
+            /** @description true: the count is not shown: it is 1 to 4, or (secondary) it would give such a count away */
             suppressed: boolean;
+            /** @description present and true when the count is 5 or more and hidden only because a total shown beside it, minus the counts shown, would otherwise give back a suppressed count (secondary suppression, as official statistics do) */
+            secondary?: boolean;
             /** @example fk */
             agency: string;
             /** @enum {string} */
@@ -3320,6 +3526,13 @@ export interface components {
             total: number | null;
             byTopic: components["schemas"]["ComplaintTopicCount"][];
             byParty: components["schemas"]["ComplaintPartyCount"][];
+            /**
+             * @description the counts (null) hidden although 5 or more, because the total minus the counts shown would give back a suppressed one (secondary suppression); by path, e.g. "byTopic.2.count", or "total"
+             * @example [
+             *       "byParty.1.count"
+             *     ]
+             */
+            secondarySuppressed: string[];
         };
         PartyScopeView: {
             /** @example 2021005521 */
@@ -3494,6 +3707,230 @@ export interface components {
             referrals: components["schemas"]["PartyReferrals"];
             /** @description complaints and suggestions: a municipality's registered ones, an agency's those routed to it */
             complaints: components["schemas"]["PartyComplaints"];
+            /**
+             * @description the counts (null) hidden although 5 or more, because a total shown beside them minus the counts shown would give back a suppressed one (secondary suppression); by path, e.g. "queries.byPurpose.3.results", or a total's, e.g. "complaints.total"
+             * @example [
+             *       "referrals.byType.2.sent"
+             *     ]
+             */
+            secondarySuppressed: string[];
+        };
+        CitizenLogoutView: {
+            /**
+             * Format: uri
+             * @description where the browser ends its login at the provider too
+             */
+            endSessionUrl?: string;
+        };
+        CitizenMeView: {
+            /**
+             * @description the personnummer, masked
+             * @example 19121212-****
+             */
+            subject: string;
+            /**
+             * @description the name the e-legitimation gave
+             * @example Tolvan Tolvansson
+             */
+            name?: string;
+            /**
+             * @description level of assurance of the login
+             * @example http://id.elegnamnden.se/loa/1.0/loa3
+             */
+            loa: string;
+            /**
+             * Format: date-time
+             * @description when the login ends
+             */
+            sessionExpiresAt: string;
+        };
+        NamedCode: {
+            /** @example fk */
+            code: string;
+            /** @example Försäkringskassan */
+            name: string;
+        };
+        CitizenConsentView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description the municipality it was given to
+             * @example Örebro kommun
+             */
+            organisationName: string;
+            /** @example Servicecenter */
+            unitName: string;
+            purposes: ("vagledning" | "ekonomiskt-bistand" | "etablering" | "bostadsanpassning" | "arbetsmarknadsinsats")[];
+            /**
+             * @description the purposes in Swedish
+             * @example [
+             *       "Vägledning"
+             *     ]
+             */
+            purposeNames: string[];
+            agencies: components["schemas"]["NamedCode"][];
+            /** @description the data the agencies may give, by their own descriptions */
+            categories: components["schemas"]["NamedCode"][];
+            /** @enum {string} */
+            method: "in-person-verbal" | "in-person-written" | "e-signature" | "e-legitimation" | "telefon";
+            /** @example muntligt per telefon */
+            methodText: string;
+            /** Format: date */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description last day, inclusive
+             */
+            validUntil: string;
+            /** @enum {string} */
+            status: "active" | "pending" | "expired" | "revoked";
+            /** @example Gäller */
+            statusText: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            /** @description true when the citizen revoked it here themselves */
+            revokedByYou?: boolean;
+            /** @description for a consent given by phone (`telefon`): what the citizen is asked to check, that they gave it, and that they can revoke it here */
+            confirmation?: string;
+            /** @description the consent in a sentence of plain Swedish */
+            text: string;
+        };
+        CitizenReferralEventView: {
+            /** @enum {string} */
+            status: "sent" | "received" | "accepted" | "declined" | "in-progress" | "closed" | "cancelled";
+            statusText: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description the organisation that made the change
+             * @example Arbetsförmedlingen
+             */
+            by: string;
+            note?: string;
+        };
+        CitizenReferralView: {
+            /** Format: uuid */
+            id: string;
+            agency: components["schemas"]["NamedCode"];
+            /** @description what the referral asks for */
+            referralType: components["schemas"]["NamedCode"];
+            /** @enum {string} */
+            purpose: "vagledning" | "ekonomiskt-bistand" | "etablering" | "bostadsanpassning" | "arbetsmarknadsinsats";
+            purposeName: string;
+            /** @example Örebro kommun */
+            organisationName: string;
+            /** @example Servicecenter */
+            unitName: string;
+            /** @description what the municipality wrote to the agency */
+            message: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            respondBy: string;
+            /** @enum {string} */
+            status: "sent" | "received" | "accepted" | "declined" | "in-progress" | "closed" | "cancelled";
+            statusText: string;
+            timeline: components["schemas"]["CitizenReferralEventView"][];
+        };
+        CitizenErrandEventView: {
+            /** @enum {string} */
+            event: "sent" | "taken" | "handed-over" | "answered" | "closed" | "withdrawn";
+            eventText: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description the department it was with
+             * @example Miljöförvaltningen
+             */
+            departmentName: string;
+            note?: string;
+        };
+        CitizenErrandView: {
+            /** Format: uuid */
+            id: string;
+            topic: components["schemas"]["NamedCode"];
+            organisationName: string;
+            unitName: string;
+            departmentName: string;
+            message: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            respondBy: string;
+            /** @enum {string} */
+            status: "sent" | "taken" | "answered" | "closed" | "withdrawn";
+            statusText: string;
+            /** @description the department’s answer, once given */
+            answer?: string;
+            timeline: components["schemas"]["CitizenErrandEventView"][];
+        };
+        CitizenSummaryView: {
+            me: components["schemas"]["CitizenMeView"];
+            /** @description newest first */
+            consents: components["schemas"]["CitizenConsentView"][];
+            /** @description newest first */
+            referrals: components["schemas"]["CitizenReferralView"][];
+            /** @description newest first */
+            errands: components["schemas"]["CitizenErrandView"][];
+        };
+        AccessLogEntryView: {
+            /**
+             * @description the entry’s position in the audit log; `before` of the next page
+             * @example 1042
+             */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description what kind of access: query, referral, consent, errand, contact, access-report */
+            kind: string;
+            /**
+             * @description who accessed: the organisation’s name
+             * @example Örebro kommun
+             */
+            organisationName?: string;
+            /**
+             * @description and its unit
+             * @example Servicecenter
+             */
+            unitName?: string;
+            /** @enum {string} */
+            purpose?: "vagledning" | "ekonomiskt-bistand" | "etablering" | "bostadsanpassning" | "arbetsmarknadsinsats";
+            /** @example Vägledning */
+            purposeName?: string;
+            /** @description the agencies asked or sent to */
+            agencies: components["schemas"]["NamedCode"][];
+            /** @description the data released */
+            released: components["schemas"]["NamedCode"][];
+            /** @description the data not released, and why */
+            denied: components["schemas"]["DeniedCategoryView"][];
+            /** @example ok */
+            outcome: string;
+            /** @example Uppgifter lämnades ut */
+            outcomeText: string;
+            /** @description the entry was made while the person had protected identity */
+            protectedIdentity: boolean;
+            /** @description what happened, in plain Swedish */
+            text: string;
+        };
+        AccessLogPageView: {
+            /** @description newest first */
+            entries: components["schemas"]["AccessLogEntryView"][];
+            /** @description when there are older entries: `before` of the next page */
+            nextBefore?: string;
+        };
+        CitizenExportView: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @example 19121212-**** */
+            subject: string;
+            name?: string;
+            consents: components["schemas"]["CitizenConsentView"][];
+            referrals: components["schemas"]["CitizenReferralView"][];
+            errands: components["schemas"]["CitizenErrandView"][];
+            /** @description every entry, newest first */
+            accessLog: components["schemas"]["AccessLogEntryView"][];
         };
         RetentionKindCountView: {
             /** @description rows deleted, or for contacts anonymised */
@@ -6284,6 +6721,276 @@ export interface operations {
             };
             /** @description role-not-allowed: needs manager */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CitizenAuthController_start: {
+        parameters: {
+            query?: {
+                /** @description a path under /mina-uppgifter; default /mina-uppgifter */
+                returnTo?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the e-legitimation provider */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid-return-to */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description eid-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CitizenAuthController_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the citizen’s pages, logged in */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description login-expired, or login-failed (also below LoA3) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description eid-unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CitizenAuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenLogoutView"];
+                };
+            };
+        };
+    };
+    CitizenAuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenMeView"];
+                };
+            };
+            /** @description citizen-login-required (also for any staff token or session) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CitizenController_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenSummaryView"];
+                };
+            };
+            /** @description citizen-login-required: no citizen login; staff tokens and staff sessions are refused too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CitizenController_accessLog: {
+        parameters: {
+            query?: {
+                /** @description entries older than this one (`id` of an entry, `nextBefore` of a page) */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogPageView"];
+                };
+            };
+            /** @description citizen-login-required: no citizen login; staff tokens and staff sessions are refused too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CitizenController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenConsentView"];
+                };
+            };
+            /** @description citizen-login-required: no citizen login; staff tokens and staff sessions are refused too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not-found: no such consent of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description already-revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description broker-unavailable: nothing was revoked */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CitizenController_exportJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenExportView"];
+                };
+            };
+            /** @description citizen-login-required: no citizen login; staff tokens and staff sessions are refused too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CitizenController_exportPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description citizen-login-required: no citizen login; staff tokens and staff sessions are refused too */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

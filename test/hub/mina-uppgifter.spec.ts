@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { subjectKey } from '@hub/audit';
 import { ORGANISATIONS } from '@hub/contracts';
 import { swedishDay } from '@hub/policy';
 import type { ExamplePeople } from '@hub/registers';
-import { loadHubConfig } from '../../apps/hub/src/config/hub.config.js';
+import { Subjects } from '../../apps/hub/src/core/subjects.js';
 import { ADAPTERS, registerExamples } from '../support/adapters.js';
 import { loginAsCitizen, startTestEid, type RunningTestEid } from '../support/eid.js';
 import { testPool, waitFor } from '../support/env.js';
@@ -74,7 +73,7 @@ describe('Mina uppgifter: the citizen’s own pages, logged in with e-legitimati
     // neither the personnummer nor its ten digits (the last four alone may happen to be in a key's hex)
     expect(JSON.stringify(rows)).not.toContain(subject.slice(2));
     expect(rows).toContainEqual({
-      subject_keys: [subjectKey(subject, loadHubConfig().auditSubjectKey)],
+      subject_keys: system.hub.app.get(Subjects).subjectKeysOf(subject),
       subject_masked: `${subject.slice(0, 8)}-****`,
     });
   });
@@ -193,7 +192,7 @@ describe('Mina uppgifter: the citizen’s own pages, logged in with e-legitimati
     expect((await asCitizen(browser, 'GET', '/api/medborgare/access-log?limit=500')).status).toBe(400);
     expect((await asCitizen(browser, 'GET', '/api/medborgare/access-log?before=x')).status).toBe(400);
 
-    const key = subjectKey(subject, loadHubConfig().auditSubjectKey);
+    const key = system.hub.app.get(Subjects).subjectKeysOf(subject)[0];
     const own = await pool.query(
       `SELECT actor, outcome, details->>'view' AS view FROM audit.entry
         WHERE subject_key = $1 AND actor_kind = 'citizen' AND seq > $2 ORDER BY seq`,

@@ -19,6 +19,7 @@ import {
   subjectKey,
   subjectPeriodEnd,
   subjectPeriodOf,
+  subjectPeriodStart,
   SUBJECT_KEY_FORMAT,
   SUBJECT_PERIOD_FORMAT,
   SUBJECT_PERIOD_SEED_BYTES,
@@ -331,14 +332,17 @@ export class AuditLog {
   }
 
   /**
-   * Every key the subject's entries and records may carry: one per period whose key is not shredded, newest first.
+   * Every key the subject's entries and records may carry: one per period begun whose key is not shredded, newest
+   * first.
    * What a lookup by person matches against; entries of a shredded period are no longer anybody's.
    */
-  subjectKeysOf(personnummer: string): string[] {
+  subjectKeysOf(personnummer: string, now: Date = new Date()): string[] {
     this.requireSecret();
     const normalised = normalisePersonnummer(personnummer);
+    // a period not begun yet (next year's key, made ahead) keys nothing yet; leaving it out also makes the first key
+    // the current period's, under which a lookup is logged
     return [...this.periodKeys.entries()]
-      .filter((entry): entry is [string, Buffer] => entry[1] !== null)
+      .filter((entry): entry is [string, Buffer] => entry[1] !== null && subjectPeriodStart(entry[0]) <= now)
       .sort(([a], [b]) => (a < b ? 1 : -1))
       .map(([, key]) => createHmac('sha256', key).update(normalised, 'utf8').digest('hex'));
   }

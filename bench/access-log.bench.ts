@@ -16,17 +16,15 @@
  * new random personnummer, and its entries stay. Exits non-zero only when it could not measure or an answer was wrong.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { AuditLog, type AuditEntryInput } from '@hub/audit';
 import { ORGANISATIONS } from '@hub/contracts';
 import { loadHubConfig } from '../apps/hub/src/config/hub.config.js';
-import { SERVICE_NODE_ARGS } from '../scripts/service-runtime.js';
-import { delay } from './support/scatter-gather.js';
+import { spawnService, stopService, untilReady } from './support/bench-services.js';
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -173,27 +171,17 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
   const config = loadHubConfig({ ...env, DATABASE_URL });
   const audit = new AuditLog(pool, { subjectKeySecret: config.auditSubjectKey });
-  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve('dist/apps/hub/src/main.js')], {
-    env: { ...process.env, DATABASE_URL, PORT: String(PORT), DEMO_AGREEMENTS: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnService(LOG_DIR, 'hub', 'dist/apps/hub/src/main.js', {
+    DATABASE_URL,
+    PORT: String(PORT),
+    DEMO_AGREEMENTS: 'false',
   });
-  const log = createWriteStream(join(LOG_DIR, 'hub.log'));
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
   const sessionId = randomBytes(32).toString('base64url');
   const idHash = createHash('sha256').update(sessionId, 'utf8').digest('hex');
   try {
-    const until = Date.now() + 180_000;
-    while (
-      !(await fetch(`${HUB}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (child.exitCode !== null) throw new Error(`the hub exited; see ${LOG_DIR}/hub.log`);
-      if (Date.now() > until) throw new Error('the hub did not get ready');
-      await delay(200);
-    }
+    await untilReady(child, `${HUB}/health/ready`, `${LOG_DIR}/hub.log`);
+    // the hub has made this year's subject key by now; keys per year (docs/gallring.md)
+    await audit.loadSubjectKeys();
     const personnummer = randomPersonnummer();
     const key = audit.subjectKey(personnummer);
     await seed(pool, audit, key);
@@ -201,7 +189,7 @@ async function main(): Promise<void> {
     await pool.query(
       `INSERT INTO hub.citizen_session (id_hash, subject_keys, subject_masked, name, loa, expires_at)
        VALUES ($1, $2, $3, 'Bench Medborgare', 'http://id.elegnamnden.se/loa/1.0/loa3', now() + interval '2 hours')`,
-      [idHash, [key], `${personnummer.slice(0, 8)}-****`],
+      [idHash, audit.subjectKeysOf(personnummer), `${personnummer.slice(0, 8)}-****`],
     );
     const cookie = `hub_medborgare=${sessionId}`;
     const { rows } = await pool.query<{ seq: string }>(
@@ -263,8 +251,7 @@ async function main(): Promise<void> {
     await pool.query('DELETE FROM hub.citizen_session WHERE id_hash = $1', [idHash]).catch(() => undefined);
     await audit.flush().catch(() => undefined);
     await pool.end();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopService(child);
   }
 }
 

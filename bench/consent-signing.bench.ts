@@ -15,13 +15,8 @@
  * temporary files. It exits non-zero only when it could not measure or an answer was wrong.
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import { catalogueOf } from '@hub/adapter-kit';
 import { ORGANISATIONS } from '@hub/contracts';
@@ -29,7 +24,7 @@ import { generatePopulation } from '@hub/registers';
 import { FK_ADAPTER } from '../apps/adapter-fk/src/fk.adapter.js';
 import { DEFAULT_POPULATION } from '../apps/eid-provider/src/config.js';
 import { signOnPhone } from '../apps/eid-provider/src/simulated-phone.js';
-import { SERVICE_NODE_ARGS } from '../scripts/service-runtime.js';
+import { BenchIssuer, spawnService, stopService, untilReady } from './support/bench-services.js';
 import { delay } from './support/scatter-gather.js';
 
 const env = process.env;
@@ -45,30 +40,13 @@ const WARMUP_ROUNDS = 3;
 const TARGET_MS = 1_000;
 const LOG_DIR = join('artifacts', 'consent-signing-logs');
 
-const ISSUER = 'https://idp.bench.invalid';
-const AUDIENCE = 'samtjanst-hub';
-const workDir = mkdtempSync(join(tmpdir(), 'hub-bench-consent-signing-'));
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwksFile = join(workDir, 'jwks.json');
-writeFileSync(
-  jwksFile,
-  JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256', use: 'sig' }] }),
-);
+const issuer = new BenchIssuer('consent-signing');
 const GUIDE = {
   id: 'bench.signing-guide',
   organisation: ORGANISATIONS.orebro,
   unit: 'Servicecenter',
   roles: ['guide'],
 };
-const token = () =>
-  new SignJWT({ name: GUIDE.id, organisation: GUIDE.organisation, unit: GUIDE.unit, roles: GUIDE.roles })
-    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
-    .setSubject(GUIDE.id)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(privateKey);
 
 const dashed = (subject: string) => `${subject.slice(0, 8)}-${subject.slice(8)}`;
 const validUntil = () => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
@@ -86,31 +64,6 @@ interface Answer {
   ms: number;
 }
 
-function spawnService(name: string, script: string, serviceEnv: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(script)], {
-    env: { ...process.env, ...serviceEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log = createWriteStream(join(LOG_DIR, `${name}.log`));
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  return child;
-}
-
-async function waitUntilUp(name: string, child: ChildProcess, url: string): Promise<void> {
-  const until = Date.now() + 180_000;
-  while (
-    !(await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (child.exitCode !== null) throw new Error(`${name} exited; see ${LOG_DIR}/${name}.log`);
-    if (Date.now() > until) throw new Error(`${name} did not get ready`);
-    await delay(200);
-  }
-}
-
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -118,7 +71,6 @@ const percentile = (values: number[], p: number) => {
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
 async function main(): Promise<void> {
-  mkdirSync(LOG_DIR, { recursive: true });
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   // the hub takes the agencies' catalogues from their adapters' announcements; a fresh bench database has none yet
   const fk = catalogueOf(FK_ADAPTER);
@@ -127,15 +79,13 @@ async function main(): Promise<void> {
      VALUES ($1, $2, $3, $4, $5, now(), gen_random_uuid()) ON CONFLICT (agency) DO NOTHING`,
     [fk.agency, fk.organisation, fk.name, JSON.stringify(fk.categories), JSON.stringify(fk.referralTypes)],
   );
-  const eid = spawnService('eid-provider', 'dist/apps/eid-provider/src/main.js', {
+  const eid = spawnService(LOG_DIR, 'eid-provider', 'dist/apps/eid-provider/src/main.js', {
     PORT: String(EID_PORT),
-    EID_DATA_DIR: join(workDir, 'eid'),
+    EID_DATA_DIR: join(issuer.dir, 'eid'),
     HUB_URL: HUB,
   });
-  const hub = spawnService('hub', 'dist/apps/hub/src/main.js', {
-    AUTH_ISSUER: ISSUER,
-    AUTH_AUDIENCE: AUDIENCE,
-    AUTH_JWKS_FILE: jwksFile,
+  const hub = spawnService(LOG_DIR, 'hub', 'dist/apps/hub/src/main.js', {
+    ...issuer.hubEnv(),
     DATABASE_URL,
     PORT: String(HUB_PORT),
     DEMO_AGREEMENTS: 'false',
@@ -143,9 +93,9 @@ async function main(): Promise<void> {
     EID_SIGNING_URL: `${EID}/signing/v1/`,
   });
   try {
-    await waitUntilUp('eid-provider', eid, `${EID}/.well-known/openid-configuration`);
-    await waitUntilUp('hub', hub, `${HUB}/health/ready`);
-    const bearer = await token();
+    await untilReady(eid, `${EID}/.well-known/openid-configuration`, `${LOG_DIR}/eid-provider.log`);
+    await untilReady(hub, `${HUB}/health/ready`, `${LOG_DIR}/hub.log`);
+    const bearer = await issuer.token(GUIDE);
     const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
       const startedAt = performance.now();
       const response = await fetch(`${HUB}${path}`, {
@@ -217,11 +167,8 @@ async function main(): Promise<void> {
     await pool.query(`DELETE FROM hub.consent_signing WHERE requested_by = $1`, [GUIDE.id]).catch(() => undefined);
     await pool.query(`DELETE FROM hub.consent WHERE recorded_by = $1`, [GUIDE.id]).catch(() => undefined);
     await pool.end();
-    for (const child of [hub, eid]) {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-    }
-    rmSync(workDir, { recursive: true, force: true });
+    await Promise.all([stopService(hub), stopService(eid)]);
+    issuer.dispose();
   }
 }
 

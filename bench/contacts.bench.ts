@@ -16,16 +16,12 @@
  * or an answer was wrong.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import { ORGANISATIONS } from '@hub/contracts';
-import { SERVICE_NODE_ARGS } from '../scripts/service-runtime.js';
+import { BenchIssuer, spawnService, stopService, untilReady } from './support/bench-services.js';
 import { delay } from './support/scatter-gather.js';
 
 const env = process.env;
@@ -43,30 +39,13 @@ const TARGET_P99_MS = 50;
 const LOG_DIR = join('artifacts', 'contacts-logs');
 const COMMIT_FLOOR_TABLE = 'public.bench_contacts_commit_floor';
 
-const ISSUER = 'https://idp.bench.invalid';
-const AUDIENCE = 'samtjanst-hub';
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwksFile = join(mkdtempSync(join(tmpdir(), 'hub-bench-contacts-')), 'jwks.json');
-writeFileSync(
-  jwksFile,
-  JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256', use: 'sig' }] }),
-);
-
+const issuer = new BenchIssuer('contacts');
 const GUIDE = {
   id: 'bench.guide',
   organisation: ORGANISATIONS.orebro,
   unit: 'Servicecenter',
   roles: ['guide'],
 };
-const token = () =>
-  new SignJWT({ name: GUIDE.id, organisation: GUIDE.organisation, unit: GUIDE.unit, roles: GUIDE.roles })
-    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
-    .setSubject(GUIDE.id)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(privateKey);
 
 const CHANNELS = ['besok', 'telefon', 'e-post', 'chatt', 'e-tjanst', 'sociala-medier'];
 const TOPICS = ['gata-park.snorojning', 'skola.skolskjuts', 'bygga-bo.bygglov', 'myndigheter.forsakringskassan'];
@@ -170,38 +149,18 @@ const http =
   };
 
 async function main(): Promise<void> {
-  mkdirSync(LOG_DIR, { recursive: true });
-  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve('dist/apps/hub/src/main.js')], {
-    env: {
-      ...process.env,
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_FILE: jwksFile,
-      DATABASE_URL,
-      PORT: String(PORT),
-      DEMO_AGREEMENTS: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnService(LOG_DIR, 'hub', 'dist/apps/hub/src/main.js', {
+    ...issuer.hubEnv(),
+    DATABASE_URL,
+    PORT: String(PORT),
+    DEMO_AGREEMENTS: 'false',
   });
-  const log = createWriteStream(join(LOG_DIR, 'hub.log'));
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   // enough connections that no floor INSERT waits for one at the rate, as the hub's batches do not
   const floorPool = new pg.Pool({ connectionString: DATABASE_URL, max: 16 });
   try {
-    const until = Date.now() + 180_000;
-    while (
-      !(await fetch(`${HUB}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (child.exitCode !== null) throw new Error(`the hub exited; see ${LOG_DIR}/hub.log`);
-      if (Date.now() > until) throw new Error('the hub did not get ready');
-      await delay(200);
-    }
-    const bearer = await token();
+    await untilReady(child, `${HUB}/health/ready`, `${LOG_DIR}/hub.log`);
+    const bearer = await issuer.token(GUIDE);
     await floorPool.query(
       `CREATE TABLE IF NOT EXISTS ${COMMIT_FLOOR_TABLE} (id bigserial, at timestamptz DEFAULT now())`,
     );
@@ -262,9 +221,8 @@ async function main(): Promise<void> {
     await pool.query(`DROP TABLE IF EXISTS ${COMMIT_FLOOR_TABLE}`).catch(() => undefined);
     await pool.end();
     await floorPool.end();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dirname(jwksFile), { recursive: true, force: true });
+    await stopService(child);
+    issuer.dispose();
   }
 }
 

@@ -20,18 +20,14 @@
  * deleted at the end. Exits non-zero only when it could not measure or an answer was wrong.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import { ORGANISATIONS } from '@hub/contracts';
-import { SERVICE_NODE_ARGS } from '../scripts/service-runtime.js';
-import { delay } from './support/scatter-gather.js';
+import { BenchIssuer, spawnService, stopService, untilReady } from './support/bench-services.js';
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -61,23 +57,8 @@ const ORGANISATION = ORGANISATIONS.orebro;
 const UNIT = 'Bench uppföljning';
 const YEAR = { from: '2025-01-01', to: '2025-12-31' };
 
-const ISSUER = 'https://idp.bench.invalid';
-const AUDIENCE = 'samtjanst-hub';
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwksFile = join(mkdtempSync(join(tmpdir(), 'hub-bench-follow-up-')), 'jwks.json');
-writeFileSync(
-  jwksFile,
-  JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256', use: 'sig' }] }),
-);
-const token = () =>
-  new SignJWT({ name: 'bench.manager', organisation: ORGANISATION, unit: UNIT, roles: ['manager'] })
-    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
-    .setSubject('bench.manager')
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(privateKey);
+const issuer = new BenchIssuer('follow-up');
+const MANAGER = { id: 'bench.manager', organisation: ORGANISATION, unit: UNIT, roles: ['manager'] };
 
 /**
  * Per-row random draws as functions of the seeding session (pg_temp): an instant of the year in opening hours,
@@ -377,40 +358,21 @@ async function step(
 async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
-  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve('dist/apps/hub/src/main.js')], {
-    env: {
-      ...process.env,
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_FILE: jwksFile,
-      DATABASE_URL,
-      PORT: String(PORT),
-      DEMO_AGREEMENTS: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnService(LOG_DIR, 'hub', 'dist/apps/hub/src/main.js', {
+    ...issuer.hubEnv(),
+    DATABASE_URL,
+    PORT: String(PORT),
+    DEMO_AGREEMENTS: 'false',
   });
-  const log = createWriteStream(join(LOG_DIR, 'hub.log'));
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
   try {
-    const until = Date.now() + 180_000;
-    while (
-      !(await fetch(`${HUB}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (child.exitCode !== null) throw new Error(`the hub exited; see ${LOG_DIR}/hub.log`);
-      if (Date.now() > until) throw new Error('the hub did not get ready');
-      await delay(200);
-    }
+    await untilReady(child, `${HUB}/health/ready`, `${LOG_DIR}/hub.log`);
     await seed(pool);
     console.log(
       `load average (1, 5, 15 min) before the requests: ${loadavg()
         .map((l) => l.toFixed(2))
         .join(', ')}`,
     );
-    const bearer = await token();
+    const bearer = await issuer.token(MANAGER);
     const year = `?from=${YEAR.from}&to=${YEAR.to}`;
     const figures = `/api/follow-up/figures${year}`;
     const counted = (body: unknown) =>
@@ -471,8 +433,8 @@ async function main(): Promise<void> {
         .catch(() => undefined);
     }
     await pool.end();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopService(child);
+    issuer.dispose();
   }
 }
 

@@ -20,13 +20,11 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { createWriteStream, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import { ORGANISATIONS, queueName, type StaffRole } from '@hub/contracts';
 import { generatePopulation } from '@hub/registers';
@@ -47,6 +45,7 @@ import {
   startRawResponders,
 } from './support/scatter-gather.js';
 import { SERVICE_NODE_ARGS } from '../scripts/service-runtime.js';
+import { BenchIssuer } from './support/bench-services.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings
@@ -104,15 +103,9 @@ const ADAPTER_ENV = {
 // ---------------------------------------------------------------------------------------------------------------
 // Tokens: an issuer of the bench's own, trusted by the hub and the adapters through AUTH_JWKS_FILE
 
-const ISSUER = 'https://idp.bench.invalid';
-const AUDIENCE = 'samtjanst-hub';
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwksFile = join(mkdtempSync(join(tmpdir(), 'hub-bench-idp-')), 'jwks.json');
-writeFileSync(
-  jwksFile,
-  JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256', use: 'sig' }] }),
-);
-const AUTH_ENV = { AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_FILE: jwksFile };
+// made on first use: the floor's responders run this file too, and need no issuer
+let issuerOnce: BenchIssuer | undefined;
+const issuer = () => (issuerOnce ??= new BenchIssuer('idp'));
 
 interface Staff {
   id: string;
@@ -134,14 +127,7 @@ const agencyStaff = (agency: string, role: StaffRole): Staff => ({
 });
 
 function tokenFor(user: Staff, expiresIn = '2h'): Promise<string> {
-  return new SignJWT({ name: user.id, organisation: user.organisation, unit: user.unit, roles: user.roles })
-    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
-    .setSubject(user.id)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(privateKey);
+  return issuer().token(user, expiresIn);
 }
 
 async function call(
@@ -196,7 +182,7 @@ function startService(name: string, entry: string, port: number, extraEnv: Recor
     {
       env: {
         ...process.env,
-        ...AUTH_ENV,
+        ...issuer().hubEnv(),
         DATABASE_URL,
         PORT: String(port),
         ...extraEnv,
@@ -220,6 +206,7 @@ function startService(name: string, entry: string, port: number, extraEnv: Recor
 let stopping = false;
 async function stopServices(): Promise<void> {
   stopping = true;
+  issuerOnce?.dispose();
   await Promise.all(
     services.map(async ({ child }) => {
       if (child.exitCode !== null || child.signalCode !== null) return;

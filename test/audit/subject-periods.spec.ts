@@ -1,4 +1,4 @@
-import { AuditLog } from '@hub/audit';
+import { AuditLog, subjectKey } from '@hub/audit';
 import { testPool } from '../support/env.js';
 import { queryEntry, SECRET } from './audit-fixtures.js';
 
@@ -40,6 +40,11 @@ describe('subject keys per period', () => {
     // next year's key is made ahead but keys nothing before the year begins; the current year's comes first
     expect(logs[2]!.subjectKeysOf(TOLVAN)).toEqual([keys[0], expect.any(String), expect.any(String)]);
     expect(logs[2]!.subjectKeysOf(TOLVAN, new Date(Date.UTC(year + 1, 0, 1)))).toHaveLength(4);
+    // rows keyed before subject keys per year carry the secret's own key; found only where the deployment says so
+    const legacy = new AuditLog(pool, { schema: SCHEMA, subjectKeySecret: SECRET, legacySubjectKeys: true });
+    await legacy.loadSubjectKeys();
+    expect(legacy.subjectKeysOf(TOLVAN)).toEqual([...logs[2]!.subjectKeysOf(TOLVAN), subjectKey(TOLVAN, SECRET)]);
+    expect(logs[2]!.subjectKeysOf(TOLVAN)).not.toContain(subjectKey(TOLVAN, SECRET));
   });
 
   it('unlinks a shredded period’s entries from the person while the chain still verifies', async () => {

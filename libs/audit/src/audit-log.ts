@@ -136,6 +136,12 @@ export const AUDIT_DDL = auditDdl();
 export interface AuditLogOptions {
   /** HMAC key for `subjectKey()`, at least 32 bytes; not needed to append, verify or report */
   subjectKeySecret?: string | Uint8Array;
+  /**
+   * Also look a person up under the one key of before subject keys per period (`subjectKey(personnummer, secret)`),
+   * which rows and entries written before then carry. Such entries cannot be shredded, as their key is the
+   * deployment's secret itself; a deployment turns this off once retention has removed the records of that time.
+   */
+  legacySubjectKeys?: boolean;
   /** default `audit` */
   schema?: string;
   /** most entries written in one transaction; default 1000 */
@@ -249,6 +255,7 @@ export class AuditLog {
   private readonly schema: string;
   private readonly pageSize: number;
   private readonly secret?: string | Uint8Array;
+  private readonly legacySubjectKeys: boolean;
   /** period → its HMAC key, null once shredded; filled by `loadSubjectKeys()` */
   private periodKeys = new Map<string, Buffer | null>();
   private readonly batcher: Batcher<EntryTemplate, Appended>;
@@ -267,6 +274,7 @@ export class AuditLog {
     this.pageSize = options.verifyPageSize ?? 5000;
     this.secret = options.subjectKeySecret;
     if (this.secret !== undefined) checkSubjectKeySecret(this.secret);
+    this.legacySubjectKeys = options.legacySubjectKeys ?? false;
   }
 
   async migrate(): Promise<void> {
@@ -337,14 +345,16 @@ export class AuditLog {
    * What a lookup by person matches against; entries of a shredded period are no longer anybody's.
    */
   subjectKeysOf(personnummer: string, now: Date = new Date()): string[] {
-    this.requireSecret();
+    const secret = this.requireSecret();
     const normalised = normalisePersonnummer(personnummer);
+    const legacy = this.legacySubjectKeys ? [subjectKey(normalised, secret)] : [];
     // a period not begun yet (next year's key, made ahead) keys nothing yet; leaving it out also makes the first key
     // the current period's, under which a lookup is logged
     return [...this.periodKeys.entries()]
       .filter((entry): entry is [string, Buffer] => entry[1] !== null && subjectPeriodStart(entry[0]) <= now)
       .sort(([a], [b]) => (a < b ? 1 : -1))
-      .map(([, key]) => createHmac('sha256', key).update(normalised, 'utf8').digest('hex'));
+      .map(([, key]) => createHmac('sha256', key).update(normalised, 'utf8').digest('hex'))
+      .concat(legacy);
   }
 
   /** Every period of subject keys, oldest first, whether shredded, and how many entries of each carry a subject key. */

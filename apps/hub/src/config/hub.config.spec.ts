@@ -74,6 +74,14 @@ describe('hub configuration', () => {
     );
   });
 
+  it('finds rows keyed before subject keys per year unless told not to, and refuses a setting it cannot read', () => {
+    expect(loadHubConfig({}).auditLegacySubjectKeys).toBe(true);
+    expect(loadHubConfig({ AUDIT_LEGACY_SUBJECT_KEYS: 'false' }).auditLegacySubjectKeys).toBe(false);
+    expect(() => loadHubConfig({ AUDIT_LEGACY_SUBJECT_KEYS: 'no' })).toThrow(
+      /AUDIT_LEGACY_SUBJECT_KEYS must be true or false, got no/,
+    );
+  });
+
   it('names every malformed login setting at once', () => {
     const attempt = () =>
       loadHubConfig({

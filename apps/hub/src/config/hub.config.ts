@@ -14,6 +14,8 @@ export interface HubConfig {
   authJwks: { url: string } | { file: string };
   /** the secret behind the keyed hash of personnummer in the audit log */
   auditSubjectKey: string;
+  /** also find rows keyed before subject keys per year (AUDIT_LEGACY_SUBJECT_KEYS, default true; docs/gallring.md) */
+  auditLegacySubjectKeys: boolean;
   production: boolean;
   /** where browsers reach the hub, without trailing slash */
   publicUrl: string;
@@ -121,6 +123,10 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     : { url: env.AUTH_JWKS_URL ?? `${authIssuer}/jwks` };
   const auditSubjectKey = env.AUDIT_SUBJECT_KEY ?? (production ? '' : 'development-only-subject-key-0123456789abcdef');
   if (auditSubjectKey.length < 32) problems.push('AUDIT_SUBJECT_KEY must be set to a secret of at least 32 characters');
+  const legacySetting = env.AUDIT_LEGACY_SUBJECT_KEYS ?? 'true';
+  if (legacySetting !== 'true' && legacySetting !== 'false')
+    problems.push(`AUDIT_LEGACY_SUBJECT_KEYS must be true or false, got ${legacySetting}`);
+  const auditLegacySubjectKeys = legacySetting !== 'false';
 
   if (production && !env.PUBLIC_URL)
     problems.push('PUBLIC_URL must be set in production (https://…, where staff reach the hub)');
@@ -242,6 +248,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     authAudience,
     authJwks,
     auditSubjectKey,
+    auditLegacySubjectKeys,
     production,
     publicUrl,
     oidc: { clientId, clientSecret, redirectUri, postLogoutRedirectUri, scope },

@@ -49,7 +49,10 @@ export const SUBJECT_KEYS_REFRESH_MS = 10 * 60_000;
       provide: AuditLog,
       inject: [AUDIT_POOL, HUB_CONFIG],
       useFactory: (pool: pg.Pool, config: HubConfig) =>
-        new AuditLog(pool, { subjectKeySecret: config.auditSubjectKey }),
+        new AuditLog(pool, {
+          subjectKeySecret: config.auditSubjectKey,
+          legacySubjectKeys: config.auditLegacySubjectKeys,
+        }),
     },
     {
       provide: MessagingClient,

@@ -10,7 +10,7 @@ import {
   screenshot,
   type RealBrowser,
 } from '../support/browser.js';
-import { testPool } from '../support/env.js';
+import { testPool, waitFor } from '../support/env.js';
 import { freePort, hubEnvForIdp, startDevIdp, type RunningDevIdp } from '../support/idp.js';
 import { startSystem, type RunningSystem } from '../support/system.js';
 
@@ -272,7 +272,12 @@ describe('a guide’s morning at the servicecenter', () => {
   it('ends the morning with the five contacts in today’s list and the day’s counts right', async () => {
     await anna.reload();
     await expectHeading(anna, /^Välkommen, /);
-    await anna.waitForFunction(`document.querySelectorAll('table.day-contacts tbody tr').length === 5`);
+    // polled from here: the page's CSP (script-src 'self') refuses the eval that waitForFunction polls with
+    await waitFor(
+      async () => (await anna.locator('table.day-contacts tbody tr').count()) === 5,
+      10_000,
+      'five contacts in the day’s list',
+    );
     const rows = anna.locator('table.day-contacts tbody tr');
     const shown: string[][] = [];
     for (let i = 0; i < 5; i++) shown.push((await rows.nth(i).locator('td').allTextContents()).slice(1, 5));

@@ -9,7 +9,7 @@ import {
   screenshot,
   type RealBrowser,
 } from '../support/browser.js';
-import { testPool } from '../support/env.js';
+import { testPool, waitFor } from '../support/env.js';
 import { freePort, hubEnvForIdp, startDevIdp, type RunningDevIdp } from '../support/idp.js';
 import { AGENCIES, startSystem, type RunningSystem } from '../support/system.js';
 
@@ -378,8 +378,11 @@ describe('the guide’s pages in a real browser', () => {
       // the next contact is typed at once, but not within the list's type-ahead second of this one
       await page.waitForTimeout(1100);
     }
-    await page.waitForFunction(
-      `Number(document.querySelector('[data-count="total"]').textContent) === ${before.total + 5}`,
+    // polled from here: the page's CSP (script-src 'self') refuses the eval that waitForFunction polls with
+    await waitFor(
+      async () => Number(await page.locator('[data-count="total"]').textContent()) === before.total + 5,
+      10_000,
+      'the day’s total to count the five contacts',
     );
     expect(await count('besvarad')).toBe(before.besvarad + 2);
     expect(await count('telefon')).toBe(before.telefon + 1);

@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,11 +49,14 @@ const freePort = () =>
     });
   });
 
+const folders: string[] = [];
+
 /** A folder holding one service's private key and the published JWKS of the given services, copied from var/keys. */
 function keysFolder(own: string, trusted: string[]): string {
   const source = resolve(process.env.KEYS_DIR ?? 'var/keys');
   new KeyDirectory(source).ensure(own);
   const dir = mkdtempSync(join(tmpdir(), `keys-${own}-`));
+  folders.push(dir);
   mkdirSync(join(dir, 'private'));
   mkdirSync(join(dir, 'public'));
   copyFileSync(join(source, 'private', `${own}.jwk.json`), join(dir, 'private', `${own}.jwk.json`));
@@ -140,6 +143,7 @@ describe('rotating an adapter’s signing key under traffic', () => {
   afterAll(async () => {
     await system?.close();
     await pool.end();
+    for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;

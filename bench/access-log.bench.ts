@@ -24,7 +24,7 @@ import pg from 'pg';
 import { AuditLog, type AuditEntryInput } from '@hub/audit';
 import { ORGANISATIONS } from '@hub/contracts';
 import { loadHubConfig } from '../apps/hub/src/config/hub.config.js';
-import { spawnService, stopService, untilReady } from './support/bench-services.js';
+import { sequentialGets, spawnService, stopService, untilReady } from './support/bench-services.js';
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -134,38 +134,6 @@ async function seed(pool: pg.Pool, audit: AuditLog, subjectKey: string): Promise
   await pool.query('VACUUM ANALYZE audit.entry');
 }
 
-interface Step {
-  name: string;
-  requests: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  wrong: number;
-}
-
-/** One request at a time: the time the citizen waits for the page. */
-async function step(
-  name: string,
-  path: string,
-  cookie: string,
-  count: number,
-  check?: (body: unknown) => boolean,
-): Promise<Step> {
-  const latencies: number[] = [];
-  let wrong = 0;
-  for (let i = 0; i < count; i++) {
-    const sent = performance.now();
-    const response = await fetch(`${HUB}${path}`, { headers: { cookie } });
-    const body = await response.json();
-    latencies.push(performance.now() - sent);
-    if (response.status !== 200 || (check && !check(body))) wrong++;
-  }
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
-  return { name, requests: count, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1), wrong };
-}
-
 async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
@@ -192,6 +160,7 @@ async function main(): Promise<void> {
       [idHash, audit.subjectKeysOf(personnummer), `${personnummer.slice(0, 8)}-****`],
     );
     const cookie = `hub_medborgare=${sessionId}`;
+    const step = sequentialGets(HUB, { cookie });
     const { rows } = await pool.query<{ seq: string }>(
       `SELECT seq::text AS seq FROM audit.entry WHERE subject_key = $1 ORDER BY at DESC, seq DESC OFFSET 5000 LIMIT 1`,
       [key],
@@ -202,28 +171,20 @@ async function main(): Promise<void> {
       const answer = body as { entries?: unknown[]; nextBefore?: unknown };
       return Array.isArray(answer.entries) && answer.entries.length === size && typeof answer.nextBefore === 'string';
     };
-    await step('warm-up', '/api/medborgare/access-log', cookie, WARMUP, page(50));
-    await step('warm-up', '/api/medborgare/me', cookie, WARMUP);
+    await step('warm-up', '/api/medborgare/access-log', WARMUP, page(50));
+    await step('warm-up', '/api/medborgare/me', WARMUP);
     const results = [
-      await step('baseline GET /api/medborgare/me', '/api/medborgare/me', cookie, REQUESTS),
-      await step(
-        'GET /api/medborgare/access-log, first page of 50',
-        '/api/medborgare/access-log',
-        cookie,
-        REQUESTS,
-        page(50),
-      ),
+      await step('baseline GET /api/medborgare/me', '/api/medborgare/me', REQUESTS),
+      await step('GET /api/medborgare/access-log, first page of 50', '/api/medborgare/access-log', REQUESTS, page(50)),
       await step(
         'GET /api/medborgare/access-log, 50 before the 5,000th',
         `/api/medborgare/access-log?before=${deep}`,
-        cookie,
         REQUESTS,
         page(50),
       ),
       await step(
         'GET /api/medborgare/access-log, first page of 200',
         '/api/medborgare/access-log?limit=200',
-        cookie,
         REQUESTS,
         page(200),
       ),

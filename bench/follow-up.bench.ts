@@ -27,7 +27,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { ORGANISATIONS } from '@hub/contracts';
-import { BenchIssuer, spawnService, stopService, untilReady } from './support/bench-services.js';
+import { BenchIssuer, sequentialGets, spawnService, stopService, untilReady } from './support/bench-services.js';
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -323,38 +323,6 @@ async function profile(builds: Array<{ name: string; dist: string }>): Promise<v
   console.table(rows);
 }
 
-interface Step {
-  name: string;
-  requests: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  wrong: number;
-}
-
-/** One request at a time: the time a manager waits for the page, without queueing behind other requests. */
-async function step(
-  name: string,
-  path: string,
-  bearer: string,
-  count: number,
-  check?: (body: unknown) => boolean,
-): Promise<Step> {
-  const latencies: number[] = [];
-  let wrong = 0;
-  for (let i = 0; i < count; i++) {
-    const sent = performance.now();
-    const response = await fetch(`${HUB}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
-    const body = await response.json();
-    latencies.push(performance.now() - sent);
-    if (response.status !== 200 || (check && !check(body))) wrong++;
-  }
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
-  return { name, requests: count, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1), wrong };
-}
-
 async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
@@ -373,21 +341,21 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
     const bearer = await issuer.token(MANAGER);
+    const step = sequentialGets(HUB, { authorization: `Bearer ${bearer}` });
     const year = `?from=${YEAR.from}&to=${YEAR.to}`;
     const figures = `/api/follow-up/figures${year}`;
     const counted = (body: unknown) =>
       (body as { contacts?: { total?: { count?: number } } }).contacts?.total?.count === CONTACTS;
-    await step('warm-up', figures, bearer, WARMUP, counted);
-    await step('warm-up', `/api/follow-up/summary${year}`, bearer, WARMUP);
-    await step('warm-up', '/api/auth/me', bearer, WARMUP);
+    await step('warm-up', figures, WARMUP, counted);
+    await step('warm-up', `/api/follow-up/summary${year}`, WARMUP);
+    await step('warm-up', '/api/auth/me', WARMUP);
     const results = [
-      await step('baseline GET /api/auth/me', '/api/auth/me', bearer, REQUESTS),
-      await step('baseline GET /api/follow-up/summary, a year', `/api/follow-up/summary${year}`, bearer, REQUESTS),
-      await step('GET /api/follow-up/figures, a year', figures, bearer, REQUESTS, counted),
+      await step('baseline GET /api/auth/me', '/api/auth/me', REQUESTS),
+      await step('baseline GET /api/follow-up/summary, a year', `/api/follow-up/summary${year}`, REQUESTS),
+      await step('GET /api/follow-up/figures, a year', figures, REQUESTS, counted),
       await step(
         'GET /api/follow-up/figures, a month',
         `/api/follow-up/figures?from=2025-03-01&to=2025-03-31`,
-        bearer,
         REQUESTS,
       ),
     ];

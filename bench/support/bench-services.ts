@@ -92,3 +92,39 @@ export async function stopService(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
+
+export interface SequentialStep {
+  name: string;
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  wrong: number;
+}
+
+/**
+ * GETs one at a time with the given headers (a bearer token or a session cookie): the time a person waits for a
+ * page, without queueing behind other requests. An answer is wrong unless it is 200 and `check` takes its body.
+ */
+export function sequentialGets(base: string, headers: Record<string, string>) {
+  return async (
+    name: string,
+    path: string,
+    count: number,
+    check?: (body: unknown) => boolean,
+  ): Promise<SequentialStep> => {
+    const latencies: number[] = [];
+    let wrong = 0;
+    for (let i = 0; i < count; i++) {
+      const sent = performance.now();
+      const response = await fetch(`${base}${path}`, { headers });
+      const body: unknown = await response.json();
+      latencies.push(performance.now() - sent);
+      if (response.status !== 200 || (check && !check(body))) wrong++;
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
+    return { name, requests: count, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1), wrong };
+  };
+}

@@ -1,7 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { PG_POOL } from '../core/core.module.js';
+import {
+  insertLoginAttempt,
+  hashOf,
+  looksLikeSecretId,
+  newSecretId,
+  removeLoginAttempt,
+  type LoginAttempt,
+} from './login-attempts.js';
 import type { StaffUser } from './staff-user.js';
 
 export interface StaffSession {
@@ -10,18 +17,7 @@ export interface StaffSession {
   expiresAt: Date;
 }
 
-/** What the callback needs to finish a login that the browser started: the values only the hub may know. */
-export interface LoginAttempt {
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-  returnTo: string;
-}
-
-/** The browser holds a random id; the database only its hash. */
-const newSecretId = () => randomBytes(32).toString('base64url');
-const hashOf = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex');
-const looksLikeSecretId = (id: string) => /^[A-Za-z0-9_-]{43}$/.test(id);
+export type { LoginAttempt } from './login-attempts.js';
 
 /** Server-side staff sessions and login attempts in PostgreSQL (migration StaffSessions1763900450000). */
 @Injectable()
@@ -62,34 +58,12 @@ export class SessionStore {
   }
 
   /** Returns the id for the login cookie. */
-  async createLoginAttempt(attempt: LoginAttempt, ttlSeconds: number): Promise<string> {
-    const id = newSecretId();
-    await this.pool.query('DELETE FROM hub.login_attempt WHERE expires_at <= now()');
-    await this.pool.query(
-      `INSERT INTO hub.login_attempt (id_hash, state, nonce, code_verifier, return_to, expires_at)
-       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-      [hashOf(id), attempt.state, attempt.nonce, attempt.codeVerifier, attempt.returnTo, ttlSeconds],
-    );
-    return id;
+  createLoginAttempt(attempt: LoginAttempt, ttlSeconds: number): Promise<string> {
+    return insertLoginAttempt(this.pool, 'hub.login_attempt', attempt, ttlSeconds);
   }
 
   /** A login attempt can be finished once: taking it removes it. */
-  async takeLoginAttempt(id: string): Promise<LoginAttempt | undefined> {
-    if (!looksLikeSecretId(id)) return undefined;
-    const { rows } = await this.pool.query<{
-      state: string;
-      nonce: string;
-      code_verifier: string;
-      return_to: string;
-      valid: boolean;
-    }>(
-      `DELETE FROM hub.login_attempt WHERE id_hash = $1
-       RETURNING state, nonce, code_verifier, return_to, expires_at > now() AS valid`,
-      [hashOf(id)],
-    );
-    const row = rows[0];
-    return row?.valid
-      ? { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to }
-      : undefined;
+  takeLoginAttempt(id: string): Promise<LoginAttempt | undefined> {
+    return removeLoginAttempt(this.pool, 'hub.login_attempt', id);
   }
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -88,48 +88,7 @@ export class RecordConsentDto {
 }
 
 /** A consent to be signed by the citizen with e-legitimation: everything but the method, which is that. */
-export class StartConsentSigningDto {
-  @ApiProperty(PERSONNUMMER)
-  @IsString()
-  @MaxLength(20)
-  subject: string;
-
-  @ApiProperty({ enum: PURPOSES, isArray: true, example: ['vagledning'] })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayUnique()
-  @IsIn(PURPOSES, { each: true })
-  purposes: Purpose[];
-
-  @ApiProperty({ description: 'agency codes of the announced catalogues', example: ['fk', 'af'] })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayUnique()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @Matches(AGENCY_CODE_PATTERN, { each: true })
-  agencies: string[];
-
-  @ApiProperty({ description: 'category codes of the named agencies’ catalogues', example: ['fk.utbetalningar'] })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayUnique()
-  @ArrayMaxSize(200)
-  @IsString({ each: true })
-  @Matches(CATEGORY_CODE_PATTERN, { each: true })
-  categories: string[];
-
-  @ApiPropertyOptional({ description: 'first day of validity; today when left out', format: 'date' })
-  @IsOptional()
-  @IsString()
-  @Matches(DAY_PATTERN, { message: 'validFrom must be a day YYYY-MM-DD' })
-  validFrom?: string;
-
-  @ApiProperty({ description: 'last day of validity, inclusive; at most one year after validFrom', format: 'date' })
-  @IsString()
-  @Matches(DAY_PATTERN, { message: 'validUntil must be a day YYYY-MM-DD' })
-  validUntil: string;
-}
+export class StartConsentSigningDto extends OmitType(RecordConsentDto, ['method'] as const) {}
 
 export class ListConsentsQuery {
   @ApiProperty(PERSONNUMMER)

@@ -1985,20 +1985,23 @@ export interface components {
              */
             agencies: string[];
             /**
-             * @description category codes of the named agencies’ catalogues
+             * @description category codes of the named agencies’ catalogues; `never` categories are refused
              * @example [
-             *       "fk.utbetalningar"
+             *       "fk.utbetalningar",
+             *       "fk.pagaende-arenden",
+             *       "af.inskrivning"
              *     ]
              */
             categories: string[];
             /**
              * Format: date
-             * @description first day of validity; today when left out
+             * @description first day of validity (Swedish calendar day); today when left out, never in the past
+             * @example 2025-03-05
              */
             validFrom?: string;
             /**
-             * Format: date
              * @description last day of validity, inclusive; at most one year after validFrom
+             * @example 2026-03-04
              */
             validUntil: string;
         };

@@ -18,7 +18,6 @@ import {
   type ValidationError,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { throwError, type Observable } from 'rxjs';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 import { memoizeValidationMetadata } from './validation-metadata.js';
 
@@ -119,9 +118,8 @@ export class ApiErrorFilter implements ExceptionFilter {
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
-    // a broker message's handler failed: the transport retries or parks it, with the handler's own error as reason
-    if (host.getType() !== 'http') return throwError(() => exception);
+  // HTTP only: broker handlers have their own filter (@BrokerController, libs/messaging)
+  catch(exception: unknown, host: ArgumentsHost): void {
     const http = this.adapterHost.httpAdapter;
     const response: unknown = host.switchToHttp().getResponse();
     // a streamed answer (Server-Sent Events) has said what it could; there is no status left to set

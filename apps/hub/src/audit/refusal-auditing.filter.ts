@@ -1,6 +1,5 @@
 import { Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Observable } from 'rxjs';
 import { ApiErrorFilter, type ErrorCode } from '../http/http-errors.js';
 import type { StaffUser } from '../auth/staff-user.js';
 import { RefusalAudit } from './refusal-audit.js';
@@ -38,7 +37,7 @@ export class RefusalAuditingFilter extends ApiErrorFilter {
     super(adapterHost);
   }
 
-  override catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+  override catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() === 'http' && exception instanceof HttpException) {
       const request = host.switchToHttp().getRequest<RefusedRequest>();
       const body = exception.getResponse() as { error?: unknown };
@@ -55,6 +54,6 @@ export class RefusalAuditingFilter extends ApiErrorFilter {
         });
       }
     }
-    return super.catch(exception, host);
+    super.catch(exception, host);
   }
 }

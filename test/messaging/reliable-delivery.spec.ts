@@ -11,8 +11,8 @@ const run = promisify(execFile);
 describe('persistent delivery: exactly-once processing over a real broker and PostgreSQL', () => {
   const delivery = new PersistentDelivery();
 
-  beforeAll(() => delivery.start());
-  afterAll(() => delivery.stop());
+  beforeAll(() => delivery.start(), 60_000);
+  afterAll(() => delivery.stop(), 30_000);
   beforeEach(() => delivery.pool.query('TRUNCATE test_referral_inbox'));
 
   it('processes all 1,000 messages exactly once when the broker drops every connection mid-stream', async () => {
